@@ -1,0 +1,57 @@
+/** Error codes and WebSocket close codes of PROTOCOL.md. */
+
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'BLOCKED',
+  'MUTED',
+  'TOO_LARGE',
+  'GROUP_FULL',
+  'CONTENT_REJECTED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Only these may be retried by a client (besides getting no answer at all). */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RATE_LIMITED', 'INTERNAL']);
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  retryAfterMs?: number;
+  [extra: string]: unknown;
+}
+
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policyViolation: 1008,
+  tooBig: 1009,
+  unauthenticated: 4401,
+  sessionRevoked: 4403,
+  replaced: 4409,
+} as const;
+
+/** A typed error that crosses a boundary as `{code, message}`. */
+export class ProtocolError extends Error {
+  readonly code: ErrorCode;
+  readonly extra: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ProtocolError';
+    this.code = code;
+    this.extra = extra;
+  }
+  toBody(): ErrorBody {
+    return { ...this.extra, code: this.code, message: this.message };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,44 @@
+/**
+ * Custom TypeBox kinds for the limits PROTOCOL.md states in units JSON Schema does not have:
+ * text counted in Unicode code points, and JSON values bounded by their serialized size.
+ */
+import { Kind, TypeRegistry, Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { codePointLength } from './ids.js';
+
+interface CodePointStringSchema extends TSchema {
+  minCodePoints?: number;
+  maxCodePoints: number;
+}
+
+interface BoundedJsonSchema extends TSchema {
+  maxBytes: number;
+}
+
+if (!TypeRegistry.Has('CodePointString')) {
+  TypeRegistry.Set<CodePointStringSchema>('CodePointString', (schema, value) => {
+    if (typeof value !== 'string') return false;
+    const n = codePointLength(value);
+    return n >= (schema.minCodePoints ?? 0) && n <= schema.maxCodePoints;
+  });
+}
+
+if (!TypeRegistry.Has('BoundedJson')) {
+  TypeRegistry.Set<BoundedJsonSchema>('BoundedJson', (schema, value) => {
+    if (value === undefined) return false;
+    try {
+      return new TextEncoder().encode(JSON.stringify(value)).length <= schema.maxBytes;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A string of `min`..`max` Unicode code points. */
+export function CodePointString(max: number, min = 0): TUnsafe<string> {
+  return Type.Unsafe<string>({ [Kind]: 'CodePointString', type: 'string', minCodePoints: min, maxCodePoints: max });
+}
+
+/** Any JSON value whose UTF-8 serialization is at most `maxBytes`. */
+export function BoundedJson(maxBytes: number): TUnsafe<unknown> {
+  return Type.Unsafe<unknown>({ [Kind]: 'BoundedJson', maxBytes });
+}
