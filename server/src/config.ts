@@ -1,0 +1,126 @@
+/** Server configuration from flags and environment (PROTOCOL.md "Starting the server"). */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Admin API credentials; the admin API is off unless both are set. */
+  appKey: string | undefined;
+  appSecret: string | undefined;
+  /** Built-in accounts (register/login); off when an app server issues the tokens. */
+  builtinAccounts: boolean;
+  sendRate: number;
+  sendBurst: number;
+  recallWindowMs: number;
+  maxFrameBytes: number;
+  maxFileBytes: number;
+  tokenTtlSeconds: number;
+  helloTimeoutMs: number;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  /** Malformed frames tolerated per minute before the connection is closed with 1008. */
+  maxMalformedPerMinute: number;
+  logLevel: string;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  appKey: undefined,
+  appSecret: undefined,
+  builtinAccounts: true,
+  sendRate: 5,
+  sendBurst: 10,
+  recallWindowMs: 2 * 60_000,
+  maxFrameBytes: 1024 * 1024,
+  maxFileBytes: 100 * 1024 * 1024,
+  tokenTtlSeconds: 30 * 86_400,
+  helloTimeoutMs: 10_000,
+  pingIntervalMs: 30_000,
+  pongTimeoutMs: 60_000,
+  maxMalformedPerMinute: 20,
+  logLevel: 'info',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function intFrom(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function boolFrom(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export const USAGE = `Usage: npm run server -- [options]
+  --port <n>          port to listen on (PARLEY_PORT, default 8080; 0 picks a free one)
+  --host <addr>       address to bind (PARLEY_HOST, default 127.0.0.1)
+  --data <dir>        data directory (PARLEY_DATA_DIR, default ./data)
+  --log-level <lvl>   trace|debug|info|warn|error|silent (PARLEY_LOG_LEVEL, default info)
+  --no-accounts       turn off built-in register/login (PARLEY_BUILTIN_ACCOUNTS=false)
+Environment: PARLEY_APP_KEY and PARLEY_APP_SECRET turn on the admin API; PARLEY_SEND_RATE and
+PARLEY_SEND_BURST set the per-connection send limit (0 rate turns it off); PARLEY_RECALL_WINDOW_MS,
+PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS.`;
+
+/** Reads flags first, then environment, then defaults. */
+export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      'log-level': { type: 'string' },
+      'no-accounts': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const fromEnv = defined<Partial<ServerConfig>>({
+    port: intFrom(env.PARLEY_PORT, 'PARLEY_PORT', 0),
+    host: env.PARLEY_HOST || undefined,
+    dataDir: env.PARLEY_DATA_DIR || undefined,
+    appKey: env.PARLEY_APP_KEY || undefined,
+    appSecret: env.PARLEY_APP_SECRET || undefined,
+    builtinAccounts: boolFrom(env.PARLEY_BUILTIN_ACCOUNTS, 'PARLEY_BUILTIN_ACCOUNTS'),
+    sendRate: intFrom(env.PARLEY_SEND_RATE, 'PARLEY_SEND_RATE', 0),
+    sendBurst: intFrom(env.PARLEY_SEND_BURST, 'PARLEY_SEND_BURST', 1),
+    recallWindowMs: intFrom(env.PARLEY_RECALL_WINDOW_MS, 'PARLEY_RECALL_WINDOW_MS', 0),
+    maxFileBytes: intFrom(env.PARLEY_MAX_FILE_BYTES, 'PARLEY_MAX_FILE_BYTES', 1),
+    maxFrameBytes: intFrom(env.PARLEY_MAX_FRAME_BYTES, 'PARLEY_MAX_FRAME_BYTES', 1024),
+    tokenTtlSeconds: intFrom(env.PARLEY_TOKEN_TTL_SECONDS, 'PARLEY_TOKEN_TTL_SECONDS', 1),
+    logLevel: env.PARLEY_LOG_LEVEL || undefined,
+  });
+  const fromFlags = defined<Partial<ServerConfig>>({
+    port: intFrom(values.port, '--port', 0),
+    host: values.host,
+    dataDir: values.data,
+    logLevel: values['log-level'],
+    builtinAccounts: values['no-accounts'] ? false : undefined,
+  });
+  const config = resolveConfig({ ...fromEnv, ...fromFlags });
+  return { ...config, help: values.help ?? false };
+}
+
+export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
+  const config = { ...DEFAULT_CONFIG, ...defined(partial) };
+  if (config.port > 65535) throw new ConfigError(`port must be ≤ 65535, got ${config.port}`);
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}

@@ -1,0 +1,135 @@
+/**
+ * The signed admin API for the app's own server. Each request is authenticated by HMAC-SHA256 over
+ * nonce + timestamp + body; a nonce is accepted once (remembered in storage, so also across restarts).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ADMIN_HEADERS,
+  AdminBanBody,
+  AdminMessageBody,
+  AdminTokenBody,
+  AdminUserBody,
+  ProtocolError,
+  SensitiveWordsBody,
+  compile,
+  isValidId,
+} from '../../../protocol/index.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Hub } from '../services/hub.js';
+import type { Messaging } from '../services/messaging.js';
+import type { SensitiveWordFilter } from '../services/sensitive-words.js';
+import type { Storage } from '../storage/storage.js';
+import { parseJson, readBody, sendJson } from './respond.js';
+
+export const CLOCK_SKEW_MS = 5 * 60_000;
+export const SENSITIVE_WORDS_KEY = 'sensitive-words';
+
+const userBody = compile(AdminUserBody);
+const tokenBody = compile(AdminTokenBody);
+const banBody = compile(AdminBanBody);
+const messageBody = compile(AdminMessageBody);
+const wordsBody = compile(SensitiveWordsBody);
+
+function header(req: IncomingMessage, name: string): string {
+  const v = req.headers[name];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface AdminDeps {
+  appKey: string;
+  appSecret: string;
+  storage: Storage;
+  tokens: TokenService;
+  hub: Hub;
+  messaging: Messaging;
+  words: SensitiveWordFilter;
+}
+
+export class AdminApi {
+  constructor(private readonly deps: AdminDeps) {}
+
+  /** Verifies the signature headers over the raw body; throws UNAUTHENTICATED. */
+  private async verify(req: IncomingMessage, raw: Buffer): Promise<void> {
+    const refuse = (why: string) => new ProtocolError('UNAUTHENTICATED', why);
+    if (!safeEqual(header(req, ADMIN_HEADERS.appKey), this.deps.appKey)) throw refuse('unknown app key');
+    const nonce = header(req, ADMIN_HEADERS.nonce);
+    const tsText = header(req, ADMIN_HEADERS.timestamp);
+    const ts = Number(tsText);
+    if (!/^[\x21-\x7e]{8,128}$/.test(nonce)) throw refuse('X-Nonce must be 8–128 printable characters');
+    if (!/^\d{1,16}$/.test(tsText) || Math.abs(Date.now() - ts) > CLOCK_SKEW_MS) throw refuse('X-Timestamp is missing or more than 5 minutes off');
+    const expected = createHmac('sha256', this.deps.appSecret).update(nonce + tsText).update(raw).digest('hex');
+    if (!safeEqual(header(req, ADMIN_HEADERS.signature).toLowerCase(), expected)) throw refuse('bad signature');
+    if (!(await this.deps.storage.rememberNonce(nonce, ts))) throw refuse('nonce already used');
+  }
+
+  /** Routes /v1/admin/...; returns false when no admin route matches. */
+  async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+    const { storage, tokens, hub, messaging, words } = this.deps;
+    const method = req.method ?? 'GET';
+    const raw = await readBody(req, 4 * 1024 * 1024);
+    const parts = pathname.split('/').slice(3); // ['', 'v1', 'admin', ...]
+    const route = `${method} ${parts.map((p, i) => (i === 1 && parts[0] === 'users' ? ':id' : p)).join('/')}`;
+    const known = ['POST users', 'POST users/:id/token', 'POST users/:id/ban', 'POST messages', 'PUT sensitive-words', 'POST rooms', 'DELETE rooms'];
+    const routeKey = route.startsWith('DELETE rooms/') ? 'DELETE rooms' : route;
+    if (!known.includes(routeKey)) return false;
+    await this.verify(req, raw);
+    const userIdParam = parts[0] === 'users' ? decodeURIComponent(parts[1] ?? '') : '';
+    if (parts[0] === 'users' && parts.length > 1 && !isValidId(userIdParam)) throw new ProtocolError('BAD_REQUEST', 'malformed user id');
+
+    switch (routeKey) {
+      case 'POST users': {
+        const body = parseJson(raw, userBody, 'user');
+        const created = await storage.createUser({ userId: body.userId, name: body.name, avatar: body.avatar }, Date.now());
+        if (!created) await storage.updateUser({ userId: body.userId, name: body.name, avatar: body.avatar });
+        sendJson(res, created ? 201 : 200, { userId: body.userId });
+        return true;
+      }
+      case 'POST users/:id/token': {
+        const body = parseJson(raw, tokenBody, 'token');
+        const user = await storage.getUser(userIdParam);
+        if (!user) throw new ProtocolError('NOT_FOUND', 'no such user');
+        if (user.bannedUntil > Date.now()) throw new ProtocolError('FORBIDDEN', 'this user is banned');
+        sendJson(res, 200, await tokens.issue(userIdParam, body.ttlSeconds));
+        return true;
+      }
+      case 'POST users/:id/ban': {
+        const body = parseJson(raw, banBody, 'ban');
+        if (!(await storage.getUser(userIdParam))) throw new ProtocolError('NOT_FOUND', 'no such user');
+        await storage.setBannedUntil(userIdParam, body.untilTs);
+        if (body.untilTs > Date.now()) {
+          await storage.revokeUserTokens(userIdParam);
+          hub.revoke(userIdParam, 'banned');
+        }
+        sendJson(res, 200, {});
+        return true;
+      }
+      case 'POST messages': {
+        const body = parseJson(raw, messageBody, 'message');
+        if (!(await messaging.userExists(body.from))) throw new ProtocolError('NOT_FOUND', `user ${body.from} does not exist`);
+        const ack = await messaging.send(
+          body.from,
+          { convId: body.convId, clientMsgId: `admin-${header(req, ADMIN_HEADERS.nonce)}`, kind: body.kind, body: body.body },
+          { trusted: true },
+        );
+        sendJson(res, 200, ack);
+        return true;
+      }
+      case 'PUT sensitive-words': {
+        const body = parseJson(raw, wordsBody, 'sensitive words');
+        words.set(body.words, body.mode);
+        await storage.setSetting(SENSITIVE_WORDS_KEY, JSON.stringify(body));
+        sendJson(res, 200, {});
+        return true;
+      }
+      default:
+        throw new ProtocolError('NOT_FOUND', 'chatrooms are not available on this server version');
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/** Prometheus metrics; one registry per server instance so several servers can share a process (tests). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({ name: 'parley_connections', help: 'Authenticated WebSocket connections', registers: [this.registry] });
+  readonly requests = new Counter({ name: 'parley_requests_total', help: 'Requests by op', labelNames: ['op'] as const, registers: [this.registry] });
+  readonly errors = new Counter({ name: 'parley_errors_total', help: 'Error answers by code', labelNames: ['code'] as const, registers: [this.registry] });
+  readonly sendLatency = new Histogram({
+    name: 'parley_send_latency_seconds',
+    help: 'Time from receiving a send to acknowledging it (after commit)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly messagesStored = new Counter({ name: 'parley_messages_stored_total', help: 'Log entries committed', registers: [this.registry] });
+  readonly commitBatch = new Histogram({
+    name: 'parley_commit_batch_size',
+    help: 'Entries per storage commit',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The connections of this node: who is online on which device, delivery of frames to users through the
+ * bus, presence, and ending sessions.
+ */
+import { CloseCode, type EventBodies, type EventName } from '../../../protocol/index.js';
+import type { Bus, BusMessage } from '../bus/bus.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Storage } from '../storage/storage.js';
+
+export interface ClientConnection {
+  readonly id: string;
+  readonly userId: string;
+  readonly deviceId: string;
+  sendFrame(frame: string): void;
+  close(code: number, reason: string): void;
+}
+
+export function eventFrame<E extends EventName>(ev: E, body: EventBodies[E]): string {
+  return JSON.stringify({ type: 'evt', ev, body });
+}
+
+export class Hub {
+  private readonly byUser = new Map<string, Set<ClientConnection>>();
+  private readonly byDevice = new Map<string, ClientConnection>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly bus: Bus,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.unsubscribe = bus.subscribe((m) => this.onBus(m));
+  }
+
+  /** Adds an authenticated connection; an older one from the same device is closed with 4409. */
+  add(conn: ClientConnection): void {
+    const deviceKey = `${conn.userId}\u0000${conn.deviceId}`;
+    const older = this.byDevice.get(deviceKey);
+    if (older && older !== conn) {
+      this.removeQuietly(older);
+      older.close(CloseCode.replaced, 'replaced by a newer connection from this device');
+    }
+    this.byDevice.set(deviceKey, conn);
+    let set = this.byUser.get(conn.userId);
+    const cameOnline = !set || set.size === 0;
+    if (!set) this.byUser.set(conn.userId, (set = new Set()));
+    set.add(conn);
+    this.metrics.connections.inc();
+    if (cameOnline) void this.announcePresence(conn.userId, true, Date.now());
+  }
+
+  remove(conn: ClientConnection): void {
+    if (!this.removeQuietly(conn)) return;
+    if (!this.isOnline(conn.userId)) {
+      const now = Date.now();
+      void this.storage.setLastSeen(conn.userId, now).catch((error: unknown) => this.log.warn({ err: error }, 'lastSeen not stored'));
+      void this.announcePresence(conn.userId, false, now);
+    }
+  }
+
+  private removeQuietly(conn: ClientConnection): boolean {
+    const set = this.byUser.get(conn.userId);
+    if (!set || !set.delete(conn)) return false;
+    if (set.size === 0) this.byUser.delete(conn.userId);
+    const deviceKey = `${conn.userId}\u0000${conn.deviceId}`;
+    if (this.byDevice.get(deviceKey) === conn) this.byDevice.delete(deviceKey);
+    this.metrics.connections.dec();
+    return true;
+  }
+
+  isOnline(userId: string): boolean {
+    return (this.byUser.get(userId)?.size ?? 0) > 0;
+  }
+
+  connectionCount(): number {
+    return this.byDevice.size;
+  }
+
+  /** Delivers an event to every connection of the users (optionally but one). */
+  send<E extends EventName>(userIds: readonly string[], ev: E, body: EventBodies[E], exceptConnectionId?: string): void {
+    if (userIds.length === 0) return;
+    this.bus.publish({ type: 'deliver', userIds, frame: eventFrame(ev, body), exceptConnectionId });
+  }
+
+  /** Ends every session of the user: `session.revoked`, then close 4403. */
+  revoke(userId: string, reason: string): void {
+    this.bus.publish({ type: 'revoke', userId, reason });
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const conn of [...this.byDevice.values()]) conn.close(code, reason);
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+  }
+
+  private onBus(message: BusMessage): void {
+    if (message.type === 'deliver') {
+      for (const userId of message.userIds) {
+        const set = this.byUser.get(userId);
+        if (!set) continue;
+        for (const conn of set) if (conn.id !== message.exceptConnectionId) conn.sendFrame(message.frame);
+      }
+    } else {
+      const set = this.byUser.get(message.userId);
+      if (!set) return;
+      const frame = eventFrame('session.revoked', { reason: message.reason });
+      for (const conn of [...set]) {
+        conn.sendFrame(frame);
+        this.remove(conn);
+        conn.close(CloseCode.sessionRevoked, message.reason);
+      }
+    }
+  }
+
+  private async announcePresence(userId: string, online: boolean, lastSeen: number): Promise<void> {
+    try {
+      const peers = await this.storage.privatePeers(userId);
+      this.send(peers, 'presence', { userId, online, lastSeen });
+    } catch (error) {
+      this.log.warn({ err: error, userId }, 'presence not announced');
+    }
+  }
+}

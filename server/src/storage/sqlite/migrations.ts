@@ -1,0 +1,114 @@
+/** Numbered, append-only schema migrations; `PRAGMA user_version` holds the version reached. */
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        avatar TEXT,
+        password_hash TEXT,
+        created_at INTEGER NOT NULL,
+        banned_until INTEGER NOT NULL DEFAULT 0,
+        last_seen INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(user_id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX tokens_by_user ON tokens(user_id);
+      CREATE TABLE conversations (
+        conv_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE conv_members (
+        conv_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        read_seq INTEGER NOT NULL DEFAULT 0,
+        muted INTEGER NOT NULL DEFAULT 0,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (conv_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX conv_members_by_user ON conv_members(user_id, conv_id);
+      CREATE TABLE messages (
+        conv_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        msg_id TEXT NOT NULL,
+        client_msg_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        mentions TEXT,
+        reply_to INTEGER,
+        recalled INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (conv_id, seq)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX messages_by_client_id ON messages(sender, client_msg_id);
+      CREATE TABLE blocks (
+        blocker TEXT NOT NULL,
+        blocked TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (blocker, blocked)
+      ) WITHOUT ROWID;
+      CREATE TABLE files (
+        file_id TEXT PRIMARY KEY,
+        uploader TEXT NOT NULL,
+        name TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE file_refs (
+        file_id TEXT NOT NULL,
+        conv_id TEXT NOT NULL,
+        PRIMARY KEY (file_id, conv_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE admin_nonces (
+        nonce TEXT PRIMARY KEY,
+        ts INTEGER NOT NULL
+      );
+      CREATE INDEX admin_nonces_by_ts ON admin_nonces(ts);
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every migration above the database's version, each in its own transaction. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  let version = schemaVersion(db);
+  for (const m of migrations) {
+    if (m.version <= version) continue;
+    if (m.version !== version + 1) throw new Error(`migration ${m.version} (${m.name}) does not follow ${version}`);
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    version = m.version;
+  }
+  return version;
+}

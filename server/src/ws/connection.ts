@@ -1,0 +1,212 @@
+/**
+ * One client WebSocket: the hello handshake, frame validation, per-connection limits, and dispatch of
+ * ops. Bad input is answered and counted; it never takes the server or other connections down.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WebSocket, RawData } from 'ws';
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  isOp,
+  parseRequestBody,
+  requestFrameValidator,
+  type ErrorBody,
+  type Op,
+} from '../../../protocol/index.js';
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { ClientConnection, Hub } from '../services/hub.js';
+import { TokenBucket } from '../services/rate-limit.js';
+import type { OpHandlers } from '../ops/handlers.js';
+
+export interface ConnectionDeps {
+  config: ServerConfig;
+  hub: Hub;
+  tokens: TokenService;
+  handlers: OpHandlers;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** Past this much unsent output the client is too slow; it is closed and will catch up by sync. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+type State = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
+
+export class WsConnection implements ClientConnection {
+  readonly id = randomUUID();
+  userId = '';
+  deviceId = '';
+  lastPong = Date.now();
+  private state: State = 'awaiting-hello';
+  private readonly helloTimer: NodeJS.Timeout;
+  private readonly malformedAt: number[] = [];
+  private readonly bucket: TokenBucket;
+  /** Sends of one connection enter the log in the order they arrived. */
+  private sendChain: Promise<unknown> = Promise.resolve();
+  private readonly early: RawData[] = [];
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.bucket = new TokenBucket(deps.config.sendRate, deps.config.sendBurst);
+    this.helloTimer = setTimeout(() => this.close(CloseCode.unauthenticated, 'hello expected'), deps.config.helloTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => (this.lastPong = Date.now()));
+    ws.on('close', () => this.onClosed());
+    ws.on('error', (err) => deps.log.debug({ err, conn: this.id }, 'socket error'));
+  }
+
+  sendFrame(frame: string): void {
+    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CLOSE_TRY_AGAIN_LATER, 'client too slow');
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.onClosed();
+    this.ws.close(code, reason);
+  }
+
+  ping(): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+  }
+
+  terminate(): void {
+    this.onClosed();
+    this.ws.terminate();
+  }
+
+  private onClosed(): void {
+    if (this.state === 'closed') return;
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    clearTimeout(this.helloTimer);
+    if (wasOpen) this.deps.hub.remove(this);
+  }
+
+  private answer(id: number, body: unknown): void {
+    this.sendFrame(JSON.stringify({ type: 'res', id, ok: true, body }));
+  }
+
+  private fail(id: number, error: ErrorBody): void {
+    this.deps.metrics.errors.inc({ code: error.code });
+    this.sendFrame(JSON.stringify({ type: 'res', id, ok: false, error }));
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'authenticating') {
+      this.early.push(data);
+      return;
+    }
+    const parsed = this.parse(data, isBinary);
+    if (this.state === 'awaiting-hello') {
+      void this.hello(parsed);
+      return;
+    }
+    if (!parsed.ok) {
+      this.fail(parsed.id, { code: 'BAD_REQUEST', message: parsed.message });
+      this.countMalformed();
+      return;
+    }
+    void this.dispatch(parsed.id, parsed.op, parsed.body);
+  }
+
+  private parse(data: RawData, isBinary: boolean): { ok: true; id: number; op: string; body: unknown } | { ok: false; id: number; message: string } {
+    if (isBinary) return { ok: false, id: 0, message: 'frames must be text' };
+    let value: unknown;
+    try {
+      value = JSON.parse(data.toString());
+    } catch {
+      return { ok: false, id: 0, message: 'frame is not valid JSON' };
+    }
+    if (!requestFrameValidator.check(value)) {
+      const id = typeof value === 'object' && value !== null && Number.isInteger((value as { id?: unknown }).id) ? (value as { id: number }).id : 0;
+      return { ok: false, id, message: `frame: ${requestFrameValidator.explain(value)}` };
+    }
+    return { ok: true, id: value.id, op: value.op, body: value.body ?? {} };
+  }
+
+  private countMalformed(): void {
+    const now = Date.now();
+    this.malformedAt.push(now);
+    while (this.malformedAt.length > 0 && this.malformedAt[0]! <= now - 60_000) this.malformedAt.shift();
+    if (this.malformedAt.length > this.deps.config.maxMalformedPerMinute) this.close(CloseCode.policyViolation, 'too many malformed frames');
+  }
+
+  private async hello(parsed: ReturnType<WsConnection['parse']>): Promise<void> {
+    const refuse = (id: number, message: string) => {
+      this.fail(id, { code: 'UNAUTHENTICATED', message });
+      this.close(CloseCode.unauthenticated, message.slice(0, 120));
+    };
+    if (!parsed.ok) return refuse(parsed.id, `hello expected first (${parsed.message})`);
+    if (parsed.op !== 'hello') return refuse(parsed.id, 'hello expected first');
+    this.state = 'authenticating';
+    this.deps.metrics.requests.inc({ op: 'hello' });
+    try {
+      const body = parseRequestBody('hello', parsed.body);
+      if (body.protocol !== PROTOCOL_VERSION) throw new ProtocolError('UNAUTHENTICATED', 'unsupported protocol version');
+      const userId = await this.deps.tokens.verify(body.token);
+      if ((this.state as State) === 'closed') return;
+      this.userId = userId;
+      this.deviceId = body.device.id;
+      clearTimeout(this.helloTimer);
+      this.state = 'open';
+      this.deps.hub.add(this);
+      const { config } = this.deps;
+      this.answer(parsed.id, {
+        userId,
+        sessionId: this.id,
+        serverTime: Date.now(),
+        limits: { maxFrameBytes: config.maxFrameBytes, sendPerSecond: config.sendRate, maxFileBytes: config.maxFileBytes },
+      });
+      this.deps.log.debug({ conn: this.id, userId, device: this.deviceId }, 'session opened');
+    } catch (error) {
+      if ((this.state as State) === 'closed') return;
+      this.state = 'awaiting-hello';
+      return refuse(parsed.id, error instanceof ProtocolError ? error.message : 'hello failed');
+    }
+    for (const data of this.early.splice(0)) this.onMessage(data, false);
+  }
+
+  private async dispatch(id: number, op: string, rawBody: unknown): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      if (!isOp(op)) throw new ProtocolError('BAD_REQUEST', `unknown op "${op}"`);
+      if (op === 'hello') throw new ProtocolError('BAD_REQUEST', 'already authenticated');
+      this.deps.metrics.requests.inc({ op });
+      const body = parseRequestBody(op, rawBody);
+      const ctx = { userId: this.userId, connectionId: this.id };
+      let result: unknown;
+      if (op === 'send') {
+        const wait = this.bucket.take();
+        if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'sending too fast', { retryAfterMs: wait });
+        const run = this.sendChain.then(() => this.deps.handlers.send(ctx, body as never));
+        this.sendChain = run.catch(() => undefined);
+        result = await run;
+        this.deps.metrics.sendLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      } else {
+        const handler = this.deps.handlers[op as Exclude<Op, 'hello'>] as (c: typeof ctx, b: unknown) => Promise<unknown>;
+        result = await handler(ctx, body);
+      }
+      this.answer(id, result);
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        this.fail(id, error.toBody());
+      } else {
+        this.deps.log.error({ err: error, op, conn: this.id }, 'op failed');
+        this.fail(id, { code: 'INTERNAL', message: 'internal error; retry' });
+      }
+    }
+  }
+}
