@@ -28,6 +28,11 @@ export default tseslint.config(
     },
   },
   {
+    // Client tests start the real server in-process; tests are never shipped, so main/ may import server/ there.
+    files: ['main/**/*.test.ts', 'main/**/test-support/**', 'e2e/**', 'bench/**'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: zones.filter((z) => z.target !== './main') }] },
+  },
+  {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'electron'], message: 'the renderer has no Node or Electron' }] }] },

@@ -5,7 +5,7 @@ const ID_RE = new RegExp(ID_PATTERN);
 const ID_PART = '[A-Za-z0-9_.@-]{1,64}';
 export const CONV_ID_PATTERN = `^(p:${ID_PART}\\|${ID_PART}|g:${ID_PART}|r:${ID_PART})$`;
 /** Server-issued file ids; the alphabet alone keeps them from naming anything outside the file store. */
-export const FILE_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
+export const FILE_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 const FILE_ID_RE = new RegExp(FILE_ID_PATTERN);
 
 export type ConvKind = 'private' | 'group' | 'room';

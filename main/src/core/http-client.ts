@@ -1,0 +1,122 @@
+/**
+ * The HTTP side of the server: accounts, and file uploads (streamed from disk, with progress) and
+ * downloads. Failures become typed errors: ProtocolError for answers, NoAnswerError when none came.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ProtocolError, isErrorCode, type FileAnswer, type TokenAnswer } from '../../../protocol/index.js';
+import { NoAnswerError } from './server-connection.js';
+
+async function errorFrom(status: number, text: string): Promise<ProtocolError> {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; retryAfterMs?: unknown } };
+    const code = body.error?.code;
+    if (isErrorCode(code)) {
+      const extra = typeof body.error?.retryAfterMs === 'number' ? { retryAfterMs: body.error.retryAfterMs } : {};
+      return new ProtocolError(code, String(body.error?.message ?? `HTTP ${status}`), extra);
+    }
+  } catch {
+    // not our JSON: fall through
+  }
+  return new ProtocolError(status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', `HTTP ${status}`);
+}
+
+async function postJson<T>(serverUrl: string, path: string, body: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, serverUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(20_000),
+    });
+  } catch (error) {
+    throw new NoAnswerError(`cannot reach ${new URL(serverUrl).host}: ${(error as Error).message}`);
+  }
+  const text = await res.text();
+  if (!res.ok) throw await errorFrom(res.status, text);
+  return JSON.parse(text) as T;
+}
+
+export function register(serverUrl: string, userId: string, password: string, name: string): Promise<TokenAnswer> {
+  return postJson(serverUrl, '/v1/auth/register', { userId, password, name });
+}
+
+export function login(serverUrl: string, userId: string, password: string): Promise<TokenAnswer> {
+  return postJson(serverUrl, '/v1/auth/login', { userId, password });
+}
+
+export interface UploadOptions {
+  serverUrl: string;
+  token: string;
+  path: string;
+  name: string;
+  mime: string;
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Streams a file from disk to PUT /v1/files. */
+export async function uploadFile(options: UploadOptions): Promise<FileAnswer> {
+  const total = (await fs.promises.stat(options.path)).size;
+  const url = new URL('/v1/files', options.serverUrl);
+  const client = url.protocol === 'https:' ? https : http;
+  let sent = 0;
+  let lastReport = 0;
+  const progress = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      sent += chunk.length;
+      const now = Date.now();
+      if (now - lastReport > 100 || sent === total) {
+        lastReport = now;
+        options.onProgress?.(sent, total);
+      }
+      done(null, chunk);
+    },
+  });
+  return new Promise<FileAnswer>((resolve, reject) => {
+    const req = client.request(url, {
+      method: 'PUT',
+      signal: options.signal,
+      headers: {
+        Authorization: `Bearer ${options.token}`,
+        'Content-Type': options.mime,
+        'Content-Length': total,
+        'X-File-Name': encodeURIComponent(options.name),
+      },
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 201) resolve(JSON.parse(text) as FileAnswer);
+        else void errorFrom(res.statusCode ?? 0, text).then(reject);
+      });
+      res.on('error', (e) => reject(new NoAnswerError(e.message)));
+    });
+    req.on('error', (e) => reject(new NoAnswerError(`upload: ${e.message}`)));
+    pipeline(fs.createReadStream(options.path), progress, req).catch((e: Error) => reject(new NoAnswerError(`upload: ${e.message}`)));
+  });
+}
+
+/** Downloads a file the user may read into memory, refusing more than `maxBytes`. */
+export async function downloadFile(serverUrl: string, token: string, fileId: string, maxBytes: number): Promise<{ data: Uint8Array; mime: string }> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(`/v1/files/${encodeURIComponent(fileId)}`, serverUrl), {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (error) {
+    throw new NoAnswerError(`download: ${(error as Error).message}`);
+  }
+  if (!res.ok) throw await errorFrom(res.status, await res.text());
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) throw new ProtocolError('TOO_LARGE', 'file too large to show');
+  const data = new Uint8Array(await res.arrayBuffer());
+  return { data, mime: res.headers.get('content-type') ?? 'application/octet-stream' };
+}

@@ -1,0 +1,120 @@
+/**
+ * Keeps the local log equal to the server's (ARCHITECTURE.md invariant 4): on every (re)connect it syncs
+ * the conversation list and fetches each conversation's missing range; a live entry that jumps past what is
+ * held contiguously makes it fetch the gap. Entries are applied idempotently, so overlaps are harmless.
+ */
+import { EventEmitter } from 'node:events';
+import type { Conversation, EventBodies, LogEntry } from '../../../protocol/index.js';
+import type { ServerConnection } from './server-connection.js';
+
+export const PAGE = 100;
+/** Pages of one conversation fetched at once while catching up. */
+const PARALLEL_PAGES = 4;
+/** Conversations caught up at once. */
+const PARALLEL_CONVERSATIONS = 4;
+
+/** What the sync engine needs of the local store. */
+export interface SyncStore {
+  upsertConversations(conversations: Conversation[]): void;
+  /** Highest seq held contiguously from 1 (0 when none). */
+  heldSeq(convId: string): number;
+  applyEntries(convId: string, entries: LogEntry[]): void;
+  setPeerRead(convId: string, seq: number): void;
+  setReadSeq(convId: string, seq: number): void;
+}
+
+export interface SyncEngineEvents {
+  /** A catch-up after (re)connect finished. */
+  synced: [{ conversations: number; fetched: number; ms: number }];
+  error: [Error];
+}
+
+export class SyncEngine extends EventEmitter<SyncEngineEvents> {
+  /** Per conversation, the fill in progress; a new request waits for it, then fills what is still missing. */
+  private readonly filling = new Map<string, Promise<number>>();
+  private generation = 0;
+
+  constructor(
+    private readonly conn: ServerConnection,
+    private readonly store: SyncStore,
+    private readonly ownUserId: string,
+  ) {
+    super();
+  }
+
+  /** Call when the connection comes online. */
+  async catchUp(): Promise<void> {
+    const generation = ++this.generation;
+    const started = Date.now();
+    const { conversations } = await this.conn.request('sync', {});
+    if (generation !== this.generation) return;
+    this.store.upsertConversations(conversations);
+    const behind = conversations.filter((c) => this.store.heldSeq(c.convId) < c.lastSeq);
+    let fetched = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < behind.length && generation === this.generation) {
+        const conv = behind[next++]!;
+        fetched += await this.fill(conv.convId, conv.lastSeq);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_CONVERSATIONS }, worker));
+    this.emit('synced', { conversations: conversations.length, fetched, ms: Date.now() - started });
+  }
+
+  /** Handles a server push. */
+  onEvent<E extends keyof EventBodies>(ev: E, body: EventBodies[E]): void {
+    switch (ev) {
+      case 'msg': {
+        const entry = body as LogEntry;
+        const held = this.store.heldSeq(entry.convId);
+        this.store.applyEntries(entry.convId, [entry]);
+        if (entry.seq > held + 1) void this.fill(entry.convId, entry.seq - 1).catch((e: Error) => this.emit('error', e));
+        break;
+      }
+      case 'conv':
+        this.store.upsertConversations([body as Conversation]);
+        break;
+      case 'read': {
+        const read = body as EventBodies['read'];
+        if (read.userId === this.ownUserId) this.store.setReadSeq(read.convId, read.seq);
+        else this.store.setPeerRead(read.convId, read.seq);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Fetches until the conversation is held contiguously up to `upTo`; returns entries fetched. */
+  fill(convId: string, upTo: number): Promise<number> {
+    const previous = this.filling.get(convId) ?? Promise.resolve(0);
+    const run = previous.catch(() => 0).then(() => this.fillNow(convId, upTo));
+    this.filling.set(convId, run);
+    void run.finally(() => {
+      if (this.filling.get(convId) === run) this.filling.delete(convId);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  private async fillNow(convId: string, upTo: number): Promise<number> {
+    let fetched = 0;
+    for (;;) {
+      const held = this.store.heldSeq(convId);
+      if (held >= upTo) return fetched;
+      const pages = Math.min(PARALLEL_PAGES, Math.ceil((upTo - held) / PAGE));
+      const results = await Promise.all(
+        Array.from({ length: pages }, (_, i) => this.conn.request('history', { convId, afterSeq: held + i * PAGE, limit: PAGE })),
+      );
+      let got = 0;
+      for (const { messages } of results) {
+        if (messages.length === 0) continue;
+        this.store.applyEntries(convId, messages);
+        got += messages.length;
+      }
+      fetched += got;
+      // The server has nothing more (e.g. upTo came from a stale list): stop rather than spin.
+      if (got === 0 || this.store.heldSeq(convId) === held) return fetched;
+    }
+  }
+}
