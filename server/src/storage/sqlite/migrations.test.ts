@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import DatabaseCtor from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations.js';
+import { SqliteStorage } from './sqlite-storage.js';
+
+const dirs: string[] = [];
+function tempFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-migr-'));
+  dirs.push(dir);
+  return path.join(dir, 'parley.db');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('server schema migrations', () => {
+  it('are numbered 1, 2, 3… with no gap', () => {
+    MIGRATIONS.forEach((m, i) => expect(m.version).toBe(i + 1));
+  });
+
+  it('bring an empty database to the latest version, and are idempotent', () => {
+    const db = new DatabaseCtor(tempFile());
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('roll a failing migration back whole, leaving the previous version intact', () => {
+    const db = new DatabaseCtor(tempFile());
+    migrate(db);
+    const broken: Migration = { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE extra (x); SELECT * FROM missing_table;' };
+    expect(() => migrate(db, [...MIGRATIONS, broken])).toThrow();
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it('refuse a migration list with a hole', () => {
+    const db = new DatabaseCtor(tempFile());
+    expect(() => migrate(db, [{ version: 2, name: 'skips 1', sql: 'SELECT 1' }])).toThrow(/does not follow/);
+    db.close();
+  });
+
+  it('keep the data of a database written by the previous version', async () => {
+    const file = tempFile();
+    const first = new SqliteStorage({ file });
+    await first.createUser({ userId: 'alice', name: 'Alice' }, 1);
+    await first.createUser({ userId: 'bob', name: 'Bob' }, 1);
+    const [outcome] = await first.appendBatch([
+      { convId: 'p:alice|bob', convKind: 'private', members: ['alice', 'bob'], msgId: 'm1', clientMsgId: 'c1', from: 'alice', ts: 5, kind: 'text', body: { text: '你好' } },
+    ]);
+    expect(outcome?.status).toBe('stored');
+    await first.close();
+    // Reopening runs the migrations again over a file already at some version.
+    const second = new SqliteStorage({ file });
+    expect(await second.history('p:alice|bob', { limit: 10 })).toMatchObject([{ seq: 1, from: 'alice', body: { text: '你好' } }]);
+    expect(await second.findByClientMsgId('alice', 'c1')).toMatchObject({ seq: 1 });
+    await second.close();
+  });
+});
+
+describe('append batches', () => {
+  it('give each conversation consecutive seqs inside one transaction and answer repeats with the original', async () => {
+    const s = new SqliteStorage({ file: tempFile() });
+    const item = (clientMsgId: string, convId = 'p:a|b') => ({
+      convId, convKind: 'private' as const, members: ['a', 'b'], msgId: `m-${clientMsgId}-${convId}`, clientMsgId, from: 'a', ts: 1, kind: 'text' as const, body: { text: clientMsgId },
+    });
+    const out = await s.appendBatch([item('1'), item('2'), item('x', 'p:a|c'), item('1'), item('3')]);
+    expect(out.map((o) => o.status)).toEqual(['stored', 'stored', 'stored', 'duplicate', 'stored']);
+    expect(out.map((o) => (o.status === 'failed' ? -1 : o.entry.seq))).toEqual([1, 2, 1, 1, 3]);
+    expect((await s.history('p:a|b', { limit: 10 })).map((e) => e.seq)).toEqual([1, 2, 3]);
+    await s.close();
+  });
+});
