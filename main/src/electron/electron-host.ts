@@ -1,0 +1,311 @@
+/**
+ * The thin Electron layer: wires a core (handlers + events) to one sandboxed window, ipcMain, notifications,
+ * the tray and the badge. Every decision worth testing lives in plain modules (web-security, window-state,
+ * notify/); this file only connects them to Electron's objects, so it type-checks here and runs only where
+ * the Electron binary exists.
+ *
+ * Call `startElectronHost` at startup, before the app is ready: custom schemes must be registered before.
+ */
+import { readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  screen,
+  session,
+  shell,
+  Tray,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
+import { IPC_CHANNELS, type ApiHandlers, type ApiResult } from '../../../preload/contract.js';
+import { rendererCsp } from '../host/csp.js';
+import { contentType, findStaticFile } from '../host/static-files.js';
+import { createDispatcher } from '../ipc/dispatcher.js';
+import type { ApiEventBus } from '../ipc/event-bus.js';
+import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
+import { createCoreContext } from '../notify/core-context.js';
+import { resolveLocale, words } from '../notify/format.js';
+import { connectNotifier, createNotifier, trackOpenConversation } from '../notify/notifier.js';
+import { trayTooltip, unreadSummary } from '../notify/unread.js';
+import { externalUrl, isTrustedSender, sameOrigin } from './web-security.js';
+import { fitWindowState, loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState, windowStateFile, type WindowState } from './window-state.js';
+
+const SCHEME = 'parley';
+const PACKAGED_ORIGIN = `${SCHEME}://app`;
+const APP_ID = 'chat.parley.desktop';
+
+export interface ElectronHostOptions {
+  /** The core: what the renderer's calls run, and the events it is told. */
+  handlers: ApiHandlers;
+  events: ApiEventBus;
+  /** The built renderer, served as parley://app/. */
+  rendererDir: string;
+  /** Development: load the renderer from this dev server instead (e.g. http://localhost:5173). */
+  devServerUrl?: string;
+  /** The bundled preload script (preload/electron-preload.ts built as one CommonJS file). */
+  preloadPath: string;
+  trayIconPath?: string;
+  /** Runs once when the app quits, before it exits: close the connection and the database. */
+  shutdown?: () => Promise<void>;
+  log?: Logger;
+}
+
+export interface ElectronHost {
+  showWindow(): void;
+  quit(): void;
+}
+
+/** Resolves to null when another instance is already running (which is then focused instead). */
+export async function startElectronHost(options: ElectronHostOptions): Promise<ElectronHost | null> {
+  const log = options.log ?? silentLogger;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  // Windows shows notifications only for an app with an AppUserModelID (electron-builder.yml's appId).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  await app.whenReady();
+
+  const appOrigin = options.devServerUrl ? new URL(options.devServerUrl).origin : PACKAGED_ORIGIN;
+  const appUrl = options.devServerUrl ?? `${PACKAGED_ORIGIN}/index.html`;
+  const onError = (error: unknown) => log.error({ err: describeError(error) }, 'electron host error');
+  let window: BrowserWindow | null = null;
+  let tray: Tray | null = null;
+  let quitting = false;
+
+  await serveRenderer(options, appOrigin);
+  hardenWebContents(appOrigin, log);
+
+  // The core's view for notifications, tray and badge.
+  const context = createCoreContext({ handlers: options.handlers, events: options.events, systemLocale: () => app.getLocale(), onError });
+  const locale = () => resolveLocale(context.settings().language, app.getLocale());
+  const shown = new Map<string, Notification>();
+  const notifier = createNotifier({
+    context,
+    onError,
+    show(request) {
+      if (!Notification.isSupported()) {
+        options.events.emit('notification:requested', request);
+        return;
+      }
+      shown.get(request.tag)?.close();
+      const notification = new Notification({ title: request.title, body: request.body, silent: request.silent });
+      notification.on('click', () => {
+        showWindow();
+        options.events.emit('conversation:focus-requested', { convId: request.convId });
+      });
+      notification.on('close', () => {
+        if (shown.get(request.tag) === notification) shown.delete(request.tag);
+      });
+      shown.set(request.tag, notification);
+      notification.show();
+    },
+  });
+  const disconnectNotifier = connectNotifier(options.events, notifier);
+
+  // Calls: only from the app's own top-level frame of its one window.
+  const dispatcher = createDispatcher(trackOpenConversation(options.handlers, notifier), { log });
+  ipcMain.handle(IPC_CHANNELS.invoke, async (event: IpcMainInvokeEvent, method: unknown, arg: unknown): Promise<ApiResult<unknown>> => {
+    const frame = event.senderFrame;
+    const main = event.sender.mainFrame;
+    const isTop = frame !== null && frame.parent === null && frame.processId === main.processId && frame.routingId === main.routingId;
+    const trusted =
+      window !== null && event.sender === window.webContents && isTrustedSender(frame && { url: frame.url, isTop }, appOrigin);
+    if (!trusted) {
+      log.warn({ url: frame?.url ?? null }, 'ipc call from an untrusted frame refused');
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'not the app' } };
+    }
+    return dispatcher.dispatch(method, arg, { transport: 'electron', clientId: `window-${window?.id ?? 0}` });
+  });
+
+  const stopForwarding = options.events.onAny((event, payload) => {
+    if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANNELS.event, event, payload);
+  });
+
+  const showWindow = () => {
+    if (!window || window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  const quit = () => {
+    quitting = true;
+    app.quit();
+  };
+
+  // The window.
+  const stateFile = windowStateFile(app.getPath('userData'));
+  const state = fitWindowState(await loadWindowState(stateFile), screen.getAllDisplays().map((d) => d.workArea));
+  window = new BrowserWindow({
+    x: state.x,
+    y: state.y,
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_WIDTH,
+    minHeight: MIN_HEIGHT,
+    show: false,
+    title: 'Parley',
+    webPreferences: {
+      preload: options.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+    },
+  });
+  const win = window;
+  win.once('ready-to-show', () => {
+    if (state.maximized) win.maximize();
+    win.show();
+  });
+  const focusChanged = () => notifier.setWindowFocused(!win.isDestroyed() && win.isFocused() && win.isVisible());
+  win.on('focus', focusChanged);
+  win.on('blur', focusChanged);
+  win.on('show', focusChanged);
+  win.on('hide', focusChanged);
+  win.on('minimize', focusChanged);
+  win.on('restore', focusChanged);
+
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const captureState = (): WindowState => ({ ...win.getNormalBounds(), maximized: win.isMaximized() });
+  const saveSoon = () => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => saveWindowState(stateFile, captureState()).catch(onError), 500);
+  };
+  win.on('resize', saveSoon);
+  win.on('move', saveSoon);
+  win.on('maximize', saveSoon);
+  win.on('unmaximize', saveSoon);
+  win.on('close', (event) => {
+    clearTimeout(saveTimer);
+    saveWindowState(stateFile, captureState()).catch(onError);
+    // An IM client keeps running (and notifying) in the tray; Quit in the tray menu or the app menu ends it.
+    if (!quitting && tray !== null) {
+      event.preventDefault();
+      win.hide();
+    }
+  });
+  win.on('closed', () => {
+    window = null;
+  });
+  await win.loadURL(appUrl);
+
+  // Tray and badge.
+  tray = new Tray(options.trayIconPath ? nativeImage.createFromPath(options.trayIconPath) : nativeImage.createEmpty());
+  const refreshTray = () => {
+    const w = words(locale());
+    const summary = unreadSummary(context.conversations());
+    app.setBadgeCount(summary.total);
+    tray?.setToolTip(trayTooltip(summary, locale()));
+    tray?.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: w.open, click: showWindow },
+        { type: 'separator' },
+        { label: w.quit, click: quit },
+      ]),
+    );
+  };
+  tray.on('click', showWindow);
+  const stopTray = context.onConversationsChanged(refreshTray);
+  const stopSettings = options.events.on('settings:changed', refreshTray);
+  refreshTray();
+
+  // Lifecycle.
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  let shutDown = false;
+  app.on('will-quit', (event) => {
+    if (shutDown) return;
+    shutDown = true;
+    stopForwarding();
+    stopTray();
+    stopSettings();
+    disconnectNotifier();
+    notifier.dispose();
+    context.dispose();
+    ipcMain.removeHandler(IPC_CHANNELS.invoke);
+    tray?.destroy();
+    tray = null;
+    if (!options.shutdown) return;
+    event.preventDefault();
+    options
+      .shutdown()
+      .catch(onError)
+      .finally(() => app.quit());
+  });
+
+  return { showWindow, quit };
+}
+
+/** parley://app/… from the renderer directory, with the CSP header; the dev server gets the CSP too. */
+async function serveRenderer(options: ElectronHostOptions, appOrigin: string): Promise<void> {
+  const root = await realpath(path.resolve(options.rendererDir));
+  const csp = rendererCsp();
+  session.defaultSession.protocol.handle(SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const found = url.host === 'app' ? await findStaticFile(root, url.pathname) : null;
+    if (!found) return new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
+    return new Response(new Uint8Array(await readFile(found.file)), {
+      headers: { 'Content-Type': contentType(found.file), 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' },
+    });
+  });
+  if (options.devServerUrl) {
+    // The dev server's hot reload needs its WebSocket and an inline preamble script; only in development.
+    const devCsp = rendererCsp({ connect: [appOrigin.replace(/^http/, 'ws')], inlineScripts: true });
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      const headers = { ...details.responseHeaders, 'Content-Security-Policy': [devCsp] };
+      callback({ responseHeaders: headers });
+    });
+  }
+  // Voice messages record audio; the clipboard is for copying messages. Nothing else, and only for the app.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const fromApp = sameOrigin(details.requestingUrl, appOrigin);
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    const audioOnly = permission === 'media' && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'audio');
+    callback(fromApp && (audioOnly || permission === 'clipboard-sanitized-write'));
+  });
+  session.defaultSession.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) =>
+      sameOrigin(requestingOrigin, appOrigin) && (permission === 'media' || permission === 'clipboard-sanitized-write'),
+  );
+}
+
+/** Every web contents: no navigation away from the app, no new windows, no webviews; links go to the browser. */
+function hardenWebContents(appOrigin: string, log: Logger): void {
+  const openOutside = (url: string) => {
+    const target = externalUrl(url);
+    if (target !== null) void shell.openExternal(target);
+    else log.warn({ scheme: url.split(':')[0] }, 'blocked a link');
+  };
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (sameOrigin(url, appOrigin)) return;
+      event.preventDefault();
+      // A followed link: the user meant to see the page, in the browser.
+      openOutside(url);
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!sameOrigin(url, appOrigin)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      openOutside(url);
+      return { action: 'deny' };
+    });
+  });
+}

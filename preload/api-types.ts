@@ -1,0 +1,35 @@
+/**
+ * What the renderer imports (types only, plus the `isApiError` guard): the `window.api` it is given, whichever
+ * host runs it.
+ */
+export type {
+  Api,
+  ApiError,
+  ApiErrorCode,
+  ApiEventName,
+  ApiEvents,
+  ApiListener,
+  ApiMethod,
+  ConnectionView,
+  ConversationView,
+  Language,
+  MessagePreview,
+  MessageStatus,
+  MessageView,
+  NotificationRequest,
+  NotificationSettings,
+  SearchHit,
+  SessionView,
+  Settings,
+  Theme,
+  UserView,
+} from './contract.js';
+export { isApiError } from './contract.js';
+
+import type { Api } from './contract.js';
+
+declare global {
+  interface Window {
+    readonly api: Api;
+  }
+}

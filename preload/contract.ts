@@ -1,0 +1,466 @@
+/**
+ * The IPC contract between the renderer and main, written once (STYLE.md conventions 2–4).
+ *
+ * - `API_METHODS`: every method the renderer may call, with the TypeBox schema of its one argument (main
+ *   validates it: the renderer is untrusted) and its result type (a phantom, types only).
+ * - `API_EVENTS`: every event main pushes, named `noun:verb-ed`, with its payload type.
+ * - The channel names of both transports (Electron IPC, host-mode WebSocket).
+ *
+ * Main implements `ApiHandlers` (a missing handler is a compile error), preload and the host bridge build
+ * `Api` from the same lists, and the renderer reads the types. Nothing here imports Node, Electron or DOM.
+ */
+import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import {
+  ClientMsgId,
+  ConvId,
+  CustomBody,
+  FileId,
+  LocationBody,
+  MAX_TEXT,
+  Mentions,
+  Seq,
+  TextBody,
+  UserId,
+  type EntryBodies,
+  type EntryKind,
+} from '../protocol/entries.js';
+import type { ErrorCode } from '../protocol/errors.js';
+import { CodePointString } from '../protocol/kinds.js';
+import { REQUESTS, type ConvKindName, type GroupInfo, type GroupRole, type UserInfo } from '../protocol/ops.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// Values that cross the boundary
+
+export type ApiErrorCode = ErrorCode | 'UNAVAILABLE' | 'OFFLINE';
+/**
+ * `UNAVAILABLE`: the app process could not be reached or went away before answering (host mode: the host
+ * restarted). `OFFLINE`: the operation needs the server and there is no connection.
+ */
+export const LOCAL_ERROR_CODES = ['UNAVAILABLE', 'OFFLINE'] as const satisfies readonly ApiErrorCode[];
+
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
+
+/** How every result crosses the boundary (Signal style): errors are values, never thrown across. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
+/**
+ * What `window.api` rejects with. A plain object, not an Error subclass, because Electron's contextBridge
+ * copies only the message of an Error; both hosts reject with this same shape so the renderer can't tell them
+ * apart. Test with `isApiError`.
+ */
+export interface ApiError extends ApiErrorBody {
+  name: 'ApiError';
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.name === 'ApiError' && typeof v.code === 'string' && typeof v.message === 'string';
+}
+
+export function apiError(body: ApiErrorBody): ApiError {
+  const error: ApiError = { name: 'ApiError', code: body.code, message: body.message };
+  if (typeof body.retryAfterMs === 'number') error.retryAfterMs = body.retryAfterMs;
+  return error;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Views: what main shows the renderer (not the wire entries of PROTOCOL.md)
+
+export interface SessionView {
+  state: 'signed-out' | 'signed-in';
+  userId?: string;
+  serverUrl?: string;
+  name?: string;
+}
+
+export interface ConnectionView {
+  state: 'connecting' | 'online' | 'offline';
+  /** Why the connection is not online, for display ("server unreachable", "signed in elsewhere"). */
+  reason?: string;
+  /** When the next reconnect attempt is due (ms since epoch). */
+  nextRetryAt?: number;
+  /** Messages in the outbox waiting for the server. */
+  queued: number;
+}
+
+export type MessageStatus = 'pending' | 'failed' | 'sent';
+
+/** The last message of a conversation, reduced to what a list row shows. */
+export interface MessagePreview {
+  from: string;
+  kind: EntryKind;
+  ts: number;
+  /** The text of a text message (may be cut), a file's name, a location's label; otherwise ''. */
+  text: string;
+  recalled: boolean;
+  status: MessageStatus;
+}
+
+export interface ConversationView {
+  convId: string;
+  kind: ConvKindName;
+  title: string;
+  avatar?: string;
+  lastSeq: number;
+  readSeq: number;
+  /** Private chats: the highest seq the peer has read. */
+  peerReadSeq?: number;
+  unread: number;
+  /** An unread message mentions the user (or @all). */
+  mentioned: boolean;
+  muted: boolean;
+  pinned: boolean;
+  updatedAt: number;
+  lastMessage: MessagePreview | null;
+  draft: string;
+}
+
+/** Bodies as the renderer sees them: a file not yet uploaded has no fileId. */
+export type ViewBodies = {
+  [K in EntryKind]: K extends 'image' | 'file' | 'voice'
+    ? Omit<EntryBodies[K], 'fileId'> & { fileId?: string }
+    : EntryBodies[K];
+};
+
+interface MessageViewBase {
+  convId: string;
+  /** Null until the server acknowledged the message. */
+  seq: number | null;
+  clientMsgId: string;
+  msgId?: string;
+  from: string;
+  ts: number;
+  status: MessageStatus;
+  /** Why a `failed` message failed. */
+  failure?: ApiErrorBody;
+  recalled: boolean;
+  edited: boolean;
+  replyTo?: number;
+  mentions?: string[];
+}
+
+/** A message, discriminated by kind. A recalled message has an empty body. */
+export type MessageView = {
+  [K in EntryKind]: MessageViewBase & { kind: K; body: ViewBodies[K] | Record<string, never> };
+}[EntryKind];
+
+export type UserView = UserInfo;
+
+export interface SearchHit {
+  convId: string;
+  seq: number;
+  from: string;
+  ts: number;
+  /** `ranges` are [start, end) offsets into `text` in UTF-16 code units (JavaScript string indices). */
+  snippet: { text: string; ranges: Array<[number, number]> };
+  /** Lower is better. */
+  rank: number;
+}
+
+export type Language = 'zh-CN' | 'en' | 'system';
+export type Theme = 'light' | 'dark' | 'system';
+
+export interface NotificationSettings {
+  enabled: boolean;
+  sound: boolean;
+  /** Show message text in notifications. */
+  preview: boolean;
+}
+
+export interface Settings {
+  language: Language;
+  theme: Theme;
+  notifications: NotificationSettings;
+}
+
+/** For hosts without system notifications: the renderer shows an in-app toast. */
+export interface NotificationRequest {
+  /** A newer notification with the same tag replaces the older one (one per conversation). */
+  tag: string;
+  convId: string;
+  title: string;
+  body: string;
+  /** Messages this notification stands for (bursts are coalesced). */
+  count: number;
+  mentioned: boolean;
+  silent: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Argument schemas
+
+/** Arguments are closed objects: unknown keys from the untrusted side are refused, not ignored. */
+const Arg = <P extends TProperties>(props: P): TObject<P> => Type.Object(props, { additionalProperties: false });
+/** A protocol request schema, closed. Reused so limits are stated once, in protocol/. */
+const Closed = <P extends TProperties>(schema: TObject<P>): TObject<P> => Arg(schema.properties);
+
+const NoArg = Arg({});
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 100 }));
+const SeqOrZero = Type.Integer({ minimum: 0 });
+const Timestamp = Type.Integer({ minimum: 0 });
+const ServerUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' });
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+const SendCommon = {
+  convId: ConvId,
+  replyTo: Type.Optional(Seq),
+  mentions: Type.Optional(Mentions),
+};
+
+const SettingsPatch = Arg({
+  language: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en'), Type.Literal('system')])),
+  theme: Type.Optional(Type.Union([Type.Literal('light'), Type.Literal('dark'), Type.Literal('system')])),
+  notifications: Type.Optional(
+    Arg({
+      enabled: Type.Optional(Type.Boolean()),
+      sound: Type.Optional(Type.Boolean()),
+      preview: Type.Optional(Type.Boolean()),
+    }),
+  ),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The method list
+
+declare const phantom: unique symbol;
+/** Carries a type and nothing at run time. */
+export interface Phantom<T> {
+  readonly [phantom]?: T;
+}
+const returns = <T>(): Phantom<T> => ({});
+const payload = <T>(): Phantom<T> => ({});
+
+export interface MethodSpec<A extends TSchema = TSchema, R = unknown> {
+  readonly arg: A;
+  readonly result: Phantom<R>;
+}
+const method = <A extends TSchema, R>(arg: A, result: Phantom<R>): MethodSpec<A, R> => ({ arg, result });
+
+export const API_METHODS = {
+  // session
+  'session.get': method(NoArg, returns<SessionView>()),
+  'auth.register': method(
+    Arg({
+      serverUrl: ServerUrl,
+      userId: UserId,
+      password: Type.String({ minLength: 8, maxLength: 256 }),
+      name: CodePointString(64, 1),
+    }),
+    returns<SessionView>(),
+  ),
+  'auth.login': method(
+    Arg({ serverUrl: ServerUrl, userId: UserId, password: Type.String({ minLength: 1, maxLength: 256 }) }),
+    returns<SessionView>(),
+  ),
+  'auth.logout': method(NoArg, returns<void>()),
+  'connection.get': method(NoArg, returns<ConnectionView>()),
+
+  // conversations
+  'conversations.list': method(NoArg, returns<{ conversations: ConversationView[] }>()),
+  /** Which conversation the window shows (null: none), so it is not notified about. */
+  'conversation.open': method(Arg({ convId: Type.Union([ConvId, Type.Null()]) }), returns<void>()),
+  'conversation.update': method(Closed(REQUESTS['conv.update']), returns<void>()),
+  'conversation.markRead': method(Arg({ convId: ConvId, seq: SeqOrZero }), returns<void>()),
+  'conversation.setDraft': method(Arg({ convId: ConvId, text: CodePointString(MAX_TEXT) }), returns<void>()),
+  'conversation.startPrivate': method(Arg({ userId: UserId }), returns<{ convId: string }>()),
+
+  // messages
+  /** Ascending by seq. Neither bound: the latest `limit`, followed by pending ones. */
+  'messages.list': method(
+    Arg({ convId: ConvId, beforeSeq: Type.Optional(Seq), afterSeq: Type.Optional(SeqOrZero), limit: Limit }),
+    returns<{ messages: MessageView[] }>(),
+  ),
+  /** Messages around `seq`, for jumping to a search hit. */
+  'messages.around': method(Arg({ convId: ConvId, seq: Seq, limit: Limit }), returns<{ messages: MessageView[] }>()),
+  'messages.send': method(
+    Type.Union([
+      Arg({ ...SendCommon, kind: Type.Literal('text'), body: TextBody }),
+      Arg({ ...SendCommon, kind: Type.Literal('location'), body: LocationBody }),
+      Arg({ ...SendCommon, kind: Type.Literal('custom'), body: CustomBody }),
+    ]),
+    returns<{ clientMsgId: string }>(),
+  ),
+  /** Uploads, then sends an `image`, `file` or `voice` message (kind defaults from mime: image/* → image). */
+  'messages.sendFile': method(
+    Arg({
+      convId: ConvId,
+      name: CodePointString(255, 1),
+      mime: Type.String({ minLength: 1, maxLength: 255 }),
+      data: Type.Uint8Array({ maxByteLength: MAX_FILE_BYTES }),
+      kind: Type.Optional(Type.Union([Type.Literal('file'), Type.Literal('image'), Type.Literal('voice')])),
+      width: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+      height: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+      durationMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 3600_000 })),
+      replyTo: Type.Optional(Seq),
+    }),
+    returns<{ clientMsgId: string }>(),
+  ),
+  'messages.retry': method(Arg({ clientMsgId: ClientMsgId }), returns<void>()),
+  /** Deletes the local copy (and cancels it if it is still in the outbox). */
+  'messages.delete': method(Arg({ clientMsgId: ClientMsgId }), returns<void>()),
+  'messages.recall': method(Arg({ convId: ConvId, seq: Seq }), returns<void>()),
+  'messages.edit': method(Arg({ convId: ConvId, seq: Seq, text: CodePointString(MAX_TEXT, 1) }), returns<void>()),
+  'typing.send': method(Arg({ convId: ConvId }), returns<void>()),
+  /** A file's bytes, fetched by main (the renderer has no network); shown through a blob: URL. */
+  'files.read': method(Arg({ convId: ConvId, fileId: FileId }), returns<{ data: Uint8Array; mime: string }>()),
+
+  // search
+  'search.query': method(
+    Arg({
+      query: CodePointString(200, 1),
+      convId: Type.Optional(ConvId),
+      from: Type.Optional(UserId),
+      since: Type.Optional(Timestamp),
+      until: Type.Optional(Timestamp),
+      limit: Limit,
+    }),
+    returns<{ hits: SearchHit[] }>(),
+  ),
+
+  // users
+  'users.get': method(Closed(REQUESTS['users.get']), returns<{ users: UserView[] }>()),
+  'users.block': method(Closed(REQUESTS.block), returns<void>()),
+  'users.unblock': method(Closed(REQUESTS.unblock), returns<void>()),
+  'users.blocked': method(NoArg, returns<{ userIds: string[] }>()),
+
+  // groups: the protocol's group ops, for the UI's group screens
+  'groups.create': method(Closed(REQUESTS['group.create']), returns<{ groupId: string; convId: string }>()),
+  'group.info': method(Closed(REQUESTS['group.info']), returns<GroupInfo>()),
+  'group.members': method(
+    Closed(REQUESTS['group.members']),
+    returns<{ members: Array<{ userId: string; role: GroupRole; mutedUntil?: number }>; cursor?: string }>(),
+  ),
+  'group.invite': method(Closed(REQUESTS['group.invite']), returns<void>()),
+  'group.kick': method(Closed(REQUESTS['group.kick']), returns<void>()),
+  'group.join': method(Closed(REQUESTS['group.join']), returns<{ status: 'joined' | 'pending' }>()),
+  'group.requests': method(
+    Closed(REQUESTS['group.requests']),
+    returns<{ requests: Array<{ userId: string; note: string; ts: number }> }>(),
+  ),
+  'group.approve': method(Closed(REQUESTS['group.approve']), returns<void>()),
+  'group.reject': method(Closed(REQUESTS['group.reject']), returns<void>()),
+  'group.leave': method(Closed(REQUESTS['group.leave']), returns<void>()),
+  'group.dismiss': method(Closed(REQUESTS['group.dismiss']), returns<void>()),
+  'group.update': method(Closed(REQUESTS['group.update']), returns<void>()),
+  'group.transfer': method(Closed(REQUESTS['group.transfer']), returns<void>()),
+  'group.setAdmins': method(Closed(REQUESTS['group.admins']), returns<void>()),
+  'group.mute': method(Closed(REQUESTS['group.mute']), returns<void>()),
+
+  // chatrooms
+  'rooms.list': method(NoArg, returns<{ rooms: Array<{ roomId: string; name: string; online: number }> }>()),
+  'room.join': method(Closed(REQUESTS['room.join']), returns<{ convId: string }>()),
+  'room.leave': method(Closed(REQUESTS['room.leave']), returns<void>()),
+
+  // settings
+  'settings.get': method(NoArg, returns<Settings>()),
+  'settings.set': method(SettingsPatch, returns<Settings>()),
+} satisfies Record<`${string}.${string}`, MethodSpec>;
+
+// ---------------------------------------------------------------------------------------------------------
+// The event map
+
+export const API_EVENTS = {
+  /** The session changed, or the view may be stale (the bridge reconnected): refetch everything. */
+  'session:changed': payload<SessionView>(),
+  'connection:changed': payload<ConnectionView>(),
+  /** Upserts by convId, and conversations gone (left, kicked, dismissed, chatroom left). */
+  'conversations:changed': payload<{ conversations: ConversationView[]; removed: string[] }>(),
+  'message:added': payload<{ message: MessageView }>(),
+  /** Acknowledged, failed, recalled, edited…: replaces the message with the same convId + clientMsgId. */
+  'message:updated': payload<{ message: MessageView }>(),
+  /** `all`: the conversation's local copy was cleared (a chatroom left). */
+  'messages:removed': payload<{ convId: string; clientMsgIds: string[]; all?: boolean }>(),
+  /** Who is typing now in the conversation (main expires them). */
+  'typing:changed': payload<{ convId: string; userIds: string[] }>(),
+  'presence:changed': payload<{ userId: string; online: boolean; lastSeen: number }>(),
+  'notification:requested': payload<NotificationRequest>(),
+  /** A notification was clicked: show this conversation. */
+  'conversation:focus-requested': payload<{ convId: string }>(),
+  'upload:progress': payload<{ convId: string; clientMsgId: string; sentBytes: number; totalBytes: number }>(),
+  'settings:changed': payload<Settings>(),
+} satisfies Record<`${string}:${string}`, Phantom<unknown>>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Types derived from the lists
+
+type Methods = typeof API_METHODS;
+export type ApiMethod = keyof Methods;
+export type ApiArg<M extends ApiMethod> = Static<Methods[M]['arg']>;
+export type ApiReturn<M extends ApiMethod> = Methods[M]['result'] extends Phantom<infer R> ? R : never;
+export type ApiMethods = { [M in ApiMethod]: { arg: ApiArg<M>; result: ApiReturn<M> } };
+
+export type ApiEventName = keyof typeof API_EVENTS;
+export type ApiEvents = { [E in ApiEventName]: (typeof API_EVENTS)[E] extends Phantom<infer P> ? P : never };
+
+export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethod[];
+export const API_EVENT_NAMES = Object.keys(API_EVENTS) as ApiEventName[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API_METHODS, name);
+}
+
+export function isApiEventName(name: unknown): name is ApiEventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API_EVENTS, name);
+}
+
+/**
+ * Who is calling: the transport and a per-connection id (one Electron window, one host-mode tab); `main` is
+ * main's own components (notifier, tray) reading through the same handlers.
+ */
+export interface CallContext {
+  transport: 'electron' | 'host' | 'main';
+  clientId: string;
+}
+
+/** What main implements: one handler per method; a missing one is a compile error. */
+export type ApiHandlers = {
+  [M in ApiMethod]: (arg: ApiArg<M>, ctx: CallContext) => Promise<ApiReturn<M>>;
+};
+
+// The renderer-facing interface: methods grouped by their first name part (`api.messages.send(…)`).
+type Group<M> = M extends `${infer G}.${string}` ? G : never;
+type MemberOf<M, G extends string> = M extends `${G}.${infer N}` ? N : never;
+type HasRequiredKeys<T> = Partial<T> extends T ? false : true;
+
+export type ApiFunction<M extends ApiMethod> =
+  HasRequiredKeys<ApiArg<M>> extends true
+    ? (arg: ApiArg<M>) => Promise<ApiReturn<M>>
+    : (arg?: ApiArg<M>) => Promise<ApiReturn<M>>;
+
+export type ApiListener<E extends ApiEventName> = (payload: ApiEvents[E]) => void;
+
+export type Api = {
+  readonly [G in Group<ApiMethod>]: {
+    readonly [N in MemberOf<ApiMethod, G>]: ApiFunction<Extract<`${G}.${N}`, ApiMethod>>;
+  };
+} & {
+  /** Subscribes to an event; returns the unsubscribe function. */
+  readonly on: <E extends ApiEventName>(event: E, listener: ApiListener<E>) => () => void;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Channels: the only place their names are written
+
+/** Electron: one invoke channel (main validates the method name) and one event channel. */
+export const IPC_CHANNELS = { invoke: 'parley:invoke', event: 'parley:event' } as const;
+
+/** Host mode: where the bridge connects and how it proves it was started by the host's own page. */
+export const HOST_IPC = {
+  /** WebSocket path on the host's origin. */
+  path: '/ipc',
+  /** Offered subprotocol; the host selects it. */
+  protocol: 'parley.ipc.v1',
+  /** The secret travels as a second offered subprotocol `parley.secret.<secret>` (not in the URL). */
+  secretProtocolPrefix: 'parley.secret.',
+  /** The page URL carries the secret in its fragment `#parley-secret=<secret>` (never sent to a server). */
+  fragmentKey: 'parley-secret',
+  /** Where the host serves the bridge script it injects into HTML pages. */
+  bridgeScriptPath: '/__parley/host-bridge.js',
+  /** Close code for a refused connection (bad secret or origin): the bridge does not retry. */
+  refusedCloseCode: 4401,
+} as const;
