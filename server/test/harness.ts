@@ -1,0 +1,229 @@
+/**
+ * Conformance-test harness: a real server on port 0 in a fresh data directory, plus HTTP helpers (accounts,
+ * files, the signed admin API). The WebSocket client lives in ws-client.ts and is re-exported here.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type WebSocket from 'ws';
+import { startServer } from '../src/app.js';
+import { AnswerError, WAIT_MS, WsClient, wsUrl } from './ws-client.js';
+
+export * from './ws-client.js';
+
+export type StartConfig = NonNullable<Parameters<typeof startServer>[0]>;
+export type RunningServer = Awaited<ReturnType<typeof startServer>>;
+
+export const APP_KEY = 'test-app-key';
+export const APP_SECRET = 'test-app-secret-0123456789';
+export const PASSWORD = 'correct horse battery staple';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+export interface TestUser {
+  userId: string;
+  name: string;
+  token: string;
+  expiresAt: number;
+}
+
+export interface SignedRequest {
+  method: string;
+  path: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export function sign(secret: string, nonce: string, timestamp: string, body: string): string {
+  return createHmac('sha256', secret).update(nonce + timestamp + body).digest('hex');
+}
+
+/** Builds the headers of a signed admin request; every part can be overridden to forge a bad one. */
+export function signedRequest(
+  method: string,
+  urlPath: string,
+  body: unknown,
+  opts: { nonce?: string; timestamp?: number; appKey?: string; secret?: string; signature?: string } = {},
+): SignedRequest {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  const nonce = opts.nonce ?? randomUUID();
+  const timestamp = String(opts.timestamp ?? Date.now());
+  const headers: Record<string, string> = {
+    'x-app-key': opts.appKey ?? APP_KEY,
+    'x-nonce': nonce,
+    'x-timestamp': timestamp,
+    'x-signature': opts.signature ?? sign(opts.secret ?? APP_SECRET, nonce, timestamp, text),
+  };
+  if (text !== '') headers['content-type'] = 'application/json';
+  return { method, path: urlPath, body: text, headers };
+}
+
+let userCounter = 0;
+
+/** A server under test with its data directory and everything the tests opened against it. */
+export class TestServer {
+  server: RunningServer | null = null;
+  readonly dataDir: string;
+  readonly config: StartConfig;
+  private readonly clients = new Set<WsClient>();
+
+  constructor(config: StartConfig = {}) {
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+    this.config = { port: 0, host: '127.0.0.1', logLevel: 'silent', appKey: APP_KEY, appSecret: APP_SECRET, ...config };
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error('server not started');
+    return this.server.url;
+  }
+
+  async start(): Promise<this> {
+    this.server = await startServer({ ...this.config, dataDir: this.dataDir });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.closeClients();
+    const s = this.server;
+    this.server = null;
+    if (s) await s.close();
+  }
+
+  /** Stops the server and starts it again on the same data directory (the port may change). */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      await this.stop();
+    } finally {
+      fs.rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+
+  closeClients(): void {
+    for (const c of this.clients) c.terminate();
+    this.clients.clear();
+  }
+
+  /** Opens a WebSocket to /v1/ws (no hello). */
+  async connect(options: WebSocket.ClientOptions = {}): Promise<WsClient> {
+    const c = new WsClient(wsUrl(this.url), options);
+    this.clients.add(c);
+    await c.opened;
+    return c;
+  }
+
+  /** Connects and says hello; the hello must succeed. */
+  async device(user: { token: string }, deviceId: string = `dev-${randomUUID().slice(0, 8)}`): Promise<WsClient> {
+    const c = await this.connect();
+    const a = await c.hello(user.token, deviceId);
+    if (!a.ok) throw new AnswerError('hello', a.error);
+    return c;
+  }
+
+  async http(
+    method: string,
+    urlPath: string,
+    opts: { json?: unknown; body?: string | Uint8Array; headers?: Record<string, string>; token?: string } = {},
+  ): Promise<HttpAnswer> {
+    const headers: Record<string, string> = { ...opts.headers };
+    let body: string | Uint8Array | undefined = opts.body;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const res = await fetch(this.url + urlPath, { method, headers, body });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+
+  /** An HTTP request whose path is sent byte for byte (fetch would normalise `..` away). */
+  rawHttp(method: string, rawPath: string, headers: Record<string, string> = {}, body?: Buffer): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
+    const { hostname, port } = new URL(this.url);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: hostname, port, method, path: rawPath, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.setTimeout(WAIT_MS, () => req.destroy(new Error(`no answer to ${method} ${rawPath.slice(0, 80)}`)));
+      req.end(body);
+    });
+  }
+
+  async register(userId: string, name = `Name of ${userId}`, password = PASSWORD): Promise<TestUser> {
+    const res = await this.http('POST', '/v1/auth/register', { json: { userId, password, name } });
+    if (res.status !== 201) throw new Error(`register ${userId}: ${res.status} ${res.text}`);
+    const body = res.json as { token: string; expiresAt: number };
+    return { userId, name, token: body.token, expiresAt: body.expiresAt };
+  }
+
+  /** Registers a user with a fresh id starting with `prefix`. */
+  user(prefix = 'user'): Promise<TestUser> {
+    return this.register(`${prefix}${++userCounter}`);
+  }
+
+  async login(userId: string, password = PASSWORD): Promise<HttpAnswer> {
+    return this.http('POST', '/v1/auth/login', { json: { userId, password } });
+  }
+
+  /** Sends a prepared signed admin request as it is (also for replays). */
+  sendSigned(req: SignedRequest): Promise<HttpAnswer> {
+    return this.http(req.method, req.path, { body: req.body === '' ? undefined : req.body, headers: req.headers });
+  }
+
+  /** A correctly signed admin request. */
+  admin(method: string, urlPath: string, body?: unknown): Promise<HttpAnswer> {
+    return this.sendSigned(signedRequest(method, urlPath, body));
+  }
+
+  /** Uploads bytes; the upload must succeed. */
+  async upload(token: string, bytes: Uint8Array, mime = 'application/octet-stream', name = 'file.bin'): Promise<{ fileId: string; size: number; mime: string }> {
+    const res = await this.http('PUT', '/v1/files', { body: bytes, token, headers: { 'content-type': mime, 'x-file-name': name } });
+    if (res.status !== 201) throw new Error(`upload: ${res.status} ${res.text}`);
+    return res.json as { fileId: string; size: number; mime: string };
+  }
+}
+
+/**
+ * Starts a fresh server for the enclosing describe block (or file) and cleans up after it: connections
+ * after each test, the server and its data directory after all.
+ */
+export function useServer(config: StartConfig = {}): TestServer {
+  const ts = new TestServer(config);
+  beforeAll(async () => {
+    await ts.start();
+  });
+  afterEach(() => ts.closeClients());
+  afterAll(async () => {
+    await ts.dispose();
+  });
+  return ts;
+}
+
+/** Whether an HTTP answer carries the error body of PROTOCOL.md with `code`. */
+export function httpErrorCode(res: HttpAnswer): string | undefined {
+  const e = (res.json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return typeof e?.code === 'string' && typeof e.message === 'string' ? e.code : undefined;
+}

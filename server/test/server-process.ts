@@ -1,0 +1,106 @@
+/** The server as a child process through its CLI (`node --import tsx server/src/cli.ts`), for tests that kill it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  const pending: { timer?: NodeJS.Timeout } = {};
+  return Promise.race([
+    p.finally(() => clearTimeout(pending.timer)),
+    new Promise<T>((_, reject) => {
+      pending.timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]);
+}
+
+/** A port that was free a moment ago (for a server that must come back on the same address). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment of the child: ours without PARLEY_* settings, plus `extra`. */
+function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PARLEY_')) env[k] = v;
+  return { ...env, PARLEY_LOG_LEVEL: 'warn', ...extra };
+}
+
+export class ServerProcess {
+  child: ChildProcess | null = null;
+  url = '';
+  starts = 0;
+  /** Everything the current process printed to stdout. */
+  stdout = '';
+  private stderrTail = '';
+
+  /** `port` 0 lets the server pick one; any other port is expected back in the ready line. */
+  constructor(
+    readonly port: number,
+    readonly dataDir: string,
+    readonly env: Record<string, string> = {},
+  ) {}
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--port', String(this.port), '--data', this.dataDir], {
+      cwd: REPO,
+      env: serverEnv(this.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.starts++;
+    this.stdout = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString()).slice(-4000);
+    });
+    this.url = await withTimeout(
+      new Promise<string>((resolve, reject) => {
+        child.stdout?.on('data', (d: Buffer) => {
+          if (this.stdout.length < 100_000) this.stdout += d.toString();
+          const m = /^listening on (http:\/\/\S+)\s*$/m.exec(this.stdout);
+          if (m?.[1]) resolve(m[1]);
+        });
+        child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before listening: ${this.stderrTail}`)));
+      }),
+      30_000,
+      'server start',
+    );
+    if (this.port !== 0 && this.url !== `http://127.0.0.1:${this.port}`) throw new Error(`server announced ${this.url}, expected port ${this.port}`);
+  }
+
+  /** kill -9, and wait until the process is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** SIGTERM; resolves with how the process ended (rejects if it is still running after `ms`). */
+  async terminate(ms = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (!child) throw new Error('not running');
+    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    child.kill('SIGTERM');
+    const result = await withTimeout(exited, ms, 'exit after SIGTERM');
+    this.child = null;
+    return result;
+  }
+
+  get diagnostics(): string {
+    return this.stderrTail;
+  }
+}
