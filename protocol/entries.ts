@@ -1,13 +1,13 @@
 /** Log entries (messages) of PROTOCOL.md: kinds, bodies and the entry itself. */
 import { Type, type Static } from '@sinclair/typebox';
-import { CONV_ID_PATTERN, FILE_ID_PATTERN, ID_PATTERN } from './ids.js';
-import { BoundedJson, CodePointString } from './kinds.js';
+import { FILE_ID_PATTERN, ID_PATTERN } from './ids.js';
+import { BoundedJson, CanonicalConvId, CodePointString } from './kinds.js';
 
 export const MAX_TEXT = 8000;
 export const MAX_CUSTOM_DATA_BYTES = 8 * 1024;
 
 export const UserId = Type.String({ pattern: ID_PATTERN });
-export const ConvId = Type.String({ pattern: CONV_ID_PATTERN });
+export const ConvId = CanonicalConvId();
 export const FileId = Type.String({ pattern: FILE_ID_PATTERN });
 export const ClientMsgId = Type.String({ pattern: '^[\\x21-\\x7e]{1,64}$' });
 export const Seq = Type.Integer({ minimum: 1 });

@@ -3,7 +3,7 @@
  * text counted in Unicode code points, and JSON values bounded by their serialized size.
  */
 import { Kind, TypeRegistry, Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
-import { codePointLength } from './ids.js';
+import { codePointLength, parseConvId } from './ids.js';
 
 interface CodePointStringSchema extends TSchema {
   minCodePoints?: number;
@@ -31,6 +31,15 @@ if (!TypeRegistry.Has('BoundedJson')) {
       return false;
     }
   });
+}
+
+if (!TypeRegistry.Has('CanonicalConvId')) {
+  TypeRegistry.Set('CanonicalConvId', (_schema, value) => typeof value === 'string' && parseConvId(value) !== null);
+}
+
+/** A conversation id in canonical form (`p:<a>|<b>` needs a < b, which no pattern can say). */
+export function CanonicalConvId(): TUnsafe<string> {
+  return Type.Unsafe<string>({ [Kind]: 'CanonicalConvId', type: 'string', description: 'canonical conversation id' });
 }
 
 /** A string of `min`..`max` Unicode code points. */

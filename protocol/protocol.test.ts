@@ -86,3 +86,10 @@ describe('entry bodies', () => {
     expect(parseEntryBody('location', { lat: 31.2, lng: 121.5, label: '上海' })).toBeTruthy();
   });
 });
+
+describe('conversation ids in requests', () => {
+  it('must be canonical', () => {
+    expect(parseRequestBody('typing', { convId: 'p:alice|bob' }).convId).toBe('p:alice|bob');
+    for (const convId of ['p:bob|alice', 'p:a|a', 'x:y', 'g:', 'g:a b']) badRequest(() => parseRequestBody('typing', { convId }));
+  });
+});

@@ -2,50 +2,29 @@
  * Sends what the outbox holds, in order per conversation, one message in flight per conversation, with its
  * clientMsgId, until acknowledged. Only RATE_LIMITED, INTERNAL and getting no answer are retried; other
  * refusals mark the message failed with the reason. Attachments are uploaded first; an upload cut by a
- * restart starts again from the file kept on disk.
+ * restart starts again from the copy kept in the account's directory.
  */
 import { EventEmitter } from 'node:events';
-import { ProtocolError, RETRYABLE_CODES, type ErrorBody, type OpResult } from '../../../protocol/index.js';
+import { ProtocolError, RETRYABLE_CODES } from '../../../protocol/index.js';
+import type { StoreOutbox } from '../store/store.js';
+import type { OutboxItem, SendAck, StoredMessage } from '../store/types.js';
 import { Backoff } from './backoff.js';
 import { NoAnswerError, type ServerConnection } from './server-connection.js';
 
-export interface OutboxAttachment {
-  /** The file copied into the account's directory when the message was composed. */
-  path: string;
-  name: string;
-  mime: string;
-  size: number;
-  fileId?: string;
-}
+export type OutboxPort = Pick<StoreOutbox, 'nextSendable' | 'markSending' | 'requeue' | 'markFailed' | 'setUploadedFile'> & {
+  markSent(clientMsgId: string, ack: SendAck): StoredMessage | null;
+};
 
-export interface OutboxItem {
-  clientMsgId: string;
-  convId: string;
-  kind: string;
-  body: Record<string, unknown>;
-  mentions?: string[];
-  replyTo?: number;
-  attachment?: OutboxAttachment;
-}
-
-export interface OutboxStore {
-  /** Conversations with queued (not failed) messages. */
-  queuedConversations(): string[];
-  /** The oldest queued message of the conversation. */
-  nextQueued(convId: string): OutboxItem | null;
-  setUploaded(clientMsgId: string, fileId: string): void;
-  markSent(clientMsgId: string, ack: OpResult<'send'>): void;
-  markFailed(clientMsgId: string, error: ErrorBody): void;
-  countAttempt(clientMsgId: string): void;
-}
-
-export type Uploader = (item: OutboxItem & { attachment: OutboxAttachment }, onProgress: (sent: number, total: number) => void) => Promise<string>;
+/** Uploads an item's attachment; returns the server's fileId. */
+export type Uploader = (item: OutboxItem, onProgress: (sentBytes: number, totalBytes: number) => void) => Promise<string>;
 
 export interface OutboxSenderEvents {
-  sent: [{ clientMsgId: string; convId: string; ack: OpResult<'send'> }];
-  failed: [{ clientMsgId: string; convId: string; error: ErrorBody }];
+  /** The message changed: acknowledged (sent), failed, or its attachment uploaded. */
+  changed: [StoredMessage];
   progress: [{ clientMsgId: string; convId: string; sentBytes: number; totalBytes: number }];
 }
+
+type Outcome = 'done' | 'retry' | { afterMs: number };
 
 export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
   private readonly active = new Set<string>();
@@ -53,18 +32,18 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
 
   constructor(
     private readonly conn: ServerConnection,
-    private readonly store: OutboxStore,
+    private readonly outbox: OutboxPort,
     private readonly upload: Uploader,
     private readonly retry = { baseMs: 500, capMs: 30_000 },
   ) {
     super();
   }
 
-  /** Starts a sender for every conversation with queued messages (call when online, or after queueing). */
+  /** Starts a sender for every conversation with something to send (call when online, or after queueing). */
   kick(): void {
     if (this.stopped || !this.conn.online) return;
-    for (const convId of this.store.queuedConversations()) {
-      if (!this.active.has(convId)) void this.drain(convId);
+    for (const item of this.outbox.nextSendable()) {
+      if (!this.active.has(item.convId)) void this.drain(item.convId);
     }
   }
 
@@ -72,7 +51,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
     this.stopped = true;
   }
 
-  /** Resolves when nothing is in flight (used before quitting for an update). */
+  /** Resolves true when nothing is in flight (used before quitting), false after `timeoutMs`. */
   async idle(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (this.active.size > 0) {
@@ -87,33 +66,38 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
     const backoff = new Backoff(this.retry);
     try {
       while (!this.stopped && this.conn.online) {
-        const item = this.store.nextQueued(convId);
-        if (!item) return;
+        const item = this.outbox.nextSendable().find((i) => i.convId === convId);
+        if (!item || this.outbox.markSending(item.clientMsgId) === null) return;
         const outcome = await this.sendOne(item);
         if (outcome === 'done') {
           backoff.reset();
           continue;
         }
-        // Retryable: wait, then try the same message again (order is kept).
-        const wait = outcome === 'retry' ? backoff.next() : outcome.afterMs;
-        await new Promise((r) => setTimeout(r, wait));
+        // Retryable: the item is queued again in its place, so order is kept; wait before the next try.
+        await new Promise((r) => setTimeout(r, outcome === 'retry' ? backoff.next() : outcome.afterMs));
       }
     } finally {
       this.active.delete(convId);
     }
   }
 
-  private async sendOne(item: OutboxItem): Promise<'done' | 'retry' | { afterMs: number }> {
-    this.store.countAttempt(item.clientMsgId);
+  private fail(item: OutboxItem, code: string, reason: string): Outcome {
+    const message = this.outbox.markFailed(item.clientMsgId, code, reason);
+    if (message) this.emit('changed', message);
+    return 'done';
+  }
+
+  private async sendOne(item: OutboxItem): Promise<Outcome> {
     try {
       let body = item.body;
       if (item.attachment) {
-        let fileId = item.attachment.fileId;
+        let fileId = item.attachment.uploadedFileId;
         if (!fileId) {
-          fileId = await this.upload({ ...item, attachment: item.attachment }, (sentBytes, totalBytes) =>
+          fileId = await this.upload(item, (sentBytes, totalBytes) =>
             this.emit('progress', { clientMsgId: item.clientMsgId, convId: item.convId, sentBytes, totalBytes }),
           );
-          this.store.setUploaded(item.clientMsgId, fileId);
+          const uploaded = this.outbox.setUploadedFile(item.clientMsgId, fileId);
+          if (uploaded) this.emit('changed', uploaded);
         }
         body = { ...body, fileId };
       }
@@ -125,26 +109,25 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
         ...(item.mentions ? { mentions: item.mentions } : {}),
         ...(item.replyTo !== undefined ? { replyTo: item.replyTo } : {}),
       });
-      this.store.markSent(item.clientMsgId, ack);
-      this.emit('sent', { clientMsgId: item.clientMsgId, convId: item.convId, ack });
+      const sent = this.outbox.markSent(item.clientMsgId, ack);
+      if (sent) this.emit('changed', sent);
       return 'done';
     } catch (error) {
-      if (error instanceof NoAnswerError) return 'retry';
-      if (error instanceof ProtocolError) {
-        if (error.code === 'RATE_LIMITED') return { afterMs: Math.max(50, Number(error.extra.retryAfterMs ?? 1000)) };
-        if (RETRYABLE_CODES.has(error.code)) return 'retry';
-        // UNAUTHENTICATED on upload means the session ended: keep the message queued for the next sign-in.
-        if (error.code === 'UNAUTHENTICATED') return 'retry';
-        const reason: ErrorBody = { code: error.code, message: error.message };
-        this.store.markFailed(item.clientMsgId, reason);
-        this.emit('failed', { clientMsgId: item.clientMsgId, convId: item.convId, error: reason });
-        return 'done';
+      if (error instanceof NoAnswerError) {
+        this.outbox.requeue(item.clientMsgId);
+        return 'retry';
       }
-      // A local failure (the attachment's file vanished): nothing a retry can mend.
-      const reason: ErrorBody = { code: 'BAD_REQUEST', message: (error as Error).message };
-      this.store.markFailed(item.clientMsgId, reason);
-      this.emit('failed', { clientMsgId: item.clientMsgId, convId: item.convId, error: reason });
-      return 'done';
+      if (error instanceof ProtocolError) {
+        // UNAUTHENTICATED means the session ended: keep the message queued for the next sign-in.
+        if (RETRYABLE_CODES.has(error.code) || error.code === 'UNAUTHENTICATED') {
+          this.outbox.requeue(item.clientMsgId, { code: error.code, reason: error.message });
+          if (error.code === 'RATE_LIMITED') return { afterMs: Math.max(50, Number(error.extra.retryAfterMs ?? 1000)) };
+          return 'retry';
+        }
+        return this.fail(item, error.code, error.message);
+      }
+      // A local failure (the attachment's copy vanished): nothing a retry can mend.
+      return this.fail(item, 'BAD_REQUEST', (error as Error).message);
     }
   }
 }

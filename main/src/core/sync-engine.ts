@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Conversation, EventBodies, LogEntry } from '../../../protocol/index.js';
+import type { ApplyResult } from '../store/types.js';
 import type { ServerConnection } from './server-connection.js';
 
 export const PAGE = 100;
@@ -15,15 +16,19 @@ const PARALLEL_CONVERSATIONS = 4;
 
 /** What the sync engine needs of the local store. */
 export interface SyncStore {
-  upsertConversations(conversations: Conversation[]): void;
+  upsertConversations(conversations: Conversation[]): unknown;
   /** Highest seq held contiguously from 1 (0 when none). */
   heldSeq(convId: string): number;
-  applyEntries(convId: string, entries: LogEntry[]): void;
-  setPeerRead(convId: string, seq: number): void;
-  setReadSeq(convId: string, seq: number): void;
+  applyEntries(convId: string, entries: LogEntry[]): ApplyResult;
+  setPeerRead(convId: string, seq: number): boolean;
+  setRead(convId: string, seq: number): boolean;
 }
 
 export interface SyncEngineEvents {
+  /** Entries were stored; `live` when they came as events rather than by catching up. */
+  applied: [ApplyResult, { live: boolean }];
+  /** Conversations changed (list from sync, a `conv` event, read positions). */
+  conversations: [string[]];
   /** A catch-up after (re)connect finished. */
   synced: [{ conversations: number; fetched: number; ms: number }];
   error: [Error];
@@ -49,6 +54,7 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
     const { conversations } = await this.conn.request('sync', {});
     if (generation !== this.generation) return;
     this.store.upsertConversations(conversations);
+    this.emit('conversations', conversations.map((c) => c.convId));
     const behind = conversations.filter((c) => this.store.heldSeq(c.convId) < c.lastSeq);
     let fetched = 0;
     let next = 0;
@@ -68,17 +74,20 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
       case 'msg': {
         const entry = body as LogEntry;
         const held = this.store.heldSeq(entry.convId);
-        this.store.applyEntries(entry.convId, [entry]);
+        this.emit('applied', this.store.applyEntries(entry.convId, [entry]), { live: true });
         if (entry.seq > held + 1) void this.fill(entry.convId, entry.seq - 1).catch((e: Error) => this.emit('error', e));
         break;
       }
-      case 'conv':
-        this.store.upsertConversations([body as Conversation]);
+      case 'conv': {
+        const conv = body as Conversation;
+        this.store.upsertConversations([conv]);
+        this.emit('conversations', [conv.convId]);
         break;
+      }
       case 'read': {
         const read = body as EventBodies['read'];
-        if (read.userId === this.ownUserId) this.store.setReadSeq(read.convId, read.seq);
-        else this.store.setPeerRead(read.convId, read.seq);
+        const changed = read.userId === this.ownUserId ? this.store.setRead(read.convId, read.seq) : this.store.setPeerRead(read.convId, read.seq);
+        if (changed) this.emit('conversations', [read.convId]);
         break;
       }
       default:
@@ -109,7 +118,7 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
       let got = 0;
       for (const { messages } of results) {
         if (messages.length === 0) continue;
-        this.store.applyEntries(convId, messages);
+        this.emit('applied', this.store.applyEntries(convId, messages), { live: false });
         got += messages.length;
       }
       fetched += got;

@@ -1,0 +1,248 @@
+/**
+ * One signed-in account: its local store, the connection, the sync engine and the outbox sender, wired
+ * together and reporting to the renderer through the contract's events.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EntryKind, LogEntry } from '../../../protocol/index.js';
+import type { ConnectionView } from '../../../preload/contract.js';
+import type { ApiEventBus } from '../ipc/event-bus.js';
+import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
+import { openStore, type Store } from '../store/store.js';
+import type { ApplyResult, StoredMessage } from '../store/types.js';
+import { uploadFile } from './http-client.js';
+import { OutboxSender } from './outbox-sender.js';
+import { ServerConnection, type ConnectionState, type DeviceInfo } from './server-connection.js';
+import type { SavedSession } from './session-file.js';
+import { SyncEngine } from './sync-engine.js';
+import { TypingTracker } from './typing-tracker.js';
+import { conversationView, messageView } from './views.js';
+
+/** Bulk catch-up batches larger than this are announced as a conversation change, not message by message. */
+const MAX_EVENTS_PER_BATCH = 200;
+
+export interface AccountOptions {
+  session: SavedSession & { token: string };
+  dir: string;
+  device: DeviceInfo;
+  events: ApiEventBus;
+  nativeBinding?: string;
+  log?: Logger;
+  /** The token was refused or revoked. */
+  onAuthFailed(reason: string, revoked: boolean): void;
+  /** Test hook: faster reconnects. */
+  backoff?: { baseMs: number; capMs: number };
+}
+
+export interface ComposeInput {
+  convId: string;
+  kind: EntryKind;
+  body: Record<string, unknown>;
+  replyTo?: number;
+  mentions?: string[];
+}
+
+export class Account {
+  readonly userId: string;
+  readonly serverUrl: string;
+  readonly store: Store;
+  readonly conn: ServerConnection;
+  readonly sync: SyncEngine;
+  readonly outbox: OutboxSender;
+  private readonly typing: TypingTracker;
+  private readonly events: ApiEventBus;
+  private readonly log: Logger;
+  private readonly filesDir: string;
+  /** Reads done while offline (or whose request failed), sent when back online. */
+  private readonly unsentReads = new Map<string, number>();
+  private closed = false;
+
+  constructor(private readonly options: AccountOptions) {
+    const { session } = options;
+    this.userId = session.userId;
+    this.serverUrl = session.serverUrl;
+    this.events = options.events;
+    this.log = options.log ?? silentLogger;
+    this.filesDir = path.join(options.dir, 'outbox-files');
+    fs.mkdirSync(this.filesDir, { recursive: true });
+    this.store = openStore({ path: path.join(options.dir, 'parley.db'), userId: session.userId, nativeBinding: options.nativeBinding });
+    this.conn = new ServerConnection({ serverUrl: session.serverUrl, token: session.token, device: options.device, backoff: options.backoff });
+    const store = this.store;
+    this.sync = new SyncEngine(
+      this.conn,
+      {
+        upsertConversations: (list) => store.upsertConversations(list),
+        heldSeq: (convId) => store.getConversation(convId)?.heldSeq ?? 0,
+        applyEntries: (convId, entries) => store.applyEntries(convId, entries),
+        setRead: (convId, seq) => store.setRead(convId, seq),
+        setPeerRead: (convId, seq) => store.setPeerRead(convId, seq),
+      },
+      session.userId,
+    );
+    this.outbox = new OutboxSender(
+      this.conn,
+      { ...store.outbox, markSent: (id, ack) => store.markSent(id, ack) },
+      (item, onProgress) => {
+        const a = item.attachment!;
+        if (!a.localPath) throw new Error('the attachment is no longer on disk');
+        return uploadFile({ serverUrl: session.serverUrl, token: session.token, path: a.localPath, name: a.name, mime: a.mime, onProgress }).then(
+          (r) => r.fileId,
+        );
+      },
+      options.backoff,
+    );
+    this.typing = new TypingTracker((convId, userIds) => this.events.emit('typing:changed', { convId, userIds }));
+    this.wire();
+  }
+
+  private wire(): void {
+    this.conn.on('state', (state) => {
+      this.emitConnection(state);
+      if (state.state === 'online') this.onOnline();
+    });
+    this.conn.on('auth-failed', ({ reason, revoked }) => this.options.onAuthFailed(reason, revoked));
+    this.conn.on('event', (e) => {
+      try {
+        switch (e.ev) {
+          case 'msg':
+            this.typing.stopped(e.body.convId, e.body.from);
+            this.sync.onEvent('msg', e.body);
+            break;
+          case 'conv':
+          case 'read':
+            this.sync.onEvent(e.ev, e.body);
+            break;
+          case 'typing':
+            if (e.body.userId !== this.userId) this.typing.typing(e.body.convId, e.body.userId);
+            break;
+          case 'presence':
+            this.events.emit('presence:changed', e.body);
+            break;
+          default:
+            break;
+        }
+      } catch (error) {
+        this.log.error({ err: describeError(error), ev: e.ev }, 'server event not applied');
+      }
+    });
+    this.sync.on('applied', (result, { live }) => this.emitApplied(result, live));
+    this.sync.on('conversations', (ids) => this.emitConversations(ids));
+    this.sync.on('error', (error) => this.log.warn({ err: describeError(error) }, 'gap fill failed'));
+    this.outbox.on('changed', (message) => {
+      this.events.emit('message:updated', { message: messageView(message) });
+      this.emitConversations([message.convId]);
+      this.emitConnection(this.conn.state);
+    });
+    this.outbox.on('progress', (p) => this.events.emit('upload:progress', p));
+  }
+
+  start(): void {
+    this.conn.start();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.outbox.stop();
+    this.conn.stop('signed out');
+    this.typing.dispose();
+    await this.outbox.idle(2000);
+    this.store.close();
+  }
+
+  private onOnline(): void {
+    this.outbox.kick();
+    this.sync
+      .catchUp()
+      .then(() => this.flushReads())
+      .catch((error: unknown) => this.log.warn({ err: describeError(error) }, 'catch-up interrupted'));
+  }
+
+  queuedCount(): number {
+    return this.store.outbox.list().filter((i) => i.state !== 'failed').length;
+  }
+
+  emitConnection(state: ConnectionState = this.conn.state): void {
+    this.events.emit('connection:changed', this.connectionView(state));
+  }
+
+  connectionView(state: ConnectionState = this.conn.state): ConnectionView {
+    const view: ConnectionView = { state: state.state, queued: this.queuedCount() };
+    if (state.state === 'offline') {
+      view.reason = state.reason;
+      if (state.nextRetryAt !== null) view.nextRetryAt = state.nextRetryAt;
+    }
+    return view;
+  }
+
+  emitConversations(convIds: readonly string[]): void {
+    const conversations = [];
+    for (const id of new Set(convIds)) {
+      const c = this.store.getConversation(id);
+      if (c) conversations.push(conversationView(c));
+    }
+    if (conversations.length > 0) this.events.emit('conversations:changed', { conversations, removed: [] });
+  }
+
+  private emitApplied(result: ApplyResult, live: boolean): void {
+    if (live || result.added.length + result.updated.length <= MAX_EVENTS_PER_BATCH) {
+      for (const m of result.added) this.events.emit('message:added', { message: messageView(m) });
+      for (const m of result.updated) this.events.emit('message:updated', { message: messageView(m) });
+    }
+    this.events.emit('conversations:changed', { conversations: [conversationView(result.conversation)], removed: [] });
+  }
+
+  /** Stores a composed message before anything else, shows it as pending, and queues it. */
+  compose(input: ComposeInput, attachment?: { localPath: string; name: string; mime: string; size: number }, clientMsgId = randomUUID()): StoredMessage {
+    const stored = this.store.insertPending({
+      convId: input.convId,
+      clientMsgId,
+      from: this.userId,
+      kind: input.kind,
+      body: input.body,
+      mentions: input.mentions,
+      replyTo: input.replyTo,
+      attachment,
+    });
+    this.events.emit('message:added', { message: messageView(stored) });
+    this.emitConversations([input.convId]);
+    this.emitConnection();
+    this.outbox.kick();
+    return stored;
+  }
+
+  /** Keeps a copy of an attachment in the account's directory, so a restart can still upload it. */
+  async keepAttachment(clientMsgId: string, data: Uint8Array): Promise<string> {
+    const file = path.join(this.filesDir, clientMsgId);
+    await fs.promises.writeFile(file, data);
+    return file;
+  }
+
+  removeAttachmentCopy(clientMsgId: string): void {
+    fs.rmSync(path.join(this.filesDir, clientMsgId), { force: true });
+  }
+
+  markRead(convId: string, seq: number): void {
+    if (this.store.setRead(convId, seq)) this.emitConversations([convId]);
+    this.unsentReads.set(convId, Math.max(seq, this.unsentReads.get(convId) ?? 0));
+    if (this.conn.online) void this.flushReads();
+  }
+
+  private async flushReads(): Promise<void> {
+    for (const [convId, seq] of [...this.unsentReads]) {
+      try {
+        await this.conn.request('read', { convId, seq });
+        if (this.unsentReads.get(convId) === seq) this.unsentReads.delete(convId);
+      } catch (error) {
+        this.log.debug({ err: describeError(error), convId }, 'read not sent yet');
+        return;
+      }
+    }
+  }
+
+  /** Applies entries the server returned for a request (e.g. the recall answer arrives as an event too). */
+  apply(convId: string, entries: LogEntry[]): void {
+    this.emitApplied(this.store.applyEntries(convId, entries), true);
+  }
+}

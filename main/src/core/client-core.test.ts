@@ -1,0 +1,206 @@
+import fs from 'node:fs';
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiArg, ApiEventName, ApiEvents, ApiMethod, ApiReturn } from '../../../preload/contract.js';
+import { createDispatcher } from '../ipc/dispatcher.js';
+import { restartTestServer, startTestServer, tempDir, until, type TestServer } from '../test-support/server.js';
+import { ClientCore } from './client-core.js';
+
+const APP_KEY = 'test-app';
+const APP_SECRET = 'test-secret-0123456789';
+let server: TestServer;
+const cores: ClientCore[] = [];
+const dirs: string[] = [];
+
+function newCore(dataDir = tempDir('client')): ClientCore {
+  dirs.push(dataDir);
+  const core = new ClientCore({ dataDir, platform: 'test', appVersion: 'test', backoff: { baseMs: 20, capMs: 300 } });
+  cores.push(core);
+  core.start();
+  return core;
+}
+
+function call<M extends ApiMethod>(core: ClientCore, method: M, arg: ApiArg<M>): Promise<ApiReturn<M>> {
+  return (core.handlers[method] as (a: ApiArg<M>, ctx: unknown) => Promise<ApiReturn<M>>)(arg, { transport: 'host', clientId: 't' });
+}
+
+function nextEvent<E extends ApiEventName>(core: ClientCore, event: E, predicate: (p: ApiEvents[E]) => boolean = () => true, timeoutMs = 10_000): Promise<ApiEvents[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${event} event`));
+    }, timeoutMs);
+    const off = core.events.on(event, (payload) => {
+      if (!predicate(payload)) return;
+      clearTimeout(timer);
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+async function signUp(core: ClientCore, userId: string): Promise<void> {
+  await call(core, 'auth.register', { serverUrl: server.url, userId, password: 'correct horse battery', name: userId.toUpperCase() });
+  await until(() => core.current?.conn.online === true, 10_000, `${userId} online`);
+}
+
+function texts(core: ClientCore, convId: string): string[] {
+  return core.current!.store.listMessages(convId, { limit: 500 }).map((m) => String(m.body.text ?? ''));
+}
+
+function seqs(core: ClientCore, convId: string): Array<number | null> {
+  return core.current!.store.listMessages(convId, { limit: 500 }).map((m) => m.seq);
+}
+
+beforeEach(async () => {
+  server = await startTestServer({ appKey: APP_KEY, appSecret: APP_SECRET });
+});
+
+afterEach(async () => {
+  for (const c of cores.splice(0)) await c.stop();
+  await server.destroy();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const conv = 'p:alice|bob';
+
+describe('ClientCore', () => {
+  it('chats both ways and shows read receipts', async () => {
+    const alice = newCore();
+    const bob = newCore();
+    await signUp(alice, 'alice');
+    await signUp(bob, 'bob');
+    expect(await call(alice, 'session.get', {})).toMatchObject({ state: 'signed-in', userId: 'alice' });
+
+    const added = nextEvent(bob, 'message:added', ({ message }) => (message.body as { text?: string }).text === 'hello bob');
+    const { clientMsgId } = await call(alice, 'messages.send', { convId: conv, kind: 'text', body: { text: 'hello bob' } });
+    expect((await added).message).toMatchObject({ from: 'alice', seq: 1, status: 'sent', clientMsgId });
+    await until(() => alice.current!.store.listMessages(conv)[0]?.status === 'sent', 5000, 'ack');
+
+    await call(bob, 'messages.send', { convId: conv, kind: 'text', body: { text: '你好 alice' } });
+    await until(() => texts(alice, conv).includes('你好 alice'), 5000, 'reply');
+    expect((await call(alice, 'conversations.list', {})).conversations).toMatchObject([{ convId: conv, title: 'BOB', unread: 1 }]);
+
+    const receipt = nextEvent(alice, 'conversations:changed', ({ conversations }) => conversations.some((c) => c.convId === conv && c.peerReadSeq === 2));
+    await call(bob, 'conversation.markRead', { convId: conv, seq: 2 });
+    await receipt;
+  });
+
+  it('keeps messages composed offline across a restart of the core, then delivers them in order, once', async () => {
+    const aliceDir = tempDir('alice');
+    let alice = newCore(aliceDir);
+    const bob = newCore();
+    await signUp(alice, 'alice');
+    await signUp(bob, 'bob');
+    await server.close(); // the server goes away
+    await until(() => alice.current!.conn.state.state !== 'online', 5000, 'alice offline');
+
+    for (const text of ['one', 'two', 'three']) await call(alice, 'messages.send', { convId: conv, kind: 'text', body: { text } });
+    expect(alice.current!.store.listMessages(conv).map((m) => m.status)).toEqual(['pending', 'pending', 'pending']);
+    expect((await call(alice, 'connection.get', {})).queued).toBe(3);
+
+    // The app is quit (or crashes) with the messages still queued, and starts again.
+    await alice.stop();
+    alice = newCore(aliceDir);
+    expect(texts(alice, conv)).toEqual(['one', 'two', 'three']);
+    server = await restartTestServer(server);
+
+    await until(() => texts(bob, conv).length === 3, 15_000, 'bob receives three');
+    expect(texts(bob, conv)).toEqual(['one', 'two', 'three']);
+    expect(seqs(bob, conv)).toEqual([1, 2, 3]);
+    await until(() => alice.current!.store.listMessages(conv).every((m) => m.status === 'sent'), 5000, 'acks');
+    expect(seqs(alice, conv)).toEqual([1, 2, 3]);
+    expect((await call(alice, 'connection.get', {})).queued).toBe(0);
+  });
+
+  it('fills gaps after dropped connections and a server restart: no hole, no duplicate', async () => {
+    const alice = newCore();
+    const bob = newCore();
+    await signUp(alice, 'alice');
+    await signUp(bob, 'bob');
+    for (let i = 0; i < 120; i++) {
+      if (i % 25 === 0) bob.current!.conn.drop();
+      if (i === 60) server = await restartTestServer(server);
+      await call(alice, 'messages.send', { convId: conv, kind: 'text', body: { text: `m${i}` } });
+    }
+    await until(() => alice.current!.store.listMessages(conv, { limit: 500 }).every((m) => m.status === 'sent'), 20_000, 'all acked');
+    await until(() => bob.current!.store.getConversation(conv)?.heldSeq === 120, 20_000, 'bob holds 120');
+    const expected = Array.from({ length: 120 }, (_, i) => `m${i}`);
+    expect(texts(bob, conv)).toEqual(expected);
+    expect(texts(alice, conv)).toEqual(expected);
+    expect(seqs(bob, conv)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+  });
+
+  it('marks refused messages failed with the reason; retry and delete work', async () => {
+    const alice = newCore();
+    const bob = newCore();
+    await signUp(alice, 'alice');
+    await signUp(bob, 'bob');
+    await call(bob, 'users.block', { userId: 'alice' });
+
+    const failed = nextEvent(alice, 'message:updated', ({ message }) => message.status === 'failed');
+    const { clientMsgId } = await call(alice, 'messages.send', { convId: conv, kind: 'text', body: { text: 'blocked?' } });
+    expect((await failed).message).toMatchObject({ clientMsgId, failure: { code: 'BLOCKED' } });
+    expect((await call(alice, 'connection.get', {})).queued).toBe(0);
+
+    await call(bob, 'users.unblock', { userId: 'alice' });
+    const sent = nextEvent(alice, 'message:updated', ({ message }) => message.clientMsgId === clientMsgId && message.status === 'sent');
+    await call(alice, 'messages.retry', { clientMsgId });
+    await sent;
+    await until(() => texts(bob, conv).includes('blocked?'), 5000, 'delivered after retry');
+
+    await call(bob, 'users.block', { userId: 'alice' });
+    const second = nextEvent(alice, 'message:updated', ({ message }) => message.status === 'failed');
+    const { clientMsgId: id2 } = await call(alice, 'messages.send', { convId: conv, kind: 'text', body: { text: 'delete me' } });
+    await second;
+    await call(alice, 'messages.delete', { clientMsgId: id2 });
+    expect(texts(alice, conv)).toEqual(['blocked?']);
+  });
+
+  it('signs out when the session is revoked, keeping queued messages for the next sign-in', async () => {
+    const alice = newCore();
+    const bob = newCore();
+    await signUp(alice, 'alice');
+    await signUp(bob, 'bob');
+    await server.close();
+    await until(() => !alice.current!.conn.online, 5000, 'offline');
+    await call(alice, 'messages.send', { convId: conv, kind: 'text', body: { text: 'queued before ban' } });
+    server = await restartTestServer(server);
+    // Ban alice before her client gets to send (it reconnects quickly, so ban at once).
+    const signedOut = nextEvent(alice, 'session:changed', (s) => s.state === 'signed-out');
+    const body = JSON.stringify({ untilTs: Date.now() + 60_000 });
+    const nonce = randomUUID();
+    const ts = String(Date.now());
+    await fetch(`${server.url}/v1/admin/users/alice/ban`, {
+      method: 'POST',
+      headers: { 'X-App-Key': APP_KEY, 'X-Nonce': nonce, 'X-Timestamp': ts, 'X-Signature': createHmac('sha256', APP_SECRET).update(nonce + ts + body).digest('hex'), 'Content-Type': 'application/json' },
+      body,
+    });
+    await signedOut;
+    expect(await call(alice, 'session.get', {})).toMatchObject({ state: 'signed-out', userId: 'alice', serverUrl: server.url });
+    await expect(call(alice, 'conversations.list', {})).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses bad input at the IPC edge without touching the core', async () => {
+    const alice = newCore();
+    await signUp(alice, 'alice');
+    const dispatcher = createDispatcher(alice.handlers);
+    const ctx = { transport: 'host' as const, clientId: 't' };
+    const bad = [
+      ['messages.send', { convId: conv, kind: 'text', body: { text: 'x'.repeat(8001) } }],
+      ['messages.send', { convId: 'p:bob|alice', kind: 'text', body: { text: 'non-canonical' } }],
+      ['messages.send', { convId: conv, kind: 'system', body: { event: 'x' } }],
+      ['messages.list', { convId: conv, limit: 1000 }],
+      ['search.query', { query: '' }],
+      ['conversation.markRead', { convId: conv, seq: -1 }],
+      ['settings.set', { theme: 'neon' }],
+      ['auth.login', { serverUrl: 'file:///etc/passwd', userId: 'alice', password: 'x' }],
+      ['no.such', {}],
+    ] as const;
+    for (const [method, arg] of bad) {
+      const result = await dispatcher.dispatch(method, arg, ctx);
+      expect(result, method).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    expect(alice.current!.store.listMessages(conv)).toEqual([]);
+  });
+});

@@ -1,0 +1,335 @@
+/**
+ * The desktop app outside its UI, in plain Node: the session, the signed-in account, app settings, and
+ * the handler table of the IPC contract. The Electron layer and host mode both serve exactly this.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  ProtocolError,
+  groupConvId,
+  privateConvId,
+  roomConvId,
+  type Op,
+  type OpRequest,
+  type OpResult,
+} from '../../../protocol/index.js';
+import type { ApiHandlers, SessionView } from '../../../preload/contract.js';
+import { IpcError } from '../ipc/errors.js';
+import { createEventBus, type ApiEventBus } from '../ipc/event-bus.js';
+import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
+import { Account } from './account.js';
+import { AppSettings } from './app-settings.js';
+import { downloadFile, login, register } from './http-client.js';
+import { NoAnswerError } from './server-connection.js';
+import { SessionFile, plainBox, type SavedSession, type SecretBox } from './session-file.js';
+import { conversationView, messageView, searchHitView } from './views.js';
+
+export interface ClientCoreOptions {
+  /** The app's data directory (per OS user). */
+  dataDir: string;
+  platform?: string;
+  appVersion?: string;
+  secretBox?: SecretBox;
+  nativeBinding?: string;
+  log?: Logger;
+  /** Test hook: faster reconnects. */
+  backoff?: { baseMs: number; capMs: number };
+}
+
+const MAX_SHOWN_FILE_BYTES = 100 * 1024 * 1024;
+
+function kindForMime(mime: string): 'image' | 'file' {
+  return /^image\/(png|jpe?g|gif|webp|bmp|avif)$/.test(mime) ? 'image' : 'file';
+}
+
+export class ClientCore {
+  readonly events: ApiEventBus;
+  readonly handlers: ApiHandlers;
+  private readonly sessionFile: SessionFile;
+  private readonly settings: AppSettings;
+  private readonly log: Logger;
+  private account: Account | null = null;
+  private session: SavedSession | null = null;
+  private deviceId: string;
+
+  constructor(private readonly options: ClientCoreOptions) {
+    this.log = options.log ?? silentLogger;
+    this.events = createEventBus({ log: this.log });
+    this.sessionFile = new SessionFile(options.dataDir, options.secretBox ?? plainBox);
+    this.settings = new AppSettings(options.dataDir);
+    this.deviceId = this.sessionFile.deviceId();
+    this.handlers = this.createHandlers();
+  }
+
+  /** Resumes the saved session, if any. */
+  start(): void {
+    this.session = this.sessionFile.load();
+    if (this.session?.token) this.openAccount({ ...this.session, token: this.session.token });
+  }
+
+  async stop(): Promise<void> {
+    await this.account?.close();
+    this.account = null;
+  }
+
+  /** The signed-in account (for the hosts: badge counts, flushing the outbox before an update). */
+  get current(): Account | null {
+    return this.account;
+  }
+
+  /** The OS reports the network back, or the window regained focus after a sleep: try at once. */
+  networkMayBeBack(): void {
+    this.account?.conn.connectNow();
+  }
+
+  private sessionView(): SessionView {
+    const s = this.session;
+    if (!s || !this.account) return s ? { state: 'signed-out', userId: s.userId, serverUrl: s.serverUrl } : { state: 'signed-out' };
+    return { state: 'signed-in', userId: s.userId, serverUrl: s.serverUrl, name: s.name };
+  }
+
+  private openAccount(session: SavedSession & { token: string }): void {
+    const dir = this.sessionFile.accountDir(session.serverUrl, session.userId);
+    const account = new Account({
+      session,
+      dir,
+      device: { id: this.deviceId, platform: this.options.platform ?? process.platform, app: `parley-desktop/${this.options.appVersion ?? '0'}` },
+      events: this.events,
+      nativeBinding: this.options.nativeBinding,
+      log: this.log,
+      backoff: this.options.backoff,
+      onAuthFailed: (reason, revoked) => {
+        this.log.warn({ revoked }, 'session ended by the server');
+        void this.signOut(revoked ? 'session revoked' : reason);
+      },
+    });
+    this.account = account;
+    account.start();
+  }
+
+  /** Signs out cleanly: the account's data, queued messages included, stays for the next sign-in. */
+  private async signOut(_reason: string): Promise<void> {
+    const account = this.account;
+    this.account = null;
+    this.sessionFile.signOut();
+    this.session = this.sessionFile.load();
+    await account?.close();
+    this.events.emit('session:changed', this.sessionView());
+    this.events.emit('connection:changed', { state: 'offline', reason: 'signed out', queued: 0 });
+  }
+
+  private async signIn(serverUrl: string, userId: string, name: string, token: string): Promise<SessionView> {
+    await this.account?.close();
+    this.account = null;
+    this.session = { serverUrl, userId, name, token };
+    this.sessionFile.save(this.session);
+    this.openAccount({ serverUrl, userId, name, token });
+    const view = this.sessionView();
+    this.events.emit('session:changed', view);
+    return view;
+  }
+
+  private need(): Account {
+    if (!this.account) throw new IpcError('UNAUTHENTICATED', 'not signed in');
+    return this.account;
+  }
+
+  /** A request that needs the server: OFFLINE when there is no connection or no answer. */
+  private async ask<O extends Op>(op: O, body: OpRequest<O>): Promise<OpResult<O>> {
+    const account = this.need();
+    try {
+      return await account.conn.request(op, body);
+    } catch (error) {
+      if (error instanceof NoAnswerError) throw new IpcError('OFFLINE', 'the server cannot be reached right now');
+      throw error;
+    }
+  }
+
+  private createHandlers(): ApiHandlers {
+    return {
+      'session.get': async () => this.sessionView(),
+      'auth.register': async ({ serverUrl, userId, password, name }) => {
+        const { token } = await this.reach(() => register(serverUrl, userId, password, name));
+        return this.signIn(serverUrl, userId, name, token);
+      },
+      'auth.login': async ({ serverUrl, userId, password }) => {
+        const { token } = await this.reach(() => login(serverUrl, userId, password));
+        return this.signIn(serverUrl, userId, userId, token);
+      },
+      'auth.logout': async () => this.signOut('signed out'),
+      'connection.get': async () => this.account?.connectionView() ?? { state: 'offline', reason: 'signed out', queued: 0 },
+
+      'conversations.list': async () => ({ conversations: this.need().store.listConversations().map(conversationView) }),
+      // The hosts track the open conversation for notifications (see notify/notifier.ts).
+      'conversation.open': async () => undefined,
+      'conversation.update': async ({ convId, muted, pinned }) => {
+        const account = this.need();
+        await this.ask('conv.update', { convId, muted, pinned });
+        account.store.updateConversation(convId, { muted, pinned });
+        account.emitConversations([convId]);
+      },
+      'conversation.markRead': async ({ convId, seq }) => this.need().markRead(convId, seq),
+      'conversation.setDraft': async ({ convId, text }) => {
+        const account = this.need();
+        account.store.setDraft(convId, text);
+        account.emitConversations([convId]);
+      },
+      'conversation.startPrivate': async ({ userId }) => {
+        const account = this.need();
+        if (userId === account.userId) throw new IpcError('BAD_REQUEST', 'you cannot start a chat with yourself');
+        const convId = privateConvId(account.userId, userId);
+        if (account.conn.online) {
+          const { users } = await this.ask('users.get', { userIds: [userId] });
+          if (users.length === 0) throw new ProtocolError('NOT_FOUND', `no user ${userId}`);
+          account.store.ensureConversation(convId, users[0]!.name);
+        } else {
+          account.store.ensureConversation(convId, userId);
+        }
+        account.emitConversations([convId]);
+        return { convId };
+      },
+
+      'messages.list': async ({ convId, beforeSeq, afterSeq, limit = 50 }) => {
+        const store = this.need().store;
+        if (afterSeq !== undefined) {
+          const page = store.listMessages(convId, { beforeSeq: afterSeq + limit + 1, limit });
+          return { messages: page.filter((m) => m.seq !== null && m.seq > afterSeq).map(messageView) };
+        }
+        return { messages: store.listMessages(convId, { beforeSeq, limit }).map(messageView) };
+      },
+      'messages.around': async ({ convId, seq, limit = 50 }) => ({
+        messages: this.need()
+          .store.listMessages(convId, { beforeSeq: seq + Math.ceil(limit / 2) + 1, limit })
+          .map(messageView),
+      }),
+      'messages.send': async ({ convId, kind, body, replyTo, mentions }) => {
+        const stored = this.need().compose({ convId, kind, body: body as Record<string, unknown>, replyTo, mentions });
+        return { clientMsgId: stored.clientMsgId! };
+      },
+      'messages.sendFile': async ({ convId, name, mime, data, kind, width, height, durationMs, replyTo }) => {
+        const account = this.need();
+        const clientMsgId = crypto.randomUUID();
+        const localPath = await account.keepAttachment(clientMsgId, data);
+        const chosen = kind ?? kindForMime(mime);
+        const size = data.byteLength;
+        const body: Record<string, unknown> =
+          chosen === 'image'
+            ? { name, size, mime, width: width ?? 0, height: height ?? 0 }
+            : chosen === 'voice'
+              ? { durationMs: durationMs ?? 0 }
+              : { name, size, mime };
+        account.compose({ convId, kind: chosen, body, replyTo }, { localPath, name, mime, size }, clientMsgId);
+        return { clientMsgId };
+      },
+      'messages.retry': async ({ clientMsgId }) => {
+        const account = this.need();
+        const message = account.store.outbox.retry(clientMsgId);
+        if (!message) throw new ProtocolError('NOT_FOUND', 'no failed message with that id');
+        this.events.emit('message:updated', { message: messageView(message) });
+        account.emitConnection();
+        account.outbox.kick();
+      },
+      'messages.delete': async ({ clientMsgId }) => {
+        const account = this.need();
+        const item = account.store.outbox.get(clientMsgId);
+        if (!item || !account.store.outbox.delete(clientMsgId)) throw new ProtocolError('NOT_FOUND', 'no unsent message with that id');
+        account.removeAttachmentCopy(clientMsgId);
+        this.events.emit('messages:removed', { convId: item.convId, clientMsgIds: [clientMsgId] });
+        account.emitConversations([item.convId]);
+        account.emitConnection();
+      },
+      'messages.recall': async ({ convId, seq }) => {
+        await this.ask('recall', { convId, seq });
+      },
+      'messages.edit': async ({ convId, seq, text }) => {
+        await this.ask('send', { convId, clientMsgId: crypto.randomUUID(), kind: 'edit', body: { seq, text } });
+      },
+      'typing.send': async ({ convId }) => {
+        await this.ask('typing', { convId }).catch(() => undefined); // best effort
+      },
+      'files.read': async ({ convId, fileId }) => {
+        const account = this.need();
+        const cacheDir = path.join(this.sessionFile.accountDir(account.serverUrl, account.userId), 'file-cache');
+        const cached = path.join(cacheDir, fileId);
+        const metaFile = `${cached}.mime`;
+        if (fs.existsSync(cached) && fs.existsSync(metaFile)) {
+          return { data: new Uint8Array(await fs.promises.readFile(cached)), mime: await fs.promises.readFile(metaFile, 'utf8') };
+        }
+        void convId; // access is decided by the server for the signed-in user
+        const file = await this.reach(() => downloadFile(account.serverUrl, this.session!.token!, fileId, MAX_SHOWN_FILE_BYTES));
+        await fs.promises.mkdir(cacheDir, { recursive: true });
+        await fs.promises.writeFile(cached, file.data);
+        await fs.promises.writeFile(metaFile, file.mime);
+        return file;
+      },
+
+      'search.query': async ({ query, convId, from, since, until, limit }) => ({
+        hits: this.need()
+          .store.search(query, { convId, from, since, until, limit })
+          .map(searchHitView)
+          .filter((h) => h !== null),
+      }),
+
+      'users.get': async ({ userIds }) => this.ask('users.get', { userIds }),
+      'users.block': async ({ userId }) => void (await this.ask('block', { userId })),
+      'users.unblock': async ({ userId }) => void (await this.ask('unblock', { userId })),
+      'users.blocked': async () => this.ask('blocks', {}),
+
+      'groups.create': async (arg) => {
+        const { groupId } = await this.ask('group.create', arg);
+        return { groupId, convId: groupConvId(groupId) };
+      },
+      'group.info': async (arg) => this.ask('group.info', arg),
+      'group.members': async (arg) => this.ask('group.members', arg),
+      'group.invite': async (arg) => void (await this.ask('group.invite', arg)),
+      'group.kick': async (arg) => void (await this.ask('group.kick', arg)),
+      'group.join': async (arg) => this.ask('group.join', arg),
+      'group.requests': async (arg) => this.ask('group.requests', arg),
+      'group.approve': async (arg) => void (await this.ask('group.approve', arg)),
+      'group.reject': async (arg) => void (await this.ask('group.reject', arg)),
+      'group.leave': async (arg) => void (await this.ask('group.leave', arg)),
+      'group.dismiss': async (arg) => void (await this.ask('group.dismiss', arg)),
+      'group.update': async (arg) => void (await this.ask('group.update', arg)),
+      'group.transfer': async (arg) => void (await this.ask('group.transfer', arg)),
+      'group.setAdmins': async (arg) => void (await this.ask('group.admins', arg)),
+      'group.mute': async (arg) => void (await this.ask('group.mute', arg)),
+
+      'rooms.list': async () => this.ask('room.list', {}),
+      'room.join': async ({ roomId }) => {
+        const account = this.need();
+        const { messages } = await this.ask('room.join', { roomId });
+        const convId = roomConvId(roomId);
+        if (messages.length > 0) account.apply(convId, messages);
+        return { convId };
+      },
+      'room.leave': async ({ roomId }) => {
+        const account = this.need();
+        await this.ask('room.leave', { roomId }).catch((error: unknown) => {
+          if (!(error instanceof IpcError)) throw error; // offline: membership ends with the connection anyway
+        });
+        const convId = roomConvId(roomId);
+        account.store.clearRoom(convId);
+        this.events.emit('messages:removed', { convId, clientMsgIds: [], all: true });
+        this.events.emit('conversations:changed', { conversations: [], removed: [convId] });
+      },
+
+      'settings.get': async () => this.settings.get(),
+      'settings.set': async (patch) => {
+        const next = this.settings.set(patch);
+        this.events.emit('settings:changed', next);
+        return next;
+      },
+    };
+  }
+
+  /** Runs an HTTP call to the server; no answer becomes OFFLINE. */
+  private async reach<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof NoAnswerError) throw new IpcError('OFFLINE', error.message);
+      if (!(error instanceof ProtocolError)) this.log.error({ err: describeError(error) }, 'server call failed');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The life of a message the user composes: stored with its outbox row before anything else happens, claimed and
+ * sent by the sync engine, then acknowledged (markSent), refused (markFailed → retry or delete), or merged with its
+ * own log entry if that arrives first (apply-entries.ts).
+ */
+import { resolveTarget } from './control-entries.js';
+import { IdAllocator } from './id-allocator.js';
+import { CONTROL_KINDS, searchableText, storedBody, targetSeqOf, toStoredMessage, type MessageRow } from './message-codec.js';
+import { settleConversation, type StoreContext } from './store-context.js';
+import type { MessageFailure, PendingMessageInput, SendAck, StoredMessage } from './types.js';
+
+export class DuplicateClientMsgIdError extends Error {
+  constructor(readonly clientMsgId: string) {
+    super(`a message with clientMsgId ${clientMsgId} is already stored`);
+    this.name = 'DuplicateClientMsgIdError';
+  }
+}
+
+/** Stores a composed message (status pending) and queues it, in one transaction. */
+export function insertPending(ctx: StoreContext, input: PendingMessageInput): StoredMessage {
+  return ctx.db.transaction((): StoredMessage => {
+    const createdAt = input.createdAt ?? ctx.now();
+    ctx.conversations.ensure(input.convId);
+    const row: MessageRow = {
+      id: new IdAllocator((a, b) => ctx.messages.maxIdIn(a, b)).allocate(createdAt),
+      conv_id: input.convId,
+      seq: null,
+      msg_id: null,
+      client_msg_id: input.clientMsgId,
+      sender: input.from,
+      ts: createdAt,
+      kind: input.kind,
+      body: storedBody(input.kind, input.body),
+      text: searchableText(input.kind, input.body),
+      mentions: input.mentions && input.mentions.length > 0 ? JSON.stringify(input.mentions) : null,
+      reply_to: input.replyTo ?? null,
+      target_seq: targetSeqOf(input.kind, input.body),
+      recalled: 0,
+      edited: 0,
+      status: 'pending',
+      failure_code: null,
+      failure_reason: null,
+      created_at: createdAt,
+    };
+    if (ctx.messages.insertMany([row]) === 0) throw new DuplicateClientMsgIdError(input.clientMsgId);
+    ctx.outbox.insert({ ...input, createdAt });
+    ctx.conversations.touch(input.convId, createdAt);
+    ctx.conversations.refreshSummary(input.convId);
+    return toStoredMessage(row);
+  })();
+}
+
+/**
+ * The server acknowledged: the message takes its seq and leaves the outbox. Returns the updated message, or null
+ * when there is nothing left to update (its entry was merged already, or the message was deleted).
+ */
+export function markSent(ctx: StoreContext, clientMsgId: string, ack: SendAck): StoredMessage | null {
+  return ctx.db.transaction((): StoredMessage | null => {
+    ctx.outbox.remove(clientMsgId);
+    const row = ctx.messages.unsentByClientMsgId(clientMsgId);
+    if (!row) return null;
+    const convId = row.conv_id;
+    const occupant = ctx.messages.byConvSeq(convId, ack.seq);
+    if (occupant) {
+      // Its entry was stored on its own (without our clientMsgId); the log's copy stays, the local one goes.
+      ctx.messages.deleteById(row.id);
+      settleConversation(ctx, convId);
+      return CONTROL_KINDS.has(occupant.kind) ? null : toStoredMessage(occupant);
+    }
+    ctx.messages.markAcked(row.id, ack);
+    if (row.target_seq !== null) resolveTarget(ctx, convId, row.target_seq);
+    ctx.conversations.noteEntries(convId, ack.seq, ack.ts, 0);
+    settleConversation(ctx, convId);
+    const updated = ctx.messages.byId(row.id) as MessageRow;
+    return toStoredMessage(updated);
+  })();
+}
+
+/** The server refused the message for good (anything but RATE_LIMITED / INTERNAL): it waits for retry or delete. */
+export function markFailed(ctx: StoreContext, clientMsgId: string, failure: MessageFailure): StoredMessage | null {
+  return ctx.db.transaction((): StoredMessage | null => {
+    ctx.outbox.setFailed(clientMsgId, failure);
+    ctx.messages.setUnsentStatus(clientMsgId, 'failed', failure);
+    return unsentMessage(ctx, clientMsgId);
+  })();
+}
+
+/** A failed message is queued again. */
+export function retry(ctx: StoreContext, clientMsgId: string): StoredMessage | null {
+  return ctx.db.transaction((): StoredMessage | null => {
+    if (!ctx.outbox.setRetry(clientMsgId)) return null;
+    ctx.messages.setUnsentStatus(clientMsgId, 'pending', null);
+    return unsentMessage(ctx, clientMsgId);
+  })();
+}
+
+/** Drops an unsent message: its outbox row and its local message. A message already sent is not touched. */
+export function deleteUnsent(ctx: StoreContext, clientMsgId: string): boolean {
+  return ctx.db.transaction((): boolean => {
+    const row = ctx.messages.unsentByClientMsgId(clientMsgId);
+    const removed = ctx.outbox.remove(clientMsgId);
+    if (!row) return removed;
+    ctx.messages.deleteUnsent(clientMsgId);
+    ctx.conversations.refreshSummary(row.conv_id);
+    return true;
+  })();
+}
+
+/** The attachment is uploaded: the body to send (and the local message) now names the server's file. */
+export function setUploadedFile(ctx: StoreContext, clientMsgId: string, fileId: string): StoredMessage | null {
+  return ctx.db.transaction((): StoredMessage | null => {
+    const item = ctx.outbox.get(clientMsgId);
+    if (!item) return null;
+    const body = { ...item.body, fileId };
+    const attachment = item.attachment ? { ...item.attachment, uploadedFileId: fileId } : undefined;
+    ctx.outbox.setContent(clientMsgId, body, attachment);
+    ctx.messages.setUnsentContent(clientMsgId, storedBody(item.kind, body), searchableText(item.kind, body));
+    return unsentMessage(ctx, clientMsgId);
+  })();
+}
+
+function unsentMessage(ctx: StoreContext, clientMsgId: string): StoredMessage | null {
+  const row = ctx.messages.unsentByClientMsgId(clientMsgId);
+  return row ? toStoredMessage(row) : null;
+}

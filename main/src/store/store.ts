@@ -1,0 +1,215 @@
+/** The local store: one SQLite file per signed-in user, and the operations the sync engine and the UI call. */
+import type Database from 'better-sqlite3';
+import type { Conversation, LogEntry } from '../../../protocol/index.js';
+import { applyEntries } from './apply-entries.js';
+import { ConversationsRepo } from './conversations-repo.js';
+import { CONTROL_KINDS, toStoredMessage } from './message-codec.js';
+import { MessagesRepo } from './messages-repo.js';
+import { openDatabase } from './open-database.js';
+import { OutboxRepo } from './outbox-repo.js';
+import { MessageSearch } from './search.js';
+import { deleteUnsent, insertPending, markFailed, markSent, retry, setUploadedFile } from './send-flow.js';
+import { SettingsRepo } from './settings-repo.js';
+import type { StoreContext } from './store-context.js';
+import type {
+  ApplyResult,
+  ConversationPatch,
+  ListMessagesOptions,
+  MessageFailure,
+  OutboxItem,
+  PendingMessageInput,
+  SearchHit,
+  SearchOptions,
+  SendAck,
+  StoredConversation,
+  StoredMessage,
+} from './types.js';
+
+export interface StoreOptions {
+  /** The database file; created if missing. */
+  path: string;
+  /** better_sqlite3.node for the running ABI (see open-database.ts); unset under Node. */
+  nativeBinding?: string;
+  /** The signed-in user: their own messages are never unread, and mentions of them are flagged. */
+  userId?: string;
+  /** Clock in ms; tests pass a fixed one. */
+  now?: () => number;
+}
+
+/** The outbox as the sync engine drives it. */
+export interface StoreOutbox {
+  /** Per conversation, the next item to send, in composition order. */
+  nextSendable(): OutboxItem[];
+  get(clientMsgId: string): OutboxItem | null;
+  list(): OutboxItem[];
+  /** Claims a queued item for sending; attempts + 1. Returns the attempt number, or null if it is not queued. */
+  markSending(clientMsgId: string): number | null;
+  /** Transient failure: queued again in its place. */
+  requeue(clientMsgId: string, error?: MessageFailure): boolean;
+  /** Refused for good: the item and its message are marked failed. */
+  markFailed(clientMsgId: string, code: string, reason: string): StoredMessage | null;
+  /** A failed item is queued again; its message is pending again. */
+  retry(clientMsgId: string): StoredMessage | null;
+  /** Removes the item and its unsent message. */
+  delete(clientMsgId: string): boolean;
+  /** The attachment was uploaded: the body now carries fileId. */
+  setUploadedFile(clientMsgId: string, fileId: string): StoredMessage | null;
+}
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 500;
+
+export class Store {
+  readonly outbox: StoreOutbox;
+  readonly settings: SettingsRepo;
+  private readonly ctx: StoreContext;
+  private readonly searcher: MessageSearch;
+
+  constructor(private readonly db: Database.Database, options: Omit<StoreOptions, 'path' | 'nativeBinding'> = {}) {
+    const outbox = new OutboxRepo(db);
+    this.ctx = {
+      db,
+      messages: new MessagesRepo(db),
+      conversations: new ConversationsRepo(db, options.userId ?? null),
+      outbox,
+      selfId: options.userId ?? null,
+      now: options.now ?? Date.now,
+    };
+    this.settings = new SettingsRepo(db);
+    this.searcher = new MessageSearch(db);
+    // Whatever was in flight when the app last stopped goes again; the server answers a repeat with the first ack.
+    outbox.recoverInFlight();
+    const ctx = this.ctx;
+    this.outbox = {
+      nextSendable: () => outbox.nextSendable(),
+      get: (id) => outbox.get(id),
+      list: () => outbox.list(),
+      markSending: (id) => outbox.markSending(id),
+      requeue: (id, error) => outbox.requeue(id, error ?? null),
+      markFailed: (id, code, reason) => markFailed(ctx, id, { code, reason }),
+      retry: (id) => retry(ctx, id),
+      delete: (id) => deleteUnsent(ctx, id),
+      setUploadedFile: (id, fileId) => setUploadedFile(ctx, id, fileId),
+    };
+  }
+
+  /** Stores a composed message and its outbox row in one transaction. */
+  insertPending(input: PendingMessageInput): StoredMessage {
+    return insertPending(this.ctx, input);
+  }
+
+  /** The server acknowledged a message: it gets its seq and leaves the outbox. */
+  markSent(clientMsgId: string, ack: SendAck): StoredMessage | null {
+    return markSent(this.ctx, clientMsgId, ack);
+  }
+
+  /** Stores log entries of one conversation (idempotent, one transaction); returns what changed. */
+  applyEntries(convId: string, entries: readonly LogEntry[]): ApplyResult {
+    return applyEntries(this.ctx, convId, entries);
+  }
+
+  /**
+   * A page of messages in ascending order: the `limit` latest below `beforeSeq` (or the latest), and on the
+   * first page every unsent message after them, oldest first.
+   */
+  listMessages(convId: string, options: ListMessagesOptions = {}): StoredMessage[] {
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_PAGE), 1), MAX_PAGE);
+    const rows = this.ctx.messages.page(convId, options.beforeSeq, limit).reverse();
+    if (options.beforeSeq === undefined) rows.push(...this.ctx.messages.unsent(convId).filter((r) => !CONTROL_KINDS.has(r.kind)));
+    return rows.map(toStoredMessage);
+  }
+
+  getMessage(convId: string, seq: number): StoredMessage | null {
+    const row = this.ctx.messages.byConvSeq(convId, seq);
+    return row ? toStoredMessage(row) : null;
+  }
+
+  search(query: string, options: SearchOptions = {}): SearchHit[] {
+    return this.searcher.search(query, options, this.ctx.now());
+  }
+
+  /** The server's conversation list (sync) or one changed conversation (`conv` event). */
+  upsertConversations(conversations: readonly Conversation[]): StoredConversation[] {
+    return this.ctx.db.transaction(() =>
+      conversations.map((conversation) => {
+        this.ctx.conversations.upsertFromServer(conversation);
+        return this.ctx.conversations.get(conversation.convId) as StoredConversation;
+      }),
+    )();
+  }
+
+  /** Pinned first, then by latest activity. */
+  listConversations(): StoredConversation[] {
+    return this.ctx.conversations.list();
+  }
+
+  getConversation(convId: string): StoredConversation | null {
+    return this.ctx.conversations.get(convId);
+  }
+
+  /** The user read up to `seq` (only grows). */
+  setRead(convId: string, seq: number): boolean {
+    return this.ctx.conversations.setRead(convId, seq);
+  }
+
+  /** The peer of a private chat read up to `seq` (only grows). */
+  setPeerRead(convId: string, seq: number): boolean {
+    return this.ctx.conversations.setPeerRead(convId, seq);
+  }
+
+  setDraft(convId: string, draft: string): boolean {
+    return this.ctx.conversations.setDraft(convId, draft);
+  }
+
+  updateConversation(convId: string, patch: ConversationPatch): boolean {
+    return this.ctx.conversations.update(convId, patch);
+  }
+
+  /** Makes sure a conversation is listed before it has any message (a chat the user just started). */
+  ensureConversation(convId: string, title: string): StoredConversation {
+    this.ctx.conversations.ensure(convId);
+    if (!this.ctx.conversations.get(convId)?.title) this.ctx.conversations.update(convId, { title });
+    return this.ctx.conversations.get(convId) as StoredConversation;
+  }
+
+  /** Removes a conversation with its messages and unsent outbox items. */
+  deleteConversation(convId: string): void {
+    this.ctx.db.transaction(() => {
+      this.ctx.messages.deleteConversation(convId);
+      this.ctx.outbox.removeConversation(convId);
+      this.ctx.conversations.delete(convId);
+    })();
+  }
+
+  /** Leaving a chatroom forgets it: only online members receive, so a local copy would have holes. */
+  clearRoom(convId: string): void {
+    if (!convId.startsWith('r:')) throw new RangeError(`${convId} is not a chatroom`);
+    this.deleteConversation(convId);
+  }
+
+  /**
+   * Idle-time upkeep: merges full-text index segments (bounded work unless `full`) and refreshes planner
+   * statistics. Searching works without it; it keeps searches fast after many small writes.
+   */
+  maintain(options: { full?: boolean } = {}): void {
+    if (options.full) this.db.prepare(`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`).run();
+    else this.db.prepare(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', 500)`).run();
+    this.db.pragma('optimize');
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    this.db.pragma('optimize');
+    this.db.close();
+  }
+}
+
+export function openStore(options: StoreOptions): Store {
+  const db = openDatabase(options.path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    return new Store(db, options);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
