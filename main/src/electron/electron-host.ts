@@ -15,6 +15,7 @@ import {
   Menu,
   nativeImage,
   Notification,
+  powerMonitor,
   protocol,
   screen,
   session,
@@ -53,6 +54,8 @@ export interface ElectronHostOptions {
   trayIconPath?: string;
   /** Runs once when the app quits, before it exits: close the connection and the database. */
   shutdown?: () => Promise<void>;
+  /** The machine woke from sleep or the window regained focus: a good moment to reconnect at once. */
+  onWake?: () => void;
   log?: Logger;
 }
 
@@ -82,6 +85,8 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
 
   await serveRenderer(options, appOrigin);
   hardenWebContents(appOrigin, log);
+  powerMonitor.on('resume', () => options.onWake?.());
+  powerMonitor.on('unlock-screen', () => options.onWake?.());
 
   // The core's view for notifications, tray and badge.
   const context = createCoreContext({ handlers: options.handlers, events: options.events, systemLocale: () => app.getLocale(), onError });
@@ -172,6 +177,7 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   });
   const focusChanged = () => notifier.setWindowFocused(!win.isDestroyed() && win.isFocused() && win.isVisible());
   win.on('focus', focusChanged);
+  win.on('focus', () => options.onWake?.());
   win.on('blur', focusChanged);
   win.on('show', focusChanged);
   win.on('hide', focusChanged);
