@@ -5,6 +5,8 @@ import type { Messaging } from '../services/messaging.js';
 export interface OpContext {
   userId: string;
   connectionId: string;
+  /** For `send`: the entry is queued for commit, so the connection may start its next send. */
+  onQueued?: () => void;
 }
 
 export type OpHandler<O extends Op> = (ctx: OpContext, body: OpRequest<O>) => Promise<OpResult<O>>;
@@ -18,7 +20,7 @@ function notYet(what: string): never {
 
 export function createHandlers(messaging: Messaging): OpHandlers {
   return {
-    send: (ctx, b) => messaging.send(ctx.userId, b),
+    send: (ctx, b) => messaging.send(ctx.userId, b, { exceptConnectionId: ctx.connectionId, onQueued: ctx.onQueued }),
     sync: async (ctx) => ({ conversations: await messaging.sync(ctx.userId) }),
     history: async (ctx, b) => ({ messages: await messaging.history(ctx.userId, b) }),
     read: async (ctx, b) => {

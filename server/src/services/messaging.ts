@@ -34,6 +34,13 @@ export interface SendInput {
 export interface SendOptions {
   /** The admin API may write `system` entries; clients may not. */
   trusted?: boolean;
+  /** The sending connection: it learns the entry from its acknowledgement, so `msg` skips it. */
+  exceptConnectionId?: string;
+  /**
+   * Called once the entry is queued for commit (or the send ended early), so a connection can start its next
+   * send: sends then share a group commit while keeping their arrival order.
+   */
+  onQueued?: () => void;
 }
 
 export interface Ack {
@@ -79,6 +86,14 @@ export class Messaging {
   }
 
   async send(userId: string, input: SendInput, options: SendOptions = {}): Promise<Ack> {
+    try {
+      return await this.sendInOrder(userId, input, options);
+    } finally {
+      options.onQueued?.();
+    }
+  }
+
+  private async sendInOrder(userId: string, input: SendInput, options: SendOptions): Promise<Ack> {
     // A retry is answered with the original acknowledgement before anything else is checked.
     const previous = await this.storage.findByClientMsgId(userId, input.clientMsgId);
     if (previous) return ackOf(previous);
@@ -122,9 +137,11 @@ export class Messaging {
       replyTo: input.replyTo,
       fileIds,
     };
-    const outcome = await this.committer.append(item);
+    const committed = this.committer.append(item);
+    options.onQueued?.();
+    const outcome = await committed;
     if (outcome.status === 'failed') throw new ProtocolError('INTERNAL', 'the message could not be stored; retry');
-    if (outcome.status === 'stored') await this.fanOut(outcome.entry, conv.members);
+    if (outcome.status === 'stored') await this.fanOut(outcome.entry, conv.members, options.exceptConnectionId);
     return ackOf(outcome.entry);
   }
 
@@ -136,14 +153,14 @@ export class Messaging {
   }
 
   /** Delivers a stored entry to every device of every member; a new conversation is announced first. */
-  private async fanOut(entry: LogEntry, members: readonly string[]): Promise<void> {
+  private async fanOut(entry: LogEntry, members: readonly string[], exceptConnectionId?: string): Promise<void> {
     if (entry.seq === 1) {
       for (const member of members) {
         const conv = await this.conversationView(member, entry.convId);
         if (conv) this.hub.send([member], 'conv', conv);
       }
     }
-    this.hub.send(members, 'msg', entry);
+    this.hub.send(members, 'msg', entry, exceptConnectionId);
   }
 
   async recall(userId: string, convId: string, seq: number): Promise<{ seq: number }> {

@@ -35,6 +35,8 @@ export interface ConnectionDeps {
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
+const noop = () => undefined;
+
 type State = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
 
 export class WsConnection implements ClientConnection {
@@ -186,16 +188,20 @@ export class WsConnection implements ClientConnection {
       if (op === 'hello') throw new ProtocolError('BAD_REQUEST', 'already authenticated');
       this.deps.metrics.requests.inc({ op });
       const body = parseRequestBody(op, rawBody);
-      const ctx = { userId: this.userId, connectionId: this.id };
       let result: unknown;
       if (op === 'send') {
         const wait = this.bucket.take();
         if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'sending too fast', { retryAfterMs: wait });
+        // The next send of this connection starts once this one is queued for commit, not committed.
+        let queued!: () => void;
+        const isQueued = new Promise<void>((resolve) => (queued = resolve));
+        const ctx = { userId: this.userId, connectionId: this.id, onQueued: queued };
         const run = this.sendChain.then(() => this.deps.handlers.send(ctx, body as never));
-        this.sendChain = run.catch(() => undefined);
+        this.sendChain = Promise.race([isQueued, run.then(noop, noop)]);
         result = await run;
         this.deps.metrics.sendLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
       } else {
+        const ctx = { userId: this.userId, connectionId: this.id };
         const handler = this.deps.handlers[op as Exclude<Op, 'hello'>] as (c: typeof ctx, b: unknown) => Promise<unknown>;
         result = await handler(ctx, body);
       }

@@ -13,6 +13,7 @@ import type {
   TokenRecord,
   UserRecord,
 } from '../storage.js';
+import { Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 
 interface MessageRow {
@@ -76,6 +77,9 @@ export interface SqliteStorageOptions {
 export class SqliteStorage implements Storage {
   private readonly db: Database;
   private readonly stmt: ReturnType<SqliteStorage['prepare']>;
+  private readonly checkpointer: Checkpointer | null;
+  /** Conversations whose row and members are known to exist (committed), so appends skip re-ensuring them. */
+  private readonly knownConversations = new Set<string>();
 
   constructor(options: SqliteStorageOptions) {
     if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
@@ -88,6 +92,12 @@ export class SqliteStorage implements Storage {
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
     this.stmt = this.prepare();
+    if (options.file === ':memory:') {
+      this.checkpointer = null;
+    } else {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new Checkpointer(options.file);
+    }
   }
 
   private prepare() {
@@ -173,15 +183,20 @@ export class SqliteStorage implements Storage {
     };
   }
 
-  private readonly appendTxn = (items: readonly AppendItem[]): AppendOutcome[] =>
-    this.db.transaction((batch: readonly AppendItem[]) => batch.map((item) => this.appendOne(item)))(items);
+  private readonly appendTxn = (items: readonly AppendItem[]): AppendOutcome[] => {
+    const outcomes = this.db.transaction((batch: readonly AppendItem[]) => batch.map((item) => this.appendOne(item)))(items);
+    for (const item of items) this.knownConversations.add(item.convId); // only after the commit
+    return outcomes;
+  };
 
   /** Runs inside the caller's transaction. */
   private appendOne(item: AppendItem): Exclude<AppendOutcome, { status: 'failed' }> {
     const existing = this.stmt.findByClientId.get(item.from, item.clientMsgId);
     if (existing) return { status: 'duplicate', entry: toEntry(existing) };
-    this.stmt.ensureConv.run(item.convId, item.convKind, item.ts, item.ts);
-    for (const member of item.members) this.stmt.ensureMember.run(item.convId, member, item.ts);
+    if (!this.knownConversations.has(item.convId)) {
+      this.stmt.ensureConv.run(item.convId, item.convKind, item.ts, item.ts);
+      for (const member of item.members) this.stmt.ensureMember.run(item.convId, member, item.ts);
+    }
     const next = this.stmt.nextSeq.get(item.ts, item.convId);
     if (!next) throw new Error(`conversation ${item.convId} vanished inside its transaction`);
     const seq = next.last_seq;
@@ -384,7 +399,11 @@ export class SqliteStorage implements Storage {
   }
 
   async close() {
-    if (this.db.open) this.db.close();
+    await this.checkpointer?.stop();
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
   }
 }
 
