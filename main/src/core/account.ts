@@ -54,6 +54,8 @@ export class Account {
   private readonly events: ApiEventBus;
   private readonly log: Logger;
   private readonly filesDir: string;
+  /** Files by fileId (`<id>` and `<id>.mime`): downloads, and the user's own uploads. */
+  readonly fileCacheDir: string;
   /** Reads done while offline (or whose request failed), sent when back online. */
   private readonly unsentReads = new Map<string, number>();
   private closed = false;
@@ -65,7 +67,9 @@ export class Account {
     this.events = options.events;
     this.log = options.log ?? silentLogger;
     this.filesDir = path.join(options.dir, 'outbox-files');
+    this.fileCacheDir = path.join(options.dir, 'file-cache');
     fs.mkdirSync(this.filesDir, { recursive: true });
+    fs.mkdirSync(this.fileCacheDir, { recursive: true });
     this.store = openStore({ path: path.join(options.dir, 'parley.db'), userId: session.userId, nativeBinding: options.nativeBinding });
     this.conn = new ServerConnection({ serverUrl: session.serverUrl, token: session.token, device: options.device, backoff: options.backoff });
     const store = this.store;
@@ -87,7 +91,12 @@ export class Account {
         const a = item.attachment!;
         if (!a.localPath) throw new Error('the attachment is no longer on disk');
         return uploadFile({ serverUrl: session.serverUrl, token: session.token, path: a.localPath, name: a.name, mime: a.mime, onProgress }).then(
-          (r) => r.fileId,
+          async ({ fileId, mime }) => {
+            // Uploaded: the copy becomes the cached file, so the sender sees it without downloading.
+            await fs.promises.rename(a.localPath!, path.join(this.fileCacheDir, fileId)).catch(() => undefined);
+            await fs.promises.writeFile(path.join(this.fileCacheDir, `${fileId}.mime`), mime).catch(() => undefined);
+            return fileId;
+          },
         );
       },
       options.backoff,

@@ -181,6 +181,30 @@ describe('ClientCore', () => {
     await expect(call(alice, 'conversations.list', {})).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
+  it('uploads an attachment with progress, sends it, and lets the peer read the bytes', async () => {
+    const alice = newCore();
+    const bob = newCore();
+    await signUp(alice, 'alice');
+    await signUp(bob, 'bob');
+    const data = new Uint8Array(300_000).map((_, i) => i % 251);
+    const progress: number[] = [];
+    const off = alice.events.on('upload:progress', (p) => progress.push(p.sentBytes));
+    const received = nextEvent(bob, 'message:added', ({ message }) => message.kind === 'file');
+    await call(alice, 'messages.sendFile', { convId: conv, name: '报告.pdf', mime: 'application/pdf', data });
+    const { message } = await received;
+    off();
+    expect(message.body).toMatchObject({ name: '报告.pdf', size: data.byteLength, mime: 'application/pdf' });
+    expect(progress.at(-1)).toBe(data.byteLength);
+    const fileId = (message.body as { fileId: string }).fileId;
+    const file = await call(bob, 'files.read', { convId: conv, fileId });
+    expect(file.mime).toBe('application/pdf');
+    expect(Buffer.from(file.data).equals(Buffer.from(data))).toBe(true);
+    // A user outside the conversation cannot read it.
+    const carol = newCore();
+    await signUp(carol, 'carol');
+    await expect(call(carol, 'files.read', { convId: 'p:carol|dave', fileId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses bad input at the IPC edge without touching the core', async () => {
     const alice = newCore();
     await signUp(alice, 'alice');

@@ -247,19 +247,17 @@ export class ClientCore {
       'typing.send': async ({ convId }) => {
         await this.ask('typing', { convId }).catch(() => undefined); // best effort
       },
-      'files.read': async ({ convId, fileId }) => {
+      'files.read': async ({ fileId }) => {
+        // Access is decided by the server for the signed-in user; the cache holds only what it allowed.
         const account = this.need();
-        const cacheDir = path.join(this.sessionFile.accountDir(account.serverUrl, account.userId), 'file-cache');
-        const cached = path.join(cacheDir, fileId);
-        const metaFile = `${cached}.mime`;
-        if (fs.existsSync(cached) && fs.existsSync(metaFile)) {
-          return { data: new Uint8Array(await fs.promises.readFile(cached)), mime: await fs.promises.readFile(metaFile, 'utf8') };
+        const cached = path.join(account.fileCacheDir, fileId);
+        const mimeFile = `${cached}.mime`;
+        if (fs.existsSync(cached) && fs.existsSync(mimeFile)) {
+          return { data: new Uint8Array(await fs.promises.readFile(cached)), mime: await fs.promises.readFile(mimeFile, 'utf8') };
         }
-        void convId; // access is decided by the server for the signed-in user
         const file = await this.reach(() => downloadFile(account.serverUrl, this.session!.token!, fileId, MAX_SHOWN_FILE_BYTES));
-        await fs.promises.mkdir(cacheDir, { recursive: true });
         await fs.promises.writeFile(cached, file.data);
-        await fs.promises.writeFile(metaFile, file.mime);
+        await fs.promises.writeFile(mimeFile, file.mime);
         return file;
       },
 
