@@ -42,8 +42,33 @@ export function indexableText(text: string): string {
   return text.normalize('NFKC').replace(CJK_CHAR_GLOBAL, ' $& ');
 }
 
-/** The SQL name the index triggers call. */
+/** FNV-1a (32-bit) from a given offset basis. */
+function fnv1a(value: string, basis: number): string {
+  let hash = basis;
+  for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** One opaque word for an id (conversation ids and user ids contain characters the tokenizer splits on). */
+function scopeWord(prefix: 'c' | 's', id: string): string {
+  return `${prefix}${fnv1a(id, 0x811c9dc5)}${fnv1a(id, 0x050c5d1f)}`;
+}
+
+export const conversationScopeWord = (convId: string) => scopeWord('c', convId);
+export const senderScopeWord = (sender: string) => scopeWord('s', sender);
+
+/**
+ * The index's second column: a word for the conversation and one for the sender, so "search in this chat" and
+ * "messages from" are intersections inside the index instead of filters over every match. A hash collision
+ * only costs speed: search still compares the real ids.
+ */
+export function scopeText(convId: string, sender: string): string {
+  return `${conversationScopeWord(convId)} ${senderScopeWord(sender)}`;
+}
+
+/** The SQL names the index triggers call. */
 export const INDEX_TEXT_FUNCTION = 'parley_fts_text';
+export const INDEX_SCOPE_FUNCTION = 'parley_fts_scope';
 
 /**
  * Registers the functions the schema's triggers call. Must run on every connection before it writes messages;
@@ -52,5 +77,8 @@ export const INDEX_TEXT_FUNCTION = 'parley_fts_text';
 export function registerIndexFunctions(db: Database.Database): void {
   db.function(INDEX_TEXT_FUNCTION, { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? indexableText(text) : null,
+  );
+  db.function(INDEX_SCOPE_FUNCTION, { deterministic: true }, (convId: unknown, sender: unknown) =>
+    typeof convId === 'string' && typeof sender === 'string' ? scopeText(convId, sender) : null,
   );
 }

@@ -3,17 +3,19 @@
  * ids), filtered in the same query; the newest CANDIDATES of them are scored in JavaScript (relevance × recency)
  * and the best `limit` returned with snippets. Bounding the candidates keeps a query for a word found in
  * hundreds of thousands of messages as fast as a rare one; the price is that for such a word an old message can
- * only appear if it is among the newest CANDIDATES matches (filters narrow that window, as they apply first).
+ * only appear if it is among the newest CANDIDATES matches (filters narrow that window, as they apply first:
+ * conversation and sender inside the index, dates as a rowid range).
  * FTS5's own bm25() is not used: it counts each term's matches across the whole index on every query.
  */
 import type Database from 'better-sqlite3';
 import type { EntryKind } from '../../../protocol/index.js';
 import { IDS_PER_MS, idFloorForTs } from './id-allocator.js';
+import { conversationScopeWord, senderScopeWord } from './index-text.js';
 import { parseSearchQuery } from './search-query.js';
 import { analyze, makeSnippet, recencyWeight } from './search-rank.js';
 import type { SearchHit, SearchOptions } from './types.js';
 
-export const CANDIDATES = 400;
+export const CANDIDATES = 250;
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 /**
@@ -66,16 +68,21 @@ export class MessageSearch {
     const parsed = parseSearchQuery(query);
     if (!parsed) return [];
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
-    const params: Record<string, unknown> = { match: parsed.match, candidates: Math.max(CANDIDATES, limit) };
+    // Text phrases only match the text column; conversation and sender also go in as scope words (index-text.ts).
+    let match = `{text} : (${parsed.match})`;
+    const params: Record<string, unknown> = { candidates: Math.max(CANDIDATES, limit) };
     const filters: Filter[] = [];
     if (options.convId !== undefined) {
       filters.push('convId');
       params.convId = options.convId;
+      match += ` AND {scope} : "${conversationScopeWord(options.convId)}"`;
     }
     if (options.from !== undefined) {
       filters.push('from');
       params.from = options.from;
+      match += ` AND {scope} : "${senderScopeWord(options.from)}"`;
     }
+    params.match = match;
     if (options.since !== undefined) {
       filters.push('since');
       params.since = options.since;

@@ -65,6 +65,30 @@ const fixtures: Record<number, Fixture> = {
       expect(store.getConversation('g:team')?.heldSeq).toBe(4);
     },
   },
+  2: {
+    // Schema 2 indexed text only; schema 3 rebuilds the index with conversation and sender words.
+    seed(db) {
+      const conv = db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, held_seq) VALUES (?, ?, 2, 2)`);
+      conv.run('g:team', 'group');
+      conv.run('p:bob|me', 'private');
+      const insert = db.prepare(
+        `INSERT INTO messages (id, conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, text, recalled, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'text', '{}', ?, ?, ?)`,
+      );
+      insert.run(id(NOW - 4000), 'g:team', 1, 'm1', 'c1', 'alice', NOW - 4000, '周末去东京 trip', 0, NOW - 4000);
+      insert.run(id(NOW - 3000), 'g:team', 2, 'm2', 'c2', 'bob', NOW - 3000, 'trip photos', 0, NOW - 3000);
+      insert.run(id(NOW - 2000), 'p:bob|me', 1, 'm3', 'c3', 'bob', NOW - 2000, 'private trip notes', 0, NOW - 2000);
+      insert.run(id(NOW - 1000), 'p:bob|me', 2, 'm4', 'c4', 'me', NOW - 1000, 'recalled trip', 1, NOW - 1000);
+    },
+    check(store) {
+      const hits = (query: string, options = {}) => store.search(query, options).map((h) => `${h.convId}#${h.seq}`).sort();
+      expect(hits('trip')).toEqual(['g:team#1', 'g:team#2', 'p:bob|me#1']);
+      expect(hits('trip', { convId: 'g:team' })).toEqual(['g:team#1', 'g:team#2']);
+      expect(hits('trip', { from: 'bob' })).toEqual(['g:team#2', 'p:bob|me#1']);
+      expect(hits('东京')).toEqual(['g:team#1']);
+      expect(store.listMessages('p:bob|me').map((m) => [m.seq, m.recalled])).toEqual([[1, false], [2, true]]);
+    },
+  },
 };
 
 let dir: string;
@@ -100,6 +124,7 @@ describe('migrations', () => {
       const db = openDatabase(file);
       expect(schemaVersion(db)).toBe(LATEST_VERSION);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.prepare(`INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')`).run();
       db.close();
     });
 
