@@ -99,7 +99,7 @@ function writeSection(body: string): void {
   if (start < 0) next = `${current.trimEnd()}\n\n${SECTION}\n\n${body}\n`;
   else {
     const after = current.indexOf('\n## ', start + SECTION.length);
-    next = `${current.slice(0, start)}${SECTION}\n\n${body}\n${after < 0 ? '' : current.slice(after + 1)}`;
+    next = `${current.slice(0, start)}${SECTION}\n\n${body}\n${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
   }
   fs.writeFileSync(file, next);
 }
