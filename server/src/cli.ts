@@ -18,12 +18,14 @@ async function main(): Promise<void> {
   const server = await startServer(config);
   process.stdout.write(`listening on ${server.url}\n`);
 
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = (signal: string) => {
-    if (stopping) {
-      process.exit(130); // a second Ctrl+C: leave at once
+    if (stoppingSince > 0) {
+      // npm and tsx both pass Ctrl+C on, so one press can arrive twice: only a later press means "leave now".
+      if (Date.now() - stoppingSince > 1000) process.exit(130);
+      return;
     }
-    stopping = true;
+    stoppingSince = Date.now();
     server.log.info({ signal }, 'stopping');
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();
