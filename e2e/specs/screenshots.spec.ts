@@ -1,0 +1,48 @@
+/**
+ * Produces the screenshots in docs/screenshots (light and dark, 简体中文 and English) from a real session,
+ * and checks the main screens render in each. Host-chromium only: one set of pictures is enough.
+ */
+import path from 'node:path';
+import { ROOT } from '../support/processes.js';
+import { convIdOf, expect, messageRows, openConversation, register, send, startChat, test } from '../support/fixtures.js';
+
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+
+for (const locale of ['en-US', 'zh-CN'] as const) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`main screens in ${locale}, ${colorScheme}`, async ({ openApp }, testInfo) => {
+      test.skip(testInfo.project.name !== 'host-chromium', 'screenshots are taken once, in host-chromium');
+      const tag = `${locale === 'zh-CN' ? 'zh' : 'en'}-${colorScheme}`;
+      const ada = await openApp('ada', { locale, colorScheme });
+      const lin = await openApp('lin', { locale, colorScheme });
+      await ada.page.screenshot({ path: path.join(SHOTS, `sign-in-${tag}.png`) });
+      await register(ada, locale === 'zh-CN' ? '艾达' : 'Ada Lovelace');
+      await register(lin, locale === 'zh-CN' ? '林小雨' : 'Lin Xiaoyu');
+
+      await startChat(lin, 'ada');
+      const lines =
+        locale === 'zh-CN'
+          ? ['早上好！周五的发布准备好了吗？', '设计稿我已经更新到群聊里了。', '好的，我下午看一下。']
+          : ['Morning! Are we ready for Friday’s release?', 'I updated the layout in the shared folder.', 'Great, I’ll review it this afternoon.'];
+      await send(lin, lines[0]!);
+      await send(lin, lines[1]!);
+      const conv = convIdOf('ada', 'lin');
+      await expect(ada.page.getByTestId(`conv-${conv}`)).toBeVisible();
+      await openConversation(ada, conv);
+      await send(ada, lines[2]!);
+      await expect(messageRows(ada, lines[2]!)).toHaveAttribute('data-status', 'sent');
+      await expect(messageRows(ada, lines[2]!)).toHaveAttribute('data-read', 'true');
+      await ada.page.screenshot({ path: path.join(SHOTS, `chat-${tag}.png`) });
+
+      await ada.page.keyboard.press('Control+k');
+      await ada.page.getByTestId('search-input').fill(locale === 'zh-CN' ? '发布' : 'release');
+      await expect(ada.page.getByTestId('search-hit').first()).toBeVisible();
+      await ada.page.screenshot({ path: path.join(SHOTS, `search-${tag}.png`) });
+      await ada.page.keyboard.press('Escape');
+
+      await ada.page.getByTestId('settings-open').click();
+      await expect(ada.page.getByRole('dialog')).toBeVisible();
+      await ada.page.screenshot({ path: path.join(SHOTS, `settings-${tag}.png`) });
+    });
+  }
+}

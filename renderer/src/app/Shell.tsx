@@ -1,0 +1,148 @@
+/**
+ * The signed-in window: connection banner on top, the conversation list on the left, the open conversation
+ * on the right, and the dialogs (search, settings, new chat). Owns the global keyboard shortcuts:
+ * Ctrl/Cmd+K search everything, Ctrl/Cmd+F search this chat, Ctrl/Cmd+, settings, Alt+↑/↓ previous/next chat.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConversationView, SessionView } from '../../../preload/api-types';
+import { ConnectionBanner } from '../common/ConnectionBanner';
+import { isMac, isPrimaryModifier } from '../common/focus';
+import { Icon } from '../common/Icon';
+import { ConversationPane } from '../conversation/ConversationPane';
+import { peerOf } from '../lib/conv-id';
+import { sortConversations } from '../lib/sort-conversations';
+import { useStore } from '../lib/store';
+import { SearchDialog } from '../search/SearchDialog';
+import { SettingsDialog } from '../settings/SettingsDialog';
+import { NewChatDialog } from '../sidebar/NewChatDialog';
+import { Sidebar } from '../sidebar/Sidebar';
+import { useModel } from './model-context';
+
+type OpenDialog = { kind: 'search'; convId: string | null } | { kind: 'settings' } | { kind: 'newChat' } | null;
+
+export function Shell({ session }: { session: SessionView }) {
+  const { t } = useTranslation();
+  const model = useModel();
+  const target = useStore(model.navigation);
+  const { byId } = useStore(model.conversations);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const activeId = target?.convId ?? null;
+  const selfId = session.userId ?? '';
+
+  // Tell main which conversation is on screen, so it does not notify about it.
+  useEffect(() => {
+    model.api.conversation.open({ convId: activeId }).catch(() => undefined);
+  }, [model, activeId]);
+
+  const totalUnread = useMemo(() => {
+    let n = 0;
+    for (const c of byId.values()) if (!c.muted) n += c.unread;
+    return n;
+  }, [byId]);
+  useEffect(() => {
+    document.title = totalUnread > 0 ? t('app.titleWithUnread', { count: totalUnread }) : t('app.name');
+  }, [totalUnread, t]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return;
+      const key = e.key.toLowerCase();
+      if (isPrimaryModifier(e) && !e.altKey && key === 'k') {
+        e.preventDefault();
+        setDialog({ kind: 'search', convId: null });
+      } else if (isPrimaryModifier(e) && !e.altKey && !e.shiftKey && key === 'f') {
+        e.preventDefault();
+        setDialog({ kind: 'search', convId: model.navigation.get()?.convId ?? null });
+      } else if (isPrimaryModifier(e) && key === ',') {
+        e.preventDefault();
+        setDialog({ kind: 'settings' });
+      } else if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        const list = sortConversations(model.conversations.get().byId.values());
+        if (list.length === 0) return;
+        e.preventDefault();
+        const current = list.findIndex((c) => c.convId === model.navigation.get()?.convId);
+        const next = e.key === 'ArrowUp' ? Math.max(0, current - 1) : Math.min(list.length - 1, current + 1);
+        model.navigate((list[next] ?? list[0])?.convId ?? null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [model]);
+
+  const conversation: ConversationView | null = activeId ? (byId.get(activeId) ?? placeholderConversation(activeId, selfId)) : null;
+
+  return (
+    <div className="shell">
+      <ConnectionBanner />
+      <div className="shell-body">
+        <Sidebar
+          session={session}
+          activeId={activeId}
+          onSearch={() => setDialog({ kind: 'search', convId: null })}
+          onNewChat={() => setDialog({ kind: 'newChat' })}
+          onSettings={() => setDialog({ kind: 'settings' })}
+        />
+        <main className="main-pane">
+          {conversation && target ? (
+            <ConversationPane
+              key={conversation.convId}
+              conversation={conversation}
+              target={target}
+              selfId={selfId}
+              onSearchHere={() => setDialog({ kind: 'search', convId: conversation.convId })}
+            />
+          ) : (
+            <div className="empty-pane">
+              <div className="empty-pane-art" aria-hidden="true">
+                <Icon name="chat" size={40} />
+              </div>
+              <p className="empty-pane-title">{t('conversation.noneSelected')}</p>
+              <p className="muted">{t('conversation.noneSelectedHint', { shortcut: isMac() ? t('keys.searchAllMac') : t('keys.searchAll') })}</p>
+            </div>
+          )}
+        </main>
+      </div>
+      {dialog?.kind === 'search' ? (
+        <SearchDialog
+          initialConvId={dialog.convId}
+          onClose={() => setDialog(null)}
+          onOpen={(convId, seq) => {
+            setDialog(null);
+            model.navigate(convId, seq);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'settings' ? <SettingsDialog session={session} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'newChat' ? (
+        <NewChatDialog
+          selfId={selfId}
+          onClose={() => setDialog(null)}
+          onStarted={(convId) => {
+            setDialog(null);
+            model.navigate(convId);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+/** A chat just started may reach the list a moment after we open it: show it by its peer's id meanwhile. */
+function placeholderConversation(convId: string, selfId: string): ConversationView {
+  const peer = peerOf(convId, selfId);
+  return {
+    convId,
+    kind: convId.startsWith('g:') ? 'group' : convId.startsWith('r:') ? 'room' : 'private',
+    title: peer ?? convId.slice(2),
+    lastSeq: 0,
+    readSeq: 0,
+    unread: 0,
+    mentioned: false,
+    muted: false,
+    pinned: false,
+    updatedAt: 0,
+    lastMessage: null,
+    draft: '',
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * First run: the server's address, then sign in or create an account. The address is prefilled from
+ * `?server=` in the page URL, else the last one used (session.get), else the local default.
+ */
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Language, SessionView } from '../../../preload/api-types';
+import { useModel } from '../app/model-context';
+import { isValidUserId } from '../lib/conv-id';
+import { errorText } from '../lib/errors';
+import { useStore } from '../lib/store';
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
+const SERVER_RE = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
+
+export function initialServer(search: string, session: SessionView): string {
+  const fromQuery = new URLSearchParams(search).get('server');
+  if (fromQuery && SERVER_RE.test(fromQuery.trim())) return fromQuery.trim();
+  return session.serverUrl || DEFAULT_SERVER;
+}
+
+type Mode = 'signIn' | 'register';
+
+export function SignIn({ session, search }: { session: SessionView; search: string }) {
+  const { t } = useTranslation();
+  const model = useModel();
+  const settings = useStore(model.settings);
+  const [mode, setMode] = useState<Mode>('signIn');
+  const [server, setServer] = useState(() => initialServer(search, session));
+  const [userId, setUserId] = useState(session.userId ?? '');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ids = { server: useId(), user: useId(), name: useId(), password: useId(), error: useId() };
+
+  const validate = (): string | null => {
+    if (!SERVER_RE.test(server.trim())) return t('auth.invalidServer');
+    if (!isValidUserId(userId.trim())) return t('auth.invalidUserId');
+    if (mode === 'register' && !name.trim()) return t('auth.nameRequired');
+    if (mode === 'register' && password.length < 8) return t('auth.passwordTooShort');
+    if (password.length === 0) return t('auth.passwordTooShort');
+    return null;
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const invalid = validate();
+    setError(invalid);
+    if (invalid) return;
+    setBusy(true);
+    try {
+      const serverUrl = server.trim().replace(/\/+$/, '');
+      const next =
+        mode === 'register'
+          ? await model.api.auth.register({ serverUrl, userId: userId.trim(), password, name: name.trim() })
+          : await model.api.auth.login({ serverUrl, userId: userId.trim(), password });
+      setPassword('');
+      // session:changed follows too; applying the answer now avoids a frame of the old screen.
+      if (next?.state === 'signed-in') model.applySession(next);
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const setLanguage = (language: Language) => {
+    model.settings.set({ ...settings, language });
+    model.api.settings.set({ language }).catch(() => undefined);
+  };
+
+  return (
+    <main className="auth-screen">
+      <div className="auth-language">
+        <label className="visually-hidden" htmlFor="auth-language">
+          {t('settings.language')}
+        </label>
+        <select
+          id="auth-language"
+          className="select select-quiet"
+          value={settings.language}
+          onChange={(e) => setLanguage(e.target.value as Language)}
+          data-testid="auth-language"
+        >
+          <option value="system">{t('settings.languageSystem')}</option>
+          <option value="zh-CN">{t('languageNames.zh-CN')}</option>
+          <option value="en">{t('languageNames.en')}</option>
+        </select>
+      </div>
+      <form className="auth-card" onSubmit={submit} noValidate aria-describedby={error ? ids.error : undefined}>
+        <div className="auth-brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <h1>{t('auth.welcome')}</h1>
+          <p className="muted">{t('auth.subtitle')}</p>
+        </div>
+
+        <div className="segmented" role="group" aria-label={t('auth.modeLabel')}>
+          <button type="button" aria-pressed={mode === 'signIn'} onClick={() => setMode('signIn')} data-testid="auth-mode-signin">
+            {t('auth.signIn')}
+          </button>
+          <button type="button" aria-pressed={mode === 'register'} onClick={() => setMode('register')} data-testid="auth-mode-register">
+            {t('auth.register')}
+          </button>
+        </div>
+
+        <div className="field">
+          <label htmlFor={ids.server}>{t('auth.server')}</label>
+          <input
+            id={ids.server}
+            className="input"
+            type="url"
+            inputMode="url"
+            autoComplete="url"
+            spellCheck={false}
+            value={server}
+            onChange={(e) => setServer(e.target.value)}
+            data-testid="auth-server"
+          />
+          <span className="field-hint">{t('auth.serverHint')}</span>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.user}>{t('auth.userId')}</label>
+          <input
+            id={ids.user}
+            className="input"
+            autoComplete="username"
+            autoCapitalize="off"
+            spellCheck={false}
+            value={userId}
+            onChange={(e) => setUserId(e.target.value)}
+            data-testid="auth-user"
+            autoFocus
+          />
+          {mode === 'register' ? <span className="field-hint">{t('auth.userIdHint')}</span> : null}
+        </div>
+        {mode === 'register' ? (
+          <div className="field">
+            <label htmlFor={ids.name}>{t('auth.name')}</label>
+            <input id={ids.name} className="input" autoComplete="nickname" value={name} onChange={(e) => setName(e.target.value)} data-testid="auth-name" />
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor={ids.password}>{t('auth.password')}</label>
+          <input
+            id={ids.password}
+            className="input"
+            type="password"
+            autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="auth-password"
+          />
+          {mode === 'register' ? <span className="field-hint">{t('auth.passwordHint')}</span> : null}
+        </div>
+
+        {error ? (
+          <p id={ids.error} className="form-error" role="alert" data-testid="auth-error">
+            {error}
+          </p>
+        ) : null}
+
+        <button type="submit" className="button button-primary button-block" disabled={busy} data-testid="auth-submit">
+          {busy ? t('auth.working') : mode === 'register' ? t('auth.submitRegister') : t('auth.submitSignIn')}
+        </button>
+      </form>
+    </main>
+  );
+}

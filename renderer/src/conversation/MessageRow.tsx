@@ -1,0 +1,237 @@
+/**
+ * One row of the message list: an optional day separator and "new messages" divider above, then either a
+ * notice (recalled, system) or a bubble with its quote, content, time, edited mark and delivery state.
+ * Own messages sit on the right. A failed message offers Retry and Delete right under it.
+ */
+import { memo, type FocusEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConversationView, MessageView } from '../../../preload/api-types';
+import { Avatar } from '../common/Avatar';
+import { Icon } from '../common/Icon';
+import { isContextMenuKey } from '../common/focus';
+import { menuPointFor } from '../common/Menu';
+import { avatarHue } from '../lib/avatar-color';
+import { failureText } from '../lib/errors';
+import { formatClock, formatFullTime } from '../lib/time-format';
+import type { UploadProgress } from '../state/app-model';
+import { FileContent, ImageContent, LocationContent, TextContent, VoiceContent, type ImageTarget } from './MessageContent';
+import { QuoteBlock } from './QuoteBlock';
+
+export interface MessageActions {
+  openMenu(message: MessageView, x: number, y: number): void;
+  reply(message: MessageView): void;
+  retry(message: MessageView): void;
+  remove(message: MessageView): void;
+  openImage(target: ImageTarget): void;
+  jumpTo(seq: number): void;
+  focusRow(key: string): void;
+}
+
+export interface MessageRowProps {
+  message: MessageView;
+  rowKey: string;
+  selfId: string;
+  convKind: ConversationView['kind'];
+  groupStart: boolean;
+  groupEnd: boolean;
+  dayLabel: string | null;
+  unreadDivider: boolean;
+  read: boolean;
+  highlighted: boolean;
+  tabbable: boolean;
+  quoted: MessageView | undefined;
+  progress: UploadProgress | undefined;
+  localPreview: string | undefined;
+  nameOf: (userId: string) => string;
+  actions: MessageActions;
+}
+
+export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
+  const { message: m, selfId, convKind, actions } = props;
+  const { t, i18n } = useTranslation();
+  const own = m.from === selfId;
+  const name = own ? t('message.you') : props.nameOf(m.from);
+
+  const above = (
+    <>
+      {props.dayLabel ? (
+        <div className="day-separator" role="separator" aria-label={props.dayLabel}>
+          <span>{props.dayLabel}</span>
+        </div>
+      ) : null}
+      {props.unreadDivider ? (
+        <div className="unread-divider" role="separator" data-testid="unread-divider">
+          <span>{t('conversation.newMessages')}</span>
+        </div>
+      ) : null}
+    </>
+  );
+
+  const dataAttrs = {
+    'data-message-row': props.rowKey,
+    'data-seq': m.seq ?? undefined,
+    'data-client-msg-id': m.clientMsgId,
+    'data-status': m.status,
+    'data-read': own && props.read ? 'true' : undefined,
+    'data-kind': m.kind,
+    'data-recalled': m.recalled ? 'true' : undefined,
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return;
+    if (isContextMenuKey(e) || e.key === 'Enter') {
+      e.preventDefault();
+      const p = menuPointFor(e.currentTarget.querySelector('.msg-bubble') ?? e.currentTarget);
+      actions.openMenu(m, p.x, p.y);
+    }
+  };
+  const focusProps = {
+    tabIndex: props.tabbable ? 0 : -1,
+    onFocus: (e: FocusEvent<HTMLDivElement>) => {
+      if (e.target === e.currentTarget) actions.focusRow(props.rowKey);
+    },
+    onKeyDown,
+  };
+
+  if (m.recalled || m.kind === 'system') {
+    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m, props.nameOf, t);
+    return (
+      <div className="msg-item">
+        {above}
+        <div className={`msg-notice${props.highlighted ? ' is-highlighted' : ''}`} {...dataAttrs} {...focusProps}>
+          <span>{text}</span>
+        </div>
+      </div>
+    );
+  }
+
+  const status = own ? statusOf(m, props.read) : null;
+  const showSender = convKind !== 'private' && !own && props.groupStart;
+  const showAvatar = convKind !== 'private' && !own;
+  const time = formatClock(m.ts, i18n.language);
+  const contentKind = m.kind === 'image' || m.kind === 'file' || m.kind === 'voice' || m.kind === 'location' ? m.kind : 'text';
+
+  return (
+    <div className="msg-item">
+      {above}
+      <div
+        className={`msg-row ${own ? 'is-own' : 'is-other'}${props.groupStart ? ' group-start' : ''}${props.groupEnd ? ' group-end' : ''}${props.highlighted ? ' is-highlighted' : ''}`}
+        {...dataAttrs}
+        {...focusProps}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          actions.openMenu(m, e.clientX, e.clientY);
+        }}
+      >
+        {showAvatar ? <span className="msg-avatar">{props.groupEnd ? <Avatar id={m.from} name={name} size="sm" /> : null}</span> : null}
+        <div className="msg-column">
+          <div className="msg-line">
+            <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${status ? ' has-status' : ''}`}>
+              {showSender ? (
+                <span className="msg-sender" style={{ ['--sender-hue' as string]: avatarHue(m.from) }}>
+                  {name}
+                </span>
+              ) : null}
+              {m.replyTo ? <QuoteBlock convId={m.convId} seq={m.replyTo} loaded={props.quoted} nameOf={(id) => (id === selfId ? t('message.you') : props.nameOf(id))} onJump={actions.jumpTo} /> : null}
+              <Content message={m} progress={props.progress} localPreview={props.localPreview} onOpenImage={actions.openImage} />
+              <span className="msg-meta">
+                {m.edited ? <span className="msg-edited">{t('message.edited')}</span> : null}
+                <time dateTime={new Date(m.ts).toISOString()} title={formatFullTime(m.ts, i18n.language)}>
+                  {time}
+                </time>
+                {status ? (
+                  <span className={`msg-status msg-status-${status}`} title={t(`message.${status}`)} data-testid="message-status">
+                    <Icon name={status === 'pending' ? 'clock' : status === 'failed' ? 'alert' : status === 'read' ? 'checks' : 'check'} size={15} />
+                    <span className="visually-hidden">{t(`message.${status}`)}</span>
+                  </span>
+                ) : null}
+              </span>
+            </div>
+            <div className="msg-actions">
+              {m.seq !== null ? (
+                <button type="button" className="icon-button icon-button-sm" tabIndex={-1} aria-label={t('menu.reply')} title={t('menu.reply')} onClick={() => actions.reply(m)}>
+                  <Icon name="reply" size={16} />
+                </button>
+              ) : null}
+              <button
+                type="button"
+                className="icon-button icon-button-sm"
+                tabIndex={-1}
+                aria-label={t('menu.more')}
+                title={t('menu.more')}
+                onClick={(e) => {
+                  const r = e.currentTarget.getBoundingClientRect();
+                  actions.openMenu(m, r.left, r.bottom);
+                }}
+              >
+                <Icon name="more" size={16} />
+              </button>
+            </div>
+          </div>
+          {m.status === 'failed' ? (
+            <div className="msg-failed" data-testid="message-failed">
+              <Icon name="alert" size={14} />
+              <span className="msg-failed-text">
+                {t('message.failed')}
+                {m.failure ? ` · ${failureText(m.failure, t)}` : ''}
+              </span>
+              <button type="button" className="link-button" onClick={() => actions.retry(m)} data-testid="message-retry">
+                {t('message.retry')}
+              </button>
+              <button type="button" className="link-button link-button-danger" onClick={() => actions.remove(m)} data-testid="message-delete">
+                {t('message.delete')}
+              </button>
+            </div>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+});
+
+function statusOf(m: MessageView, read: boolean): 'pending' | 'failed' | 'sent' | 'read' {
+  if (m.status === 'pending' || m.status === 'failed') return m.status;
+  return read ? 'read' : 'sent';
+}
+
+function Content({ message: m, progress, localPreview, onOpenImage }: { message: MessageView; progress: UploadProgress | undefined; localPreview: string | undefined; onOpenImage: (t: ImageTarget) => void }) {
+  const { t } = useTranslation();
+  switch (m.kind) {
+    case 'text':
+      return <TextContent text={(m.body as { text?: string }).text ?? ''} />;
+    case 'image':
+      return <ImageContent message={m} localUrl={localPreview} progress={progress} onOpen={onOpenImage} />;
+    case 'file':
+      return <FileContent message={m} progress={progress} />;
+    case 'voice':
+      return <VoiceContent message={m} />;
+    case 'location':
+      return <LocationContent message={m} />;
+    case 'custom':
+      return <p className="msg-text msg-text-muted">{t('message.custom', { type: (m.body as { type?: string }).type ?? '' })}</p>;
+    default:
+      return null;
+  }
+}
+
+const SYSTEM_KEYS: Record<string, string> = {
+  'group.created': 'system.groupCreated',
+  'member.invited': 'system.memberInvited',
+  'member.joined': 'system.memberJoined',
+  'member.left': 'system.memberLeft',
+  'member.kicked': 'system.memberKicked',
+  'owner.transferred': 'system.ownerTransferred',
+  'admins.changed': 'system.adminsChanged',
+  'group.updated': 'system.groupUpdated',
+  'group.muted': 'system.groupMuted',
+  'group.dismissed': 'system.groupDismissed',
+};
+
+function systemText(m: MessageView, nameOf: (id: string) => string, t: ReturnType<typeof useTranslation>['t']): string {
+  const body = m.body as { event?: string; actor?: string; targets?: string[] };
+  const key = body.event ? SYSTEM_KEYS[body.event] : undefined;
+  if (!key) return t('system.unknown');
+  const actor = body.actor ? nameOf(body.actor) : t('system.someone');
+  const targets = (body.targets ?? []).map(nameOf).join(', ');
+  return t(key as 'system.groupCreated', { actor, targets });
+}

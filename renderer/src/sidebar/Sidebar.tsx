@@ -1,0 +1,66 @@
+/** The left column: who I am, search, new chat, settings, the filter tabs and the conversation list. */
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SessionView } from '../../../preload/api-types';
+import { useModel } from '../app/model-context';
+import { Avatar } from '../common/Avatar';
+import { isMac } from '../common/focus';
+import { Icon } from '../common/Icon';
+import { availableFilters, sortConversations, type ConversationFilter } from '../lib/sort-conversations';
+import { useStore } from '../lib/store';
+import { ConversationList } from './ConversationList';
+
+export interface SidebarProps {
+  session: SessionView;
+  activeId: string | null;
+  onSearch: () => void;
+  onNewChat: () => void;
+  onSettings: () => void;
+}
+
+export function Sidebar({ session, activeId, onSearch, onNewChat, onSettings }: SidebarProps) {
+  const { t } = useTranslation();
+  const model = useModel();
+  const { byId, loaded } = useStore(model.conversations);
+  const [filter, setFilter] = useState<ConversationFilter>('all');
+  const filters = useMemo(() => availableFilters(byId.values()), [byId]);
+  const effective = filters.includes(filter) ? filter : 'all';
+  const list = useMemo(() => sortConversations(byId.values(), effective), [byId, effective]);
+  const selfName = session.name || session.userId || '';
+
+  return (
+    <nav className="sidebar" aria-label={t('nav.chats')}>
+      <header className="sidebar-header">
+        <button type="button" className="me-button" onClick={onSettings} aria-label={t('nav.me', { name: selfName })} title={t('nav.me', { name: selfName })}>
+          <Avatar id={session.userId ?? ''} name={selfName} size="sm" />
+        </button>
+        <button type="button" className="search-trigger" onClick={onSearch} data-testid="search-open">
+          <Icon name="search" size={16} />
+          <span className="search-trigger-label">{t('nav.searchAll')}</span>
+          <kbd className="kbd">{isMac() ? t('keys.searchAllMac') : t('keys.searchAll')}</kbd>
+        </button>
+        <button type="button" className="icon-button" onClick={onNewChat} aria-label={t('nav.newChat')} title={t('nav.newChat')} data-testid="new-chat">
+          <Icon name="compose" />
+        </button>
+        <button type="button" className="icon-button" onClick={onSettings} aria-label={t('nav.settings')} title={t('nav.settings')} data-testid="settings-open">
+          <Icon name="settings" />
+        </button>
+      </header>
+      <div className="filter-tabs" role="group" aria-label={t('filters.label')}>
+        {filters.map((f) => (
+          <button key={f} type="button" className="filter-tab" aria-pressed={effective === f} onClick={() => setFilter(f)} data-testid={`filter-${f}`}>
+            {t(`filters.${f}`)}
+          </button>
+        ))}
+      </div>
+      <ConversationList
+        conversations={list}
+        loaded={loaded}
+        filtered={effective !== 'all'}
+        activeId={activeId}
+        selfId={session.userId ?? ''}
+        onNewChat={onNewChat}
+      />
+    </nav>
+  );
+}

@@ -1,0 +1,328 @@
+/**
+ * The renderer's long-lived state, outside React: what main told us (session, settings, connection,
+ * conversations, users, typing, upload progress) plus UI-wide things (toasts, the open conversation).
+ * Each piece is a small store; `start()` subscribes to `window.api` events and loads the first values.
+ * Whenever the session changes (or the bridge reconnected and says so), everything is fetched again.
+ */
+import type {
+  Api,
+  ConnectionView,
+  ConversationView,
+  NotificationRequest,
+  SessionView,
+  Settings,
+  UserView,
+} from '../../../preload/api-types';
+import { FileCache } from '../lib/file-cache';
+import { createStore, type Store } from '../lib/store';
+
+export type Toast =
+  | { id: number; kind: 'notification'; request: NotificationRequest }
+  /** `text` is already translated; an error without text is translated by the view (errorText). */
+  | { id: number; kind: 'error'; error: unknown; text?: string }
+  | { id: number; kind: 'info'; text: string };
+
+export interface NavigationTarget {
+  convId: string;
+  /** Open scrolled to this message and highlight it briefly (a search hit, a quoted message). */
+  seq?: number;
+  /** Distinguishes two requests for the same place. */
+  nonce: number;
+}
+
+export interface UploadProgress {
+  sentBytes: number;
+  totalBytes: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  language: 'system',
+  theme: 'system',
+  notifications: { enabled: true, sound: true, preview: true },
+};
+
+const USER_BATCH = 100;
+
+export class AppModel {
+  readonly session: Store<SessionView | null> = createStore<SessionView | null>(null);
+  readonly settings: Store<Settings> = createStore(DEFAULT_SETTINGS);
+  readonly connection: Store<ConnectionView> = createStore<ConnectionView>({ state: 'connecting', queued: 0 });
+  readonly conversations: Store<{ byId: ReadonlyMap<string, ConversationView>; loaded: boolean }> = createStore<{
+    byId: ReadonlyMap<string, ConversationView>;
+    loaded: boolean;
+  }>({ byId: new Map(), loaded: false });
+  readonly users: Store<ReadonlyMap<string, UserView>> = createStore<ReadonlyMap<string, UserView>>(new Map());
+  readonly typing: Store<ReadonlyMap<string, readonly string[]>> = createStore<ReadonlyMap<string, readonly string[]>>(new Map());
+  readonly uploads: Store<ReadonlyMap<string, UploadProgress>> = createStore<ReadonlyMap<string, UploadProgress>>(new Map());
+  readonly blocked: Store<ReadonlySet<string>> = createStore<ReadonlySet<string>>(new Set());
+  readonly toasts: Store<readonly Toast[]> = createStore<readonly Toast[]>([]);
+  /** Drafts as typed, per conversation; main gets them debounced (conversation.setDraft). */
+  readonly drafts: Store<ReadonlyMap<string, string>> = createStore<ReadonlyMap<string, string>>(new Map());
+  /** Local previews (blob: URLs) of images being sent, by clientMsgId, until the upload is readable. */
+  readonly localPreviews: Store<ReadonlyMap<string, string>> = createStore<ReadonlyMap<string, string>>(new Map());
+  readonly navigation: Store<NavigationTarget | null> = createStore<NavigationTarget | null>(null);
+  /** Bumped on every session change; views that hold fetched data reload when it moves. */
+  readonly epoch: Store<number> = createStore(0);
+
+  private unsubscribers: Array<() => void> = [];
+  private nextToastId = 1;
+  private nextNonce = 1;
+  private requestedUsers = new Set<string>();
+  private userQueue = new Set<string>();
+  private userTimer: ReturnType<typeof setTimeout> | undefined;
+  private toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
+
+  readonly files: FileCache;
+
+  constructor(readonly api: Api) {
+    this.files = new FileCache(api);
+  }
+
+  start(): void {
+    const { api } = this;
+    this.unsubscribers.push(
+      api.on('session:changed', (session) => this.applySession(session)),
+      api.on('connection:changed', (c) => this.connection.set(c)),
+      api.on('settings:changed', (s) => this.settings.set(s)),
+      api.on('conversations:changed', ({ conversations, removed }) => this.applyConversations(conversations, removed)),
+      api.on('typing:changed', ({ convId, userIds }) => {
+        this.typing.set((prev) => {
+          const next = new Map(prev);
+          if (userIds.length === 0) next.delete(convId);
+          else next.set(convId, userIds);
+          return next;
+        });
+        this.ensureUsers(userIds);
+      }),
+      api.on('presence:changed', ({ userId, online, lastSeen }) => {
+        const known = this.users.get().get(userId);
+        if (!known) return;
+        this.users.set((prev) => new Map(prev).set(userId, { ...known, online, lastSeen }));
+      }),
+      api.on('upload:progress', ({ clientMsgId, sentBytes, totalBytes }) => {
+        this.uploads.set((prev) => {
+          const next = new Map(prev);
+          if (sentBytes >= totalBytes) next.delete(clientMsgId);
+          else next.set(clientMsgId, { sentBytes, totalBytes });
+          return next;
+        });
+      }),
+      api.on('notification:requested', (request) => this.showNotification(request)),
+      api.on('conversation:focus-requested', ({ convId }) => this.navigate(convId)),
+    );
+    void this.loadSession();
+    void this.loadSettings();
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribers) off();
+    this.unsubscribers = [];
+    clearTimeout(this.userTimer);
+    for (const timer of this.toastTimers.values()) clearTimeout(timer);
+    this.toastTimers.clear();
+  }
+
+  // --- session -------------------------------------------------------------------------------------------
+
+  async loadSession(): Promise<void> {
+    try {
+      this.applySession(await this.api.session.get());
+    } catch {
+      // Main not reachable yet: show the sign-in screen rather than a blank window; session:changed follows.
+      if (this.session.get() === null) this.session.set({ state: 'signed-out' });
+    }
+  }
+
+  applySession(session: SessionView): void {
+    const prev = this.session.get();
+    const sameUser = prev?.state === session.state && prev.userId === session.userId && prev.serverUrl === session.serverUrl;
+    this.session.set(session);
+    if (!sameUser) {
+      this.conversations.set({ byId: new Map(), loaded: false });
+      this.users.set(new Map());
+      this.typing.set(new Map());
+      this.requestedUsers.clear();
+      this.drafts.set(new Map());
+      this.files.clear();
+      this.navigation.set(null);
+    }
+    this.epoch.set((n) => n + 1);
+    if (session.state === 'signed-in') {
+      void this.loadConversations();
+      void this.loadConnection();
+      void this.loadSettings();
+      void this.loadBlocked();
+    }
+  }
+
+  async loadSettings(): Promise<void> {
+    try {
+      this.settings.set(await this.api.settings.get());
+    } catch {
+      // Defaults stay; settings:changed will bring the real ones.
+    }
+  }
+
+  private async loadConnection(): Promise<void> {
+    try {
+      this.connection.set(await this.api.connection.get());
+    } catch {
+      // connection:changed will follow.
+    }
+  }
+
+  private async loadBlocked(): Promise<void> {
+    try {
+      const { userIds } = await this.api.users.blocked();
+      this.blocked.set(new Set(userIds));
+    } catch {
+      // Not essential: the block button shows "Block" until it is known.
+    }
+  }
+
+  async loadConversations(): Promise<void> {
+    try {
+      const { conversations } = await this.api.conversations.list();
+      const byId = new Map<string, ConversationView>();
+      for (const c of conversations) byId.set(c.convId, c);
+      this.conversations.set({ byId, loaded: true });
+    } catch (error) {
+      this.conversations.set((prev) => ({ ...prev, loaded: true }));
+      this.pushError(error);
+    }
+  }
+
+  applyConversations(changed: readonly ConversationView[], removed: readonly string[]): void {
+    this.conversations.set((prev) => {
+      const byId = new Map(prev.byId);
+      for (const c of changed) byId.set(c.convId, c);
+      for (const id of removed) byId.delete(id);
+      return { byId, loaded: prev.loaded };
+    });
+    const open = this.navigation.get();
+    if (open && removed.includes(open.convId)) this.navigation.set(null);
+  }
+
+  /** Optimistic local change (pin, mute, read) until main's conversations:changed confirms it. */
+  patchConversation(convId: string, patch: Partial<ConversationView>): void {
+    const c = this.conversations.get().byId.get(convId);
+    if (c) this.applyConversations([{ ...c, ...patch }], []);
+  }
+
+  setDraft(convId: string, text: string): void {
+    this.drafts.set((prev) => new Map(prev).set(convId, text));
+  }
+
+  draftOf(convId: string): string {
+    return this.drafts.get().get(convId) ?? this.conversations.get().byId.get(convId)?.draft ?? '';
+  }
+
+  addLocalPreview(clientMsgId: string, url: string): void {
+    this.localPreviews.set((prev) => new Map(prev).set(clientMsgId, url));
+  }
+
+  // --- users ---------------------------------------------------------------------------------------------
+
+  /** Asks main for users we don't know yet, batched, each id at most once per session. */
+  ensureUsers(userIds: Iterable<string>): void {
+    let added = false;
+    for (const id of userIds) {
+      if (!id || this.requestedUsers.has(id)) continue;
+      this.requestedUsers.add(id);
+      this.userQueue.add(id);
+      added = true;
+    }
+    if (added && this.userTimer === undefined) {
+      this.userTimer = setTimeout(() => {
+        this.userTimer = undefined;
+        void this.fetchUsers();
+      }, 0);
+    }
+  }
+
+  /** Fetches these users again now (a chat was opened: show current presence). */
+  async refreshUsers(userIds: readonly string[]): Promise<void> {
+    for (const id of userIds) this.requestedUsers.add(id);
+    await this.fetchBatch(userIds);
+  }
+
+  private async fetchUsers(): Promise<void> {
+    const ids = [...this.userQueue];
+    this.userQueue.clear();
+    for (let i = 0; i < ids.length; i += USER_BATCH) await this.fetchBatch(ids.slice(i, i + USER_BATCH));
+  }
+
+  private async fetchBatch(userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    try {
+      const { users } = await this.api.users.get({ userIds: [...userIds] });
+      this.users.set((prev) => {
+        const next = new Map(prev);
+        for (const u of users) next.set(u.userId, u);
+        return next;
+      });
+    } catch {
+      // Names fall back to ids; try again next time they are needed.
+      for (const id of userIds) this.requestedUsers.delete(id);
+    }
+  }
+
+  displayName(userId: string): string {
+    return this.users.get().get(userId)?.name || userId;
+  }
+
+  // --- navigation and toasts -----------------------------------------------------------------------------
+
+  navigate(convId: string | null, seq?: number): void {
+    if (convId === null) {
+      this.navigation.set(null);
+      return;
+    }
+    const target: NavigationTarget = { convId, nonce: this.nextNonce++ };
+    if (seq !== undefined) target.seq = seq;
+    this.navigation.set(target);
+  }
+
+  private showNotification(request: NotificationRequest): void {
+    const toasts = this.toasts.get();
+    const existing = toasts.find((t) => t.kind === 'notification' && t.request.tag === request.tag);
+    const id = this.nextToastId++;
+    const toast: Toast = { id, kind: 'notification', request };
+    this.toasts.set([...toasts.filter((t) => t !== existing), toast].slice(-4));
+    if (existing) this.clearTimer(existing.id);
+    this.scheduleDismiss(id, 6000);
+  }
+
+  pushError(error: unknown, text?: string): void {
+    const id = this.nextToastId++;
+    const toast: Toast = text === undefined ? { id, kind: 'error', error } : { id, kind: 'error', error, text };
+    this.toasts.set((prev) => [...prev, toast].slice(-4));
+    this.scheduleDismiss(id, 7000);
+  }
+
+  pushInfo(text: string): void {
+    const id = this.nextToastId++;
+    this.toasts.set((prev) => [...prev, { id, kind: 'info', text } as Toast].slice(-4));
+    this.scheduleDismiss(id, 2500);
+  }
+
+  dismissToast(id: number): void {
+    this.clearTimer(id);
+    this.toasts.set((prev) => prev.filter((t) => t.id !== id));
+  }
+
+  /** Hovering or focusing a toast keeps it; leaving restarts its timer. */
+  holdToast(id: number, hold: boolean): void {
+    this.clearTimer(id);
+    if (!hold) this.scheduleDismiss(id, 4000);
+  }
+
+  private scheduleDismiss(id: number, ms: number): void {
+    this.toastTimers.set(id, setTimeout(() => this.dismissToast(id), ms));
+  }
+
+  private clearTimer(id: number): void {
+    clearTimeout(this.toastTimers.get(id));
+    this.toastTimers.delete(id);
+  }
+}
