@@ -10,8 +10,10 @@ export type {
   ApiEvents,
   ApiListener,
   ApiMethod,
+  AppInfo,
   ConnectionView,
   ConversationView,
+  DesktopSettings,
   Language,
   MessagePreview,
   MessageStatus,
@@ -22,6 +24,8 @@ export type {
   SessionView,
   Settings,
   Theme,
+  UpdateChannel,
+  UpdateView,
   UserView,
 } from './contract.js';
 export { isApiError } from './contract.js';

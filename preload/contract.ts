@@ -192,6 +192,50 @@ export interface NotificationRequest {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The app itself: how it runs, its desktop preferences, its updates
+
+/** Where the app runs: the Electron desktop app, or host mode (the same UI in a browser). */
+export interface AppInfo {
+  version: string;
+  /** Node's platform name: 'win32', 'darwin', 'linux'. */
+  platform: string;
+  hostKind: 'electron' | 'host';
+  /** The server the sign-in form suggests (e.g. the local server `npm start` runs); absent: none. */
+  defaultServerUrl?: string;
+  /** Whether `desktop.set({openAtLogin})` has an effect here (the desktop app: yes; host mode: no). */
+  openAtLoginSupported: boolean;
+}
+
+export type UpdateChannel = 'stable' | 'beta';
+
+/** Preferences of the desktop app itself (not of an account), remembered across launches. */
+export interface DesktopSettings {
+  /** Start Parley when the user logs in to the computer. */
+  openAtLogin: boolean;
+  updateChannel: UpdateChannel;
+}
+
+/**
+ * The updater. `idle`: up to date (or not checked yet); `checking`; `downloading` (in the background);
+ * `ready`: `version` is downloaded, offer "Restart to update" (updates.restart); `error`: the last check or
+ * download failed (`error` says why, quietly) and is retried at `nextCheckAt`.
+ */
+export interface UpdateView {
+  state: 'idle' | 'checking' | 'downloading' | 'ready' | 'error';
+  /** False where this copy cannot update itself (host mode, a development run, a build without an update URL). */
+  supported: boolean;
+  channel: UpdateChannel;
+  currentVersion: string;
+  /** The version being downloaded or ready to install. */
+  version?: string;
+  /** 0–1 while downloading, when known. */
+  progress?: number;
+  error?: string;
+  lastCheckedAt?: number;
+  nextCheckAt?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Argument schemas
 
 /** Arguments are closed objects: unknown keys from the untrusted side are refused, not ignored. */
@@ -222,6 +266,11 @@ const SettingsPatch = Arg({
       preview: Type.Optional(Type.Boolean()),
     }),
   ),
+});
+
+const DesktopSettingsPatch = Arg({
+  openAtLogin: Type.Optional(Type.Boolean()),
+  updateChannel: Type.Optional(Type.Union([Type.Literal('stable'), Type.Literal('beta')])),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -359,6 +408,16 @@ export const API_METHODS = {
   // settings
   'settings.get': method(NoArg, returns<Settings>()),
   'settings.set': method(SettingsPatch, returns<Settings>()),
+
+  // the app: launch information, desktop preferences, updates
+  'app.info': method(NoArg, returns<AppInfo>()),
+  'desktop.get': method(NoArg, returns<DesktopSettings>()),
+  'desktop.set': method(DesktopSettingsPatch, returns<DesktopSettings>()),
+  'updates.get': method(NoArg, returns<UpdateView>()),
+  /** Checks now (e.g. a "Check for updates" button); the result also arrives as update:changed. */
+  'updates.check': method(NoArg, returns<UpdateView>()),
+  /** Installs the ready update: waits until no message is in flight, then quits and restarts. */
+  'updates.restart': method(NoArg, returns<void>()),
 } satisfies Record<`${string}.${string}`, MethodSpec>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -383,6 +442,8 @@ export const API_EVENTS = {
   'conversation:focus-requested': payload<{ convId: string }>(),
   'upload:progress': payload<{ convId: string; clientMsgId: string; sentBytes: number; totalBytes: number }>(),
   'settings:changed': payload<Settings>(),
+  'desktop:changed': payload<DesktopSettings>(),
+  'update:changed': payload<UpdateView>(),
 } satisfies Record<`${string}:${string}`, Phantom<unknown>>;
 
 // ---------------------------------------------------------------------------------------------------------

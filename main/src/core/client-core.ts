@@ -15,6 +15,7 @@ import {
 } from '../../../protocol/index.js';
 import type { ApiHandlers, SessionView } from '../../../preload/contract.js';
 import { IpcError } from '../ipc/errors.js';
+import { plainDesktopServices, type DesktopServices, type DesktopServicesFactory } from '../launcher/desktop-services.js';
 import { createEventBus, type ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
 import { Account } from './account.js';
@@ -34,6 +35,8 @@ export interface ClientCoreOptions {
   log?: Logger;
   /** Test hook: faster reconnects. */
   backoff?: { baseMs: number; capMs: number };
+  /** The host's launch info, desktop preferences and updater (`app.*`, `desktop.*`, `updates.*`); default: host mode's. */
+  desktop?: DesktopServicesFactory;
 }
 
 const MAX_SHOWN_FILE_BYTES = 100 * 1024 * 1024;
@@ -47,6 +50,7 @@ export class ClientCore {
   readonly handlers: ApiHandlers;
   private readonly sessionFile: SessionFile;
   private readonly settings: AppSettings;
+  private readonly desktop: DesktopServices;
   private readonly log: Logger;
   private account: Account | null = null;
   private session: SavedSession | null = null;
@@ -58,6 +62,12 @@ export class ClientCore {
     this.sessionFile = new SessionFile(options.dataDir, options.secretBox ?? plainBox);
     this.settings = new AppSettings(options.dataDir);
     this.deviceId = this.sessionFile.deviceId();
+    this.desktop = (options.desktop ?? plainDesktopServices)({
+      events: this.events,
+      dataDir: options.dataDir,
+      appVersion: options.appVersion ?? '0.0.0',
+      platform: process.platform,
+    });
     this.handlers = this.createHandlers();
   }
 
@@ -317,6 +327,13 @@ export class ClientCore {
         this.events.emit('settings:changed', next);
         return next;
       },
+
+      'app.info': async () => this.desktop.info(),
+      'desktop.get': async () => this.desktop.settings(),
+      'desktop.set': async (patch) => this.desktop.setSettings(patch),
+      'updates.get': async () => this.desktop.updates(),
+      'updates.check': async () => this.desktop.checkForUpdates(),
+      'updates.restart': async () => this.desktop.restartToUpdate(),
     };
   }
 

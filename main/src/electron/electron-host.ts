@@ -14,6 +14,7 @@ import {
   ipcMain,
   Menu,
   nativeImage,
+  nativeTheme,
   Notification,
   powerMonitor,
   protocol,
@@ -21,7 +22,9 @@ import {
   session,
   shell,
   Tray,
+  type ContextMenuParams,
   type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
   type WebContents,
 } from 'electron';
 import { IPC_CHANNELS, type ApiHandlers, type ApiResult } from '../../../preload/contract.js';
@@ -34,6 +37,8 @@ import { createCoreContext } from '../notify/core-context.js';
 import { resolveLocale, words } from '../notify/format.js';
 import { connectNotifier, createNotifier, trackOpenConversation } from '../notify/notifier.js';
 import { trayTooltip, unreadSummary } from '../notify/unread.js';
+import { appMenuTemplate } from './app-menu.js';
+import { DEEP_LINK_SCHEME, DeepLinkRouter, deepLinkFromArgv } from './deep-link.js';
 import { externalUrl, isTrustedSender, sameOrigin } from './web-security.js';
 import { fitWindowState, loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState, windowStateFile, type WindowState } from './window-state.js';
 
@@ -52,6 +57,16 @@ export interface ElectronHostOptions {
   /** The bundled preload script (preload/electron-preload.ts built as one CommonJS file). */
   preloadPath: string;
   trayIconPath?: string;
+  /** The window's icon (Linux; Windows and macOS take the executable's). */
+  windowIconPath?: string;
+  /** Prefills the sign-in form's server field (the renderer reads `?server=`), e.g. the server `npm start` runs. */
+  defaultServerUrl?: string;
+  /** Started at login (`--hidden`): stay in the tray until the user opens the window. */
+  startHidden?: boolean;
+  /** Development run: reload and developer tools in the menu. */
+  dev?: boolean;
+  /** "Check for Updates…" in the menu; absent where this copy does not update itself. */
+  onCheckForUpdates?: () => void;
   /** Runs once when the app quits, before it exits: close the connection and the database. */
   shutdown?: () => Promise<void>;
   /** The machine woke from sleep or the window regained focus: a good moment to reconnect at once. */
@@ -62,6 +77,8 @@ export interface ElectronHostOptions {
 export interface ElectronHost {
   showWindow(): void;
   quit(): void;
+  /** The next quit really quits (the window closes instead of hiding to the tray): before an update installs. */
+  allowQuit(): void;
 }
 
 /** Resolves to null when another instance is already running (which is then focused instead). */
@@ -74,10 +91,30 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   // Windows shows notifications only for an app with an AppUserModelID (electron-builder.yml's appId).
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+
+  let signedIn = () => false;
+  // parley://chat/<userId> links: registered with the OS (the packages also declare the scheme), taken from
+  // argv (Windows, Linux) or open-url (macOS, which may deliver it before ready: listen now).
+  const deepLinks = new DeepLinkRouter({
+    openChat: async (userId) => (await options.handlers['conversation.startPrivate']({ userId }, { transport: 'main', clientId: 'deep-link' })).convId,
+    focus: (convId) => {
+      showWindow();
+      options.events.emit('conversation:focus-requested', { convId });
+    },
+    signedIn: () => signedIn(),
+    log,
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    void deepLinks.handle(url);
+  });
+  registerProtocolClient(log);
+  const launchLink = deepLinkFromArgv(process.argv);
+  if (launchLink) void deepLinks.handle(launchLink);
   await app.whenReady();
 
   const appOrigin = options.devServerUrl ? new URL(options.devServerUrl).origin : PACKAGED_ORIGIN;
-  const appUrl = options.devServerUrl ?? `${PACKAGED_ORIGIN}/index.html`;
+  const appUrl = withServer(options.devServerUrl ?? `${PACKAGED_ORIGIN}/index.html`, options.defaultServerUrl);
   const onError = (error: unknown) => log.error({ err: describeError(error) }, 'electron host error');
   let window: BrowserWindow | null = null;
   let tray: Tray | null = null;
@@ -91,6 +128,7 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   // The core's view for notifications, tray and badge.
   const context = createCoreContext({ handlers: options.handlers, events: options.events, systemLocale: () => app.getLocale(), onError });
   const locale = () => resolveLocale(context.settings().language, app.getLocale());
+  signedIn = () => context.selfId() !== undefined;
   const shown = new Map<string, Notification>();
   const notifier = createNotifier({
     context,
@@ -146,6 +184,22 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
     app.quit();
   };
 
+  // The menu, in the user's language; the theme the user chose (system: follow the OS), for native parts too.
+  const applySettings = () => {
+    nativeTheme.themeSource = context.settings().theme;
+    const template = appMenuTemplate({
+      platform: process.platform,
+      appName: app.getName(),
+      locale: locale(),
+      dev: options.dev === true,
+      onCheckForUpdates: options.onCheckForUpdates,
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  };
+  applySettings();
+  const stopAppearance = options.events.on('settings:changed', applySettings);
+  void context.ready.then(applySettings);
+
   // The window.
   const stateFile = windowStateFile(app.getPath('userData'));
   const state = fitWindowState(await loadWindowState(stateFile), screen.getAllDisplays().map((d) => d.workArea));
@@ -158,6 +212,7 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
     minHeight: MIN_HEIGHT,
     show: false,
     title: 'Parley',
+    ...(process.platform === 'linux' && options.windowIconPath ? { icon: options.windowIconPath } : {}),
     webPreferences: {
       preload: options.preloadPath,
       contextIsolation: true,
@@ -168,12 +223,23 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
       allowRunningInsecureContent: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      // The composer is checked in the OS's languages (Hunspell dictionaries on Linux).
+      spellcheck: true,
     },
   });
   const win = window;
+  win.webContents.on('context-menu', (_event, params) => {
+    const items = editContextMenu(params, (word) => win.webContents.replaceMisspelling(word));
+    if (items.length > 0) Menu.buildFromTemplate(items).popup({ window: win });
+  });
+  // Links that arrived before the app could show them: once the renderer has loaded and subscribed.
+  win.webContents.once('did-finish-load', () => {
+    setTimeout(() => void deepLinks.setReady(), 1000).unref();
+  });
+  const stopDeepLinkSession = options.events.on('session:changed', () => void deepLinks.sessionChanged());
   win.once('ready-to-show', () => {
     if (state.maximized) win.maximize();
-    win.show();
+    if (!options.startHidden) win.show();
   });
   const focusChanged = () => notifier.setWindowFocused(!win.isDestroyed() && win.isFocused() && win.isVisible());
   win.on('focus', focusChanged);
@@ -229,7 +295,11 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   refreshTray();
 
   // Lifecycle.
-  app.on('second-instance', showWindow);
+  app.on('second-instance', (_event, argv) => {
+    showWindow();
+    const link = deepLinkFromArgv(argv);
+    if (link) void deepLinks.handle(link);
+  });
   app.on('activate', showWindow);
   app.on('before-quit', () => {
     quitting = true;
@@ -241,6 +311,8 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
     stopForwarding();
     stopTray();
     stopSettings();
+    stopAppearance();
+    stopDeepLinkSession();
     disconnectNotifier();
     notifier.dispose();
     context.dispose();
@@ -255,7 +327,46 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
       .finally(() => app.quit());
   });
 
-  return { showWindow, quit };
+  return {
+    showWindow,
+    quit,
+    allowQuit: () => {
+      quitting = true;
+    },
+  };
+}
+
+/** The sign-in form's server, as the renderer reads it (`?server=`). */
+function withServer(appUrl: string, serverUrl: string | undefined): string {
+  if (!serverUrl) return appUrl;
+  const url = new URL(appUrl);
+  url.searchParams.set('server', serverUrl);
+  return url.toString();
+}
+
+/**
+ * Makes the installed app the handler of parley:// links. The macOS and Linux packages declare the scheme
+ * too; the NSIS installer does not, so on Windows this registration (per user) is what makes links work.
+ * A development run leaves the OS alone.
+ */
+function registerProtocolClient(log: Logger): void {
+  if (!app.isPackaged) return;
+  if (!app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)) log.warn({}, 'could not register as the parley:// handler');
+}
+
+/** Right-click in a text field: spelling suggestions, then the usual editing commands. */
+function editContextMenu(params: ContextMenuParams, replace: (word: string) => void): MenuItemConstructorOptions[] {
+  if (!params.isEditable) return params.selectionText ? [{ role: 'copy' }] : [];
+  const suggestions: MenuItemConstructorOptions[] = params.dictionarySuggestions.slice(0, 5).map((word) => ({ label: word, click: () => replace(word) }));
+  return [
+    ...suggestions,
+    ...(suggestions.length > 0 ? [{ type: 'separator' } as const] : []),
+    { role: 'cut' },
+    { role: 'copy' },
+    { role: 'paste' },
+    { type: 'separator' },
+    { role: 'selectAll' },
+  ];
 }
 
 /** parley://app/… from the renderer directory, with the CSP header; the dev server gets the CSP too. */
