@@ -7,7 +7,13 @@ import { launch } from './run-launcher.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-launch-'));
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+// Unit tests run before the renderer is built: host mode serves a stand-in page.
+const staticDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-launch-ui-'));
+fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Parley</title>');
+afterAll(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(staticDir, { recursive: true, force: true });
+});
 
 describe('launch', () => {
   it('says in one line why Electron is not used, then serves host mode pointed at the local server', async () => {
@@ -20,6 +26,7 @@ describe('launch', () => {
       uiPort: 0,
       rebuild: false,
       skipBuild: true,
+      staticDir,
       env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '', ELECTRON_OVERRIDE_DIST_PATH: path.join(dataDir, 'no-electron') },
       say: (line) => lines.push(line),
     });

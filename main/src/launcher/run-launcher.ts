@@ -29,6 +29,8 @@ export interface LauncherOptions {
   rebuild: boolean;
   /** Tests: skip every build step (the outputs exist or are not needed). */
   skipBuild?: boolean;
+  /** The built renderer host mode serves (default: out/renderer). */
+  staticDir?: string;
   env?: NodeJS.ProcessEnv;
   probe?: Probe;
   /** One line of output for the user. */
@@ -111,7 +113,7 @@ export async function launch(options: LauncherOptions): Promise<Launched> {
     };
   }
 
-  const host = await runHost({ dataDir: dirs.userData, serverUrl: server.url, port: options.uiPort, log: options.log });
+  const host = await runHost({ dataDir: dirs.userData, serverUrl: server.url, port: options.uiPort, log: options.log, staticDir: options.staticDir });
   say(`parley host ready: ${host.url}`);
   say('open that address in a browser; Ctrl+C stops Parley');
   return {
