@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, SessionView } from '../../../preload/api-types';
 import { ConnectionBanner } from '../common/ConnectionBanner';
+import { UpdateBanner } from '../common/UpdateBanner';
 import { isMac, isPrimaryModifier } from '../common/focus';
 import { Icon } from '../common/Icon';
 import { ConversationPane } from '../conversation/ConversationPane';
@@ -75,6 +76,7 @@ export function Shell({ session }: { session: SessionView }) {
   return (
     <div className="shell">
       <ConnectionBanner />
+      <UpdateBanner />
       <div className="shell-body">
         <Sidebar
           session={session}

@@ -10,6 +10,7 @@ import { Avatar } from '../common/Avatar';
 import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
 import { useStore } from '../lib/store';
+import { DesktopSection } from './DesktopSection';
 
 type Patch = { language?: Language; theme?: Theme; notifications?: Partial<NotificationSettings> };
 
@@ -72,6 +73,9 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
         <Toggle label={t('settings.notificationsEnabled')} checked={settings.notifications.enabled} onChange={(enabled) => void update({ notifications: { enabled } })} testId="settings-notifications-enabled" />
         <Toggle label={t('settings.notificationsSound')} checked={settings.notifications.sound} disabled={!settings.notifications.enabled} onChange={(sound) => void update({ notifications: { sound } })} testId="settings-notifications-sound" />
         <Toggle label={t('settings.notificationsPreview')} checked={settings.notifications.preview} disabled={!settings.notifications.enabled} onChange={(preview) => void update({ notifications: { preview } })} testId="settings-notifications-preview" />
+      </Section>
+      <Section title={t('desktop.section')}>
+        <DesktopSection />
       </Section>
       <Section title={t('settings.account')}>
         <div className="account-card">
