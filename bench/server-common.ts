@@ -18,7 +18,50 @@ export type LoadCommand =
   | { cmd: 'status' }
   | { cmd: 'throughput'; url: string; pairs: Pair[]; window: number; warmupMs: number; measureMs: number; tag: string }
   | { cmd: 'latency'; url: string; pairs: Pair[]; rate: number; warmupMs: number; measureMs: number; tag: string }
+  | { cmd: 'group'; url: string; owner: BenchUser; members: string[]; online: BenchUser[]; messages: number; gapMs: number; tag: string }
+  | { cmd: 'room'; url: string; roomId: string; members: BenchUser[]; senders: number; rate: number; warmupMs: number; measureMs: number; tag: string }
   | { cmd: 'exit' };
+
+export interface GroupResult {
+  /** Members of the group (owner included) and how many of them were online (besides the sending owner). */
+  members: number;
+  online: number;
+  setupMs: number;
+  /** Per message, ms from the send until the last online member had it (NaN when someone never got it). */
+  allDelivered: number[];
+  /** Every single delivery, send → member, ms. */
+  perDelivery: Percentiles;
+  ack: Percentiles;
+  missing: number;
+  errors: number;
+  firstError: string | null;
+  generatorCpuMs: number;
+}
+
+export interface RoomResult {
+  members: number;
+  joined: number;
+  joinMs: number;
+  senders: number;
+  rate: number;
+  measureMs: number;
+  /** Messages scheduled in the measured window, acknowledged, refused with RATE_LIMITED, failed otherwise. */
+  scheduled: number;
+  acked: number;
+  refused: number;
+  errors: number;
+  firstError: string | null;
+  /** Over acknowledged messages of the window: deliveries expected (members − the sender's connection), made, missing. */
+  expectedDeliveries: number;
+  delivered: number;
+  missing: number;
+  /** Send → member, ms, over every delivery of the window's messages (histogram of 0.1 ms buckets). */
+  latency: Percentiles;
+  /** Per second of schedule (warm-up included): [p50, p99, max] in ms. */
+  perSecond: [number, number, number][];
+  outOfOrder: number;
+  generatorCpuMs: number;
+}
 
 export interface IdleResult {
   opened: number;
@@ -100,4 +143,21 @@ export function privateConvId(a: string, b: string): string {
 /** A message text of a typical chat length (~60 characters). */
 export function benchText(n: number): string {
   return `bench message ${n} — the quick brown fox jumps over the lazy dog`;
+}
+
+/** Percentiles from a histogram of `bucketMs`-wide buckets (the last bucket holds everything beyond). */
+export function histogramPercentiles(counts: ArrayLike<number>, bucketMs: number, max: number, sum: number): Percentiles {
+  let n = 0;
+  for (let i = 0; i < counts.length; i++) n += counts[i]!;
+  if (n === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, p999: NaN, max: NaN, mean: NaN };
+  const at = (q: number) => {
+    const rank = Math.max(1, Math.ceil(q * n));
+    let seen = 0;
+    for (let i = 0; i < counts.length; i++) {
+      seen += counts[i]!;
+      if (seen >= rank) return Math.min(max, (i + 1) * bucketMs);
+    }
+    return max;
+  };
+  return { n, p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max, mean: sum / n };
 }

@@ -4,8 +4,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { WebSocket, type RawData } from 'ws';
+import { RawWs } from './raw-ws.js';
 import {
   benchText,
+  histogramPercentiles,
   percentiles,
   privateConvId,
   type BenchUser,
@@ -13,7 +15,9 @@ import {
   type LatencyResult,
   type LoadCommand,
   type LoadReply,
+  type GroupResult,
   type Pair,
+  type RoomResult,
   type StatusResult,
   type ThroughputResult,
 } from './server-common.js';
@@ -391,6 +395,346 @@ async function latency(c: Extract<LoadCommand, { cmd: 'latency' }>): Promise<Lat
   return result;
 }
 
+// --- groups and chatrooms
+
+/** Requests over an opened socket (ids from 2; 1 was the hello), answered by matching `id`. */
+class Rpc {
+  private id = 1;
+  private readonly pending = new Map<number, (frame: { ok: boolean; body?: unknown; error?: { code: string; message: string } }) => void>();
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: RawData) => {
+      const buf = data as Buffer;
+      if (buf[9] !== RES) return;
+      const f = JSON.parse(String(buf)) as { id: number; ok: boolean; body?: unknown; error?: { code: string; message: string } };
+      const resolve = this.pending.get(f.id);
+      if (!resolve) return;
+      this.pending.delete(f.id);
+      resolve(f);
+    });
+  }
+  /** Sends a request; resolves with the answer's body, rejects with its error. */
+  call<T>(op: string, body: unknown, timeoutMs = 30_000): Promise<T> {
+    const id = ++this.id;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${op}: no answer in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, (f) => {
+        clearTimeout(timer);
+        if (f.ok) resolve(f.body as T);
+        else reject(new Error(`${op}: ${f.error?.code} ${f.error?.message}`));
+      });
+      this.ws.send(JSON.stringify({ type: 'req', id, op, body }));
+    });
+  }
+  /** Sends a request without waiting; returns its id. */
+  fire(op: string, body: unknown): number {
+    const id = ++this.id;
+    this.ws.send(JSON.stringify({ type: 'req', id, op, body }));
+    return id;
+  }
+}
+
+const CMID_KEY = Buffer.from('"clientMsgId":"');
+const SEQ_KEY = Buffer.from('"seq":');
+
+/** The number after `<tag>-` in the clientMsgId of the msg frame buf[start, end), or -1 when it is not one of ours. */
+function taggedIndex(buf: Buffer, tagPrefix: Buffer, start = 0, end = buf.length): number {
+  const n0 = MSG_PREFIX.length;
+  if (end - start <= n0 || buf.compare(MSG_PREFIX, 0, n0, start, start + n0) !== 0) return -1;
+  const at = buf.indexOf(CMID_KEY, start + n0);
+  if (at < 0 || at >= end) return -1;
+  let p = at + CMID_KEY.length;
+  if (buf.compare(tagPrefix, 0, tagPrefix.length, p, p + tagPrefix.length) !== 0) return -1;
+  p += tagPrefix.length;
+  let n = 0;
+  for (let c = buf[p]!; c >= 48 && c <= 57; c = buf[++p]!) n = n * 10 + (c - 48);
+  return n;
+}
+
+function seqOf(buf: Buffer, start = 0): number {
+  let p = buf.indexOf(SEQ_KEY, start) + SEQ_KEY.length;
+  let n = 0;
+  for (let c = buf[p]!; c >= 48 && c <= 57; c = buf[++p]!) n = n * 10 + (c - 48);
+  return n;
+}
+
+/** Requests over a RawWs: answers are matched by id; every other frame goes to `onOther`. */
+class RawRpc {
+  private id = 0;
+  private readonly pending = new Map<number, (frame: { ok: boolean; body?: unknown; error?: { code: string; message: string } }) => void>();
+  onOther: (buf: Buffer, start: number, end: number) => void = () => undefined;
+  constructor(readonly ws: RawWs) {
+    ws.onFrame = (buf, start, end) => {
+      if (buf[start + 9] !== RES) return this.onOther(buf, start, end);
+      const f = JSON.parse(buf.toString('utf8', start, end)) as { id: number; ok: boolean; body?: unknown; error?: { code: string; message: string } };
+      const resolve = this.pending.get(f.id);
+      if (!resolve) return;
+      this.pending.delete(f.id);
+      resolve(f);
+    };
+  }
+  call<T>(op: string, body: unknown, timeoutMs = 30_000): Promise<T> {
+    const id = ++this.id;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${op}: no answer in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, (f) => {
+        clearTimeout(timer);
+        if (f.ok) resolve(f.body as T);
+        else reject(new Error(`${op}: ${f.error?.code} ${f.error?.message}`));
+      });
+      this.ws.send(JSON.stringify({ type: 'req', id, op, body }));
+    });
+  }
+}
+
+let rawHeld: RawWs[] = [];
+
+async function openRaw(url: string, user: BenchUser, device: string): Promise<RawRpc> {
+  const ws = await RawWs.connect(url, OPEN_TIMEOUT_MS);
+  rawHeld.push(ws);
+  const rpc = new RawRpc(ws);
+  await rpc.call('hello', { token: user.token, device: { id: device, platform: 'bench', app: 'server-bench' }, protocol: 1 }, OPEN_TIMEOUT_MS);
+  return rpc;
+}
+
+async function closeRaw(): Promise<void> {
+  const sockets = rawHeld;
+  rawHeld = [];
+  for (const ws of sockets) ws.close();
+  await sleep(500);
+  for (const ws of sockets) ws.destroy();
+}
+
+/** A 3,000-member group with `online` members connected: time until every online member has each message. */
+async function group(c: Extract<LoadCommand, { cmd: 'group' }>): Promise<GroupResult> {
+  const setupStarted = performance.now();
+  const owner = new Rpc(track(await open(c.url, c.owner, 'grp')));
+  const groupId = `bench-${c.tag}`;
+  const convId = `g:${groupId}`;
+  const [first, ...rest] = [c.members.slice(0, 500), ...Array.from({ length: Math.ceil(Math.max(0, c.members.length - 500) / 500) }, (_, k) => c.members.slice(500 + k * 500, 1000 + k * 500))];
+  await owner.call('group.create', { groupId, name: 'Bench group', members: first ?? [], joinPolicy: 'invite' });
+  for (const chunk of rest) await owner.call('group.invite', { groupId, userIds: chunk });
+  const info = await owner.call<{ memberCount: number }>('group.info', { groupId });
+
+  const tagPrefix = Buffer.from(`${c.tag}-`);
+  const sentAt = new Float64Array(c.messages).fill(NaN);
+  const ackAt = new Float64Array(c.messages).fill(NaN);
+  const got = new Uint32Array(c.messages);
+  const last = new Float64Array(c.messages).fill(NaN);
+  const deliveries: number[] = [];
+  let waiting: (() => void) | null = null;
+  const receivers = new Array<WebSocket>(c.online.length);
+  await pool(c.online, 100, async (user, k) => {
+    const ws = track(await open(c.url, user, 'grp'));
+    ws.on('message', (data: RawData) => {
+      const i = taggedIndex(data as Buffer, tagPrefix);
+      if (i < 0 || i >= c.messages) return;
+      const now = performance.now();
+      deliveries.push(now - sentAt[i]!);
+      last[i] = now;
+      if (++got[i]! === c.online.length) waiting?.();
+    });
+    receivers[k] = ws;
+  });
+  const setupMs = performance.now() - setupStarted;
+
+  let errors = 0;
+  let firstError: string | null = null;
+  const cpu0 = process.cpuUsage();
+  reply({ type: 'mark', name: 'window-start' });
+  for (let i = 0; i < c.messages; i++) {
+    const all = new Promise<void>((resolve) => {
+      waiting = resolve;
+      setTimeout(resolve, 15_000);
+    });
+    sentAt[i] = performance.now();
+    const acked = owner
+      .call('send', { convId, clientMsgId: `${c.tag}-${i}`, kind: 'text', body: { text: benchText(i) } })
+      .then(() => (ackAt[i] = performance.now()))
+      .catch((error: unknown) => {
+        errors++;
+        firstError ??= String(error);
+      });
+    await Promise.all([all, acked]);
+    waiting = null;
+    await sleep(c.gapMs);
+  }
+  reply({ type: 'mark', name: 'window-end' });
+  const cpu = process.cpuUsage(cpu0);
+  const allDelivered = Array.from({ length: c.messages }, (_, i) => (got[i] === c.online.length ? last[i]! - sentAt[i]! : NaN));
+  const missing = got.reduce((a, n) => a + (c.online.length - n), 0);
+  const result: GroupResult = {
+    members: info.memberCount,
+    online: c.online.length,
+    setupMs,
+    allDelivered,
+    perDelivery: percentiles(deliveries),
+    ack: percentiles(Array.from(ackAt, (t, i) => t - sentAt[i]!).filter((x) => !Number.isNaN(x))),
+    missing,
+    errors,
+    firstError,
+    generatorCpuMs: (cpu.user + cpu.system) / 1000,
+  };
+  await closeAll();
+  return result;
+}
+
+const HIST_BUCKET_MS = 0.1;
+const HIST_BUCKETS = 600_000; // 60 s
+
+/** A chatroom with every member connected and joined; open-loop sends at `rate`; delivery latency and losses. */
+async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResult> {
+  const joinStarted = performance.now();
+  const convId = `r:${c.roomId}`;
+  // Raw sockets: 5,000 members at 100 msg/s is 500,000 frames a second for this one process to take in.
+  const conns = new Array<RawRpc>(c.members.length);
+  let joined = 0;
+  let firstError: string | null = null;
+  await pool(c.members, 200, async (user, k) => {
+    try {
+      const rpc = await openRaw(c.url, user, 'room');
+      await rpc.call('room.join', { roomId: c.roomId }, 60_000);
+      conns[k] = rpc;
+      joined++;
+    } catch (error) {
+      firstError ??= String(error);
+    }
+  });
+  const joinMs = performance.now() - joinStarted;
+  const live = conns.filter((x): x is RawRpc => x !== undefined);
+  const senders = live.slice(0, c.senders);
+
+  const total = Math.round(((c.warmupMs + c.measureMs) * c.rate) / 1000);
+  const interval = 1000 / c.rate;
+  const intended = new Float64Array(total);
+  const sentAt = new Float64Array(total).fill(NaN);
+  const outcome = new Int8Array(total); // 0 pending, 1 acked, 2 refused (RATE_LIMITED), 3 other error
+  const got = new Uint32Array(total);
+  const hist = new Uint32Array(HIST_BUCKETS + 1);
+  let histMax = 0;
+  let histSum = 0;
+  const secondHists = Array.from({ length: Math.ceil(total / c.rate) }, () => ({ counts: new Uint32Array(10_001), max: 0, sum: 0 }));
+  let windowStart = Infinity;
+  let outOfOrder = 0;
+  let errors = 0;
+  const tagPrefix = Buffer.from(`${c.tag}-`);
+
+  live.forEach((rpc) => {
+    let lastSeq = 0;
+    rpc.onOther = (buf, start, end) => {
+      const i = taggedIndex(buf, tagPrefix, start, end);
+      if (i < 0 || i >= total) return;
+      const now = performance.now();
+      const seq = seqOf(buf, start);
+      if (seq <= lastSeq) outOfOrder++;
+      lastSeq = seq;
+      got[i]!++;
+      const ms = now - sentAt[i]!;
+      const sec = secondHists[Math.floor(i / c.rate)]!;
+      sec.counts[Math.min(10_000, Math.floor(ms))]!++;
+      sec.max = Math.max(sec.max, ms);
+      sec.sum += ms;
+      if (intended[i]! >= windowStart) {
+        hist[Math.min(HIST_BUCKETS, Math.floor(ms / HIST_BUCKET_MS))]!++;
+        histMax = Math.max(histMax, ms);
+        histSum += ms;
+      }
+    };
+  });
+
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now() + 20;
+  windowStart = t0 + c.warmupMs;
+  for (let i = 0; i < total; i++) intended[i] = t0 + i * interval;
+  const text = benchText(0);
+  let i = 0;
+  await new Promise<void>((resolve) => {
+    let marked = false;
+    const tick = () => {
+      const now = performance.now();
+      if (!marked && now >= windowStart) {
+        marked = true;
+        reply({ type: 'mark', name: 'window-start' });
+      }
+      while (i < total && intended[i]! <= now) {
+        const k = i;
+        const sender = senders[k % senders.length]!;
+        sentAt[k] = performance.now();
+        sender.call('send', { convId, clientMsgId: `${c.tag}-${k}`, kind: 'text', body: { text } }).then(
+          () => (outcome[k] = 1),
+          (error: unknown) => {
+            const refused = String(error).includes('RATE_LIMITED');
+            outcome[k] = refused ? 2 : 3;
+            if (!refused) {
+              errors++;
+              firstError ??= String(error);
+            }
+          },
+        );
+        i++;
+      }
+      if (i < total) setTimeout(tick, Math.max(0, Math.min(1, intended[i]! - performance.now())));
+      else resolve();
+    };
+    setTimeout(tick, Math.max(0, t0 - performance.now()));
+  });
+  reply({ type: 'mark', name: 'window-end' });
+  const cpu = process.cpuUsage(cpu0);
+
+  const expectedPerMessage = live.length - 1; // every member connection but the sender's
+  const complete = () => {
+    for (let k = 0; k < total; k++) if (outcome[k] === 0 || (outcome[k] === 1 && got[k]! < expectedPerMessage)) return false;
+    return true;
+  };
+  const drainUntil = performance.now() + DRAIN_TIMEOUT_MS;
+  while (!complete() && performance.now() < drainUntil) await sleep(100);
+
+  let scheduled = 0;
+  let acked = 0;
+  let refused = 0;
+  let expectedDeliveries = 0;
+  let delivered = 0;
+  for (let k = 0; k < total; k++) {
+    if (intended[k]! < windowStart) continue;
+    scheduled++;
+    if (outcome[k] === 2) refused++;
+    if (outcome[k] !== 1) continue;
+    acked++;
+    expectedDeliveries += expectedPerMessage;
+    delivered += got[k]!;
+  }
+  const result: RoomResult = {
+    members: c.members.length,
+    joined,
+    joinMs,
+    senders: senders.length,
+    rate: c.rate,
+    measureMs: c.measureMs,
+    scheduled,
+    acked,
+    refused,
+    errors,
+    firstError,
+    expectedDeliveries,
+    delivered,
+    missing: expectedDeliveries - delivered,
+    latency: histogramPercentiles(hist, HIST_BUCKET_MS, histMax, histSum),
+    perSecond: secondHists.map((h) => {
+      const p = histogramPercentiles(h.counts, 1, h.max, h.sum);
+      return [p.p50, p.p99, p.max];
+    }),
+    outOfOrder,
+    generatorCpuMs: (cpu.user + cpu.system) / 1000,
+  };
+  await closeRaw();
+  return result;
+}
+
 async function run(c: LoadCommand): Promise<unknown> {
   switch (c.cmd) {
     case 'idle':
@@ -404,6 +748,10 @@ async function run(c: LoadCommand): Promise<unknown> {
       return throughput(c);
     case 'latency':
       return latency(c);
+    case 'group':
+      return group(c);
+    case 'room':
+      return room(c);
     case 'exit':
       setImmediate(() => process.exit(0));
       return { exiting: true };

@@ -79,6 +79,8 @@ export const REQUESTS = {
     userId: Type.Optional(UserId),
     untilTs: Type.Integer({ minimum: 0 }),
   }),
+  /** Extension (docs/protocol.md): how many members have read a group entry. */
+  'group.readCount': Type.Object({ groupId: GroupId, seq: Seq }),
   'room.list': Empty,
   'room.join': Type.Object({ roomId: RoomId }),
   'room.leave': Type.Object({ roomId: RoomId }),
@@ -102,6 +104,8 @@ export interface Conversation {
   pinned: boolean;
   updatedAt: number;
   lastMessage: LogEntry | null;
+  /** Extension: present and true in the `conv` event telling a user they are no longer in the group. */
+  removed?: boolean;
 }
 
 export interface UserInfo {
@@ -160,6 +164,7 @@ export interface OpResults {
   'group.transfer': Record<string, never>;
   'group.admins': Record<string, never>;
   'group.mute': Record<string, never>;
+  'group.readCount': { count: number; total: number };
   'room.list': { rooms: Array<{ roomId: string; name: string; online: number }> };
   'room.join': { room: { roomId: string; name: string }; messages: LogEntry[] };
   'room.leave': Record<string, never>;

@@ -12,6 +12,9 @@ import { TokenService } from './auth/tokens.js';
 import { Hub } from './services/hub.js';
 import { Committer } from './services/committer.js';
 import { Messaging } from './services/messaging.js';
+import { GroupCache } from './services/group-cache.js';
+import { Groups } from './services/groups.js';
+import { Rooms } from './services/rooms.js';
 import { SensitiveWordFilter, type FilterMode } from './services/sensitive-words.js';
 import { createHandlers } from './ops/handlers.js';
 import { Gateway } from './ws/gateway.js';
@@ -52,10 +55,14 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     const { words: list, mode } = JSON.parse(savedWords) as { words: string[]; mode: FilterMode };
     words.set(list, mode);
   }
-  const messaging = new Messaging(storage, committer, hub, words, config);
+  const groupCache = new GroupCache(storage, bus);
+  const groups = new Groups(storage, groupCache, hub, config);
+  const rooms = new Rooms(storage, hub, config, metrics, log);
+  await rooms.start();
+  const messaging = new Messaging(storage, committer, hub, words, config, groups, rooms);
   const adminOn = Boolean(config.appKey && config.appSecret);
   const admin = adminOn
-    ? new AdminApi({ appKey: config.appKey!, appSecret: config.appSecret!, storage, tokens, hub, messaging, words })
+    ? new AdminApi({ appKey: config.appKey!, appSecret: config.appSecret!, storage, tokens, hub, messaging, rooms, words })
     : null;
   const router = createRouter({
     storage,
@@ -70,7 +77,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   server.requestTimeout = 0; // large uploads may take long; idle sockets are still timed out below
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
-  const gateway = new Gateway(server, { config, hub, tokens, handlers: createHandlers(messaging), metrics, log });
+  const gateway = new Gateway(server, { config, hub, tokens, handlers: createHandlers(messaging, groups, rooms), metrics, log });
 
   const pruneTimer = setInterval(() => void storage.pruneNonces(Date.now() - 2 * CLOCK_SKEW_MS).catch(() => undefined), 60_000);
   pruneTimer.unref();
@@ -102,6 +109,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
         const force = setTimeout(() => server.closeAllConnections(), 5_000);
         await stopped;
         clearTimeout(force);
+        rooms.dispose();
+        groupCache.dispose();
         hub.dispose();
         await bus.close();
         await storage.close();

@@ -22,6 +22,25 @@ export interface ServerConfig {
   pongTimeoutMs: number;
   /** Malformed frames tolerated per minute before the connection is closed with 1008. */
   maxMalformedPerMinute: number;
+  /** Members a group may hold, the owner included (GROUP_FULL beyond). */
+  maxGroupMembers: number;
+  /** Joining an unknown chatroom id creates it (otherwise only the admin API creates rooms). */
+  roomAutoCreate: boolean;
+  /** A chatroom without a message or a join for this long is destroyed. */
+  roomIdleMs: number;
+  /** Chatrooms a user may be in at once; joining one more leaves the one joined first. */
+  roomsPerUser: number;
+  /** Chatroom messages are fanned out in batches at most this often (0: as soon as they are stored). */
+  roomFlushMs: number;
+  /**
+   * Socket writes a chatroom's fan-out may cause per second: a room of n connections is batched at most every
+   * max(roomFlushMs, 1000·n / roomWritesPerSecond) ms, so a big room costs bounded work whatever its message rate.
+   */
+  roomWritesPerSecond: number;
+  /** A chatroom with this many messages admitted but not yet fanned out refuses new ones (RATE_LIMITED). */
+  roomMaxPending: number;
+  /** A connection with more unsent output than this misses chatroom messages instead of being closed. */
+  roomSlowBytes: number;
   logLevel: string;
 }
 
@@ -42,6 +61,14 @@ export const DEFAULT_CONFIG: ServerConfig = {
   pingIntervalMs: 30_000,
   pongTimeoutMs: 60_000,
   maxMalformedPerMinute: 20,
+  maxGroupMembers: 3000,
+  roomAutoCreate: false,
+  roomIdleMs: 3_600_000,
+  roomsPerUser: 1,
+  roomFlushMs: 20,
+  roomWritesPerSecond: 50_000,
+  roomMaxPending: 1000,
+  roomSlowBytes: 1024 * 1024,
   logLevel: 'info',
 };
 
@@ -75,7 +102,9 @@ export const USAGE = `Usage: npm run server -- [options]
   --no-accounts       turn off built-in register/login (PARLEY_BUILTIN_ACCOUNTS=false)
 Environment: PARLEY_APP_KEY and PARLEY_APP_SECRET turn on the admin API; PARLEY_SEND_RATE and
 PARLEY_SEND_BURST set the per-connection send limit (0 rate turns it off); PARLEY_RECALL_WINDOW_MS,
-PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS.`;
+PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; groups and chatrooms:
+PARLEY_MAX_GROUP_MEMBERS, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
+PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES.`;
 
 /** Reads flags first, then environment, then defaults. */
 export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean } {
@@ -105,6 +134,14 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
     maxFileBytes: intFrom(env.PARLEY_MAX_FILE_BYTES, 'PARLEY_MAX_FILE_BYTES', 1),
     maxFrameBytes: intFrom(env.PARLEY_MAX_FRAME_BYTES, 'PARLEY_MAX_FRAME_BYTES', 1024),
     tokenTtlSeconds: intFrom(env.PARLEY_TOKEN_TTL_SECONDS, 'PARLEY_TOKEN_TTL_SECONDS', 1),
+    maxGroupMembers: intFrom(env.PARLEY_MAX_GROUP_MEMBERS, 'PARLEY_MAX_GROUP_MEMBERS', 1),
+    roomAutoCreate: boolFrom(env.PARLEY_ROOM_AUTO_CREATE, 'PARLEY_ROOM_AUTO_CREATE'),
+    roomIdleMs: intFrom(env.PARLEY_ROOM_IDLE_MS, 'PARLEY_ROOM_IDLE_MS', 1),
+    roomsPerUser: intFrom(env.PARLEY_ROOMS_PER_USER, 'PARLEY_ROOMS_PER_USER', 1),
+    roomFlushMs: intFrom(env.PARLEY_ROOM_FLUSH_MS, 'PARLEY_ROOM_FLUSH_MS', 0),
+    roomWritesPerSecond: intFrom(env.PARLEY_ROOM_WRITES_PER_SECOND, 'PARLEY_ROOM_WRITES_PER_SECOND', 1),
+    roomMaxPending: intFrom(env.PARLEY_ROOM_MAX_PENDING, 'PARLEY_ROOM_MAX_PENDING', 1),
+    roomSlowBytes: intFrom(env.PARLEY_ROOM_SLOW_BYTES, 'PARLEY_ROOM_SLOW_BYTES', 1),
     logLevel: env.PARLEY_LOG_LEVEL || undefined,
   });
   const fromFlags = defined<Partial<ServerConfig>>({

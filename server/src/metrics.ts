@@ -19,6 +19,22 @@ export class Metrics {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
     registers: [this.registry],
   });
+  readonly roomDeliveriesSkipped = new Counter({
+    name: 'parley_room_deliveries_skipped_total',
+    help: 'Chatroom messages not delivered live to a connection whose output was backed up',
+    registers: [this.registry],
+  });
+  readonly roomFanout = new Histogram({
+    name: 'parley_room_fanout_seconds',
+    help: 'Time from storing a chatroom entry until its batch was written to every member connection',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly roomSendsRefused = new Counter({
+    name: 'parley_room_sends_refused_total',
+    help: 'Chatroom sends refused (RATE_LIMITED, nothing stored) because the room had too much undelivered',
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [this.registry] });
 
   constructor() {

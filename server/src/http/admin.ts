@@ -8,6 +8,7 @@ import {
   ADMIN_HEADERS,
   AdminBanBody,
   AdminMessageBody,
+  AdminRoomBody,
   AdminTokenBody,
   AdminUserBody,
   ProtocolError,
@@ -18,6 +19,7 @@ import {
 import type { TokenService } from '../auth/tokens.js';
 import type { Hub } from '../services/hub.js';
 import type { Messaging } from '../services/messaging.js';
+import type { Rooms } from '../services/rooms.js';
 import type { SensitiveWordFilter } from '../services/sensitive-words.js';
 import type { Storage } from '../storage/storage.js';
 import { parseJson, readBody, sendJson } from './respond.js';
@@ -30,6 +32,7 @@ const tokenBody = compile(AdminTokenBody);
 const banBody = compile(AdminBanBody);
 const messageBody = compile(AdminMessageBody);
 const wordsBody = compile(SensitiveWordsBody);
+const roomBody = compile(AdminRoomBody);
 
 function header(req: IncomingMessage, name: string): string {
   const v = req.headers[name];
@@ -49,6 +52,7 @@ export interface AdminDeps {
   tokens: TokenService;
   hub: Hub;
   messaging: Messaging;
+  rooms: Rooms;
   words: SensitiveWordFilter;
 }
 
@@ -71,7 +75,7 @@ export class AdminApi {
 
   /** Routes /v1/admin/...; returns false when no admin route matches. */
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
-    const { storage, tokens, hub, messaging, words } = this.deps;
+    const { storage, tokens, hub, messaging, rooms, words } = this.deps;
     const method = req.method ?? 'GET';
     const raw = await readBody(req, 4 * 1024 * 1024);
     const parts = pathname.split('/').slice(3); // ['', 'v1', 'admin', ...]
@@ -128,8 +132,22 @@ export class AdminApi {
         sendJson(res, 200, {});
         return true;
       }
+      case 'POST rooms': {
+        const body = parseJson(raw, roomBody, 'room');
+        const created = await rooms.create(body.roomId, body.name);
+        sendJson(res, created ? 201 : 200, { roomId: body.roomId, name: body.name });
+        return true;
+      }
+      case 'DELETE rooms': {
+        const roomId = decodeURIComponent(parts.slice(1).join('/'));
+        if (!isValidId(roomId)) throw new ProtocolError('BAD_REQUEST', 'malformed room id');
+        if (!(await rooms.destroy(roomId, 'deleted'))) throw new ProtocolError('NOT_FOUND', 'no such chatroom');
+        res.writeHead(204);
+        res.end();
+        return true;
+      }
       default:
-        throw new ProtocolError('NOT_FOUND', 'chatrooms are not available on this server version');
+        throw new ProtocolError('NOT_FOUND', `no admin route ${routeKey}`);
     }
   }
 }

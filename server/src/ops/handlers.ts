@@ -1,6 +1,8 @@
 /** The op table: one handler per op of PROTOCOL.md after `hello`; a missing one is a compile error. */
-import { ProtocolError, type Op, type OpRequest, type OpResult } from '../../../protocol/index.js';
+import type { Op, OpRequest, OpResult } from '../../../protocol/index.js';
+import type { Groups } from '../services/groups.js';
 import type { Messaging } from '../services/messaging.js';
+import type { Rooms } from '../services/rooms.js';
 
 export interface OpContext {
   userId: string;
@@ -14,26 +16,23 @@ export type OpHandlers = { [O in Exclude<Op, 'hello'>]: OpHandler<O> };
 
 const EMPTY = {} as Record<string, never>;
 
-function notYet(what: string): never {
-  throw new ProtocolError('BAD_REQUEST', `${what} are not available on this server version`);
-}
-
-export function createHandlers(messaging: Messaging): OpHandlers {
+export function createHandlers(messaging: Messaging, groups: Groups, rooms: Rooms): OpHandlers {
   return {
-    send: (ctx, b) => messaging.send(ctx.userId, b, { exceptConnectionId: ctx.connectionId, onQueued: ctx.onQueued }),
+    send: (ctx, b) =>
+      messaging.send(ctx.userId, b, { connectionId: ctx.connectionId, exceptConnectionId: ctx.connectionId, onQueued: ctx.onQueued }),
     sync: async (ctx) => ({ conversations: await messaging.sync(ctx.userId) }),
-    history: async (ctx, b) => ({ messages: await messaging.history(ctx.userId, b) }),
+    history: async (ctx, b) => ({ messages: await messaging.history(ctx.userId, b, ctx.connectionId) }),
     read: async (ctx, b) => {
       await messaging.read(ctx.userId, b.convId, b.seq, ctx.connectionId);
       return EMPTY;
     },
-    recall: (ctx, b) => messaging.recall(ctx.userId, b.convId, b.seq),
+    recall: (ctx, b) => messaging.recall(ctx.userId, b.convId, b.seq, ctx.connectionId),
     typing: async (ctx, b) => {
-      await messaging.typing(ctx.userId, b.convId);
+      await messaging.typing(ctx.userId, b.convId, ctx.connectionId);
       return EMPTY;
     },
     'conv.update': async (ctx, b) => {
-      await messaging.updateConversation(ctx.userId, b.convId, { muted: b.muted, pinned: b.pinned });
+      await messaging.updateConversation(ctx.userId, b.convId, { muted: b.muted, pinned: b.pinned }, ctx.connectionId);
       return EMPTY;
     },
     block: async (ctx, b) => {
@@ -46,23 +45,57 @@ export function createHandlers(messaging: Messaging): OpHandlers {
     },
     blocks: async (ctx) => ({ userIds: await messaging.blocks(ctx.userId) }),
     'users.get': async (_ctx, b) => ({ users: await messaging.users(b.userIds) }),
-    'group.create': () => notYet('groups'),
-    'group.info': () => notYet('groups'),
-    'group.members': () => notYet('groups'),
-    'group.invite': () => notYet('groups'),
-    'group.kick': () => notYet('groups'),
-    'group.join': () => notYet('groups'),
-    'group.requests': () => notYet('groups'),
-    'group.approve': () => notYet('groups'),
-    'group.reject': () => notYet('groups'),
-    'group.leave': () => notYet('groups'),
-    'group.dismiss': () => notYet('groups'),
-    'group.update': () => notYet('groups'),
-    'group.transfer': () => notYet('groups'),
-    'group.admins': () => notYet('groups'),
-    'group.mute': () => notYet('groups'),
-    'room.list': () => notYet('chatrooms'),
-    'room.join': () => notYet('chatrooms'),
-    'room.leave': () => notYet('chatrooms'),
+    'group.create': (ctx, b) => groups.create(ctx.userId, b),
+    'group.info': (ctx, b) => groups.info(ctx.userId, b.groupId),
+    'group.members': (ctx, b) => groups.members(ctx.userId, b),
+    'group.invite': async (ctx, b) => {
+      await groups.invite(ctx.userId, b.groupId, b.userIds);
+      return EMPTY;
+    },
+    'group.kick': async (ctx, b) => {
+      await groups.kick(ctx.userId, b.groupId, b.userIds);
+      return EMPTY;
+    },
+    'group.join': (ctx, b) => groups.join(ctx.userId, b.groupId, b.note),
+    'group.requests': (ctx, b) => groups.requests(ctx.userId, b.groupId),
+    'group.approve': async (ctx, b) => {
+      await groups.approve(ctx.userId, b.groupId, b.userId);
+      return EMPTY;
+    },
+    'group.reject': async (ctx, b) => {
+      await groups.reject(ctx.userId, b.groupId, b.userId);
+      return EMPTY;
+    },
+    'group.leave': async (ctx, b) => {
+      await groups.leave(ctx.userId, b.groupId);
+      return EMPTY;
+    },
+    'group.dismiss': async (ctx, b) => {
+      await groups.dismiss(ctx.userId, b.groupId);
+      return EMPTY;
+    },
+    'group.update': async (ctx, b) => {
+      await groups.update(ctx.userId, b);
+      return EMPTY;
+    },
+    'group.transfer': async (ctx, b) => {
+      await groups.transfer(ctx.userId, b.groupId, b.userId);
+      return EMPTY;
+    },
+    'group.admins': async (ctx, b) => {
+      await groups.setAdmins(ctx.userId, b.groupId, b.userIds, b.admin);
+      return EMPTY;
+    },
+    'group.mute': async (ctx, b) => {
+      await groups.mute(ctx.userId, b);
+      return EMPTY;
+    },
+    'group.readCount': (ctx, b) => groups.readCount(ctx.userId, b.groupId, b.seq),
+    'room.list': async () => rooms.list(),
+    'room.join': (ctx, b) => rooms.join(ctx.connectionId, b.roomId),
+    'room.leave': async (ctx, b) => {
+      rooms.leave(ctx.connectionId, b.roomId);
+      return EMPTY;
+    },
   };
 }

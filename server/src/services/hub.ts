@@ -8,13 +8,33 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/storage.js';
 
+/**
+ * Text frames (UTF-8 JSON) to send together to many connections. `encoded` is the transport's own encoding of
+ * them, computed by the first connection that needs it and reused by the rest: server-to-client WebSocket frames
+ * are unmasked, so the bytes are the same for every socket.
+ */
+export interface FrameBatch {
+  readonly frames: readonly Buffer[];
+  encoded?: Buffer;
+}
+
 export interface ClientConnection {
   readonly id: string;
   readonly userId: string;
   readonly deviceId: string;
-  sendFrame(frame: string): void;
+  /** Bytes queued for the socket and not yet handed to the kernel. */
+  readonly bufferedAmount: number;
+  /** Sends one text frame (a Buffer holds its UTF-8 encoding, so one encoding can serve many connections). */
+  sendFrame(frame: string | Buffer): void;
+  /** Sends a batch of text frames in one socket write. */
+  sendFrames(batch: FrameBatch): void;
   close(code: number, reason: string): void;
 }
+
+const EMPTY_SET: ReadonlySet<ClientConnection> = new Set();
+
+/** Above this many recipients a frame is encoded to UTF-8 once, not once per connection. */
+const ENCODE_ONCE_FROM = 3;
 
 export function eventFrame<E extends EventName>(ev: E, body: EventBodies[E]): string {
   return JSON.stringify({ type: 'evt', ev, body });
@@ -23,6 +43,8 @@ export function eventFrame<E extends EventName>(ev: E, body: EventBodies[E]): st
 export class Hub {
   private readonly byUser = new Map<string, Set<ClientConnection>>();
   private readonly byDevice = new Map<string, ClientConnection>();
+  private readonly byId = new Map<string, ClientConnection>();
+  private readonly removedListeners = new Set<(conn: ClientConnection) => void>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -43,6 +65,7 @@ export class Hub {
       older.close(CloseCode.replaced, 'replaced by a newer connection from this device');
     }
     this.byDevice.set(deviceKey, conn);
+    this.byId.set(conn.id, conn);
     let set = this.byUser.get(conn.userId);
     const cameOnline = !set || set.size === 0;
     if (!set) this.byUser.set(conn.userId, (set = new Set()));
@@ -66,8 +89,26 @@ export class Hub {
     if (set.size === 0) this.byUser.delete(conn.userId);
     const deviceKey = `${conn.userId}\u0000${conn.deviceId}`;
     if (this.byDevice.get(deviceKey) === conn) this.byDevice.delete(deviceKey);
+    this.byId.delete(conn.id);
     this.metrics.connections.dec();
+    for (const listener of this.removedListeners) listener(conn);
     return true;
+  }
+
+  /** Calls `listener` whenever a connection leaves (closed, replaced, revoked); returns the unsubscribe. */
+  onRemoved(listener: (conn: ClientConnection) => void): () => void {
+    this.removedListeners.add(listener);
+    return () => this.removedListeners.delete(listener);
+  }
+
+  /** An open connection of this node by its id. */
+  connection(id: string): ClientConnection | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The open connections of a user on this node. */
+  connectionsOf(userId: string): ReadonlySet<ClientConnection> {
+    return this.byUser.get(userId) ?? EMPTY_SET;
   }
 
   isOnline(userId: string): boolean {
@@ -99,12 +140,19 @@ export class Hub {
 
   private onBus(message: BusMessage): void {
     if (message.type === 'deliver') {
+      // A group's fan-out walks the member list once; a member with no connection here costs one map lookup,
+      // and the frame is encoded once for all of them.
+      const batch: FrameBatch | null = message.userIds.length >= ENCODE_ONCE_FROM ? { frames: [Buffer.from(message.frame)] } : null;
       for (const userId of message.userIds) {
         const set = this.byUser.get(userId);
         if (!set) continue;
-        for (const conn of set) if (conn.id !== message.exceptConnectionId) conn.sendFrame(message.frame);
+        for (const conn of set) {
+          if (conn.id === message.exceptConnectionId) continue;
+          if (batch) conn.sendFrames(batch);
+          else conn.sendFrame(message.frame);
+        }
       }
-    } else {
+    } else if (message.type === 'revoke') {
       const set = this.byUser.get(message.userId);
       if (!set) return;
       const frame = eventFrame('session.revoked', { reason: message.reason });

@@ -1,6 +1,7 @@
 /**
  * Conversations and their logs: send, recall, history, read receipts, typing, per-user settings and
- * blocks. Shared by the WebSocket ops and the admin API; every call checks who may do it.
+ * blocks, for private chats, groups and chatrooms alike. Shared by the WebSocket ops and the admin API;
+ * every call checks who may do it (group rules come from Groups, room membership from Rooms).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -13,13 +14,16 @@ import {
   type Conversation,
   type EntryKind,
   type LogEntry,
-  type ParsedConvId,
   type UserInfo,
 } from '../../../protocol/index.js';
 import type { ServerConfig } from '../config.js';
 import type { AppendItem, ConversationRow, Storage } from '../storage/storage.js';
 import type { Committer } from './committer.js';
+import { conversationOf } from './conversation-view.js';
+import type { GroupMember, GroupState } from './group-cache.js';
+import type { Groups } from './groups.js';
 import type { Hub } from './hub.js';
+import type { Admission, Rooms } from './rooms.js';
 import type { SensitiveWordFilter } from './sensitive-words.js';
 
 export interface SendInput {
@@ -32,8 +36,10 @@ export interface SendInput {
 }
 
 export interface SendOptions {
-  /** The admin API may write `system` entries; clients may not. */
+  /** The admin API may write `system` entries (and post into a chatroom without joining it); clients may not. */
   trusted?: boolean;
+  /** The connection that sends (chatroom membership is per connection). */
+  connectionId?: string;
   /** The sending connection: it learns the entry from its acknowledgement, so `msg` skips it. */
   exceptConnectionId?: string;
   /**
@@ -57,6 +63,14 @@ export function newMsgId(): string {
   return randomUUID();
 }
 
+/** A conversation the user may act in, resolved with what its kind needs. */
+type Target =
+  | { kind: 'private'; convId: string; members: readonly [string, string] }
+  | { kind: 'group'; convId: string; groupId: string; group: GroupState; member: GroupMember; members: readonly string[] }
+  | { kind: 'room'; convId: string; roomId: string; members: readonly string[] };
+
+const NO_MEMBERS: readonly string[] = [];
+
 export class Messaging {
   /** Users known to exist; accounts are never deleted, so a positive answer can be kept. */
   private readonly knownUsers = new Set<string>();
@@ -67,6 +81,8 @@ export class Messaging {
     private readonly hub: Hub,
     private readonly words: SensitiveWordFilter,
     private readonly config: ServerConfig,
+    private readonly groups: Groups,
+    private readonly rooms: Rooms,
   ) {}
 
   async userExists(userId: string): Promise<boolean> {
@@ -76,13 +92,26 @@ export class Messaging {
     return exists;
   }
 
-  /** Parses a conversation id the user may act in; throws otherwise. */
-  private async conversationFor(userId: string, convId: string): Promise<ParsedConvId & { members: readonly string[] }> {
+  /**
+   * Parses a conversation id the user may act in; throws otherwise. A chatroom needs the acting connection to
+   * have joined it (unless `trusted`: the admin API).
+   */
+  private async conversationFor(userId: string, convId: string, connectionId?: string, trusted = false): Promise<Target> {
     const parsed = parseConvId(convId);
     if (!parsed) throw new ProtocolError('BAD_REQUEST', 'convId is not a canonical conversation id');
-    if (parsed.kind !== 'private') throw new ProtocolError('NOT_FOUND', 'no such conversation');
-    if (!parsed.members.includes(userId)) throw new ProtocolError('FORBIDDEN', 'not a member of this conversation');
-    return parsed;
+    switch (parsed.kind) {
+      case 'private':
+        if (!parsed.members.includes(userId)) throw new ProtocolError('FORBIDDEN', 'not a member of this conversation');
+        return parsed;
+      case 'group': {
+        const { group, member } = await this.groups.membership(parsed.groupId, userId);
+        return { kind: 'group', convId, groupId: parsed.groupId, group, member, members: group.memberIds };
+      }
+      case 'room':
+        if (trusted) this.rooms.requireRoom(parsed.roomId);
+        else this.rooms.requireMember(parsed.roomId, connectionId);
+        return { kind: 'room', convId, roomId: parsed.roomId, members: NO_MEMBERS };
+    }
   }
 
   async send(userId: string, input: SendInput, options: SendOptions = {}): Promise<Ack> {
@@ -98,12 +127,13 @@ export class Messaging {
     const previous = await this.storage.findByClientMsgId(userId, input.clientMsgId);
     if (previous) return ackOf(previous);
 
-    const conv = await this.conversationFor(userId, input.convId);
+    const conv = await this.conversationFor(userId, input.convId, options.connectionId, options.trusted);
     const kind = input.kind;
     const allowed = options.trusted ? isEntryKind(kind) && kind !== 'recall' : isSendableKind(kind);
     if (!allowed) throw new ProtocolError('BAD_REQUEST', `kind "${kind}" cannot be sent`);
     const body = parseEntryBody(kind as EntryKind, input.body);
 
+    if (conv.kind === 'group' && !options.trusted) this.groups.checkSend(conv.group, conv.member, input.mentions, Date.now());
     const peer = conv.kind === 'private' ? conv.members.find((m) => m !== userId)! : null;
     if (peer) {
       if (!(await this.userExists(peer))) throw new ProtocolError('NOT_FOUND', `user ${peer} does not exist`);
@@ -126,7 +156,8 @@ export class Messaging {
     const item: AppendItem = {
       convId: input.convId,
       convKind: conv.kind,
-      members: conv.members,
+      // Only private chats get their members from appends; groups manage theirs, rooms keep none.
+      members: conv.kind === 'private' ? conv.members : NO_MEMBERS,
       msgId: newMsgId(),
       clientMsgId: input.clientMsgId,
       from: userId,
@@ -136,12 +167,24 @@ export class Messaging {
       mentions,
       replyTo: input.replyTo,
       fileIds,
+      requires: conv.kind === 'group' ? 'member' : conv.kind === 'room' ? 'room' : undefined,
     };
+    // Last check before storing: a chatroom whose backlog is full refuses the send (nothing stored, RATE_LIMITED).
+    const admission: Admission | null = conv.kind === 'room' ? this.rooms.admit(conv.roomId) : null;
     const committed = this.committer.append(item);
     options.onQueued?.();
     const outcome = await committed;
-    if (outcome.status === 'failed') throw new ProtocolError('INTERNAL', 'the message could not be stored; retry');
-    if (outcome.status === 'stored') await this.fanOut(outcome.entry, conv.members, options.exceptConnectionId);
+    if (outcome.status === 'failed') {
+      admission?.settle(null);
+      if (outcome.error instanceof ProtocolError) throw outcome.error;
+      throw new ProtocolError('INTERNAL', 'the message could not be stored; retry');
+    }
+    if (outcome.status === 'stored') {
+      if (admission) admission.settle(outcome.entry, options.exceptConnectionId);
+      else await this.fanOut(conv, outcome.entry, options.exceptConnectionId);
+    } else {
+      admission?.settle(null);
+    }
     return ackOf(outcome.entry);
   }
 
@@ -152,32 +195,47 @@ export class Messaging {
     if (target.kind !== 'text' || target.recalled) throw new ProtocolError('BAD_REQUEST', 'only a text message that was not recalled can be edited');
   }
 
-  /** Delivers a stored entry to every device of every member; a new conversation is announced first. */
-  private async fanOut(entry: LogEntry, members: readonly string[], exceptConnectionId?: string): Promise<void> {
-    if (entry.seq === 1) {
-      for (const member of members) {
-        const conv = await this.conversationView(member, entry.convId);
-        if (conv) this.hub.send([member], 'conv', conv);
-      }
+  /** Delivers a stored entry to every device of every member; a new private chat is announced first. */
+  private async fanOut(conv: Target, entry: LogEntry, exceptConnectionId?: string): Promise<void> {
+    switch (conv.kind) {
+      case 'private':
+        if (entry.seq === 1) {
+          for (const member of conv.members) {
+            const view = await this.conversationView(member, entry.convId);
+            if (view) this.hub.send([member], 'conv', view);
+          }
+        }
+        this.hub.send(conv.members, 'msg', entry, exceptConnectionId);
+        return;
+      case 'group':
+        // Members as they are now: one who joined while the entry was being stored gets it too.
+        this.hub.send(await this.groups.recipients(conv.groupId), 'msg', entry, exceptConnectionId);
+        return;
+      case 'room':
+        this.rooms.deliver(conv.roomId, entry);
+        return;
     }
-    this.hub.send(members, 'msg', entry, exceptConnectionId);
   }
 
-  async recall(userId: string, convId: string, seq: number): Promise<{ seq: number }> {
-    const conv = await this.conversationFor(userId, convId);
+  async recall(userId: string, convId: string, seq: number, connectionId?: string): Promise<{ seq: number }> {
+    const conv = await this.conversationFor(userId, convId, connectionId);
     const target = await this.storage.getEntry(convId, seq);
     if (!target) throw new ProtocolError('NOT_FOUND', 'no such entry');
     if (target.kind === 'recall' || target.kind === 'system') throw new ProtocolError('BAD_REQUEST', 'this entry cannot be recalled');
     if (target.recalled) throw new ProtocolError('CONFLICT', 'already recalled');
-    if (target.from !== userId) throw new ProtocolError('FORBIDDEN', "only the sender may recall this message");
-    if (Date.now() - target.ts > this.config.recallWindowMs) {
-      throw new ProtocolError('FORBIDDEN', `messages can be recalled within ${Math.round(this.config.recallWindowMs / 1000)} s`);
+    // A group's owner and admins may recall any entry, at any time; everyone else only their own, within the window.
+    const moderator = conv.kind === 'group' && conv.member.role !== 'member';
+    if (!moderator) {
+      if (target.from !== userId) throw new ProtocolError('FORBIDDEN', 'only the sender may recall this message');
+      if (Date.now() - target.ts > this.config.recallWindowMs) {
+        throw new ProtocolError('FORBIDDEN', `messages can be recalled within ${Math.round(this.config.recallWindowMs / 1000)} s`);
+      }
     }
     const entry = await this.storage.recall(
       {
         convId,
         convKind: conv.kind,
-        members: conv.members,
+        members: conv.kind === 'private' ? conv.members : NO_MEMBERS,
         msgId: newMsgId(),
         clientMsgId: `recall-${randomUUID()}`,
         from: userId,
@@ -187,18 +245,19 @@ export class Messaging {
       },
       seq,
     );
-    this.hub.send(conv.members, 'msg', entry);
+    await this.fanOut(conv, entry);
     return { seq: entry.seq };
   }
 
-  async history(userId: string, q: { convId: string; afterSeq?: number; beforeSeq?: number; limit?: number }): Promise<LogEntry[]> {
-    await this.conversationFor(userId, q.convId);
+  async history(userId: string, q: { convId: string; afterSeq?: number; beforeSeq?: number; limit?: number }, connectionId?: string): Promise<LogEntry[]> {
+    await this.conversationFor(userId, q.convId, connectionId);
     if (q.afterSeq !== undefined && q.beforeSeq !== undefined) throw new ProtocolError('BAD_REQUEST', 'give afterSeq or beforeSeq, not both');
     return this.storage.history(q.convId, { afterSeq: q.afterSeq, beforeSeq: q.beforeSeq, limit: q.limit ?? 50 });
   }
 
   async read(userId: string, convId: string, seq: number, connectionId: string): Promise<void> {
-    const conv = await this.conversationFor(userId, convId);
+    const conv = await this.conversationFor(userId, convId, connectionId);
+    if (conv.kind === 'room') throw new ProtocolError('BAD_REQUEST', 'chatrooms keep no read state');
     if (!(await this.storage.isMember(convId, userId))) return; // nothing sent yet: nothing to read
     const before = await this.storage.getConversation(userId, convId);
     const readSeq = await this.storage.raiseReadSeq(convId, userId, seq);
@@ -208,13 +267,15 @@ export class Messaging {
     this.hub.send([userId], 'read', event, connectionId);
   }
 
-  async typing(userId: string, convId: string): Promise<void> {
-    const conv = await this.conversationFor(userId, convId);
+  async typing(userId: string, convId: string, connectionId?: string): Promise<void> {
+    const conv = await this.conversationFor(userId, convId, connectionId);
+    if (conv.kind === 'room') throw new ProtocolError('BAD_REQUEST', 'chatrooms carry no typing indicators');
     this.hub.send(conv.members.filter((m) => m !== userId), 'typing', { convId, userId });
   }
 
-  async updateConversation(userId: string, convId: string, settings: { muted?: boolean; pinned?: boolean }): Promise<void> {
-    await this.conversationFor(userId, convId);
+  async updateConversation(userId: string, convId: string, settings: { muted?: boolean; pinned?: boolean }, connectionId?: string): Promise<void> {
+    const conv = await this.conversationFor(userId, convId, connectionId);
+    if (conv.kind === 'room') throw new ProtocolError('BAD_REQUEST', 'chatrooms keep no per-user settings');
     if (!(await this.storage.isMember(convId, userId))) throw new ProtocolError('NOT_FOUND', 'no such conversation yet');
     await this.storage.updateMemberSettings(convId, userId, settings);
     const view = await this.conversationView(userId, convId);
@@ -239,19 +300,7 @@ export class Messaging {
   }
 
   private toConversation(row: ConversationRow, names: Map<string, string>): Conversation {
-    const conv: Conversation = {
-      convId: row.convId,
-      kind: row.kind,
-      title: row.peerId ? (names.get(row.peerId) ?? row.peerId) : row.convId,
-      lastSeq: row.lastSeq,
-      readSeq: row.readSeq,
-      muted: row.muted,
-      pinned: row.pinned,
-      updatedAt: row.updatedAt,
-      lastMessage: row.lastMessage,
-    };
-    if (row.kind === 'private') conv.peerReadSeq = row.peerReadSeq ?? 0;
-    return conv;
+    return conversationOf(row, row.peerId ? names.get(row.peerId) : undefined);
   }
 
   async block(userId: string, other: string): Promise<void> {

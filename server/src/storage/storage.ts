@@ -36,6 +36,12 @@ export interface AppendItem {
   replyTo?: number;
   /** File ids the entry names; recorded so the conversation's members may read them. */
   fileIds?: string[];
+  /**
+   * Checked inside the storing transaction, so the check and the seq cannot be separated by a concurrent change:
+   * `member` — the sender is an active member (a group send racing a kick fails FORBIDDEN instead of landing after
+   * it); `room` — the chatroom still exists (NOT_FOUND once it is destroyed).
+   */
+  requires?: 'member' | 'room';
 }
 
 export type AppendOutcome =
@@ -55,6 +61,8 @@ export interface ConversationRow {
   pinned: boolean;
   updatedAt: number;
   lastMessage: LogEntry | null;
+  /** Groups: the group's name (the conversation's title). */
+  groupName: string | null;
 }
 
 export interface FileRecord {
@@ -64,6 +72,61 @@ export interface FileRecord {
   mime: string;
   size: number;
   createdAt: number;
+}
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+export type JoinPolicyName = 'open' | 'approval' | 'invite';
+
+export interface GroupRecord {
+  groupId: string;
+  name: string;
+  announcement: string;
+  joinPolicy: JoinPolicyName;
+  mutedAllUntil: number;
+  createdAt: number;
+  /** 0 while the group exists. */
+  dismissedAt: number;
+}
+
+export interface GroupMemberRecord {
+  userId: string;
+  role: GroupRole;
+  /** group.mute of this member (0: may speak). */
+  mutedUntil: number;
+}
+
+/** One change of a group, stored in one transaction together with the `system` entry that records it. */
+export interface GroupChange {
+  groupId: string;
+  set?: Partial<Pick<GroupRecord, 'name' | 'announcement' | 'joinPolicy' | 'mutedAllUntil' | 'dismissedAt'>>;
+  /** Users to add, or to make active again (as plain members, not muted; their read position starts at the entry). */
+  add?: readonly string[];
+  /** Members to deactivate (left, kicked, dismissed). */
+  remove?: readonly string[];
+  roles?: ReadonlyArray<{ userId: string; role: GroupRole }>;
+  mutes?: ReadonlyArray<{ userId: string; untilTs: number }>;
+  /** Join requests to drop: of these users, or all of them. */
+  dropRequests?: readonly string[] | 'all';
+}
+
+export interface JoinRequestRecord {
+  userId: string;
+  note: string;
+  ts: number;
+}
+
+export interface RoomRecord {
+  roomId: string;
+  name: string;
+  createdAt: number;
+}
+
+/** Per-member state of a conversation, for building each member's view of it at once. */
+export interface MemberState {
+  userId: string;
+  readSeq: number;
+  muted: boolean;
+  pinned: boolean;
 }
 
 export interface HistoryQuery {
@@ -106,6 +169,34 @@ export interface Storage {
   updateMemberSettings(convId: string, userId: string, settings: { muted?: boolean; pinned?: boolean }): Promise<boolean>;
   /** Users who share a private conversation with `userId`. */
   privatePeers(userId: string): Promise<string[]>;
+
+  /** Every member's own state (active members only). */
+  memberStates(convId: string): Promise<MemberState[]>;
+  /** Active members other than `except` whose readSeq reached `seq`, and how many active members there are besides `except`. */
+  readCount(convId: string, seq: number, except: string): Promise<{ count: number; total: number }>;
+
+  // groups
+  /**
+   * Creates the group, its conversation and its members, and appends `entry` (`group.created`), in one
+   * transaction. Null when the group id is taken (also by a dismissed group).
+   */
+  createGroup(group: GroupRecord, members: ReadonlyArray<{ userId: string; role: GroupRole }>, entry: AppendItem): Promise<LogEntry | null>;
+  /** The group and its active members, read together. */
+  loadGroup(groupId: string): Promise<{ group: GroupRecord; members: GroupMemberRecord[] } | null>;
+  /** Applies the change and appends `entry`, in one transaction. */
+  changeGroup(change: GroupChange, entry: AppendItem): Promise<LogEntry>;
+  /** Adds or updates a join request. */
+  putJoinRequest(groupId: string, request: JoinRequestRecord): Promise<void>;
+  joinRequests(groupId: string): Promise<JoinRequestRecord[]>;
+  getJoinRequest(groupId: string, userId: string): Promise<JoinRequestRecord | null>;
+  deleteJoinRequest(groupId: string, userId: string): Promise<boolean>;
+
+  // chatrooms (membership is in memory; only rooms and their logs are stored)
+  /** Creates the room, or renames it; true when it was created. */
+  putRoom(room: RoomRecord): Promise<boolean>;
+  listRooms(): Promise<RoomRecord[]>;
+  /** Deletes the room and its log; false when there was no such room. */
+  deleteRoom(roomId: string): Promise<boolean>;
 
   // blocks
   block(blocker: string, blocked: string, now: number): Promise<void>;

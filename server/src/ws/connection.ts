@@ -3,6 +3,7 @@
  * ops. Bad input is answered and counted; it never takes the server or other connections down.
  */
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import {
   CloseCode,
@@ -18,9 +19,10 @@ import type { ServerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { TokenService } from '../auth/tokens.js';
-import type { ClientConnection, Hub } from '../services/hub.js';
+import type { ClientConnection, FrameBatch, Hub } from '../services/hub.js';
 import { TokenBucket } from '../services/rate-limit.js';
 import type { OpHandlers } from '../ops/handlers.js';
+import { encodeTextFrames } from './frames.js';
 
 export interface ConnectionDeps {
   config: ServerConfig;
@@ -36,6 +38,8 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
 const noop = () => undefined;
+/** Buffers passed to `ws.send` are UTF-8 JSON: they go out as text frames. */
+const TEXT = { binary: false } as const;
 
 type State = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
 
@@ -52,9 +56,14 @@ export class WsConnection implements ClientConnection {
   private sendChain: Promise<unknown> = Promise.resolve();
   private readonly early: RawData[] = [];
 
+  /**
+   * @param socket the upgraded socket under `ws`: a batch shared by many connections is encoded once and written
+   *   to each socket as it is (perMessageDeflate is off, so ws never holds frames back that this could overtake).
+   */
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: ConnectionDeps,
+    private readonly socket: Duplex | null = null,
   ) {
     this.bucket = new TokenBucket(deps.config.sendRate, deps.config.sendBurst);
     this.helloTimer = setTimeout(() => this.close(CloseCode.unauthenticated, 'hello expected'), deps.config.helloTimeoutMs);
@@ -64,13 +73,33 @@ export class WsConnection implements ClientConnection {
     ws.on('error', (err) => deps.log.debug({ err, conn: this.id }, 'socket error'));
   }
 
-  sendFrame(frame: string): void {
-    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  private writable(): boolean {
+    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(CLOSE_TRY_AGAIN_LATER, 'client too slow');
+      return false;
+    }
+    return true;
+  }
+
+  sendFrame(frame: string | Buffer): void {
+    if (!this.writable()) return;
+    this.ws.send(frame, TEXT);
+  }
+
+  sendFrames(batch: FrameBatch): void {
+    if (batch.frames.length === 0 || !this.writable()) return;
+    if (this.socket) {
+      // Straight to the socket, in order with what ws writes (ws queues nothing of its own without compression).
+      batch.encoded ??= encodeTextFrames(batch.frames);
+      this.socket.write(batch.encoded);
       return;
     }
-    this.ws.send(frame);
+    for (const frame of batch.frames) this.ws.send(frame, TEXT);
   }
 
   close(code: number, reason: string): void {

@@ -21,7 +21,7 @@ export class Gateway {
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        const conn = new WsConnection(ws, deps);
+        const conn = new WsConnection(ws, deps, socket);
         this.connections.add(conn);
         ws.on('close', () => this.connections.delete(conn));
       });

@@ -63,6 +63,32 @@ describe('server schema migrations', () => {
   });
 });
 
+describe('migration 2 (groups and chatrooms)', () => {
+  it('upgrades a version-1 database: members get the default role, private chats read as before', async () => {
+    const file = tempFile();
+    const v1 = new DatabaseCtor(file);
+    expect(migrate(v1, MIGRATIONS.slice(0, 1))).toBe(1);
+    v1.prepare("INSERT INTO users (user_id, name, created_at) VALUES ('alice', 'Alice', 1), ('bob', 'Bob', 1)").run();
+    v1.prepare("INSERT INTO conversations (conv_id, kind, last_seq, created_at, updated_at) VALUES ('p:alice|bob', 'private', 1, 1, 1)").run();
+    v1.prepare("INSERT INTO conv_members (conv_id, user_id, read_seq, joined_at) VALUES ('p:alice|bob', 'alice', 1, 1), ('p:alice|bob', 'bob', 0, 1)").run();
+    v1.prepare(
+      "INSERT INTO messages (conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body) VALUES ('p:alice|bob', 1, 'm1', 'c1', 'alice', 1, 'text', '{\"text\":\"hi\"}')",
+    ).run();
+    v1.close();
+
+    const s = new SqliteStorage({ file });
+    const db = new DatabaseCtor(file, { readonly: true });
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT role, speak_muted_until FROM conv_members WHERE user_id = 'bob'").get()).toEqual({ role: 'member', speak_muted_until: 0 });
+    db.close();
+    const [conv] = await s.listConversations('bob');
+    expect(conv).toMatchObject({ convId: 'p:alice|bob', kind: 'private', lastSeq: 1, readSeq: 0, peerId: 'alice', peerReadSeq: 1, groupName: null });
+    expect(await s.listRooms()).toEqual([]);
+    expect(await s.loadGroup('nope')).toBeNull();
+    await s.close();
+  });
+});
+
 describe('append batches', () => {
   it('give each conversation consecutive seqs inside one transaction and answer repeats with the original', async () => {
     const s = new SqliteStorage({ file: tempFile() });

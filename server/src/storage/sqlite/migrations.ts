@@ -92,6 +92,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'groups and chatrooms',
+    // Group membership stays in conv_members (so sync, history access and file access work for groups as for
+    // private chats); a member's role and speaking ban are columns of that row. `speak_muted_until` is group.mute,
+    // not the notification setting `muted` of conv.update.
+    sql: `
+      ALTER TABLE conv_members ADD COLUMN role TEXT NOT NULL DEFAULT 'member';
+      ALTER TABLE conv_members ADD COLUMN speak_muted_until INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE chat_groups (
+        group_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        announcement TEXT NOT NULL DEFAULT '',
+        join_policy TEXT NOT NULL,
+        muted_all_until INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        dismissed_at INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE group_requests (
+        group_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        note TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        PRIMARY KEY (group_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE rooms (
+        room_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

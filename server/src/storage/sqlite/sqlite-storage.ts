@@ -2,13 +2,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import DatabaseCtor, { type Database } from 'better-sqlite3';
-import type { ConvKindName, EntryKind, LogEntry } from '../../../../protocol/index.js';
+import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type EntryKind, type LogEntry } from '../../../../protocol/index.js';
 import type {
   AppendItem,
   AppendOutcome,
   ConversationRow,
   FileRecord,
+  GroupChange,
+  GroupMemberRecord,
+  GroupRecord,
+  GroupRole,
   HistoryQuery,
+  JoinPolicyName,
+  JoinRequestRecord,
+  MemberState,
+  RoomRecord,
   Storage,
   TokenRecord,
   UserRecord,
@@ -55,6 +63,28 @@ function toEntry(row: MessageRow): LogEntry {
   if (row.reply_to !== null) entry.replyTo = row.reply_to;
   if (row.recalled) entry.recalled = true;
   return entry;
+}
+
+interface GroupRow {
+  group_id: string;
+  name: string;
+  announcement: string;
+  join_policy: string;
+  muted_all_until: number;
+  created_at: number;
+  dismissed_at: number;
+}
+
+function toGroup(row: GroupRow): GroupRecord {
+  return {
+    groupId: row.group_id,
+    name: row.name,
+    announcement: row.announcement,
+    joinPolicy: row.join_policy as JoinPolicyName,
+    mutedAllUntil: row.muted_all_until,
+    createdAt: row.created_at,
+    dismissedAt: row.dismissed_at,
+  };
 }
 
 function toUser(row: UserRow): UserRecord {
@@ -138,18 +168,20 @@ export class SqliteStorage implements Storage {
       lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM conversations WHERE conv_id = ?'),
       listConvs: db.prepare<[string], ConvJoinRow>(`
         SELECT c.conv_id, c.kind, c.last_seq, c.updated_at, m.read_seq, m.muted, m.pinned,
-               p.user_id AS peer_id, p.read_seq AS peer_read_seq
+               p.user_id AS peer_id, p.read_seq AS peer_read_seq, g.name AS group_name
         FROM conv_members m
         JOIN conversations c ON c.conv_id = m.conv_id
         LEFT JOIN conv_members p ON c.kind = 'private' AND p.conv_id = m.conv_id AND p.user_id <> m.user_id
+        LEFT JOIN chat_groups g ON c.kind = 'group' AND g.group_id = substr(c.conv_id, 3)
         WHERE m.user_id = ? AND m.active = 1 AND c.kind <> 'room'
         ORDER BY c.updated_at DESC`),
       getConv: db.prepare<[string, string], ConvJoinRow>(`
         SELECT c.conv_id, c.kind, c.last_seq, c.updated_at, m.read_seq, m.muted, m.pinned,
-               p.user_id AS peer_id, p.read_seq AS peer_read_seq
+               p.user_id AS peer_id, p.read_seq AS peer_read_seq, g.name AS group_name
         FROM conv_members m
         JOIN conversations c ON c.conv_id = m.conv_id
         LEFT JOIN conv_members p ON c.kind = 'private' AND p.conv_id = m.conv_id AND p.user_id <> m.user_id
+        LEFT JOIN chat_groups g ON c.kind = 'group' AND g.group_id = substr(c.conv_id, 3)
         WHERE m.user_id = ? AND m.conv_id = ?`),
       members: db.prepare<[string], { user_id: string }>('SELECT user_id FROM conv_members WHERE conv_id = ? AND active = 1'),
       isMember: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM conv_members WHERE conv_id = ? AND user_id = ? AND active = 1'),
@@ -171,15 +203,63 @@ export class SqliteStorage implements Storage {
       getFile: db.prepare<[string], { file_id: string; uploader: string; name: string; mime: string; size: number; created_at: number }>(
         'SELECT * FROM files WHERE file_id = ?',
       ),
-      mayReadFile: db.prepare<[string, string, string, string], { one: number }>(`
+      // Chatrooms keep no members in storage and anyone may join one, so a file sent in a room is readable by anyone.
+      mayReadFile: db.prepare<[string, string, string, string, string], { one: number }>(`
         SELECT 1 AS one FROM files WHERE file_id = ? AND uploader = ?
         UNION ALL
         SELECT 1 FROM file_refs r JOIN conv_members m ON m.conv_id = r.conv_id AND m.active = 1
-        WHERE r.file_id = ? AND m.user_id = ? LIMIT 1`),
+        WHERE r.file_id = ? AND m.user_id = ?
+        UNION ALL
+        SELECT 1 FROM file_refs r JOIN rooms ro ON r.conv_id = 'r:' || ro.room_id
+        WHERE r.file_id = ? LIMIT 1`),
       insertNonce: db.prepare('INSERT INTO admin_nonces (nonce, ts) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pruneNonces: db.prepare('DELETE FROM admin_nonces WHERE ts < ?'),
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      memberStates: db.prepare<[string], { user_id: string; read_seq: number; muted: number; pinned: number }>(
+        'SELECT user_id, read_seq, muted, pinned FROM conv_members WHERE conv_id = ? AND active = 1',
+      ),
+      readCount: db.prepare<[number, string, string], { count: number | null; total: number }>(
+        'SELECT SUM(read_seq >= ?) AS count, COUNT(*) AS total FROM conv_members WHERE conv_id = ? AND active = 1 AND user_id <> ?',
+      ),
+      // groups
+      insertGroup: db.prepare(
+        'INSERT INTO chat_groups (group_id, name, announcement, join_policy, muted_all_until, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      getGroup: db.prepare<[string], GroupRow>('SELECT * FROM chat_groups WHERE group_id = ?'),
+      updateGroup: db.prepare(`
+        UPDATE chat_groups SET name = coalesce(?, name), announcement = coalesce(?, announcement), join_policy = coalesce(?, join_policy),
+          muted_all_until = coalesce(?, muted_all_until), dismissed_at = coalesce(?, dismissed_at)
+        WHERE group_id = ?`),
+      groupMembers: db.prepare<[string], { user_id: string; role: string; speak_muted_until: number }>(
+        'SELECT user_id, role, speak_muted_until FROM conv_members WHERE conv_id = ? AND active = 1',
+      ),
+      // A (re)joining member starts reading at the entry that adds them, not at the group's first entry.
+      addMember: db.prepare(`
+        INSERT INTO conv_members (conv_id, user_id, joined_at, read_seq, role) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (conv_id, user_id) DO UPDATE SET active = 1, role = excluded.role, speak_muted_until = 0,
+          joined_at = excluded.joined_at, read_seq = MAX(read_seq, excluded.read_seq)`),
+      removeMember: db.prepare("UPDATE conv_members SET active = 0, role = 'member', speak_muted_until = 0 WHERE conv_id = ? AND user_id = ?"),
+      setRole: db.prepare('UPDATE conv_members SET role = ? WHERE conv_id = ? AND user_id = ? AND active = 1'),
+      setSpeakMuted: db.prepare('UPDATE conv_members SET speak_muted_until = ? WHERE conv_id = ? AND user_id = ? AND active = 1'),
+      putRequest: db.prepare(
+        'INSERT INTO group_requests (group_id, user_id, note, ts) VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO UPDATE SET note = excluded.note, ts = excluded.ts',
+      ),
+      requests: db.prepare<[string], { user_id: string; note: string; ts: number }>('SELECT user_id, note, ts FROM group_requests WHERE group_id = ? ORDER BY ts, user_id'),
+      getRequest: db.prepare<[string, string], { user_id: string; note: string; ts: number }>(
+        'SELECT user_id, note, ts FROM group_requests WHERE group_id = ? AND user_id = ?',
+      ),
+      deleteRequest: db.prepare('DELETE FROM group_requests WHERE group_id = ? AND user_id = ?'),
+      deleteRequests: db.prepare('DELETE FROM group_requests WHERE group_id = ?'),
+      // rooms
+      roomExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM rooms WHERE room_id = ?'),
+      insertRoom: db.prepare('INSERT INTO rooms (room_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      renameRoom: db.prepare('UPDATE rooms SET name = ? WHERE room_id = ?'),
+      listRooms: db.prepare<[], { room_id: string; name: string; created_at: number }>('SELECT * FROM rooms ORDER BY room_id'),
+      deleteRoom: db.prepare('DELETE FROM rooms WHERE room_id = ?'),
+      deleteConvMessages: db.prepare('DELETE FROM messages WHERE conv_id = ?'),
+      deleteConvFileRefs: db.prepare('DELETE FROM file_refs WHERE conv_id = ?'),
+      deleteConv: db.prepare('DELETE FROM conversations WHERE conv_id = ?'),
     };
   }
 
@@ -193,6 +273,10 @@ export class SqliteStorage implements Storage {
   private appendOne(item: AppendItem): Exclude<AppendOutcome, { status: 'failed' }> {
     const existing = this.stmt.findByClientId.get(item.from, item.clientMsgId);
     if (existing) return { status: 'duplicate', entry: toEntry(existing) };
+    if (item.requires === 'member' && !this.stmt.isMember.get(item.convId, item.from)) {
+      throw new ProtocolError('FORBIDDEN', 'not a member of this conversation');
+    }
+    if (item.requires === 'room' && !this.stmt.roomExists.get(item.convId.slice(2))) throw new ProtocolError('NOT_FOUND', 'no such chatroom');
     if (!this.knownConversations.has(item.convId)) {
       this.stmt.ensureConv.run(item.convId, item.convKind, item.ts, item.ts);
       for (const member of item.members) this.stmt.ensureMember.run(item.convId, member, item.ts);
@@ -320,6 +404,7 @@ export class SqliteStorage implements Storage {
       pinned: row.pinned === 1,
       updatedAt: row.updated_at,
       lastMessage: last ? toEntry(last) : null,
+      groupName: row.group_name,
     };
   }
 
@@ -351,6 +436,99 @@ export class SqliteStorage implements Storage {
     return this.stmt.privatePeers.all(userId).map((r) => r.user_id);
   }
 
+  async memberStates(convId: string): Promise<MemberState[]> {
+    return this.stmt.memberStates.all(convId).map((r) => ({ userId: r.user_id, readSeq: r.read_seq, muted: r.muted === 1, pinned: r.pinned === 1 }));
+  }
+  async readCount(convId: string, seq: number, except: string) {
+    const row = this.stmt.readCount.get(seq, convId, except);
+    return { count: row?.count ?? 0, total: row?.total ?? 0 };
+  }
+
+  // --- groups
+
+  async createGroup(group: GroupRecord, members: ReadonlyArray<{ userId: string; role: GroupRole }>, entry: AppendItem): Promise<LogEntry | null> {
+    const convId = groupConvId(group.groupId);
+    const stored = this.db.transaction(() => {
+      const inserted = this.stmt.insertGroup.run(group.groupId, group.name, group.announcement, group.joinPolicy, group.mutedAllUntil, group.createdAt);
+      if (inserted.changes === 0) return null;
+      this.stmt.ensureConv.run(convId, 'group', group.createdAt, group.createdAt);
+      for (const m of members) this.stmt.addMember.run(convId, m.userId, group.createdAt, 0, m.role);
+      return this.appendOne(entry).entry;
+    })();
+    if (stored) this.knownConversations.add(convId);
+    return stored;
+  }
+
+  async loadGroup(groupId: string): Promise<{ group: GroupRecord; members: GroupMemberRecord[] } | null> {
+    const row = this.stmt.getGroup.get(groupId);
+    if (!row) return null;
+    const members = this.stmt.groupMembers
+      .all(groupConvId(groupId))
+      .map((m) => ({ userId: m.user_id, role: m.role as GroupRole, mutedUntil: m.speak_muted_until }));
+    return { group: toGroup(row), members };
+  }
+
+  async changeGroup(change: GroupChange, entry: AppendItem): Promise<LogEntry> {
+    const convId = groupConvId(change.groupId);
+    return this.db.transaction(() => {
+      const set = change.set;
+      if (set) {
+        this.stmt.updateGroup.run(set.name ?? null, set.announcement ?? null, set.joinPolicy ?? null, set.mutedAllUntil ?? null, set.dismissedAt ?? null, change.groupId);
+      }
+      if (change.add && change.add.length > 0) {
+        const readFrom = this.stmt.lastSeq.get(convId)?.last_seq ?? 0;
+        for (const userId of change.add) this.stmt.addMember.run(convId, userId, entry.ts, readFrom, 'member');
+      }
+      for (const userId of change.remove ?? []) this.stmt.removeMember.run(convId, userId);
+      for (const r of change.roles ?? []) this.stmt.setRole.run(r.role, convId, r.userId);
+      for (const m of change.mutes ?? []) this.stmt.setSpeakMuted.run(m.untilTs, convId, m.userId);
+      if (change.dropRequests === 'all') this.stmt.deleteRequests.run(change.groupId);
+      else for (const userId of change.dropRequests ?? []) this.stmt.deleteRequest.run(change.groupId, userId);
+      return this.appendOne(entry).entry;
+    })();
+  }
+
+  async putJoinRequest(groupId: string, request: JoinRequestRecord) {
+    this.stmt.putRequest.run(groupId, request.userId, request.note, request.ts);
+  }
+  async joinRequests(groupId: string): Promise<JoinRequestRecord[]> {
+    return this.stmt.requests.all(groupId).map((r) => ({ userId: r.user_id, note: r.note, ts: r.ts }));
+  }
+  async getJoinRequest(groupId: string, userId: string): Promise<JoinRequestRecord | null> {
+    const r = this.stmt.getRequest.get(groupId, userId);
+    return r ? { userId: r.user_id, note: r.note, ts: r.ts } : null;
+  }
+  async deleteJoinRequest(groupId: string, userId: string) {
+    return this.stmt.deleteRequest.run(groupId, userId).changes > 0;
+  }
+
+  // --- chatrooms
+
+  async putRoom(room: RoomRecord) {
+    return this.db.transaction(() => {
+      const created = this.stmt.insertRoom.run(room.roomId, room.name, room.createdAt).changes === 1;
+      if (!created) this.stmt.renameRoom.run(room.name, room.roomId);
+      this.stmt.ensureConv.run(roomConvId(room.roomId), 'room', room.createdAt, room.createdAt);
+      return created;
+    })();
+  }
+  async listRooms(): Promise<RoomRecord[]> {
+    return this.stmt.listRooms.all().map((r) => ({ roomId: r.room_id, name: r.name, createdAt: r.created_at }));
+  }
+  async deleteRoom(roomId: string) {
+    const convId = roomConvId(roomId);
+    const deleted = this.db.transaction(() => {
+      if (this.stmt.deleteRoom.run(roomId).changes === 0) return false;
+      this.stmt.deleteConvMessages.run(convId);
+      this.stmt.deleteConvFileRefs.run(convId);
+      this.stmt.deleteConv.run(convId);
+      return true;
+    })();
+    // A room created again under this id starts a new log, so its conversation row must be ensured again.
+    this.knownConversations.delete(convId);
+    return deleted;
+  }
+
   // --- blocks
 
   async block(blocker: string, blocked: string, now: number) {
@@ -376,7 +554,7 @@ export class SqliteStorage implements Storage {
     return row ? { fileId: row.file_id, uploader: row.uploader, name: row.name, mime: row.mime, size: row.size, createdAt: row.created_at } : null;
   }
   async mayReadFile(fileId: string, userId: string) {
-    return this.stmt.mayReadFile.get(fileId, userId, fileId, userId) !== undefined;
+    return this.stmt.mayReadFile.get(fileId, userId, fileId, userId, fileId) !== undefined;
   }
 
   // --- admin and settings
@@ -417,4 +595,5 @@ interface ConvJoinRow {
   pinned: number;
   peer_id: string | null;
   peer_read_seq: number | null;
+  group_name: string | null;
 }
