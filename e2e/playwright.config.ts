@@ -14,7 +14,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1, // two cores: server, two or three hosts and their browsers already share them
   retries: 0,
-  reporter: [['list']],
+  reporter: [['list'], ['./support/skip-reasons-reporter.ts']],
   projects: [
     { name: 'host-chromium', use: { launchOptions: chromiumLaunchOptions() } },
     { name: 'electron', use: { launchOptions: chromiumLaunchOptions() } },
