@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { ClientCore } from '../main/src/core/client-core.js';
+import { replaceSection } from './benchmarks-file.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION = '## Client catch-up (npm run bench:store)';
@@ -91,18 +92,6 @@ function machine(): string {
   return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
 }
 
-function writeSection(body: string): void {
-  const file = path.join(ROOT, 'BENCHMARKS.md');
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(SECTION);
-  let next: string;
-  if (start < 0) next = `${current.trimEnd()}\n\n${SECTION}\n\n${body}\n`;
-  else {
-    const after = current.indexOf('\n## ', start + SECTION.length);
-    next = `${current.slice(0, start)}${SECTION}\n\n${body}\n${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
-  }
-  fs.writeFileSync(file, next);
-}
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-catchup-'));
@@ -138,7 +127,8 @@ async function main(): Promise<void> {
     if (total !== perSender * SENDERS) throw new Error(`held ${total} of ${perSender * SENDERS}`);
     const rate = Math.round(total / (ms / 1000));
     console.log(`caught up ${total} messages in ${(ms / 1000).toFixed(2)} s (${rate}/s)`);
-    writeSection(
+    replaceSection(
+      SECTION,
       [
         `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
         '',

@@ -5,10 +5,10 @@
  *
  *   npm run bench:store            (STORE_BENCH_MESSAGES=200000 for a shorter trial run, not recorded)
  */
+import { BENCHMARKS_FILE, replaceSection } from './benchmarks-file.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LogEntry } from '../protocol/index.js';
 import { openStore, type Store } from '../main/src/store/index.js';
 import { CANDIDATES } from '../main/src/store/search.js';
@@ -22,7 +22,6 @@ const OPEN_RUNS = 500;
 const SPAN_MS = 365 * 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
 const NOW = T0 + SPAN_MS;
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION = '## Local store (npm run bench:store)';
 
 /** mulberry32: small, fast, seedable. */
@@ -195,27 +194,17 @@ function main(): void {
       'is a prefix) makes FTS5 merge the lists of all words starting with it, the main cost of those queries. ' +
       `Ranking reads at most the ${CANDIDATES} newest matches, so cost does not grow with the number of matches.`);
     // Only the standard size is recorded, so a quick trial run does not replace the figures.
-    if (TOTAL === STANDARD_TOTAL) writeSection(lines);
+    if (TOTAL === STANDARD_TOTAL) writeStoreSection(lines);
     else console.log(`\nnot recorded in BENCHMARKS.md (${TOTAL} messages is not the standard ${STANDARD_TOTAL})`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function writeSection(lines: string[]): void {
-  const target = path.join(ROOT, 'BENCHMARKS.md');
-  const section = `${SECTION}\n\n${lines.join('\n')}\n`;
-  const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(SECTION);
-  let next: string;
-  if (start < 0) {
-    next = `${current.trimEnd()}\n\n${section}`;
-  } else {
-    const after = current.indexOf('\n## ', start + SECTION.length);
-    next = current.slice(0, start) + section + (after < 0 ? '' : `\n${current.slice(after + 1)}`);
-  }
-  fs.writeFileSync(target, next);
-  console.log(`\nwrote "${SECTION}" in ${target}`);
-}
 
 main();
+
+function writeStoreSection(lines: string[]): void {
+  replaceSection(SECTION, lines.join('\n'));
+  console.log(`\nwrote "${SECTION}" in ${BENCHMARKS_FILE}`);
+}

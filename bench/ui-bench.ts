@@ -8,12 +8,12 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { chromium } from '@playwright/test';
 import WebSocket from 'ws';
 import { ClientCore } from '../main/src/core/client-core.js';
 import { chromiumLaunchOptions } from '../e2e/support/chromium.js';
-import { ROOT, startHost, startServer, tempDir } from '../e2e/support/processes.js';
+import { startHost, startServer, tempDir } from '../e2e/support/processes.js';
+import { replaceSection } from './benchmarks-file.js';
 
 const SECTION = '## Chat UI (npm run bench:ui)';
 const MESSAGES = Number(process.env.UI_BENCH_MESSAGES ?? 100_000);
@@ -62,18 +62,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function writeSection(body: string): void {
-  const file = path.join(ROOT, 'BENCHMARKS.md');
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(SECTION);
-  let next: string;
-  if (start < 0) next = `${current.trimEnd()}\n\n${SECTION}\n\n${body}\n`;
-  else {
-    const after = current.indexOf('\n## ', start + SECTION.length);
-    next = `${current.slice(0, start)}${SECTION}\n\n${body}\n${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
-  }
-  fs.writeFileSync(file, next);
-}
 
 async function main(): Promise<void> {
   const server = await startServer(tempDir('ui-bench-server'), { PARLEY_SEND_RATE: '0' });
@@ -149,7 +137,8 @@ async function main(): Promise<void> {
     console.log(`launch→list ${launchMs} ms; open ${openMs} ms; ${frames.length} frames, ${(under16 * 100).toFixed(1)}% on time (< 20 ms apart), p50 ${percentile(sorted, 50).toFixed(1)} p95 ${percentile(sorted, 95).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} ms; scrolled back to seq ${lowest}`);
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     await host.kill('SIGTERM');
-    writeSection(
+    replaceSection(
+      SECTION,
       [
         `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${os.cpus().length} cores, Node ${process.version}, Debian Chromium (headless), host mode, a real server; a private conversation of ${MESSAGES.toLocaleString('en')} messages (mixed lengths, Chinese and English) already caught up in the local store.`,
         '',
