@@ -152,6 +152,27 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
     conv('kim', msgs);
   }
 
+  // A group: sender names and avatars, a system notice, consecutive messages grouped.
+  {
+    const c = 'g:design';
+    const sys = (seq: number, ts: number, body: Record<string, unknown>) =>
+      ({ convId: c, seq, clientMsgId: `demo-${++id}`, from: 'li.wei', ts, status: 'sent', recalled: false, edited: false, kind: 'system', body } as MessageView);
+    const msgs: MessageView[] = [
+      sys(1, now - 26 * HOUR, { event: 'group.created', actor: 'li.wei' }),
+      sys(2, now - 26 * HOUR + MIN, { event: 'member.invited', actor: 'li.wei', targets: [SELF, 'zhang.min', 'ada'] }),
+      t(c, 3, 'zhang.min', '新版图标的三套方案都放到设计稿里了', now - 70 * MIN),
+      t(c, 4, 'zhang.min', '大家看看更喜欢哪一套？', now - 69 * MIN),
+      t(c, 5, 'ada', 'The second one reads best at small sizes.', now - 40 * MIN),
+      t(c, 6, SELF, '同意，第二套在深色模式下也更清楚', now - 38 * MIN),
+      t(c, 7, 'li.wei', '那就定第二套，周五前出切图 👍', now - 20 * MIN),
+    ];
+    logs[c] = { messages: msgs };
+    conversations.push({
+      convId: c, kind: 'group', title: '设计组 · Design', lastSeq: 7, readSeq: 6, unread: 1, mentioned: false, muted: false, pinned: false,
+      updatedAt: now - 20 * MIN, lastMessage: { from: 'li.wei', kind: 'text', ts: now - 20 * MIN, text: '那就定第二套，周五前出切图 👍', recalled: false, status: 'sent' }, draft: '',
+    });
+  }
+
   // 100,000 messages, made on demand.
   {
     const c = pc('bench');

@@ -2,7 +2,7 @@
  * Demo entry (dev/demo.html, built only with `--mode demo` or served by `dev:renderer`): the real UI over the
  * in-memory fake api with demo data, for looking at the UI in a plain browser.
  *
- * Query: ?lang=zh-CN|en  &theme=light|dark  &signedOut=1  &offline=1  &open=<peer user id>  &live=0 (no
+ * Query: ?lang=zh-CN|en  &theme=light|dark  &signedOut=1  &offline=1  &open=<peer user id or convId>  &live=0 (no
  * simulated incoming activity)  &server=<url> (sign-in prefill).
  */
 import { StrictMode } from 'react';
@@ -36,7 +36,7 @@ async function start() {
   );
 
   const open = params.get('open');
-  if (open) setTimeout(() => fake.emit('conversation:focus-requested', { convId: pc(open) }), 50);
+  if (open) setTimeout(() => fake.emit('conversation:focus-requested', { convId: open.includes(':') ? open : pc(open) }), 50);
 
   if (params.get('offline') === '1') {
     // Keep the countdown alive: each time it runs out, "fail" again.

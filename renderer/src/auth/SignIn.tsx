@@ -2,7 +2,7 @@
  * First run: the server's address, then sign in or create an account. The address is prefilled from
  * `?server=` in the page URL, else the last one used (session.get), else the local default.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, SessionView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
@@ -13,10 +13,14 @@ import { useStore } from '../lib/store';
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 const SERVER_RE = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 
+function fromQuery(search: string): string | null {
+  const value = new URLSearchParams(search).get('server')?.trim();
+  return value && SERVER_RE.test(value) ? value : null;
+}
+
+/** `?server=` in the page URL, else the last server used, else the local default. */
 export function initialServer(search: string, session: SessionView): string {
-  const fromQuery = new URLSearchParams(search).get('server');
-  if (fromQuery && SERVER_RE.test(fromQuery.trim())) return fromQuery.trim();
-  return session.serverUrl || DEFAULT_SERVER;
+  return fromQuery(search) ?? (session.serverUrl || DEFAULT_SERVER);
 }
 
 type Mode = 'signIn' | 'register';
@@ -27,6 +31,22 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
   const settings = useStore(model.settings);
   const [mode, setMode] = useState<Mode>('signIn');
   const [server, setServer] = useState(() => initialServer(search, session));
+  const serverEdited = useRef(false);
+
+  // Without a URL parameter or a remembered server, the app may know one (the local server `npm start` runs).
+  useEffect(() => {
+    if (fromQuery(search) || session.serverUrl) return;
+    let live = true;
+    model.api.app.info().then(
+      (info) => {
+        if (live && !serverEdited.current && info.defaultServerUrl && SERVER_RE.test(info.defaultServerUrl)) setServer(info.defaultServerUrl);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [model, search, session.serverUrl]);
   const [userId, setUserId] = useState(session.userId ?? '');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -115,7 +135,10 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
             autoComplete="url"
             spellCheck={false}
             value={server}
-            onChange={(e) => setServer(e.target.value)}
+            onChange={(e) => {
+              serverEdited.current = true;
+              setServer(e.target.value);
+            }}
             data-testid="auth-server"
           />
           <span className="field-hint">{t('auth.serverHint')}</span>

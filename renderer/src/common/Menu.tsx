@@ -50,7 +50,10 @@ export function Menu({ items, x, y, label, onClose }: MenuProps) {
     document.addEventListener('mousedown', onPointer, true);
     window.addEventListener('blur', onBlur);
     window.addEventListener('resize', onBlur);
+    // Anything scrolling under it would leave the menu pointing at the wrong thing.
+    document.addEventListener('scroll', onBlur, true);
     return () => {
+      document.removeEventListener('scroll', onBlur, true);
       document.removeEventListener('mousedown', onPointer, true);
       window.removeEventListener('blur', onBlur);
       window.removeEventListener('resize', onBlur);

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useModel } from '../app/model-context';
+import { peerOf } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { playNotificationSound } from '../lib/notification-sound';
 import { useStore } from '../lib/store';
@@ -46,6 +47,7 @@ export function Toasts() {
 function ToastView({ toast }: { toast: Toast }) {
   const { t } = useTranslation();
   const model = useModel();
+  const selfId = useStore(model.session)?.userId;
   const hold = {
     onMouseEnter: () => model.holdToast(toast.id, true),
     onMouseLeave: () => model.holdToast(toast.id, false),
@@ -70,7 +72,7 @@ function ToastView({ toast }: { toast: Toast }) {
             model.navigate(request.convId);
           }}
         >
-          <Avatar id={request.convId} name={request.title} size="md" />
+          <Avatar id={peerOf(request.convId, selfId) ?? request.convId} name={request.title} size="md" />
           <span className="toast-text">
             <span className="toast-title">
               {request.title}

@@ -12,6 +12,7 @@ import { Icon } from '../common/Icon';
 import { quoteText } from '../conversation/QuoteBlock';
 import { peerOf } from '../lib/conv-id';
 import { mentionsIn } from '../lib/mentions';
+import { useStore } from '../lib/store';
 import { EmojiPicker } from './EmojiPicker';
 import { sendFiles } from './send-files';
 
@@ -44,6 +45,14 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const pendingDraft = useRef<string | null>(null);
   const lastTyping = useRef(0);
   const draftBeforeEdit = useRef<string | null>(null);
+  const touched = useRef(false);
+  const mainDraft = useStore(model.conversations).byId.get(convId)?.draft ?? '';
+
+  // The conversation list may arrive after the composer (opened from a notification at start-up): take
+  // main's draft then, unless the user has typed already.
+  useEffect(() => {
+    if (!touched.current && mainDraft && !model.drafts.get().has(convId)) setText(mainDraft);
+  }, [mainDraft, model, convId]);
 
   const flushDraft = () => {
     clearTimeout(draftTimer.current);
@@ -97,6 +106,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   }, [text]);
 
   const onChange = (value: string) => {
+    touched.current = true;
     setText(value);
     if (edit) return;
     saveDraft(value);

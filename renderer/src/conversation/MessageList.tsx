@@ -113,8 +113,9 @@ export function MessageList(props: MessageListProps) {
   const { items, firstItemIndex } = state;
 
   const nameOf = useCallback(
-    (id: string) => users.get(id)?.name || (conversation.kind === 'private' && id !== selfId ? conversation.title : id),
-    [users, conversation.kind, conversation.title, selfId],
+    (id: string) =>
+      id === selfId ? t('message.you') : users.get(id)?.name || (conversation.kind === 'private' ? conversation.title : id),
+    [users, conversation.kind, conversation.title, selfId, t],
   );
 
   // Briefly highlight the message we jumped to.

@@ -3,9 +3,10 @@
  * notice (recalled, system) or a bubble with its quote, content, time, edited mark and delivery state.
  * Own messages sit on the right. A failed message offers Retry and Delete right under it.
  */
-import { memo, type FocusEvent, type KeyboardEvent } from 'react';
+import { memo, useEffect, type FocusEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, MessageView } from '../../../preload/api-types';
+import { useModel } from '../app/model-context';
 import { Avatar } from '../common/Avatar';
 import { Icon } from '../common/Icon';
 import { isContextMenuKey } from '../common/focus';
@@ -51,6 +52,13 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const { t, i18n } = useTranslation();
   const own = m.from === selfId;
   const name = own ? t('message.you') : props.nameOf(m.from);
+  const model = useModel();
+  // Groups show who wrote what (and who a notice is about): make sure main is asked for those names.
+  useEffect(() => {
+    if (convKind === 'private') return;
+    const body = m.body as { actor?: string; targets?: string[] };
+    model.ensureUsers([m.from, ...(body.actor ? [body.actor] : []), ...(body.targets ?? [])]);
+  }, [model, convKind, m.from, m.body]);
 
   const above = (
     <>
@@ -94,7 +102,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   };
 
   if (m.recalled || m.kind === 'system') {
-    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m, props.nameOf, t);
+    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m, props.nameOf, t, i18n.language);
     return (
       <div className="msg-item">
         {above}
@@ -227,11 +235,20 @@ const SYSTEM_KEYS: Record<string, string> = {
   'group.dismissed': 'system.groupDismissed',
 };
 
-function systemText(m: MessageView, nameOf: (id: string) => string, t: ReturnType<typeof useTranslation>['t']): string {
+/** "you, Min and Ada" / "你、张敏和 Ada", as the language joins names. */
+function listFormat(locale: string): Intl.ListFormat {
+  try {
+    return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' });
+  } catch {
+    return new Intl.ListFormat('en', { type: 'conjunction', style: 'long' });
+  }
+}
+
+function systemText(m: MessageView, nameOf: (id: string) => string, t: ReturnType<typeof useTranslation>['t'], locale: string): string {
   const body = m.body as { event?: string; actor?: string; targets?: string[] };
   const key = body.event ? SYSTEM_KEYS[body.event] : undefined;
   if (!key) return t('system.unknown');
   const actor = body.actor ? nameOf(body.actor) : t('system.someone');
-  const targets = (body.targets ?? []).map(nameOf).join(', ');
+  const targets = listFormat(locale).format((body.targets ?? []).map(nameOf));
   return t(key as 'system.groupCreated', { actor, targets });
 }

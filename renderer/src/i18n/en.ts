@@ -159,7 +159,7 @@ export const en = {
     copied: 'Copied',
     unavailable: 'Unavailable',
     loading: 'Loading…',
-    sender: '{{name}}:',
+    sender: '{{name}}: ',
   },
   system: {
     groupCreated: '{{actor}} created the group',

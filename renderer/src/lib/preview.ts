@@ -55,7 +55,7 @@ export function rowPreview(
   let text = firstLine(previewOf(m, t));
   // In groups a line says who wrote it, as in WeChat and Telegram; in private chats it is obvious.
   if (c.kind !== 'private' && m.kind !== 'system') {
-    text = t('message.sender', { name: mine ? t('preview.you') : options.nameOf(m.from) }) + ' ' + text;
+    text = t('message.sender', { name: mine ? t('preview.you') : options.nameOf(m.from) }) + text;
   }
   return { marker, text, status: mine ? m.status : null };
 }

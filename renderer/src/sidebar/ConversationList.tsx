@@ -2,7 +2,7 @@
  * The conversation list: one row per conversation, pinned first then by last activity. Arrow keys move
  * between rows; the context menu (right click, Shift+F10, ContextMenu key) pins, mutes and marks read.
  */
-import { useState, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
@@ -32,6 +32,11 @@ export function ConversationList({ conversations, loaded, filtered, activeId, se
   const [menu, setMenu] = useState<{ conv: ConversationView; x: number; y: number } | null>(null);
 
   const nameOf = (id: string) => users.get(id)?.name || id;
+
+  // Group rows say who wrote the last message: ask main for those names.
+  useEffect(() => {
+    model.ensureUsers(conversations.filter((c) => c.kind !== 'private' && c.lastMessage).map((c) => (c.lastMessage as { from: string }).from));
+  }, [model, conversations]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Home' && e.key !== 'End') return;

@@ -8,6 +8,9 @@
  */
 import type {
   Api,
+  AppInfo,
+  DesktopSettings,
+  UpdateView,
   ApiErrorCode,
   ApiEventName,
   ApiEvents,
@@ -39,6 +42,7 @@ export interface FakeApiOptions {
   /** Bytes returned by files.read, by fileId. */
   files?: Record<string, { data: Uint8Array; mime: string }>;
   now?: () => number;
+  appInfo?: Partial<AppInfo>;
 }
 
 export interface FakeApi {
@@ -81,6 +85,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   let session: SessionView = options.session ?? { state: 'signed-in', userId: 'me', name: 'Me', serverUrl: 'http://127.0.0.1:8080' };
   let settings: Settings = structuredClone(options.settings ?? DEFAULT_SETTINGS);
   let connection: ConnectionView = options.connection ?? { state: 'online', queued: 0 };
+  let desktop: DesktopSettings = { openAtLogin: false, updateChannel: 'stable' };
+  const update: UpdateView = { state: 'idle', supported: false, channel: 'stable', currentVersion: '0.0.0-test' };
   const conversations = new Map<string, ConversationView>((options.conversations ?? []).map((c) => [c.convId, { ...c }]));
   const users = new Map<string, UserView>((options.users ?? []).map((u) => [u.userId, u]));
   const blocked = new Set<string>();
@@ -333,7 +339,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         record('search.query', arg, () => {
           const q = arg.query.toLowerCase();
           const hits: SearchHit[] = [];
-          for (const [convId, log] of logs) {
+          for (const convId of new Set([...Object.keys(options.logs ?? {}), ...logs.keys()])) {
+            const log = logOf(convId);
             if (arg.convId && arg.convId !== convId) continue;
             const all = [...(log.make ? range(log, Math.max(1, log.count - 2000), log.count) : []), ...log.tail];
             for (const m of all) {
@@ -372,16 +379,42 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           return settings;
         }),
     },
+    app: {
+      info: () => record('app.info', {}, () => ({ version: '0.0.0-test', platform: 'linux', hostKind: 'host', openAtLoginSupported: false, ...options.appInfo })),
+    },
+    desktop: {
+      get: () => record('desktop.get', {}, () => desktop),
+      set: (arg: Partial<DesktopSettings>) =>
+        record('desktop.set', arg, () => {
+          desktop = { ...desktop, ...arg };
+          emit('desktop:changed', desktop);
+          return desktop;
+        }),
+    },
+    updates: {
+      get: () => record('updates.get', {}, () => update),
+      check: () => record('updates.check', {}, () => update),
+      restart: () => record('updates.restart', {}, () => undefined),
+    },
     on: (event: string, listener: (p: unknown) => void) => {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
       set.add(listener);
       return () => set.delete(listener);
     },
-  } as unknown as Api;
+  };
+
+  // Methods added to the contract later than this fake answer NOT_FOUND instead of crashing the UI.
+  const withFallback = new Proxy(api, {
+    get(target, group: string) {
+      const known = (target as Record<string, unknown>)[group];
+      if (known) return known;
+      return new Proxy({}, { get: (_, name: string) => notFound(`${group}.${name}`) });
+    },
+  }) as unknown as Api;
 
   return {
-    api,
+    api: withFallback,
     calls,
     emit: (event, payload) => emit(event, payload),
     failNext(method, code, times = 1) {
