@@ -118,7 +118,36 @@ export interface ConversationView {
   updatedAt: number;
   lastMessage: MessagePreview | null;
   draft: string;
+  /**
+   * Groups: the user is no longer a member (left, kicked, or the group was dismissed). The conversation
+   * and what it held stay readable; nothing new arrives and nothing can be sent.
+   */
+  left?: boolean;
 }
+
+/** A group member as the group screens show them. */
+export interface GroupMemberView {
+  userId: string;
+  role: GroupRole;
+  /** Present while the member is muted: when that ends (ms since epoch). */
+  mutedUntil?: number;
+}
+
+export interface RoomView {
+  roomId: string;
+  name: string;
+  /** Users with at least one connection in the room. */
+  online: number;
+}
+
+/**
+ * Why the user is out of a chatroom they did not leave here: `deleted` by an administrator (or gone when
+ * re-joining after a reconnect), `idle` closed for inactivity, `switched` the user joined another room on
+ * another device.
+ */
+export type RoomLeftReason = 'deleted' | 'idle' | 'switched';
+
+export type { GroupInfo, GroupRole };
 
 /** Bodies as the renderer sees them: a file not yet uploaded has no fileId. */
 export type ViewBodies = {
@@ -317,6 +346,8 @@ export const API_METHODS = {
   'conversation.markRead': method(Arg({ convId: ConvId, seq: SeqOrZero }), returns<void>()),
   'conversation.setDraft': method(Arg({ convId: ConvId, text: CodePointString(MAX_TEXT) }), returns<void>()),
   'conversation.startPrivate': method(Arg({ userId: UserId }), returns<{ convId: string }>()),
+  /** Deletes the local copy of a group the user is no longer in (`left`); other conversations: BAD_REQUEST. */
+  'conversation.delete': method(Arg({ convId: ConvId }), returns<void>()),
 
   // messages
   /** Ascending by seq. Neither bound: the latest `limit`, followed by pending ones. */
@@ -380,10 +411,7 @@ export const API_METHODS = {
   // groups: the protocol's group ops, for the UI's group screens
   'groups.create': method(Closed(REQUESTS['group.create']), returns<{ groupId: string; convId: string }>()),
   'group.info': method(Closed(REQUESTS['group.info']), returns<GroupInfo>()),
-  'group.members': method(
-    Closed(REQUESTS['group.members']),
-    returns<{ members: Array<{ userId: string; role: GroupRole; mutedUntil?: number }>; cursor?: string }>(),
-  ),
+  'group.members': method(Closed(REQUESTS['group.members']), returns<{ members: GroupMemberView[]; cursor?: string }>()),
   'group.invite': method(Closed(REQUESTS['group.invite']), returns<void>()),
   'group.kick': method(Closed(REQUESTS['group.kick']), returns<void>()),
   'group.join': method(Closed(REQUESTS['group.join']), returns<{ status: 'joined' | 'pending' }>()),
@@ -399,10 +427,14 @@ export const API_METHODS = {
   'group.transfer': method(Closed(REQUESTS['group.transfer']), returns<void>()),
   'group.setAdmins': method(Closed(REQUESTS['group.admins']), returns<void>()),
   'group.mute': method(Closed(REQUESTS['group.mute']), returns<void>()),
+  /** How many members other than the sender have read entry `seq`, out of how many (members only). */
+  'group.readCount': method(Closed(REQUESTS['group.readCount']), returns<{ count: number; total: number }>()),
 
   // chatrooms
-  'rooms.list': method(NoArg, returns<{ rooms: Array<{ roomId: string; name: string; online: number }> }>()),
-  'room.join': method(Closed(REQUESTS['room.join']), returns<{ convId: string }>()),
+  'rooms.list': method(NoArg, returns<{ rooms: RoomView[] }>()),
+  /** Joins (leaving the room the user was in), stores the latest 50 entries, and re-joins after reconnects. */
+  'room.join': method(Closed(REQUESTS['room.join']), returns<{ convId: string; name: string }>()),
+  /** Leaves and clears the room's local copy (closing the app clears it too). */
   'room.leave': method(Closed(REQUESTS['room.leave']), returns<void>()),
 
   // settings
@@ -444,6 +476,10 @@ export const API_EVENTS = {
   'settings:changed': payload<Settings>(),
   'desktop:changed': payload<DesktopSettings>(),
   'update:changed': payload<UpdateView>(),
+  /** To a group's owner and admins: someone asks to join (approve or reject with group.approve / group.reject). */
+  'group:join-requested': payload<{ groupId: string; convId: string; userId: string; note: string; ts: number }>(),
+  /** The user is no longer in the chatroom; its local copy is gone (messages:removed and conversations:changed follow). */
+  'room:left': payload<{ roomId: string; convId: string; reason: RoomLeftReason }>(),
 } satisfies Record<`${string}:${string}`, Phantom<unknown>>;
 
 // ---------------------------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EntryKind, LogEntry } from '../../../protocol/index.js';
-import type { ConnectionView } from '../../../preload/contract.js';
+import { ProtocolError, groupConvId, roomConvId, type EntryKind, type LogEntry } from '../../../protocol/index.js';
+import type { ConnectionView, RoomLeftReason } from '../../../preload/contract.js';
 import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
 import { openStore, type Store } from '../store/store.js';
@@ -59,6 +59,8 @@ export class Account {
   /** Reads done while offline (or whose request failed), sent when back online. */
   private readonly unsentReads = new Map<string, number>();
   private closed = false;
+  /** The chatroom this account is in (membership ends with each connection: re-joined when back online). */
+  private room: { roomId: string; convId: string } | null = null;
 
   constructor(private readonly options: AccountOptions) {
     const { session } = options;
@@ -81,6 +83,8 @@ export class Account {
         applyEntries: (convId, entries) => store.applyEntries(convId, entries),
         setRead: (convId, seq) => store.setRead(convId, seq),
         setPeerRead: (convId, seq) => store.setPeerRead(convId, seq),
+        setLeft: (convId, left) => store.setLeft(convId, left),
+        groupIds: () => store.conversationIds('group'),
       },
       session.userId,
     );
@@ -128,6 +132,12 @@ export class Account {
           case 'presence':
             this.events.emit('presence:changed', e.body);
             break;
+          case 'group.request':
+            this.events.emit('group:join-requested', { ...e.body, convId: groupConvId(e.body.groupId) });
+            break;
+          case 'room.left':
+            if (this.room?.roomId === e.body.roomId) this.dropRoom(e.body.reason);
+            break;
           default:
             break;
         }
@@ -147,6 +157,8 @@ export class Account {
   }
 
   start(): void {
+    // A chatroom's local copy lasts while the app is in it: whatever a previous run left is cleared.
+    for (const convId of this.store.conversationIds('room')) this.store.clearRoom(convId);
     this.conn.start();
   }
 
@@ -157,11 +169,14 @@ export class Account {
     this.conn.stop('signed out');
     this.typing.dispose();
     await this.outbox.idle(2000);
+    if (this.room) this.store.clearRoom(this.room.convId);
+    this.room = null;
     this.store.close();
   }
 
   private onOnline(): void {
     this.outbox.kick();
+    if (this.room) void this.rejoinRoom(this.room.roomId);
     this.sync
       .catchUp()
       .then(() => this.flushReads())
@@ -234,6 +249,8 @@ export class Account {
 
   markRead(convId: string, seq: number): void {
     if (this.store.setRead(convId, seq)) this.emitConversations([convId]);
+    // Chatrooms keep no read state on the server; a group the user left takes no reads.
+    if (convId.startsWith('r:') || this.store.getConversation(convId)?.left) return;
     this.unsentReads.set(convId, Math.max(seq, this.unsentReads.get(convId) ?? 0));
     if (this.conn.online) void this.flushReads();
   }
@@ -248,6 +265,70 @@ export class Account {
         return;
       }
     }
+  }
+
+  // --- chatrooms ------------------------------------------------------------------------------------------
+
+  /** Joins a chatroom (the server leaves the previous one), keeping its latest entries. */
+  async joinRoom(roomId: string): Promise<{ convId: string; name: string }> {
+    const { room, messages } = await this.conn.request('room.join', { roomId });
+    const convId = roomConvId(room.roomId);
+    const previous = this.room;
+    if (previous && previous.convId !== convId) this.clearRoomCopy(previous.convId);
+    this.room = { roomId: room.roomId, convId };
+    this.enterRoom(convId, room.name, messages);
+    return { convId, name: room.name };
+  }
+
+  /** Leaves the chatroom and clears its local copy; offline, leaving locally is enough (membership ends with the connection). */
+  async leaveRoom(roomId: string): Promise<void> {
+    const convId = roomConvId(roomId);
+    if (this.room?.roomId === roomId) this.room = null;
+    try {
+      if (this.conn.online) await this.conn.request('room.leave', { roomId });
+    } catch (error) {
+      this.log.debug({ err: describeError(error), roomId }, 'room.leave not answered; left locally');
+    } finally {
+      this.clearRoomCopy(convId);
+    }
+  }
+
+  private async rejoinRoom(roomId: string): Promise<void> {
+    try {
+      const { room, messages } = await this.conn.request('room.join', { roomId });
+      if (this.room?.roomId !== roomId) return; // left meanwhile
+      this.enterRoom(roomConvId(room.roomId), room.name, messages);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.code === 'NOT_FOUND' && this.room?.roomId === roomId) this.dropRoom('deleted');
+      else this.log.warn({ err: describeError(error), roomId }, 'could not re-join the chatroom');
+    }
+  }
+
+  private enterRoom(convId: string, name: string, messages: LogEntry[]): void {
+    const first = messages.reduce((min, m) => Math.min(min, m.seq), Number.POSITIVE_INFINITY);
+    this.store.enterRoom(convId, name, Number.isFinite(first) ? first : 1);
+    if (messages.length > 0) {
+      this.emitApplied(this.store.applyEntries(convId, messages), true);
+      // What was said before the user came in is not "unread".
+      this.store.setRead(convId, Math.max(...messages.map((m) => m.seq)));
+    }
+    this.emitConversations([convId]);
+  }
+
+  /** The server put the user out of the room (deleted, idle, joined another elsewhere). */
+  private dropRoom(reason: RoomLeftReason): void {
+    const room = this.room;
+    if (!room) return;
+    this.room = null;
+    this.clearRoomCopy(room.convId);
+    this.events.emit('room:left', { roomId: room.roomId, convId: room.convId, reason });
+  }
+
+  private clearRoomCopy(convId: string): void {
+    if (!this.store.getConversation(convId)) return;
+    this.store.clearRoom(convId);
+    this.events.emit('messages:removed', { convId, clientMsgIds: [], all: true });
+    this.events.emit('conversations:changed', { conversations: [], removed: [convId] });
   }
 
   /** Applies entries the server returned for a request (e.g. the recall answer arrives as an event too). */

@@ -1,65 +1,25 @@
-import fs from 'node:fs';
-import { createHmac, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiArg, ApiEventName, ApiEvents, ApiMethod, ApiReturn } from '../../../preload/contract.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
+import { CoreFixture, TEST_ADMIN, admin, call, nextEvent, signUp as signUpOn, texts } from '../test-support/cores.js';
 import { restartTestServer, startTestServer, tempDir, until, type TestServer } from '../test-support/server.js';
-import { ClientCore } from './client-core.js';
+import type { ClientCore } from './client-core.js';
 
-const APP_KEY = 'test-app';
-const APP_SECRET = 'test-secret-0123456789';
 let server: TestServer;
-const cores: ClientCore[] = [];
-const dirs: string[] = [];
-
-function newCore(dataDir = tempDir('client')): ClientCore {
-  dirs.push(dataDir);
-  const core = new ClientCore({ dataDir, platform: 'test', appVersion: 'test', backoff: { baseMs: 20, capMs: 300 } });
-  cores.push(core);
-  core.start();
-  return core;
-}
-
-function call<M extends ApiMethod>(core: ClientCore, method: M, arg: ApiArg<M>): Promise<ApiReturn<M>> {
-  return (core.handlers[method] as (a: ApiArg<M>, ctx: unknown) => Promise<ApiReturn<M>>)(arg, { transport: 'host', clientId: 't' });
-}
-
-function nextEvent<E extends ApiEventName>(core: ClientCore, event: E, predicate: (p: ApiEvents[E]) => boolean = () => true, timeoutMs = 10_000): Promise<ApiEvents[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${event} event`));
-    }, timeoutMs);
-    const off = core.events.on(event, (payload) => {
-      if (!predicate(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
-
-async function signUp(core: ClientCore, userId: string): Promise<void> {
-  await call(core, 'auth.register', { serverUrl: server.url, userId, password: 'correct horse battery', name: userId.toUpperCase() });
-  await until(() => core.current?.conn.online === true, 10_000, `${userId} online`);
-}
-
-function texts(core: ClientCore, convId: string): string[] {
-  return core.current!.store.listMessages(convId, { limit: 500 }).map((m) => String(m.body.text ?? ''));
-}
+const fixture = new CoreFixture();
+const newCore = (dataDir?: string): ClientCore => fixture.newCore(dataDir);
+const signUp = (core: ClientCore, userId: string): Promise<void> => signUpOn(core, server, userId);
 
 function seqs(core: ClientCore, convId: string): Array<number | null> {
   return core.current!.store.listMessages(convId, { limit: 500 }).map((m) => m.seq);
 }
 
 beforeEach(async () => {
-  server = await startTestServer({ appKey: APP_KEY, appSecret: APP_SECRET });
+  server = await startTestServer({ ...TEST_ADMIN });
 });
 
 afterEach(async () => {
-  for (const c of cores.splice(0)) await c.stop();
+  await fixture.cleanup();
   await server.destroy();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
 const conv = 'p:alice|bob';
@@ -168,14 +128,7 @@ describe('ClientCore', () => {
     server = await restartTestServer(server);
     // Ban alice before her client gets to send (it reconnects quickly, so ban at once).
     const signedOut = nextEvent(alice, 'session:changed', (s) => s.state === 'signed-out');
-    const body = JSON.stringify({ untilTs: Date.now() + 60_000 });
-    const nonce = randomUUID();
-    const ts = String(Date.now());
-    await fetch(`${server.url}/v1/admin/users/alice/ban`, {
-      method: 'POST',
-      headers: { 'X-App-Key': APP_KEY, 'X-Nonce': nonce, 'X-Timestamp': ts, 'X-Signature': createHmac('sha256', APP_SECRET).update(nonce + ts + body).digest('hex'), 'Content-Type': 'application/json' },
-      body,
-    });
+    await admin(server, 'POST', '/v1/admin/users/alice/ban', { untilTs: Date.now() + 60_000 });
     await signedOut;
     expect(await call(alice, 'session.get', {})).toMatchObject({ state: 'signed-out', userId: 'alice', serverUrl: server.url });
     await expect(call(alice, 'conversations.list', {})).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });

@@ -8,7 +8,6 @@ import {
   ProtocolError,
   groupConvId,
   privateConvId,
-  roomConvId,
   type Op,
   type OpRequest,
   type OpResult,
@@ -199,6 +198,17 @@ export class ClientCore {
         return { convId };
       },
 
+      'conversation.delete': async ({ convId }) => {
+        const account = this.need();
+        const conversation = account.store.getConversation(convId);
+        if (!conversation) throw new ProtocolError('NOT_FOUND', 'no such conversation');
+        // Anything the server still lists would come back with the next sync: only former groups go.
+        if (!conversation.left) throw new IpcError('BAD_REQUEST', 'only a group you are no longer in can be deleted');
+        account.store.deleteConversation(convId);
+        this.events.emit('messages:removed', { convId, clientMsgIds: [], all: true });
+        this.events.emit('conversations:changed', { conversations: [], removed: [convId] });
+      },
+
       'messages.list': async ({ convId, beforeSeq, afterSeq, limit = 50 }) => {
         const store = this.need().store;
         if (afterSeq !== undefined) {
@@ -301,25 +311,19 @@ export class ClientCore {
       'group.transfer': async (arg) => void (await this.ask('group.transfer', arg)),
       'group.setAdmins': async (arg) => void (await this.ask('group.admins', arg)),
       'group.mute': async (arg) => void (await this.ask('group.mute', arg)),
+      'group.readCount': async (arg) => this.ask('group.readCount', arg),
 
       'rooms.list': async () => this.ask('room.list', {}),
       'room.join': async ({ roomId }) => {
         const account = this.need();
-        const { messages } = await this.ask('room.join', { roomId });
-        const convId = roomConvId(roomId);
-        if (messages.length > 0) account.apply(convId, messages);
-        return { convId };
+        try {
+          return await account.joinRoom(roomId);
+        } catch (error) {
+          if (error instanceof NoAnswerError) throw new IpcError('OFFLINE', 'the server cannot be reached right now');
+          throw error;
+        }
       },
-      'room.leave': async ({ roomId }) => {
-        const account = this.need();
-        await this.ask('room.leave', { roomId }).catch((error: unknown) => {
-          if (!(error instanceof IpcError)) throw error; // offline: membership ends with the connection anyway
-        });
-        const convId = roomConvId(roomId);
-        account.store.clearRoom(convId);
-        this.events.emit('messages:removed', { convId, clientMsgIds: [], all: true });
-        this.events.emit('conversations:changed', { conversations: [], removed: [convId] });
-      },
+      'room.leave': async ({ roomId }) => this.need().leaveRoom(roomId),
 
       'settings.get': async () => this.settings.get(),
       'settings.set': async (patch) => {

@@ -22,6 +22,10 @@ export interface SyncStore {
   applyEntries(convId: string, entries: LogEntry[]): ApplyResult;
   setPeerRead(convId: string, seq: number): boolean;
   setRead(convId: string, seq: number): boolean;
+  /** Groups: the user is no longer (or again) a member; true when it changed. */
+  setLeft(convId: string, left: boolean): boolean;
+  /** The group conversations held locally. */
+  groupIds(): string[];
 }
 
 export interface SyncEngineEvents {
@@ -54,7 +58,12 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
     const { conversations } = await this.conn.request('sync', {});
     if (generation !== this.generation) return;
     this.store.upsertConversations(conversations);
-    this.emit('conversations', conversations.map((c) => c.convId));
+    const changed = conversations.map((c) => c.convId);
+    // A group the server no longer lists is one the user left or was removed from while this device was away.
+    const listed = new Set(changed);
+    for (const c of conversations) if (c.kind === 'group') this.store.setLeft(c.convId, false);
+    for (const id of this.store.groupIds()) if (!listed.has(id) && this.store.setLeft(id, true)) changed.push(id);
+    this.emit('conversations', changed);
     const behind = conversations.filter((c) => this.store.heldSeq(c.convId) < c.lastSeq);
     let fetched = 0;
     let next = 0;
@@ -81,6 +90,7 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
       case 'conv': {
         const conv = body as Conversation;
         this.store.upsertConversations([conv]);
+        if (conv.kind === 'group') this.store.setLeft(conv.convId, conv.removed === true);
         this.emit('conversations', [conv.convId]);
         break;
       }

@@ -20,6 +20,7 @@ export function conversationView(c: StoredConversation): ConversationView {
     draft: c.draft,
   };
   if (c.kind === 'private') view.peerReadSeq = c.peerReadSeq;
+  if (c.left) view.left = true;
   return view;
 }
 

@@ -18,6 +18,7 @@ interface ConversationRow {
   last_message: string | null;
   draft: string;
   mention_seq: number;
+  left_group: number;
   unread: number;
 }
 
@@ -59,6 +60,7 @@ function toConversation(row: ConversationRow): StoredConversation {
     draft: row.draft,
     unreadCount: row.unread,
     unreadMention: row.mention_seq > row.read_seq,
+    left: row.left_group === 1,
   };
 }
 
@@ -82,6 +84,9 @@ export class ConversationsRepo {
   private readonly selectLatestUnsent: Database.Statement<[string]>;
   private readonly selectLatestSent: Database.Statement<[string]>;
   private readonly deleteOne: Database.Statement<[string]>;
+  private readonly updateLeft: Database.Statement<[number, string, number]>;
+  private readonly raiseHeldStmt: Database.Statement<[number, string]>;
+  private readonly selectIds: Database.Statement<[string]>;
 
   /** `selfId`: the local user, whose own messages are never unread and whose mentions are tracked. */
   constructor(
@@ -129,6 +134,24 @@ export class ConversationsRepo {
        ORDER BY seq DESC LIMIT 1`,
     );
     this.deleteOne = db.prepare('DELETE FROM conversations WHERE conv_id = ?');
+    this.updateLeft = db.prepare('UPDATE conversations SET left_group = ? WHERE conv_id = ? AND left_group != ?');
+    this.raiseHeldStmt = db.prepare('UPDATE conversations SET held_seq = max(held_seq, ?) WHERE conv_id = ?');
+    this.selectIds = db.prepare('SELECT conv_id FROM conversations WHERE kind = ? ORDER BY conv_id').pluck();
+  }
+
+  /** Marks a group the user is no longer in (or is in again); true when it changed. */
+  setLeft(convId: string, left: boolean): boolean {
+    const value = left ? 1 : 0;
+    return this.updateLeft.run(value, convId, value).changes > 0;
+  }
+
+  /** Treats everything up to `seq` as held (a chatroom's history starts where the user joined it). */
+  raiseHeld(convId: string, seq: number): void {
+    this.raiseHeldStmt.run(seq, convId);
+  }
+
+  idsOfKind(kind: ConvKindName): string[] {
+    return this.selectIds.all(kind) as string[];
   }
 
   ensure(convId: string): void {

@@ -165,6 +165,30 @@ export class Store {
     return this.ctx.conversations.update(convId, patch);
   }
 
+  /** Groups: marks that the user is no longer a member (kept read-only), or is one again. */
+  setLeft(convId: string, left: boolean): boolean {
+    return this.ctx.conversations.setLeft(convId, left);
+  }
+
+  /** The ids of the conversations of one kind (e.g. the chatrooms to clear at start). */
+  conversationIds(kind: 'private' | 'group' | 'room'): string[] {
+    return this.ctx.conversations.idsOfKind(kind);
+  }
+
+  /**
+   * A chatroom joined: listed under its name, its history starting at `fromSeq` (the oldest entry the join
+   * answered with), so the sync engine fills gaps above that point and never fetches the room's whole past.
+   */
+  enterRoom(convId: string, name: string, fromSeq: number): StoredConversation {
+    if (!convId.startsWith('r:')) throw new RangeError(`${convId} is not a chatroom`);
+    return this.ctx.db.transaction(() => {
+      this.ctx.conversations.ensure(convId);
+      this.ctx.conversations.update(convId, { title: name });
+      if (fromSeq > 1) this.ctx.conversations.raiseHeld(convId, fromSeq - 1);
+      return this.ctx.conversations.get(convId) as StoredConversation;
+    })();
+  }
+
   /** Makes sure a conversation is listed before it has any message (a chat the user just started). */
   ensureConversation(convId: string, title: string): StoredConversation {
     this.ctx.conversations.ensure(convId);

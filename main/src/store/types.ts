@@ -58,6 +58,8 @@ export interface StoredConversation {
   unreadCount: number;
   /** An unread entry mentions the user (or @all). */
   unreadMention: boolean;
+  /** Groups: the user is no longer a member (left, kicked, dismissed). */
+  left: boolean;
 }
 
 export interface OutboxAttachment {

@@ -3,11 +3,12 @@ import type Database from 'better-sqlite3';
 import { coreTables } from './001-core-tables.js';
 import { searchIndex } from './002-search-index.js';
 import { searchScope } from './003-search-scope.js';
+import { groupMembership } from './004-group-membership.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [coreTables, searchIndex, searchScope];
+export const MIGRATIONS: readonly Migration[] = [coreTables, searchIndex, searchScope, groupMembership];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

@@ -89,6 +89,17 @@ const fixtures: Record<number, Fixture> = {
       expect(store.listMessages('p:bob|me').map((m) => [m.seq, m.recalled])).toEqual([[1, false], [2, true]]);
     },
   },
+  3: {
+    // Schema 4 adds the "no longer in this group" mark; existing conversations are still in.
+    seed(db) {
+      db.prepare(`INSERT INTO conversations (conv_id, kind, title, last_seq, held_seq) VALUES ('g:team', 'group', 'Team', 1, 1)`).run();
+    },
+    check(store) {
+      expect(store.getConversation('g:team')).toMatchObject({ title: 'Team', left: false });
+      store.setLeft('g:team', true);
+      expect(store.getConversation('g:team')?.left).toBe(true);
+    },
+  },
 };
 
 let dir: string;
