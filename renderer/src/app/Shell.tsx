@@ -14,17 +14,23 @@ import { ConversationPane } from '../conversation/ConversationPane';
 import { peerOf } from '../lib/conv-id';
 import { sortConversations } from '../lib/sort-conversations';
 import { useStore } from '../lib/store';
+import { NewGroupDialog } from '../groups/NewGroupDialog';
+import { useJoinRequestToasts } from '../groups/use-join-request-toasts';
+import { RoomDirectoryDialog } from '../rooms/RoomDirectoryDialog';
+import { useRoomLeftNotice } from '../rooms/use-room-left-notice';
 import { SearchDialog } from '../search/SearchDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { NewChatDialog } from '../sidebar/NewChatDialog';
 import { Sidebar } from '../sidebar/Sidebar';
 import { useModel } from './model-context';
 
-type OpenDialog = { kind: 'search'; convId: string | null } | { kind: 'settings' } | { kind: 'newChat' } | null;
+type OpenDialog = { kind: 'search'; convId: string | null } | { kind: 'settings' } | { kind: 'newChat' } | { kind: 'newGroup' } | { kind: 'rooms' } | null;
 
 export function Shell({ session }: { session: SessionView }) {
   const { t } = useTranslation();
   const model = useModel();
+  useRoomLeftNotice(model);
+  useJoinRequestToasts(model);
   const target = useStore(model.navigation);
   const { byId } = useStore(model.conversations);
   const [dialog, setDialog] = useState<OpenDialog>(null);
@@ -83,6 +89,8 @@ export function Shell({ session }: { session: SessionView }) {
           activeId={activeId}
           onSearch={() => setDialog({ kind: 'search', convId: null })}
           onNewChat={() => setDialog({ kind: 'newChat' })}
+          onNewGroup={() => setDialog({ kind: 'newGroup' })}
+          onRooms={() => setDialog({ kind: 'rooms' })}
           onSettings={() => setDialog({ kind: 'settings' })}
         />
         <main className="main-pane">
@@ -121,6 +129,25 @@ export function Shell({ session }: { session: SessionView }) {
           selfId={selfId}
           onClose={() => setDialog(null)}
           onStarted={(convId) => {
+            setDialog(null);
+            model.navigate(convId);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'newGroup' ? (
+        <NewGroupDialog
+          selfId={selfId}
+          onClose={() => setDialog(null)}
+          onOpened={(convId) => {
+            setDialog(null);
+            model.navigate(convId);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'rooms' ? (
+        <RoomDirectoryDialog
+          onClose={() => setDialog(null)}
+          onJoined={(convId) => {
             setDialog(null);
             model.navigate(convId);
           }}

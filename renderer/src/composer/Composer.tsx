@@ -3,22 +3,32 @@
  * composing (Chinese and Japanese input confirm candidates with Enter). The draft is kept per conversation:
  * locally at once, in main debounced (conversation.setDraft), so it survives switching chats and restarts.
  * ↑ in an empty composer edits your last message; Esc cancels a reply or an edit.
+ *
+ * In groups, `@` opens a list of members to mention (and @all for the owner and admins); a muted member sees
+ * why they cannot speak, and a group the user is no longer in offers to delete the chat instead.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
+import { useNow } from '../app/use-now';
 import { Icon } from '../common/Icon';
 import { quoteText } from '../conversation/QuoteBlock';
 import { peerOf } from '../lib/conv-id';
-import { mentionsIn } from '../lib/mentions';
+import { mentionQueryAt, mentionsIn } from '../lib/mentions';
 import { useStore } from '../lib/store';
+import { formatFullTime } from '../lib/time-format';
 import { EmojiPicker } from './EmojiPicker';
+import { canMentionAll, restrictionOf, type GroupSeat } from './group-seat';
+import { MentionPopup, mentionOptionId } from './MentionPopup';
+import { mentionOptions, mentionToken, type MentionOption } from './mention-options';
 import { sendFiles } from './send-files';
 
 export const DRAFT_DEBOUNCE_MS = 500;
 const TYPING_INTERVAL_MS = 3000;
 const MAX_TEXT = 8000;
+/** A mute longer than this reads as "muted" without an end (the group screens mute "forever" as ten years). */
+const INDEFINITE_MUTE_MS = 365 * 24 * 3600_000;
 
 export interface ComposerProps {
   convId: string;
@@ -32,11 +42,27 @@ export interface ComposerProps {
   onSent: () => void;
   /** ↑ in an empty composer. */
   onEditLast: () => void;
+  /** Groups: the viewer's place in the group (mentions, mutes); null elsewhere. */
+  group?: GroupSeat | null;
+  /** A group the user is no longer in: nothing can be sent, the chat can be deleted. */
+  left?: boolean;
 }
 
-export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, onCancelEdit, onSent, onEditLast }: ComposerProps) {
+export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, onCancelEdit, onSent, onEditLast, group = null, left = false }: ComposerProps) {
   const { t, i18n } = useTranslation();
   const model = useModel();
+  const users = useStore(model.users);
+  const selfId = model.session.get()?.userId ?? '';
+  const popupId = useId();
+  const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
+  const [activeOption, setActiveOption] = useState(0);
+  /** Where the mention closed with Esc starts: it stays closed until another one is typed. */
+  const dismissedMention = useRef<number | null>(null);
+  const groupRequested = useRef(false);
+  const [deleting, setDeleting] = useState(false);
+  // Ticks only while a mute runs, so the composer reopens when it ends.
+  const clock = useNow(5000, group?.mutedUntil != null);
+  const restriction = restrictionOf(group, clock);
   const [text, setText] = useState(() => model.draftOf(convId));
   const [emojiOpen, setEmojiOpen] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -111,14 +137,79 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     if (edit) return;
     saveDraft(value);
     const now = Date.now();
-    if (value.trim() && now - lastTyping.current > TYPING_INTERVAL_MS) {
+    // Chatrooms have no typing indicator (the server refuses it).
+    if (value.trim() && !convId.startsWith('r:') && now - lastTyping.current > TYPING_INTERVAL_MS) {
       lastTyping.current = now;
       model.api.typing.send({ convId }).catch(() => undefined);
     }
   };
 
+  // --- @mentions (groups) ---------------------------------------------------------------------------------
+
+  const trackMention = (el: HTMLTextAreaElement) => {
+    if (!group) return;
+    const caret = el.selectionStart === el.selectionEnd ? el.selectionStart : null;
+    const found = caret === null ? null : mentionQueryAt(el.value, caret);
+    if (found?.start !== dismissedMention.current) dismissedMention.current = null;
+    const next = found && dismissedMention.current === null ? found : null;
+    setMention((prev) => (prev?.start === next?.start && prev?.query === next?.query ? prev : next));
+    if (next?.query !== mention?.query || next?.start !== mention?.start) setActiveOption(0);
+    if (next && !group.loaded && !groupRequested.current) {
+      groupRequested.current = true;
+      void model.loadGroup(group.groupId);
+    }
+  };
+
+  const allLabel = t('rooms.mentionAll');
+  const options = useMemo<MentionOption[]>(() => {
+    if (!group || !mention) return [];
+    const nameOfMember = (id: string) => users.get(id)?.name || id;
+    return mentionOptions({ members: group.members, query: mention.query, selfId, nameOf: nameOfMember, allowAll: canMentionAll(group), allLabel });
+  }, [group, mention, users, selfId, allLabel]);
+  const popupOpen = options.length > 0;
+  const active = Math.min(activeOption, Math.max(0, options.length - 1));
+
+  useEffect(() => {
+    if (popupOpen) model.ensureUsers(options.flatMap((o) => (o.kind === 'member' ? [o.userId] : [])));
+  }, [model, popupOpen, options]);
+
+  const pickMention = (option: MentionOption) => {
+    const el = textarea.current;
+    if (!mention || !el) return;
+    const caret = mention.start + 1 + mention.query.length;
+    const token = mentionToken(option);
+    const next = text.slice(0, mention.start) + token + text.slice(caret);
+    onChange(next);
+    setMention(null);
+    const at = mention.start + token.length;
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(at, at);
+    });
+  };
+
+  /** Keys the open popup takes; false leaves the key to the composer. Never while an IME composes. */
+  const popupKey = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => {
+    if (!popupOpen || !mention) return false;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      setActiveOption((active + step + options.length) % options.length);
+    } else if ((e.key === 'Enter' && !e.shiftKey && !e.altKey) || (e.key === 'Tab' && !e.shiftKey)) {
+      const option = options[active];
+      if (option) pickMention(option);
+    } else if (e.key === 'Escape') {
+      e.stopPropagation();
+      dismissedMention.current = mention.start;
+      setMention(null);
+    } else {
+      return false;
+    }
+    e.preventDefault();
+    return true;
+  };
+
   const tooLong = [...text].length > MAX_TEXT;
-  const canSend = text.trim().length > 0 && !tooLong;
+  const canSend = text.trim().length > 0 && !tooLong && restriction === null;
 
   const send = async () => {
     if (!canSend) return;
@@ -142,8 +233,9 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     onCancelReply();
     onSent();
     try {
-      const peer = peerOf(convId, model.session.get()?.userId);
-      const mentions = mentionsIn(value, peer ? [peer] : []);
+      const peer = peerOf(convId, selfId);
+      const candidates = group ? group.members.map((m) => m.userId).filter((id) => id !== selfId) : peer ? [peer] : [];
+      const mentions = mentionsIn(value, candidates, { allowAll: canMentionAll(group) });
       await model.api.messages.send({
         convId,
         kind: 'text',
@@ -162,6 +254,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     // keyCode 229: some IMEs report the confirming Enter only this way.
     const composing = e.nativeEvent.isComposing || e.keyCode === 229;
+    if (!composing && popupKey(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !composing) {
       e.preventDefault();
       void send();
@@ -205,9 +298,45 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     });
   };
 
+  const deleteChat = async () => {
+    setDeleting(true);
+    try {
+      await model.api.conversation.delete({ convId });
+      model.navigate(null);
+    } catch (error) {
+      setDeleting(false);
+      model.pushError(error);
+    }
+  };
+
+  if (left) {
+    return (
+      <div className="composer composer-blocked" data-testid="composer-left">
+        <p className="composer-notice" role="status">
+          {t('rooms.leftGroup')}
+        </p>
+        <button type="button" className="button button-danger-quiet" onClick={() => void deleteChat()} disabled={deleting} data-testid="conversation-delete">
+          <Icon name="trash" size={16} />
+          {t('rooms.deleteChat')}
+        </button>
+      </div>
+    );
+  }
+
+  const restricted = restriction !== null;
   const context = edit ?? reply;
   return (
     <div className="composer" data-testid="composer">
+      {restriction ? (
+        <p className="composer-notice composer-muted" role="status" data-testid="composer-muted">
+          <Icon name="bellOff" size={16} />
+          {restriction.kind === 'mutedAll'
+            ? t('rooms.mutedAll')
+            : restriction.until - clock > INDEFINITE_MUTE_MS
+              ? t('rooms.mutedIndefinitely')
+              : t('rooms.mutedUntil', { time: formatFullTime(restriction.until, i18n.language) })}
+        </p>
+      ) : null}
       {context ? (
         <div className="composer-context" data-testid={edit ? 'composer-editing' : 'composer-reply'}>
           <Icon name={edit ? 'edit' : 'reply'} size={18} className="composer-context-icon" />
@@ -221,13 +350,14 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
         </div>
       ) : null}
       <div className="composer-box">
+        {popupOpen ? <MentionPopup id={popupId} options={options} active={active} onPick={pickMention} onHover={setActiveOption} /> : null}
         <button
           type="button"
           className="icon-button"
           onClick={() => fileInput.current?.click()}
           aria-label={t('composer.attach')}
           title={t('composer.attach')}
-          disabled={!!edit}
+          disabled={!!edit || restricted}
           data-testid="composer-attach"
         >
           <Icon name="paperclip" />
@@ -252,7 +382,16 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
           placeholder={offline ? t('composer.placeholderOffline') : t('composer.placeholder')}
           aria-label={t('composer.label')}
           aria-invalid={tooLong || undefined}
-          onChange={(e) => onChange(e.target.value)}
+          aria-autocomplete={group ? 'list' : undefined}
+          aria-controls={popupOpen ? popupId : undefined}
+          aria-activedescendant={popupOpen ? mentionOptionId(popupId, active) : undefined}
+          disabled={restricted}
+          onChange={(e) => {
+            onChange(e.target.value);
+            trackMention(e.target);
+          }}
+          onSelect={(e) => trackMention(e.currentTarget)}
+          onBlur={() => setMention(null)}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
           data-testid="composer-input"
@@ -266,6 +405,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
             aria-expanded={emojiOpen}
             aria-haspopup="grid"
             onClick={() => setEmojiOpen((v) => !v)}
+            disabled={restricted}
             data-emoji-toggle
             data-testid="composer-emoji"
           >

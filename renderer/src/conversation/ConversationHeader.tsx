@@ -1,11 +1,17 @@
-/** Title, presence or typing, and the conversation's own actions (search here, pin, mute, info). */
+/**
+ * Title, a subtitle (presence or typing; a group's member count; a chatroom's online count) and the
+ * conversation's own actions (search here, pin, mute, info; Leave for a chatroom, which has no pin or mute).
+ */
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, UserView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
 import { Avatar } from '../common/Avatar';
 import { Icon } from '../common/Icon';
+import { useStore } from '../lib/store';
 import { formatLastSeen } from '../lib/time-format';
+import { useRoomOnline } from '../rooms/use-room-online';
 import { setMuted, setPinned } from '../sidebar/conversation-actions';
 
 export interface ConversationHeaderProps {
@@ -22,6 +28,24 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
   const { t, i18n } = useTranslation();
   const model = useModel();
   const now = useNow(30_000);
+  const groups = useStore(model.groups);
+  const isRoom = c.kind === 'room';
+  const roomId = isRoom ? c.convId.slice(2) : null;
+  const online = useRoomOnline(roomId);
+  const memberCount = c.kind === 'group' && !c.left ? groups.get(c.convId.slice(2))?.info?.memberCount : undefined;
+  const [leaving, setLeaving] = useState(false);
+
+  const leaveRoom = async () => {
+    if (!roomId) return;
+    setLeaving(true);
+    try {
+      await model.api.room.leave({ roomId });
+      model.navigate(null);
+    } catch (error) {
+      setLeaving(false);
+      model.pushError(error);
+    }
+  };
 
   let subtitle: string | null = null;
   let live = false;
@@ -36,6 +60,10 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
   } else if (peer) {
     live = peer.online;
     subtitle = peer.online ? t('conversation.online') : peer.lastSeen > 0 ? formatLastSeen(peer.lastSeen, now, i18n.language, t) : null;
+  } else if (isRoom) {
+    subtitle = online !== null ? t('rooms.online', { count: online }) : null;
+  } else if (memberCount !== undefined) {
+    subtitle = t('rooms.members', { count: memberCount });
   }
 
   return (
@@ -52,7 +80,7 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
           ) : null}
         </h2>
         {subtitle ? (
-          <p className={`conversation-subtitle${live ? ' is-live' : ''}`} data-testid="conversation-presence" aria-live="polite">
+          <p className={`conversation-subtitle${live ? ' is-live' : ''}`} data-testid={isRoom && !live ? 'room-online' : 'conversation-presence'} aria-live="polite">
             {subtitle}
           </p>
         ) : null}
@@ -61,31 +89,41 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
         <button type="button" className="icon-button" onClick={onSearchHere} aria-label={t('conversation.searchHere')} title={t('conversation.searchHere')} data-testid="search-here">
           <Icon name="search" />
         </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-pressed={c.pinned}
-          onClick={() => void setPinned(model, c, !c.pinned)}
-          aria-label={c.pinned ? t('conversation.unpin') : t('conversation.pin')}
-          title={c.pinned ? t('conversation.unpin') : t('conversation.pin')}
-          data-testid="header-pin"
-        >
-          <Icon name={c.pinned ? 'pinOff' : 'pin'} />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-pressed={c.muted}
-          onClick={() => void setMuted(model, c, !c.muted)}
-          aria-label={c.muted ? t('conversation.unmute') : t('conversation.mute')}
-          title={c.muted ? t('conversation.unmute') : t('conversation.mute')}
-          data-testid="header-mute"
-        >
-          <Icon name={c.muted ? 'bell' : 'bellOff'} />
-        </button>
+        {isRoom ? null : (
+          <>
+            <button
+              type="button"
+              className="icon-button"
+              aria-pressed={c.pinned}
+              onClick={() => void setPinned(model, c, !c.pinned)}
+              aria-label={c.pinned ? t('conversation.unpin') : t('conversation.pin')}
+              title={c.pinned ? t('conversation.unpin') : t('conversation.pin')}
+              data-testid="header-pin"
+            >
+              <Icon name={c.pinned ? 'pinOff' : 'pin'} />
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-pressed={c.muted}
+              onClick={() => void setMuted(model, c, !c.muted)}
+              aria-label={c.muted ? t('conversation.unmute') : t('conversation.mute')}
+              title={c.muted ? t('conversation.unmute') : t('conversation.mute')}
+              data-testid="header-mute"
+            >
+              <Icon name={c.muted ? 'bell' : 'bellOff'} />
+            </button>
+          </>
+        )}
         <button type="button" className="icon-button" aria-pressed={infoOpen} aria-expanded={infoOpen} onClick={onToggleInfo} aria-label={t('conversation.info')} title={t('conversation.info')} data-testid="header-info">
           <Icon name="info" />
         </button>
+        {isRoom ? (
+          <button type="button" className="button room-leave" onClick={() => void leaveRoom()} disabled={leaving} title={t('rooms.leaveRoom')} data-testid="room-leave">
+            <Icon name="logout" size={16} />
+            {t('rooms.leave')}
+          </button>
+        ) : null}
       </div>
     </header>
   );

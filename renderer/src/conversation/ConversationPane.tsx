@@ -9,6 +9,7 @@ import type { ConversationView, MessageView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
 import { Composer } from '../composer/Composer';
+import { useGroupSeat } from '../composer/group-seat';
 import { sendFiles } from '../composer/send-files';
 import { peerOf } from '../lib/conv-id';
 import { useStore } from '../lib/store';
@@ -16,6 +17,7 @@ import { MessageWindow, PAGE_SIZE } from '../state/message-window';
 import type { NavigationTarget } from '../state/app-model';
 import { ConversationHeader } from './ConversationHeader';
 import { ImageViewer } from './ImageViewer';
+import { GroupInfoPanel } from '../groups/GroupInfoPanel';
 import { InfoPanel } from './InfoPanel';
 import type { ImageTarget } from './MessageContent';
 import { MessageList } from './MessageList';
@@ -49,6 +51,13 @@ export function ConversationPane({ conversation, target, selfId, onSearchHere }:
   const connection = useStore(model.connection);
   const peerId = conversation.kind === 'private' ? peerOf(convId, selfId) : null;
   const peer = peerId ? (users.get(peerId) ?? null) : null;
+  const groupSeat = useGroupSeat(conversation, selfId);
+  const groupId = groupSeat?.groupId ?? null;
+
+  // Members and settings for the header, @mentions and mutes; a group the user left answers FORBIDDEN.
+  useEffect(() => {
+    if (groupId && !conversation.left) void model.loadGroup(groupId);
+  }, [model, groupId, conversation.left]);
 
   useEffect(() => {
     win.start();
@@ -161,9 +170,11 @@ export function ConversationPane({ conversation, target, selfId, onSearchHere }:
             onCancelEdit={() => setEdit(null)}
             onSent={() => setBottomRequest((n) => n + 1)}
             onEditLast={editLast}
+            group={groupSeat}
+            left={conversation.left === true}
           />
         </div>
-        {infoOpen ? <InfoPanel conversation={conversation} peer={peer} peerId={peerId} onClose={() => setInfoOpen(false)} /> : null}
+        {infoOpen ? (conversation.kind === 'group' ? <GroupInfoPanel conversation={conversation} selfId={selfId} onClose={() => setInfoOpen(false)} /> : <InfoPanel conversation={conversation} peer={peer} peerId={peerId} onClose={() => setInfoOpen(false)} />) : null}
       </div>
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">

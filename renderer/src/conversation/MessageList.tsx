@@ -255,6 +255,7 @@ export function MessageList(props: MessageListProps) {
 
   const tabbableKey = activeKey ?? (items.length ? messageKey(items[items.length - 1] as MessageView) : null);
   const peerReadSeq = conversation.peerReadSeq ?? 0;
+  const groupReads = conversation.kind === 'group' && !conversation.left;
   const context = useMemo<ListContext>(() => ({ state, retry: () => void win.openLatest() }), [state, win]);
 
   if (state.status === 'error' && items.length === 0) {
@@ -319,6 +320,7 @@ export function MessageList(props: MessageListProps) {
               dayLabel={newDay ? formatDayLabel(m.ts, now, i18n.language, t) : null}
               unreadDivider={unreadDivider}
               read={m.seq !== null && m.seq <= peerReadSeq}
+              groupReads={groupReads}
               highlighted={highlight !== null && m.seq === highlight}
               tabbable={key === tabbableKey}
               quoted={quoted}

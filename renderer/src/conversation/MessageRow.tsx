@@ -17,6 +17,7 @@ import { formatClock, formatFullTime } from '../lib/time-format';
 import type { UploadProgress } from '../state/app-model';
 import { FileContent, ImageContent, LocationContent, TextContent, VoiceContent, type ImageTarget } from './MessageContent';
 import { QuoteBlock } from './QuoteBlock';
+import { readCountsFor, useReadCount } from './read-counts';
 
 export interface MessageActions {
   openMenu(message: MessageView, x: number, y: number): void;
@@ -38,6 +39,8 @@ export interface MessageRowProps {
   dayLabel: string | null;
   unreadDivider: boolean;
   read: boolean;
+  /** A group the user is in: own acknowledged messages show how many members read them. */
+  groupReads?: boolean;
   highlighted: boolean;
   tabbable: boolean;
   quoted: MessageView | undefined;
@@ -114,6 +117,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   }
 
   const status = own ? statusOf(m, props.read) : null;
+  const readCount = status === 'sent' && props.groupReads === true && m.seq !== null;
   const showSender = convKind !== 'private' && !own && props.groupStart;
   const showAvatar = convKind !== 'private' && !own;
   const time = formatClock(m.ts, i18n.language);
@@ -134,7 +138,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
         {showAvatar ? <span className="msg-avatar">{props.groupEnd ? <Avatar id={m.from} name={name} size="sm" /> : null}</span> : null}
         <div className="msg-column">
           <div className="msg-line">
-            <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${status ? ' has-status' : ''}`}>
+            <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${status ? ' has-status' : ''}${readCount ? ' has-read-count' : ''}`}>
               {showSender ? (
                 <span className="msg-sender" style={{ ['--sender-hue' as string]: avatarHue(m.from) }}>
                   {name}
@@ -147,7 +151,9 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 <time dateTime={new Date(m.ts).toISOString()} title={formatFullTime(m.ts, i18n.language)}>
                   {time}
                 </time>
-                {status ? (
+                {readCount && m.seq !== null ? (
+                  <GroupReadCount convId={m.convId} seq={m.seq} />
+                ) : status ? (
                   <span className={`msg-status msg-status-${status}`} title={t(`message.${status}`)} data-testid="message-status">
                     <Icon name={status === 'pending' ? 'clock' : status === 'failed' ? 'alert' : status === 'read' ? 'checks' : 'check'} size={15} />
                     <span className="visually-hidden">{t(`message.${status}`)}</span>
@@ -196,6 +202,37 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
     </div>
   );
 });
+
+/** "3 read" / "All read" in place of the ticks; the plain "sent" tick until the first answer. */
+function GroupReadCount({ convId, seq }: { convId: string; seq: number }) {
+  const { t } = useTranslation();
+  const model = useModel();
+  const { value, refresh } = useReadCount(readCountsFor(model.api), convId, seq);
+  if (!value || value.total === 0) {
+    return (
+      <span className="msg-status msg-status-sent" title={t('message.sent')} data-testid="message-status">
+        <Icon name="check" size={15} />
+        <span className="visually-hidden">{t('message.sent')}</span>
+      </span>
+    );
+  }
+  const all = value.count >= value.total;
+  return (
+    <button
+      type="button"
+      className={`read-count${all ? ' is-all' : ''}`}
+      tabIndex={-1}
+      title={t('rooms.readCountTitle', { count: value.count, total: value.total })}
+      onClick={(e) => {
+        e.stopPropagation();
+        refresh();
+      }}
+      data-testid="read-count"
+    >
+      {all ? t('rooms.allRead') : t('rooms.readCount', { count: value.count })}
+    </button>
+  );
+}
 
 function statusOf(m: MessageView, read: boolean): 'pending' | 'failed' | 'sent' | 'read' {
   if (m.status === 'pending' || m.status === 'failed') return m.status;

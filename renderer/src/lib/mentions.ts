@@ -1,15 +1,38 @@
 /**
- * The users a message mentions: `@<userId>` tokens naming someone who can be mentioned here (in a private
- * chat, the peer). Sent with the message so a mention notifies even in a muted conversation.
+ * Mentions: `@<userId>` tokens naming someone who can be mentioned here (in a private chat the peer, in a group
+ * its members), and `@all` where the sender may use it (a group's owner and admins). Sent with the message so a
+ * mention notifies even in a muted conversation.
  */
-const MENTION_RE = /(^|[\s(（,，:：])@([A-Za-z0-9_.-]{1,64})/g;
 
-export function mentionsIn(text: string, candidates: readonly string[]): string[] {
+/** What may stand before an `@` that starts a mention (so `carol@alice`, an address, is none). */
+const BOUNDARY = String.raw`\s(（\[【"“'‘,，:：;；、。!！?？`;
+const MENTION_RE = new RegExp(`(^|[${BOUNDARY}])@([A-Za-z0-9_.@-]{1,64})`, 'g');
+/** The mention being typed just before the caret: `@` then letters of an id or a name (none yet is fine). */
+const TYPING_RE = new RegExp(`(?:^|[${BOUNDARY}])@([\\p{L}\\p{N}_.-]{0,32})$`, 'u');
+
+/** The wire value of "everyone" (PROTOCOL.md `mentions`). */
+export const MENTION_ALL = '@all';
+
+export interface MentionOptions {
+  /** `@all` counts (the sender is a group's owner or an admin); otherwise it is plain text. */
+  allowAll?: boolean;
+}
+
+export function mentionsIn(text: string, candidates: readonly string[], options: MentionOptions = {}): string[] {
   const allowed = new Set(candidates);
   const found: string[] = [];
   for (const match of text.matchAll(MENTION_RE)) {
-    const id = match[2]!.replace(/[.]+$/, ''); // a sentence's full stop is not part of the id
-    if (allowed.has(id) && !found.includes(id)) found.push(id);
+    const token = match[2]!.replace(/[.]+$/, ''); // a sentence's full stop is not part of the id
+    const id = token === 'all' && options.allowAll ? MENTION_ALL : allowed.has(token) ? token : null;
+    if (id !== null && !found.includes(id)) found.push(id);
   }
   return found;
+}
+
+/** The mention being typed at `caret`: where its `@` is and what follows it so far; null when none is. */
+export function mentionQueryAt(text: string, caret: number): { start: number; query: string } | null {
+  const match = TYPING_RE.exec(text.slice(0, caret));
+  if (!match) return null;
+  const query = match[1]!;
+  return { start: caret - query.length - 1, query };
 }

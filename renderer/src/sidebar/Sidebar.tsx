@@ -15,10 +15,12 @@ export interface SidebarProps {
   activeId: string | null;
   onSearch: () => void;
   onNewChat: () => void;
+  onNewGroup: () => void;
+  onRooms: () => void;
   onSettings: () => void;
 }
 
-export function Sidebar({ session, activeId, onSearch, onNewChat, onSettings }: SidebarProps) {
+export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, onRooms, onSettings }: SidebarProps) {
   const { t } = useTranslation();
   const model = useModel();
   const { byId, loaded } = useStore(model.conversations);
@@ -41,6 +43,12 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onSettings }: 
         </button>
         <button type="button" className="icon-button" onClick={onNewChat} aria-label={t('nav.newChat')} title={t('nav.newChat')} data-testid="new-chat">
           <Icon name="compose" />
+        </button>
+        <button type="button" className="icon-button" onClick={onNewGroup} aria-label={t('groups.newGroup')} title={t('groups.newGroup')} data-testid="new-group">
+          <Icon name="users" />
+        </button>
+        <button type="button" className="icon-button" onClick={onRooms} aria-label={t('rooms.directory')} title={t('rooms.directory')} data-testid="rooms-open">
+          <Icon name="broadcast" />
         </button>
         <button type="button" className="icon-button" onClick={onSettings} aria-label={t('nav.settings')} title={t('nav.settings')} data-testid="settings-open">
           <Icon name="settings" />

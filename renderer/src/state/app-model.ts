@@ -8,7 +8,10 @@ import type {
   Api,
   ConnectionView,
   ConversationView,
+  GroupInfo,
+  GroupMemberView,
   NotificationRequest,
+  RoomLeftReason,
   SessionView,
   Settings,
   UserView,
@@ -42,6 +45,30 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 const USER_BATCH = 100;
+/** group.members pages while loading a whole member list (3,000 members at most by default). */
+const MEMBER_PAGE = 500;
+
+/** What the group screens know of one group: fetched on demand, again after each membership or settings change. */
+export interface GroupState {
+  info: GroupInfo | null;
+  members: readonly GroupMemberView[];
+  /** Set when the last load failed (e.g. FORBIDDEN after being removed). */
+  error?: unknown;
+  loadedAt: number;
+}
+
+export interface JoinRequestView {
+  userId: string;
+  note: string;
+  ts: number;
+}
+
+export interface RoomLeftNotice {
+  roomId: string;
+  convId: string;
+  reason: RoomLeftReason;
+  at: number;
+}
 
 export class AppModel {
   readonly session: Store<SessionView | null> = createStore<SessionView | null>(null);
@@ -61,6 +88,12 @@ export class AppModel {
   /** Local previews (blob: URLs) of images being sent, by clientMsgId, until the upload is readable. */
   readonly localPreviews: Store<ReadonlyMap<string, string>> = createStore<ReadonlyMap<string, string>>(new Map());
   readonly navigation: Store<NavigationTarget | null> = createStore<NavigationTarget | null>(null);
+  /** Groups by groupId, as loaded by `loadGroup` (the info panel, @mention autocomplete, read counts). */
+  readonly groups: Store<ReadonlyMap<string, GroupState>> = createStore<ReadonlyMap<string, GroupState>>(new Map());
+  /** Pending join requests by groupId (for the owner and admins): from group.requests and live events. */
+  readonly joinRequests: Store<ReadonlyMap<string, readonly JoinRequestView[]>> = createStore<ReadonlyMap<string, readonly JoinRequestView[]>>(new Map());
+  /** The last time the user was put out of a chatroom they did not leave here (closed, idle, switched). */
+  readonly roomLeft: Store<RoomLeftNotice | null> = createStore<RoomLeftNotice | null>(null);
   /** Bumped on every session change; views that hold fetched data reload when it moves. */
   readonly epoch: Store<number> = createStore(0);
 
@@ -109,6 +142,20 @@ export class AppModel {
       }),
       api.on('notification:requested', (request) => this.showNotification(request)),
       api.on('conversation:focus-requested', ({ convId }) => this.navigate(convId)),
+      api.on('group:join-requested', ({ groupId, userId, note, ts }) => {
+        this.joinRequests.set((prev) => {
+          const list = (prev.get(groupId) ?? []).filter((r) => r.userId !== userId);
+          return new Map(prev).set(groupId, [...list, { userId, note, ts }]);
+        });
+        this.ensureUsers([userId]);
+      }),
+      // A membership or settings change is a system entry: groups on screen reload (debounced per group).
+      api.on('message:added', ({ message }) => {
+        if (message.kind !== 'system' || !message.convId.startsWith('g:')) return;
+        const groupId = message.convId.slice(2);
+        if (this.groups.get().has(groupId)) this.reloadGroupSoon(groupId);
+      }),
+      api.on('room:left', ({ roomId, convId, reason }) => this.roomLeft.set({ roomId, convId, reason, at: Date.now() })),
     );
     void this.loadSession();
     void this.loadSettings();
@@ -118,6 +165,8 @@ export class AppModel {
     for (const off of this.unsubscribers) off();
     this.unsubscribers = [];
     clearTimeout(this.userTimer);
+    for (const timer of this.reloadTimers.values()) clearTimeout(timer);
+    this.reloadTimers.clear();
     for (const timer of this.toastTimers.values()) clearTimeout(timer);
     this.toastTimers.clear();
   }
@@ -143,6 +192,9 @@ export class AppModel {
       this.typing.set(new Map());
       this.requestedUsers.clear();
       this.drafts.set(new Map());
+      this.groups.set(new Map());
+      this.joinRequests.set(new Map());
+      this.roomLeft.set(null);
       this.files.clear();
       this.navigation.set(null);
     }
@@ -219,6 +271,60 @@ export class AppModel {
 
   addLocalPreview(clientMsgId: string, url: string): void {
     this.localPreviews.set((prev) => new Map(prev).set(clientMsgId, url));
+  }
+
+  // --- groups --------------------------------------------------------------------------------------------
+
+  /** Loads (or reloads) a group's info and whole member list; the result lands in `groups`. */
+  async loadGroup(groupId: string): Promise<GroupState> {
+    try {
+      const info = await this.api.group.info({ groupId });
+      const members: GroupMemberView[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await this.api.group.members(cursor ? { groupId, limit: MEMBER_PAGE, cursor } : { groupId, limit: MEMBER_PAGE });
+        members.push(...page.members);
+        cursor = page.cursor;
+      } while (cursor);
+      const state: GroupState = { info, members, loadedAt: Date.now() };
+      this.groups.set((prev) => new Map(prev).set(groupId, state));
+      this.ensureUsers(members.slice(0, 200).map((m) => m.userId));
+      return state;
+    } catch (error) {
+      const prev = this.groups.get().get(groupId);
+      const state: GroupState = { info: prev?.info ?? null, members: prev?.members ?? [], error, loadedAt: Date.now() };
+      this.groups.set((all) => new Map(all).set(groupId, state));
+      return state;
+    }
+  }
+
+  private reloadTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  private reloadGroupSoon(groupId: string): void {
+    if (this.reloadTimers.has(groupId)) return;
+    this.reloadTimers.set(
+      groupId,
+      setTimeout(() => {
+        this.reloadTimers.delete(groupId);
+        void this.loadGroup(groupId);
+      }, 150),
+    );
+  }
+
+  /** Loads the pending join requests of a group the user administers. */
+  async loadJoinRequests(groupId: string): Promise<void> {
+    try {
+      const { requests } = await this.api.group.requests({ groupId });
+      this.joinRequests.set((prev) => new Map(prev).set(groupId, requests));
+      this.ensureUsers(requests.map((r) => r.userId));
+    } catch {
+      // Not an admin (FORBIDDEN) or offline: nothing to show.
+    }
+  }
+
+  /** A request was approved or rejected (here or by another admin): it is no longer pending. */
+  dropJoinRequest(groupId: string, userId: string): void {
+    this.joinRequests.set((prev) => new Map(prev).set(groupId, (prev.get(groupId) ?? []).filter((r) => r.userId !== userId)));
   }
 
   // --- users ---------------------------------------------------------------------------------------------

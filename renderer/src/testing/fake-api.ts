@@ -22,6 +22,9 @@ import type {
   Settings,
   UserView,
 } from '../../../preload/api-types';
+import type { FakeContext } from './fake-context';
+import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
+import { createFakeRooms, type FakeRoomSpec } from './fake-rooms';
 
 export interface FakeLog {
   /** Synthetic history: seqs 1..count are made on demand. */
@@ -43,6 +46,8 @@ export interface FakeApiOptions {
   files?: Record<string, { data: Uint8Array; mime: string }>;
   now?: () => number;
   appInfo?: Partial<AppInfo>;
+  groups?: FakeGroupSpec[];
+  rooms?: FakeRoomSpec[];
 }
 
 export interface FakeApi {
@@ -182,6 +187,36 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
 
   const notFound = (method: string) => () => record(method, undefined, () => Promise.reject(apiError('NOT_FOUND', `${method} is not in the fake`)));
 
+  const append: FakeContext['append'] = (convId, entry) => {
+    const log = logOf(convId);
+    const seq = lastSeqOf(log) + 1;
+    const m = { convId, seq, clientMsgId: `in-${nextId++}`, ts: now(), status: 'sent', recalled: false, edited: false, ...entry } as MessageView;
+    log.tail.push(m);
+    emit('message:added', { message: m });
+    touch(convId, m);
+    return m;
+  };
+  const context: FakeContext = {
+    selfId: () => session.userId ?? '',
+    now,
+    record,
+    emit,
+    error: (code, message) => apiError(code, message),
+    conversations,
+    users,
+    append,
+    upsertConversation(c) {
+      conversations.set(c.convId, c);
+      emit('conversations:changed', { conversations: [c], removed: [] });
+    },
+    removeConversation(convId) {
+      conversations.delete(convId);
+      logs.delete(convId);
+      emit('messages:removed', { convId, clientMsgIds: [], all: true });
+      emit('conversations:changed', { conversations: [], removed: [convId] });
+    },
+  };
+
   const api = {
     session: { get: () => record('session.get', {}, () => session) },
     auth: {
@@ -242,6 +277,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             emit('conversations:changed', { conversations: [c], removed: [] });
           }
           return { convId };
+        }),
+      delete: (arg: { convId: string }) =>
+        record('conversation.delete', arg, () => {
+          const c = conversations.get(arg.convId);
+          if (!c) throw apiError('NOT_FOUND');
+          if (!c.left) throw apiError('BAD_REQUEST', 'only a group you are no longer in can be deleted');
+          context.removeConversation(arg.convId);
         }),
     },
     messages: {
@@ -361,15 +403,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       unblock: (arg: { userId: string }) => record('users.unblock', arg, () => void blocked.delete(arg.userId)),
       blocked: () => record('users.blocked', {}, () => ({ userIds: [...blocked] })),
     },
-    groups: { create: notFound('groups.create') },
-    group: {
-      info: notFound('group.info'), members: notFound('group.members'), invite: notFound('group.invite'), kick: notFound('group.kick'),
-      join: notFound('group.join'), requests: notFound('group.requests'), approve: notFound('group.approve'), reject: notFound('group.reject'),
-      leave: notFound('group.leave'), dismiss: notFound('group.dismiss'), update: notFound('group.update'), transfer: notFound('group.transfer'),
-      setAdmins: notFound('group.setAdmins'), mute: notFound('group.mute'),
-    },
-    rooms: { list: () => record('rooms.list', {}, () => ({ rooms: [] })) },
-    room: { join: notFound('room.join'), leave: notFound('room.leave') },
+    ...createFakeGroups(context, options.groups),
+    ...createFakeRooms(context, options.rooms),
     settings: {
       get: () => record('settings.get', {}, () => settings),
       set: (arg: Partial<Omit<Settings, 'notifications'>> & { notifications?: Partial<Settings['notifications']> }) =>
@@ -421,13 +456,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       failures.set(method, { code, times });
     },
     receive(convId, from, text, extra = {}) {
-      const log = logOf(convId);
-      const seq = lastSeqOf(log) + 1;
-      const m = textMessage(convId, seq, from, text, now(), { clientMsgId: `in-${nextId++}`, ...extra });
-      log.tail.push(m);
-      emit('message:added', { message: m });
-      touch(convId, m);
-      return m;
+      return append(convId, { from, kind: 'text', body: { text }, ...(extra as Partial<Omit<MessageView, 'kind' | 'body'>>) });
     },
     conversation: (convId) => conversations.get(convId),
     messagesOf(convId) {

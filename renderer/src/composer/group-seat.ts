@@ -1,0 +1,60 @@
+/**
+ * The viewer's place in a group, as the composer needs it: who can be mentioned, whether @all may be used, and
+ * whether the viewer may speak (docs/protocol.md "Groups: readings": a muted member's send is MUTED; `mutedAll`
+ * silences plain members only). Read from `model.groups`, which ConversationPane loads when the group opens.
+ */
+import { useMemo } from 'react';
+import type { ConversationView, GroupMemberView, GroupRole } from '../../../preload/api-types';
+import { useModel } from '../app/model-context';
+import { useStore } from '../lib/store';
+
+export interface GroupSeat {
+  groupId: string;
+  /** The member list arrived (the first load may still be under way). */
+  loaded: boolean;
+  members: readonly GroupMemberView[];
+  /** Null until the member list says (or when the viewer is not in it). */
+  role: GroupRole | null;
+  /** When the viewer's own mute ends (ms since epoch); null when not muted. */
+  mutedUntil: number | null;
+  mutedAll: boolean;
+}
+
+export type SpeakRestriction = { kind: 'muted'; until: number } | { kind: 'mutedAll' } | null;
+
+export function groupIdOf(convId: string): string | null {
+  return convId.startsWith('g:') ? convId.slice(2) : null;
+}
+
+export function useGroupSeat(conversation: ConversationView, selfId: string): GroupSeat | null {
+  const model = useModel();
+  const groups = useStore(model.groups);
+  const groupId = conversation.kind === 'group' ? groupIdOf(conversation.convId) : null;
+  const state = groupId ? groups.get(groupId) : undefined;
+  return useMemo(() => {
+    if (!groupId) return null;
+    const members = state?.members ?? [];
+    const self = members.find((m) => m.userId === selfId);
+    const role = self?.role ?? (state?.info?.owner === selfId ? 'owner' : state?.info?.admins.includes(selfId) ? 'admin' : null);
+    return {
+      groupId,
+      loaded: !!state && members.length > 0,
+      members,
+      role,
+      mutedUntil: self?.mutedUntil ?? null,
+      mutedAll: state?.info?.mutedAll ?? false,
+    };
+  }, [groupId, state, selfId]);
+}
+
+export function canMentionAll(seat: GroupSeat | null): boolean {
+  return seat?.role === 'owner' || seat?.role === 'admin';
+}
+
+/** Why the viewer cannot speak now, if so. An admin muted by the owner is muted too; the owner never is. */
+export function restrictionOf(seat: GroupSeat | null, now: number): SpeakRestriction {
+  if (!seat) return null;
+  if (seat.mutedUntil !== null && seat.mutedUntil > now) return { kind: 'muted', until: seat.mutedUntil };
+  if (seat.mutedAll && seat.role === 'member') return { kind: 'mutedAll' };
+  return null;
+}
