@@ -3,11 +3,12 @@
  * own host process (host-chromium project) or Electron instance (electron project). A user may reach the server
  * through a proxy, so a test can cut that one user off.
  */
+import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, _electron, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { electronAvailability } from './electron.js';
-import { startHost, startProxy, startServer, tempDir, type HostProcess, type Proxy, type ServerProcess } from './processes.js';
+import { E2E_ADMIN, startHost, startProxy, startServer, tempDir, type HostProcess, type Proxy, type ServerProcess } from './processes.js';
 
 export { expect };
 
@@ -165,4 +166,26 @@ export async function registerOverHttp(serverUrl: string, userId: string): Promi
   });
   if (res.status !== 201) throw new Error(`register ${userId}: ${res.status}`);
   return ((await res.json()) as { token: string }).token;
+}
+
+/** A signed admin API call (PROTOCOL.md "Admin API"): creating chatrooms, posting as a user. */
+export async function admin(serverUrl: string, method: 'POST' | 'DELETE', path: string, payload?: unknown): Promise<Response> {
+  const body = payload === undefined ? '' : JSON.stringify(payload);
+  const nonce = randomUUID();
+  const ts = String(Date.now());
+  const signature = createHmac('sha256', E2E_ADMIN.appSecret).update(nonce + ts + body).digest('hex');
+  const res = await fetch(`${serverUrl}${path}`, {
+    method,
+    headers: { 'X-App-Key': E2E_ADMIN.appKey, 'X-Nonce': nonce, 'X-Timestamp': ts, 'X-Signature': signature, 'Content-Type': 'application/json' },
+    ...(body ? { body } : {}),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** Opens the apps of these users and registers each (display name: the id, capitalised). */
+export async function openRegistered(openApp: (userId: string, options?: OpenOptions) => Promise<App>, ...userIds: string[]): Promise<App[]> {
+  const apps = await Promise.all(userIds.map((id) => openApp(id)));
+  await Promise.all(apps.map((app) => register(app, app.userId[0]!.toUpperCase() + app.userId.slice(1))));
+  return apps;
 }

@@ -53,6 +53,9 @@ function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<
   });
 }
 
+/** The admin API key the e2e servers run with (see admin() in fixtures.ts). */
+export const E2E_ADMIN = { appKey: 'e2e-app', appSecret: 'e2e-secret-0123456789abcdef' } as const;
+
 export interface ServerProcess {
   url: string;
   port: number;
@@ -63,6 +66,8 @@ export async function startServer(dataDir = tempDir('server'), env: NodeJS.Proce
   const { child, match } = await spawnReady('server/src/cli.ts', ['--port', '0', '--data', dataDir, '--log-level', 'warn'], /listening on (http:\/\/[^\s]+)/, {
     PARLEY_SEND_RATE: '50',
     PARLEY_SEND_BURST: '100',
+    PARLEY_APP_KEY: E2E_ADMIN.appKey,
+    PARLEY_APP_SECRET: E2E_ADMIN.appSecret,
     ...env,
   });
   const url = match[1]!;
