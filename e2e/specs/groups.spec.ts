@@ -50,7 +50,7 @@ test('three users: create a group, invite, mention, mute, kick', async ({ openAp
   await send(alice, 'Saturday 8am at the gate');
   await expect(messageRows(bob, 'Saturday 8am')).toBeVisible();
   await expect(messageRows(carol, 'Saturday 8am')).toBeVisible();
-  await expect(messageRows(alice, 'Saturday 8am').getByTestId('read-count')).toContainText(/2|All/, { timeout: 20_000 });
+  await expect(messageRows(alice, 'Saturday 8am').getByTestId('read-count')).toContainText(/2|All/, { timeout: 40_000 });
 
   // Bob mutes the group and looks elsewhere; Carol mentions him through the autocomplete.
   await bob.page.getByTestId('header-mute').click();

@@ -43,6 +43,28 @@ for (const locale of ['en-US', 'zh-CN'] as const) {
       await ada.page.getByTestId('settings-open').click();
       await expect(ada.page.getByRole('dialog')).toBeVisible();
       await ada.page.screenshot({ path: path.join(SHOTS, `settings-${tag}.png`) });
+      await ada.page.keyboard.press('Escape');
+
+      // A group: created by Ada with Lin, a mention, and the info panel with roles.
+      await ada.page.getByTestId('new-group').click();
+      await ada.page.getByTestId('group-name-input').fill(locale === 'zh-CN' ? '发布小组' : 'Release crew');
+      await ada.page.getByTestId('group-member-input').fill('lin');
+      await ada.page.getByTestId('group-member-input').press('Enter');
+      await expect(ada.page.getByTestId('group-member-chip-lin')).toBeVisible();
+      await ada.page.getByTestId('group-create-submit').click();
+      await expect(ada.page.getByTestId('composer-input')).toBeVisible();
+      const group = await ada.page.getByTestId('conversation').getAttribute('data-conv-id');
+      await send(ada, locale === 'zh-CN' ? '周五发布，大家分工一下。' : 'Friday release: who takes what?');
+      await expect(lin.page.getByTestId(`conv-${group}`)).toBeVisible();
+      await openConversation(lin, group!);
+      const reply = locale === 'zh-CN' ? '@ada 我负责测试和发布说明。' : '@ada I’ll take testing and the release notes.';
+      await send(lin, reply);
+      await expect(messageRows(ada, reply.slice(5))).toBeVisible();
+      await ada.page.getByTestId('header-info').click();
+      await expect(ada.page.getByTestId('group-member-lin')).toBeVisible();
+      await expect(messageRows(ada, 'release').or(messageRows(ada, '发布')).getByTestId('read-count')).toBeVisible();
+      await expect(ada.page.getByTestId('toast')).toHaveCount(0, { timeout: 15_000 }); // the private chat's notification fades
+      await ada.page.screenshot({ path: path.join(SHOTS, `group-${tag}.png`) });
     });
   }
 }

@@ -141,8 +141,12 @@ export function convIdOf(a: string, b: string): string {
   return a < b ? `p:${a}|${b}` : `p:${b}|${a}`;
 }
 
+/** Opens a conversation from the list; retried if the click landed as the list re-sorted under it. */
 export async function openConversation(app: App, convId: string): Promise<void> {
-  await app.page.getByTestId(`conv-${convId}`).click();
+  await expect(async () => {
+    await app.page.getByTestId(`conv-${convId}`).click();
+    await expect(app.page.getByTestId('conversation')).toHaveAttribute('data-conv-id', convId, { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
   await expect(app.page.getByTestId('message-list')).toBeVisible();
 }
 

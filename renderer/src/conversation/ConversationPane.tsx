@@ -21,6 +21,7 @@ import { GroupInfoPanel } from '../groups/GroupInfoPanel';
 import { InfoPanel } from './InfoPanel';
 import type { ImageTarget } from './MessageContent';
 import { MessageList } from './MessageList';
+import { readCountsFor } from './read-counts';
 
 export interface ConversationPaneProps {
   conversation: ConversationView;
@@ -58,6 +59,12 @@ export function ConversationPane({ conversation, target, selfId, onSearchHere }:
   useEffect(() => {
     if (groupId && !conversation.left) void model.loadGroup(groupId);
   }, [model, groupId, conversation.left]);
+
+  // Another member wrote: they have read what came before, so the read counts on screen are asked again.
+  const lastFrom = conversation.lastMessage?.from;
+  useEffect(() => {
+    if (groupId && lastFrom && lastFrom !== selfId) readCountsFor(model.api).refreshConversation(convId);
+  }, [model, groupId, convId, selfId, lastFrom, conversation.lastSeq]);
 
   useEffect(() => {
     win.start();

@@ -1,6 +1,6 @@
 /**
- * The info panel beside the messages: who this is and the conversation's switches. Group and chatroom
- * screens (members, announcement) take this slot when they land.
+ * The info panel beside the messages for private chats and chatrooms: who this is and the conversation's
+ * switches (chatrooms keep no per-user state, so they have none). Groups have GroupInfoPanel.
  */
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, UserView } from '../../../preload/api-types';
@@ -53,16 +53,24 @@ export function InfoPanel({ conversation: c, peer, peerId, onClose }: { conversa
           <dd className="mono">{peerId}</dd>
         </dl>
       ) : null}
-      <div className="info-switches">
-        <label className="switch-row">
-          <span>{t('list.pinned')}</span>
-          <input type="checkbox" className="switch" role="switch" checked={c.pinned} onChange={(e) => void setPinned(model, c, e.target.checked)} />
-        </label>
-        <label className="switch-row">
-          <span>{t('list.muted')}</span>
-          <input type="checkbox" className="switch" role="switch" checked={c.muted} onChange={(e) => void setMuted(model, c, e.target.checked)} />
-        </label>
-      </div>
+      {c.kind === 'room' ? (
+        <dl className="info-facts">
+          <dt>{t('rooms.roomId')}</dt>
+          <dd className="mono" data-testid="room-id">{c.convId.slice(2)}</dd>
+        </dl>
+      ) : null}
+      {c.kind === 'room' ? null : (
+        <div className="info-switches">
+          <label className="switch-row">
+            <span>{t('list.pinned')}</span>
+            <input type="checkbox" className="switch" role="switch" checked={c.pinned} onChange={(e) => void setPinned(model, c, e.target.checked)} />
+          </label>
+          <label className="switch-row">
+            <span>{t('list.muted')}</span>
+            <input type="checkbox" className="switch" role="switch" checked={c.muted} onChange={(e) => void setMuted(model, c, e.target.checked)} />
+          </label>
+        </div>
+      )}
       {peerId ? (
         <div className="info-actions">
           {isBlocked ? <p className="muted">{t('conversation.blocked')}</p> : null}

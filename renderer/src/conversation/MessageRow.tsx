@@ -105,7 +105,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   };
 
   if (m.recalled || m.kind === 'system') {
-    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m, props.nameOf, t, i18n.language);
+    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m, selfId, props.nameOf, t, i18n.language);
     return (
       <div className="msg-item">
         {above}
@@ -229,7 +229,7 @@ function GroupReadCount({ convId, seq }: { convId: string; seq: number }) {
       }}
       data-testid="read-count"
     >
-      {all ? t('rooms.allRead') : t('rooms.readCount', { count: value.count })}
+      {all ? t('rooms.allRead') : value.count === 0 ? t('rooms.noneRead') : t('rooms.readCount', { count: value.count })}
     </button>
   );
 }
@@ -281,11 +281,22 @@ function listFormat(locale: string): Intl.ListFormat {
   }
 }
 
-function systemText(m: MessageView, nameOf: (id: string) => string, t: ReturnType<typeof useTranslation>['t'], locale: string): string {
-  const body = m.body as { event?: string; actor?: string; targets?: string[] };
-  const key = body.event ? SYSTEM_KEYS[body.event] : undefined;
+function systemText(m: MessageView, selfId: string, nameOf: (id: string) => string, t: ReturnType<typeof useTranslation>['t'], locale: string): string {
+  const body = m.body as { event?: string; actor?: string; targets?: string[]; name?: string; announcement?: string; joinPolicy?: string; admin?: boolean; untilTs?: number };
+  let key = body.event ? SYSTEM_KEYS[body.event] : undefined;
   if (!key) return t('system.unknown');
-  const actor = body.actor ? nameOf(body.actor) : t('system.someone');
-  const targets = listFormat(locale).format((body.targets ?? []).map(nameOf));
-  return t(key as 'system.groupCreated', { actor, targets });
+  const actor = body.actor === selfId ? t('message.you') : body.actor ? nameOf(body.actor) : t('system.someone');
+  const targets = listFormat(locale).format((body.targets ?? []).map((id) => (id === selfId ? t('system.youTarget') : nameOf(id))));
+  // Some events read better with what changed.
+  if (body.event === 'group.updated') {
+    if (body.name !== undefined) key = 'system.groupRenamed';
+    else if (body.announcement !== undefined) key = 'system.announcementUpdated';
+    else if (body.joinPolicy !== undefined) key = 'system.policyChanged';
+  } else if (body.event === 'group.muted') {
+    const on = (body.untilTs ?? 0) > m.ts;
+    key = body.targets?.length ? (on ? 'system.memberMuted' : 'system.memberUnmuted') : on ? 'system.allMuted' : 'system.allUnmuted';
+  } else if (body.event === 'admins.changed' && typeof body.admin === 'boolean') {
+    key = body.admin ? 'system.adminAdded' : 'system.adminRemoved';
+  }
+  return t(key as 'system.groupCreated', { actor, targets, name: body.name ?? '' });
 }

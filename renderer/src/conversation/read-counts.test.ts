@@ -24,12 +24,32 @@ describe('ReadCounts', () => {
     expect(cache.get('g:team', 3)).toEqual({ count: 3, total: 5 });
     expect(heard).toHaveBeenCalledTimes(1);
 
-    advance(READ_COUNT_REFRESH_MS - 1);
+    advance(READ_COUNT_REFRESH_MS / 2);
     cache.refresh('g:team', 3);
     expect(readCount).toHaveBeenCalledTimes(1);
-    advance(1);
+    // The next round's timer fires one period after the first request: that answer is no longer fresh,
+    // even though it arrived a moment after the request.
+    advance(READ_COUNT_REFRESH_MS / 2);
     cache.refresh('g:team', 3);
     expect(readCount).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks again for the rows on screen when the conversation moves on', async () => {
+    const { cache, readCount } = setup();
+    const off = cache.subscribe('g:team', 5, () => undefined);
+    cache.subscribe('g:other', 6, () => undefined);
+    cache.refresh('g:team', 5);
+    cache.refresh('g:other', 6);
+    await settle();
+    cache.refresh('g:team', 7); // asked once, no longer on screen (no listener)
+    await settle();
+    readCount.mockClear();
+    cache.refreshConversation('g:team');
+    expect(readCount.mock.calls).toEqual([[{ groupId: 'team', seq: 5 }]]);
+    await settle();
+    off();
+    cache.refreshConversation('g:team');
+    expect(readCount).toHaveBeenCalledTimes(1);
   });
 
   it('refreshes on request even when fresh, and keeps the last answer when a request fails', async () => {

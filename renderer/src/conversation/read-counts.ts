@@ -43,21 +43,33 @@ export class ReadCounts {
   refresh(convId: string, seq: number, force = false): void {
     const entry = this.entry(convId, seq);
     if (entry.inFlight) return;
-    if (!force && entry.fetchedAt > 0 && this.now() - entry.fetchedAt < READ_COUNT_REFRESH_MS) return;
+    // Fresh means asked within the last round, less a second: the round's own timer must not find its
+    // previous answer (which arrived a moment after it was asked) still fresh and skip.
+    if (!force && entry.fetchedAt > 0 && this.now() - entry.fetchedAt < READ_COUNT_REFRESH_MS - 1000) return;
     entry.inFlight = true;
+    entry.fetchedAt = this.now();
     this.api.group.readCount({ groupId: convId.slice(2), seq }).then(
       (value) => {
         entry.inFlight = false;
-        entry.fetchedAt = this.now();
         if (entry.value?.count === value.count && entry.value.total === value.total) return;
         entry.value = { count: value.count, total: value.total };
         for (const listener of [...entry.listeners]) listener();
       },
       () => {
         entry.inFlight = false;
-        entry.fetchedAt = this.now();
       },
     );
+  }
+
+  /**
+   * Something new happened in the conversation (another member wrote, so they read what came before): ask
+   * again now for the rows on screen rather than at their next 15 s round.
+   */
+  refreshConversation(convId: string): void {
+    const prefix = `${convId}#`;
+    for (const [k, entry] of this.entries) {
+      if (k.startsWith(prefix) && entry.listeners.size > 0) this.refresh(convId, Number(k.slice(prefix.length)), true);
+    }
   }
 
   private entry(convId: string, seq: number): Entry {

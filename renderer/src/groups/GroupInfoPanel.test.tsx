@@ -66,7 +66,7 @@ describe('GroupInfoPanel for a plain member', () => {
     expect(callsOf(fake, 'group.invite')[0]?.arg).toEqual({ groupId: 'g1', userIds: ['carol', 'dave'] });
   });
 
-  it('leaves after confirming, then shows only the notice and the local switches', async () => {
+  it('leaves after confirming, then shows only the notice and a way to delete the chat', async () => {
     const { fake } = setup({ owner: 'alice', members: ['me'] });
     fireEvent.click(await screen.findByTestId('group-leave'));
     fireEvent.click(await screen.findByTestId('confirm-ok'));
@@ -75,7 +75,10 @@ describe('GroupInfoPanel for a plain member', () => {
     expect(fake.conversation('g:g1')?.left).toBe(true);
     expect(screen.queryByTestId('group-leave')).toBeNull();
     expect(screen.queryByTestId('group-members')).toBeNull();
-    expect(screen.getAllByRole('switch')).toHaveLength(2);
+    // The server takes no settings from a former member: no switches, only deleting the local copy.
+    expect(screen.queryAllByRole('switch')).toHaveLength(0);
+    fireEvent.click(screen.getByTestId('group-delete-chat'));
+    await waitFor(() => expect(fake.conversation('g:g1')).toBeUndefined());
   });
 });
 

@@ -13,7 +13,7 @@ import { Icon } from '../common/Icon';
 import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
-import { setMuted, setPinned } from '../sidebar/conversation-actions';
+import { deleteChat, setMuted, setPinned } from '../sidebar/conversation-actions';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { GroupEditForm } from './GroupEditForm';
 import { GroupMemberList } from './GroupMemberList';
@@ -155,29 +155,38 @@ export function GroupInfoPanel({ conversation: c, selfId, onClose }: GroupInfoPa
         </dl>
       ) : null}
       {!left && info && editing ? <GroupEditForm info={info} onDone={() => setEditing(false)} /> : null}
-      <div className="info-switches">
-        <label className="switch-row">
-          <span>{t('list.pinned')}</span>
-          <input type="checkbox" className="switch" role="switch" checked={c.pinned} onChange={(e) => void setPinned(model, c, e.target.checked)} data-testid="group-pin" />
-        </label>
-        <label className="switch-row">
-          <span>{t('list.muted')}</span>
-          <input type="checkbox" className="switch" role="switch" checked={c.muted} onChange={(e) => void setMuted(model, c, e.target.checked)} data-testid="group-notify-mute" />
-        </label>
-        {!left && info && manager ? (
+      {left ? (
+        <div className="info-actions">
+          <button type="button" className="button button-danger-quiet" onClick={() => void deleteChat(model, c)} data-testid="group-delete-chat">
+            <Icon name="trash" size={18} />
+            {t('rooms.deleteChat')}
+          </button>
+        </div>
+      ) : (
+        <div className="info-switches">
           <label className="switch-row">
-            <span>{t('groups.muteAll')}</span>
-            <input
-              type="checkbox"
-              className="switch"
-              role="switch"
-              checked={info.mutedAll}
-              onChange={(e) => void act(() => model.api.group.mute({ groupId, untilTs: e.target.checked ? Date.now() + FOREVER_MS : 0 }))}
-              data-testid="group-mute-all"
-            />
+            <span>{t('list.pinned')}</span>
+            <input type="checkbox" className="switch" role="switch" checked={c.pinned} onChange={(e) => void setPinned(model, c, e.target.checked)} data-testid="group-pin" />
           </label>
-        ) : null}
-      </div>
+          <label className="switch-row">
+            <span>{t('list.muted')}</span>
+            <input type="checkbox" className="switch" role="switch" checked={c.muted} onChange={(e) => void setMuted(model, c, e.target.checked)} data-testid="group-notify-mute" />
+          </label>
+          {!left && info && manager ? (
+            <label className="switch-row">
+              <span>{t('groups.muteAll')}</span>
+              <input
+                type="checkbox"
+                className="switch"
+                role="switch"
+                checked={info.mutedAll}
+                onChange={(e) => void act(() => model.api.group.mute({ groupId, untilTs: e.target.checked ? Date.now() + FOREVER_MS : 0 }))}
+                data-testid="group-mute-all"
+              />
+            </label>
+          ) : null}
+        </div>
+      )}
       {!left && info && manager && !editing ? (
         <button type="button" className="button" onClick={() => setEditing(true)} data-testid="group-edit">
           <Icon name="edit" size={18} />

@@ -11,7 +11,7 @@ import { Menu, menuPointFor, type MenuItem } from '../common/Menu';
 import { isContextMenuKey } from '../common/focus';
 import { useStore } from '../lib/store';
 import { ConversationRow } from './ConversationRow';
-import { markRead, setMuted, setPinned } from './conversation-actions';
+import { deleteChat, leaveRoom, markRead, setMuted, setPinned } from './conversation-actions';
 
 export interface ConversationListProps {
   conversations: readonly ConversationView[];
@@ -74,11 +74,17 @@ export function ConversationList({ conversations, loaded, filtered, activeId, se
   }
 
   const items = (c: ConversationView): MenuItem[] => {
-    const list: MenuItem[] = [
-      { id: c.pinned ? 'unpin' : 'pin', label: c.pinned ? t('menu.unpin') : t('menu.pin'), icon: c.pinned ? 'pinOff' : 'pin', onSelect: () => void setPinned(model, c, !c.pinned) },
-      { id: c.muted ? 'unmute' : 'mute', label: c.muted ? t('menu.unmute') : t('menu.mute'), icon: c.muted ? 'bell' : 'bellOff', onSelect: () => void setMuted(model, c, !c.muted) },
-    ];
+    const list: MenuItem[] = [];
+    // Chatrooms keep no per-user state on the server: no pin or mute; a group the user left takes none either.
+    if (c.kind !== 'room' && !c.left) {
+      list.push(
+        { id: c.pinned ? 'unpin' : 'pin', label: c.pinned ? t('menu.unpin') : t('menu.pin'), icon: c.pinned ? 'pinOff' : 'pin', onSelect: () => void setPinned(model, c, !c.pinned) },
+        { id: c.muted ? 'unmute' : 'mute', label: c.muted ? t('menu.unmute') : t('menu.mute'), icon: c.muted ? 'bell' : 'bellOff', onSelect: () => void setMuted(model, c, !c.muted) },
+      );
+    }
     if (c.unread > 0) list.push({ id: 'mark-read', label: t('menu.markRead'), icon: 'check', onSelect: () => void markRead(model, c) });
+    if (c.kind === 'room') list.push({ id: 'leave-room', label: t('rooms.leave'), icon: 'logout', danger: true, onSelect: () => void leaveRoom(model, c) });
+    if (c.left) list.push({ id: 'delete-chat', label: t('rooms.deleteChat'), icon: 'trash', danger: true, onSelect: () => void deleteChat(model, c) });
     return list;
   };
 
@@ -98,7 +104,7 @@ export function ConversationList({ conversations, loaded, filtered, activeId, se
             onOpen={() => model.navigate(c.convId)}
             onContextMenu={(e) => {
               e.preventDefault();
-              setMenu({ conv: c, x: e.clientX, y: e.clientY });
+              if (items(c).length > 0) setMenu({ conv: c, x: e.clientX, y: e.clientY });
             }}
             onKeyDown={(e) => {
               if (!isContextMenuKey(e)) return;

@@ -33,7 +33,14 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
   return (
     <nav className="sidebar" aria-label={t('nav.chats')}>
       <header className="sidebar-header">
-        <button type="button" className="me-button" onClick={onSettings} aria-label={t('nav.me', { name: selfName })} title={t('nav.me', { name: selfName })}>
+        <button
+          type="button"
+          className="me-button"
+          onClick={onSettings}
+          aria-label={`${t('nav.me', { name: selfName })} · ${t('nav.settings')}`}
+          title={`${t('nav.me', { name: selfName })} · ${t('nav.settings')}`}
+          data-testid="settings-open"
+        >
           <Avatar id={session.userId ?? ''} name={selfName} size="sm" />
         </button>
         <button type="button" className="search-trigger" onClick={onSearch} data-testid="search-open">
@@ -49,9 +56,6 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
         </button>
         <button type="button" className="icon-button" onClick={onRooms} aria-label={t('rooms.directory')} title={t('rooms.directory')} data-testid="rooms-open">
           <Icon name="broadcast" />
-        </button>
-        <button type="button" className="icon-button" onClick={onSettings} aria-label={t('nav.settings')} title={t('nav.settings')} data-testid="settings-open">
-          <Icon name="settings" />
         </button>
       </header>
       <div className="filter-tabs" role="group" aria-label={t('filters.label')}>

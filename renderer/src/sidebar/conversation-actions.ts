@@ -1,4 +1,4 @@
-/** Pin, mute, mark read: shared by the list's context menu and the conversation header. */
+/** Pin, mute, mark read, leave a chatroom, delete a former group: shared by the list's context menu and the conversation screens. */
 import type { ConversationView } from '../../../preload/api-types';
 import type { AppModel } from '../state/app-model';
 
@@ -29,5 +29,25 @@ export async function markRead(model: AppModel, c: ConversationView, seq = c.las
     await model.api.conversation.markRead({ convId: c.convId, seq });
   } catch {
     // Not worth a toast: the next read (or sync) sends it again.
+  }
+}
+
+/** Leaves a chatroom (main clears its local copy and the list drops it). */
+export async function leaveRoom(model: AppModel, c: ConversationView): Promise<void> {
+  try {
+    await model.api.room.leave({ roomId: c.convId.slice(2) });
+    if (model.navigation.get()?.convId === c.convId) model.navigate(null);
+  } catch (error) {
+    model.pushError(error);
+  }
+}
+
+/** Deletes the local copy of a group the user is no longer in. */
+export async function deleteChat(model: AppModel, c: ConversationView): Promise<void> {
+  try {
+    await model.api.conversation.delete({ convId: c.convId });
+    if (model.navigation.get()?.convId === c.convId) model.navigate(null);
+  } catch (error) {
+    model.pushError(error);
   }
 }
