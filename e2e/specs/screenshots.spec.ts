@@ -4,13 +4,13 @@
  */
 import path from 'node:path';
 import { ROOT } from '../support/processes.js';
-import { convIdOf, expect, messageRows, openConversation, register, send, startChat, test } from '../support/fixtures.js';
+import { admin, convIdOf, expect, messageRows, openConversation, register, send, startChat, test } from '../support/fixtures.js';
 
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
 
 for (const locale of ['en-US', 'zh-CN'] as const) {
   for (const colorScheme of ['light', 'dark'] as const) {
-    test(`main screens in ${locale}, ${colorScheme}`, async ({ openApp }, testInfo) => {
+    test(`main screens in ${locale}, ${colorScheme}`, async ({ openApp, server }, testInfo) => {
       test.skip(testInfo.project.name !== 'host-chromium', 'screenshots are taken once, in host-chromium');
       const tag = `${locale === 'zh-CN' ? 'zh' : 'en'}-${colorScheme}`;
       const ada = await openApp('ada', { locale, colorScheme });
@@ -52,7 +52,7 @@ for (const locale of ['en-US', 'zh-CN'] as const) {
       await ada.page.getByTestId('group-member-input').press('Enter');
       await expect(ada.page.getByTestId('group-member-chip-lin')).toBeVisible();
       await ada.page.getByTestId('group-create-submit').click();
-      await expect(ada.page.getByTestId('composer-input')).toBeVisible();
+      await expect(ada.page.getByTestId('conversation')).toHaveAttribute('data-conv-id', /^g:/);
       const group = await ada.page.getByTestId('conversation').getAttribute('data-conv-id');
       await send(ada, locale === 'zh-CN' ? '周五发布，大家分工一下。' : 'Friday release: who takes what?');
       await expect(lin.page.getByTestId(`conv-${group}`)).toBeVisible();
@@ -65,6 +65,22 @@ for (const locale of ['en-US', 'zh-CN'] as const) {
       await expect(messageRows(ada, 'release').or(messageRows(ada, '发布')).getByTestId('read-count')).toBeVisible();
       await expect(ada.page.getByTestId('toast')).toHaveCount(0, { timeout: 15_000 }); // the private chat's notification fades
       await ada.page.screenshot({ path: path.join(SHOTS, `group-${tag}.png`) });
+
+      // A chatroom: the directory with online counts, then the room itself.
+      const zh = locale === 'zh-CN';
+      await admin(server.url, 'POST', '/v1/admin/rooms', { roomId: 'launch', name: zh ? '新版本发布会直播' : 'Launch livestream' });
+      await admin(server.url, 'POST', '/v1/admin/rooms', { roomId: 'help', name: zh ? '新手答疑' : 'Help desk' });
+      await lin.page.getByTestId('rooms-open').click();
+      await lin.page.getByTestId('room-launch').click();
+      await send(lin, zh ? '直播马上开始！' : 'We go live in five minutes!');
+      await ada.page.getByTestId('rooms-open').click();
+      await expect(ada.page.getByTestId('room-online-launch')).toContainText('1');
+      await ada.page.screenshot({ path: path.join(SHOTS, `rooms-${tag}.png`) });
+      await ada.page.getByTestId('room-launch').click();
+      await expect(messageRows(ada, zh ? '直播马上开始' : 'We go live')).toBeVisible();
+      await send(ada, zh ? '来了来了 🎉' : 'Tuning in from Berlin 🎉');
+      await expect(ada.page.getByTestId('room-online')).toContainText('2');
+      await ada.page.screenshot({ path: path.join(SHOTS, `room-${tag}.png`) });
     });
   }
 }

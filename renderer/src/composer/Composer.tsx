@@ -22,6 +22,7 @@ import { EmojiPicker } from './EmojiPicker';
 import { canMentionAll, restrictionOf, type GroupSeat } from './group-seat';
 import { MentionPopup, mentionOptionId } from './MentionPopup';
 import { mentionOptions, mentionToken, type MentionOption } from './mention-options';
+import { deleteChat } from '../sidebar/conversation-actions';
 import { sendFiles } from './send-files';
 
 export const DRAFT_DEBOUNCE_MS = 500;
@@ -298,15 +299,9 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     });
   };
 
-  const deleteChat = async () => {
+  const onDelete = async () => {
     setDeleting(true);
-    try {
-      await model.api.conversation.delete({ convId });
-      model.navigate(null);
-    } catch (error) {
-      setDeleting(false);
-      model.pushError(error);
-    }
+    if (!(await deleteChat(model, { convId }))) setDeleting(false);
   };
 
   if (left) {
@@ -315,7 +310,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
         <p className="composer-notice" role="status">
           {t('rooms.leftGroup')}
         </p>
-        <button type="button" className="button button-danger-quiet" onClick={() => void deleteChat()} disabled={deleting} data-testid="conversation-delete">
+        <button type="button" className="button button-danger-quiet" onClick={() => void onDelete()} disabled={deleting} data-testid="conversation-delete">
           <Icon name="trash" size={16} />
           {t('rooms.deleteChat')}
         </button>

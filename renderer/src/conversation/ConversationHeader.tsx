@@ -12,7 +12,7 @@ import { Icon } from '../common/Icon';
 import { useStore } from '../lib/store';
 import { formatLastSeen } from '../lib/time-format';
 import { useRoomOnline } from '../rooms/use-room-online';
-import { setMuted, setPinned } from '../sidebar/conversation-actions';
+import { leaveRoom, setMuted, setPinned } from '../sidebar/conversation-actions';
 
 export interface ConversationHeaderProps {
   conversation: ConversationView;
@@ -35,16 +35,9 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
   const memberCount = c.kind === 'group' && !c.left ? groups.get(c.convId.slice(2))?.info?.memberCount : undefined;
   const [leaving, setLeaving] = useState(false);
 
-  const leaveRoom = async () => {
-    if (!roomId) return;
+  const onLeave = async () => {
     setLeaving(true);
-    try {
-      await model.api.room.leave({ roomId });
-      model.navigate(null);
-    } catch (error) {
-      setLeaving(false);
-      model.pushError(error);
-    }
+    if (!(await leaveRoom(model, c))) setLeaving(false);
   };
 
   let subtitle: string | null = null;
@@ -119,7 +112,7 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
           <Icon name="info" />
         </button>
         {isRoom ? (
-          <button type="button" className="button room-leave" onClick={() => void leaveRoom()} disabled={leaving} title={t('rooms.leaveRoom')} data-testid="room-leave">
+          <button type="button" className="button room-leave" onClick={() => void onLeave()} disabled={leaving} title={t('rooms.leaveRoom')} data-testid="room-leave">
             <Icon name="logout" size={16} />
             {t('rooms.leave')}
           </button>

@@ -47,6 +47,8 @@ export interface MessageListProps {
 interface ListContext {
   state: WindowState;
   retry: () => void;
+  /** Chatrooms keep what was said since the user joined (and the 50 entries before): say so at the top. */
+  room: boolean;
 }
 
 const Header: Components<MessageView, ListContext>['Header'] = ({ context }) => {
@@ -61,7 +63,7 @@ const Header: Components<MessageView, ListContext>['Header'] = ({ context }) => 
     );
   }
   if (state.status === 'ready' && !state.hasOlder && state.items.length > 0) {
-    return <div className="list-edge list-beginning">{t('conversation.beginning')}</div>;
+    return <div className="list-edge list-beginning">{context.room ? t('rooms.historyStart') : t('conversation.beginning')}</div>;
   }
   return <div className="list-edge list-edge-empty" />;
 };
@@ -256,7 +258,8 @@ export function MessageList(props: MessageListProps) {
   const tabbableKey = activeKey ?? (items.length ? messageKey(items[items.length - 1] as MessageView) : null);
   const peerReadSeq = conversation.peerReadSeq ?? 0;
   const groupReads = conversation.kind === 'group' && !conversation.left;
-  const context = useMemo<ListContext>(() => ({ state, retry: () => void win.openLatest() }), [state, win]);
+  const room = conversation.kind === 'room';
+  const context = useMemo<ListContext>(() => ({ state, retry: () => void win.openLatest(), room }), [state, win, room]);
 
   if (state.status === 'error' && items.length === 0) {
     return (

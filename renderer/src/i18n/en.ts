@@ -419,6 +419,7 @@ export const en = {
     joinRequestToast: '{{name}} asks to join {{group}}',
   },
   rooms: {
+    historyStart: 'Chatrooms show what was said since you joined, and just before',
     directory: 'Chatrooms',
     list: 'Chatrooms',
     refresh: 'Refresh',

@@ -418,6 +418,7 @@ export const zhCN: Translation = {
     joinRequestToast: '{{name}} 申请加入 {{group}}',
   },
   rooms: {
+    historyStart: '聊天室只显示你加入前不久和加入后的消息',
     directory: '聊天室',
     list: '聊天室列表',
     refresh: '刷新',

@@ -32,22 +32,26 @@ export async function markRead(model: AppModel, c: ConversationView, seq = c.las
   }
 }
 
-/** Leaves a chatroom (main clears its local copy and the list drops it). */
-export async function leaveRoom(model: AppModel, c: ConversationView): Promise<void> {
+/** Leaves a chatroom (main clears its local copy and the list drops it); false when it failed (and said why). */
+export async function leaveRoom(model: AppModel, c: Pick<ConversationView, 'convId'>): Promise<boolean> {
   try {
     await model.api.room.leave({ roomId: c.convId.slice(2) });
     if (model.navigation.get()?.convId === c.convId) model.navigate(null);
+    return true;
   } catch (error) {
     model.pushError(error);
+    return false;
   }
 }
 
-/** Deletes the local copy of a group the user is no longer in. */
-export async function deleteChat(model: AppModel, c: ConversationView): Promise<void> {
+/** Deletes the local copy of a group the user is no longer in; false when it failed (and said why). */
+export async function deleteChat(model: AppModel, c: Pick<ConversationView, 'convId'>): Promise<boolean> {
   try {
     await model.api.conversation.delete({ convId: c.convId });
     if (model.navigation.get()?.convId === c.convId) model.navigate(null);
+    return true;
   } catch (error) {
     model.pushError(error);
+    return false;
   }
 }
