@@ -1,10 +1,7 @@
-import { convIdOf, expect, messageRows, openConversation, register, send, startChat, test } from '../support/fixtures.js';
+import { convIdOf, expect, messageRows, openConversation, openRegistered, send, startChat, test } from '../support/fixtures.js';
 
 test('two users register and chat both ways; read receipts appear', async ({ openApp }) => {
-  const alice = await openApp('alice');
-  const bob = await openApp('bob');
-  await register(alice, 'Alice');
-  await register(bob, 'Bob');
+  const [alice, bob] = await openRegistered(openApp, 'alice', 'bob');
   const conv = convIdOf('alice', 'bob');
 
   await startChat(alice, 'bob');

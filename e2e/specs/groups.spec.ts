@@ -3,7 +3,7 @@
  * group's info panel, Carol @mentions Bob (picked from the autocomplete) and it reaches him although he muted
  * the group, Alice mutes Carol, then kicks Bob, who keeps what he had and can no longer write.
  */
-import { expect, messageRows, openConversation, openRegistered, send, test, type App } from '../support/fixtures.js';
+import { type App, expect, messageRows, openConversation, openRegistered, send, test } from '../support/fixtures.js';
 
 async function groupConvOf(app: App): Promise<string> {
   const convId = await app.page.getByTestId('conversation').getAttribute('data-conv-id');
@@ -17,7 +17,7 @@ async function memberAction(app: App, userId: string, action: string): Promise<v
 }
 
 test('three users: create a group, invite, mention, mute, kick', async ({ openApp }) => {
-  const [alice, bob, carol] = (await openRegistered(openApp, 'alice', 'bob', 'carol')) as [App, App, App];
+  const [alice, bob, carol] = await openRegistered(openApp, 'alice', 'bob', 'carol');
 
   // Alice creates the group, picking Bob.
   await alice.page.getByTestId('new-group').click();

@@ -1,10 +1,7 @@
-import { convIdOf, expect, messageRows, openConversation, register, send, startChat, test } from '../support/fixtures.js';
+import { convIdOf, expect, messageRows, openConversation, openRegistered, send, startChat, test } from '../support/fixtures.js';
 
 test('messages written offline show as pending and arrive in order, once, when the connection is back', async ({ openApp }) => {
-  const alice = await openApp('alice', { viaProxy: true });
-  const bob = await openApp('bob');
-  await register(alice, 'Alice');
-  await register(bob, 'Bob');
+  const [alice, bob] = await openRegistered(openApp, { userId: 'alice', viaProxy: true }, 'bob');
   const conv = convIdOf('alice', 'bob');
   await startChat(alice, 'bob');
   await send(alice, 'before the tunnel');
@@ -30,10 +27,7 @@ test('messages written offline show as pending and arrive in order, once, when t
 });
 
 test('a pending message survives a crash of the sender’s app and is delivered once', async ({ openApp }) => {
-  const alice = await openApp('alice', { viaProxy: true });
-  const bob = await openApp('bob');
-  await register(alice, 'Alice');
-  await register(bob, 'Bob');
+  const [alice, bob] = await openRegistered(openApp, { userId: 'alice', viaProxy: true }, 'bob');
   const conv = convIdOf('alice', 'bob');
   await startChat(alice, 'bob');
 

@@ -1,10 +1,7 @@
-import { convIdOf, expect, messageRows, openConversation, register, registerOverHttp, send, startChat, test } from '../support/fixtures.js';
+import { convIdOf, expect, messageRows, openConversation, openRegistered, registerOverHttp, send, startChat, test } from '../support/fixtures.js';
 
 test('recall shows who recalled a message on both sides', async ({ openApp }) => {
-  const alice = await openApp('alice');
-  const bob = await openApp('bob');
-  await register(alice, 'Alice');
-  await register(bob, 'Bob');
+  const [alice, bob] = await openRegistered(openApp, 'alice', 'bob');
   const conv = convIdOf('alice', 'bob');
   await startChat(alice, 'bob');
   await send(alice, 'oops, wrong chat');
@@ -23,10 +20,7 @@ test('recall shows who recalled a message on both sides', async ({ openApp }) =>
 
 test('mute suppresses notifications, and an @mention still gets through', async ({ openApp, server }) => {
   await registerOverHttp(server.url, 'carol');
-  const alice = await openApp('alice');
-  const bob = await openApp('bob');
-  await register(alice, 'Alice');
-  await register(bob, 'Bob');
+  const [alice, bob] = await openRegistered(openApp, 'alice', 'bob');
   const conv = convIdOf('alice', 'bob');
   await startChat(bob, 'alice');
   await send(bob, 'first message');

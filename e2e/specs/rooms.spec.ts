@@ -2,7 +2,7 @@
  * Chatrooms end to end: the directory lists rooms with their online counts, two users talk in a room, a late
  * joiner gets the latest 50 entries and nothing older, and leaving removes the room from the list.
  */
-import { admin, expect, messageRows, openRegistered, send, test, type App } from '../support/fixtures.js';
+import { admin, type App, expect, messageRows, openRegistered, send, test } from '../support/fixtures.js';
 
 async function joinFromDirectory(app: App, roomId: string): Promise<void> {
   await app.page.getByTestId('rooms-open').click();
@@ -14,7 +14,7 @@ async function joinFromDirectory(app: App, roomId: string): Promise<void> {
 test('two users in a chatroom; a late joiner sees the latest 50', async ({ openApp, server }) => {
   await admin(server.url, 'POST', '/v1/admin/rooms', { roomId: 'lobby', name: '大厅' });
   await admin(server.url, 'POST', '/v1/admin/rooms', { roomId: 'quiet', name: 'Quiet corner' });
-  const [alice, bob] = (await openRegistered(openApp, 'alice', 'bob')) as [App, App];
+  const [alice, bob] = await openRegistered(openApp, 'alice', 'bob');
 
   await joinFromDirectory(alice, 'lobby');
   await expect(alice.page.getByTestId('conversation-title')).toHaveText('大厅');

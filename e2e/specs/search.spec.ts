@@ -1,10 +1,7 @@
-import { convIdOf, expect, messageRows, openConversation, register, send, startChat, test } from '../support/fixtures.js';
+import { convIdOf, expect, messageRows, openConversation, openRegistered, send, startChat, test } from '../support/fixtures.js';
 
 test('search finds a Chinese word and an accented Latin word and jumps to the message', async ({ openApp }) => {
-  const alice = await openApp('alice');
-  const bob = await openApp('bob');
-  await register(alice, 'Alice');
-  await register(bob, 'Bob');
+  const [alice, bob] = await openRegistered(openApp, 'alice', 'bob');
   const conv = convIdOf('alice', 'bob');
   await startChat(bob, 'alice');
   await send(bob, '我们在群聊里讨论明天的发布');
@@ -32,10 +29,7 @@ test('search finds a Chinese word and an accented Latin word and jumps to the me
 });
 
 test('searching the open conversation with Ctrl+F', async ({ openApp }) => {
-  const alice = await openApp('alice');
-  const bob = await openApp('bob');
-  await register(alice, 'Alice');
-  await register(bob, 'Bob');
+  const [alice, bob] = await openRegistered(openApp, 'alice', 'bob');
   await startChat(bob, 'alice');
   await send(bob, 'the café on the corner');
   const conv = convIdOf('alice', 'bob');

@@ -187,9 +187,22 @@ export async function admin(serverUrl: string, method: 'POST' | 'DELETE', path: 
   return res;
 }
 
-/** Opens the apps of these users and registers each (display name: the id, capitalised). */
-export async function openRegistered(openApp: (userId: string, options?: OpenOptions) => Promise<App>, ...userIds: string[]): Promise<App[]> {
-  const apps = await Promise.all(userIds.map((id) => openApp(id)));
+export type UserSpec = string | ({ userId: string } & OpenOptions);
+
+/**
+ * Opens one app per user and registers each (display name: the id, capitalised), as most tests begin. A user
+ * given as `{ userId, viaProxy: true }` reaches the server through their own proxy.
+ */
+export async function openRegistered<T extends UserSpec[]>(
+  openApp: (userId: string, options?: OpenOptions) => Promise<App>,
+  ...users: T
+): Promise<{ [K in keyof T]: App }> {
+  const apps = await Promise.all(
+    users.map((u) => {
+      const { userId, ...options } = typeof u === 'string' ? { userId: u } : u;
+      return openApp(userId, options);
+    }),
+  );
   await Promise.all(apps.map((app) => register(app, app.userId[0]!.toUpperCase() + app.userId.slice(1))));
-  return apps;
+  return apps as { [K in keyof T]: App };
 }
