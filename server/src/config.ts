@@ -24,6 +24,8 @@ export interface ServerConfig {
   maxMalformedPerMinute: number;
   /** Members a group may hold, the owner included (GROUP_FULL beyond). */
   maxGroupMembers: number;
+  /** Groups larger than this carry no typing indicators (a keystroke would reach thousands of connections). */
+  typingMaxGroupMembers: number;
   /** Joining an unknown chatroom id creates it (otherwise only the admin API creates rooms). */
   roomAutoCreate: boolean;
   /** A chatroom without a message or a join for this long is destroyed. */
@@ -62,6 +64,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   pongTimeoutMs: 60_000,
   maxMalformedPerMinute: 20,
   maxGroupMembers: 3000,
+  typingMaxGroupMembers: 100,
   roomAutoCreate: false,
   roomIdleMs: 3_600_000,
   roomsPerUser: 1,
@@ -103,7 +106,7 @@ export const USAGE = `Usage: npm run server -- [options]
 Environment: PARLEY_APP_KEY and PARLEY_APP_SECRET turn on the admin API; PARLEY_SEND_RATE and
 PARLEY_SEND_BURST set the per-connection send limit (0 rate turns it off); PARLEY_RECALL_WINDOW_MS,
 PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; groups and chatrooms:
-PARLEY_MAX_GROUP_MEMBERS, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
+PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
 PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES.`;
 
 /** Reads flags first, then environment, then defaults. */
@@ -135,6 +138,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
     maxFrameBytes: intFrom(env.PARLEY_MAX_FRAME_BYTES, 'PARLEY_MAX_FRAME_BYTES', 1024),
     tokenTtlSeconds: intFrom(env.PARLEY_TOKEN_TTL_SECONDS, 'PARLEY_TOKEN_TTL_SECONDS', 1),
     maxGroupMembers: intFrom(env.PARLEY_MAX_GROUP_MEMBERS, 'PARLEY_MAX_GROUP_MEMBERS', 1),
+    typingMaxGroupMembers: intFrom(env.PARLEY_TYPING_MAX_GROUP, 'PARLEY_TYPING_MAX_GROUP', 0),
     roomAutoCreate: boolFrom(env.PARLEY_ROOM_AUTO_CREATE, 'PARLEY_ROOM_AUTO_CREATE'),
     roomIdleMs: intFrom(env.PARLEY_ROOM_IDLE_MS, 'PARLEY_ROOM_IDLE_MS', 1),
     roomsPerUser: intFrom(env.PARLEY_ROOMS_PER_USER, 'PARLEY_ROOMS_PER_USER', 1),

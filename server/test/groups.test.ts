@@ -519,3 +519,21 @@ describe('groups across a restart', () => {
     await o2.nextEvent('msg', (e) => e.convId === gconv(groupId) && e.seq === 4);
   });
 });
+
+describe('typing in groups', () => {
+  const srv = useServer({ sendRate: 0, typingMaxGroupMembers: 3 });
+
+  it('reaches the other members of a small group, and nobody in a group above typingMaxGroupMembers', async () => {
+    const [alice, bob, carol, dave] = await Promise.all([srv.user('ta'), srv.user('tb'), srv.user('tc'), srv.user('td')]);
+    const [a, b] = await online(srv, alice, bob);
+    const small = await createGroup(a, [bob, carol]);
+    const big = await createGroup(a, [bob, carol, dave]);
+    await b.call('typing', { convId: gconv(small) });
+    expect(await a.nextEvent('typing', (t) => t.convId === gconv(small))).toEqual({ convId: gconv(small), userId: bob.userId });
+    expect(await b.call('typing', { convId: gconv(big) })).toEqual({});
+    await b.call('typing', { convId: gconv(small) }); // a marker: arrives after anything the big group sent
+    await a.nextEvent('typing', (t) => t.convId === gconv(small));
+    await settled(a);
+    expect(a.bufferedEvents('typing').filter((t) => t.convId === gconv(big))).toEqual([]);
+  });
+});

@@ -270,6 +270,9 @@ export class Messaging {
   async typing(userId: string, convId: string, connectionId?: string): Promise<void> {
     const conv = await this.conversationFor(userId, convId, connectionId);
     if (conv.kind === 'room') throw new ProtocolError('BAD_REQUEST', 'chatrooms carry no typing indicators');
+    // Big groups answer but tell nobody: "someone is typing" means little among hundreds, and costs a frame
+    // per member connection per keystroke burst.
+    if (conv.kind === 'group' && conv.members.length > this.config.typingMaxGroupMembers) return;
     this.hub.send(conv.members.filter((m) => m !== userId), 'typing', { convId, userId });
   }
 
