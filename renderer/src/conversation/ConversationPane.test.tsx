@@ -83,4 +83,15 @@ describe('ConversationPane', () => {
     expect(divider.closest('.msg-item')?.querySelector('[data-seq]')?.getAttribute('data-seq')).toBe('2');
     expect(screen.getAllByRole('separator').some((s) => s.textContent === 'Today')).toBe(true);
   });
+
+  it('turns web links in text into links that open outside the app, and nothing else', async () => {
+    setup([textMessage(C, 1, 'alice', '文档在这里https://example.com/spec，还有 javascript:alert(1)', now)]);
+    await waitFor(() => expect(row('1')).not.toBeNull());
+    const links = (row('1') as HTMLElement).querySelectorAll('a');
+    expect(links).toHaveLength(1);
+    expect(links[0]!.getAttribute('href')).toBe('https://example.com/spec');
+    expect(links[0]!.getAttribute('target')).toBe('_blank');
+    expect(links[0]!.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(row('1')?.textContent).toContain('文档在这里https://example.com/spec，还有 javascript:alert(1)');
+  });
 });

@@ -1,11 +1,12 @@
 /** The inside of a message bubble, by kind. File bodies may lack a fileId while they upload. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
 import { downloadUrl } from '../lib/file-cache';
 import { formatDuration, formatFileSize } from '../lib/file-size';
+import { linkParts } from '../lib/links';
 import type { UploadProgress } from '../state/app-model';
 import { useFileUrl } from './use-file-url';
 
@@ -23,7 +24,21 @@ const EMOJI_ONLY = /^(?:\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pic
 
 export function TextContent({ text }: { text: string }) {
   const big = text.length <= 24 && EMOJI_ONLY.test(text.trim());
-  return <p className={big ? 'msg-text msg-text-emoji' : 'msg-text'}>{text}</p>;
+  const parts = useMemo(() => linkParts(text), [text]);
+  return (
+    <p className={big ? 'msg-text msg-text-emoji' : 'msg-text'}>
+      {parts.map((part, i) =>
+        part.href ? (
+          // The desktop app opens it in the system browser (electron-host denies the window); a browser opens a tab.
+          <a key={i} className="msg-link" href={part.href} target="_blank" rel="noopener noreferrer" onClick={(e) => e.stopPropagation()}>
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </p>
+  );
 }
 
 /** Fits the image's own aspect ratio into the bubble, so the row has its final size before the bytes arrive. */
