@@ -337,6 +337,8 @@ export const API_METHODS = {
   ),
   'auth.logout': method(NoArg, returns<void>()),
   'connection.get': method(NoArg, returns<ConnectionView>()),
+  /** Try to reach the server now instead of at the next scheduled attempt (the banner's "Retry now"). */
+  'connection.retry': method(NoArg, returns<void>()),
 
   // conversations
   'conversations.list': method(NoArg, returns<{ conversations: ConversationView[] }>()),

@@ -117,6 +117,17 @@ describe('ClientCore', () => {
     expect(texts(alice, conv)).toEqual(['blocked?']);
   });
 
+  it('retries at once when asked, instead of waiting for the next scheduled attempt', async () => {
+    const alice = fixture.newCore(undefined, { baseMs: 60_000, capMs: 60_000 });
+    await signUp(alice, 'alice');
+    await server.close();
+    await until(() => alice.current!.conn.state.state === 'offline', 5000, 'offline');
+    server = await restartTestServer(server);
+    expect((await call(alice, 'connection.get', {})).state).toBe('offline'); // the next attempt is a minute away
+    await call(alice, 'connection.retry', {});
+    await until(() => alice.current!.conn.online, 5000, 'online after Retry now');
+  });
+
   it('signs out when the session is revoked, keeping queued messages for the next sign-in', async () => {
     const alice = newCore();
     const bob = newCore();

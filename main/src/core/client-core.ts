@@ -167,6 +167,10 @@ export class ClientCore {
       },
       'auth.logout': async () => this.signOut('signed out'),
       'connection.get': async () => this.account?.connectionView() ?? { state: 'offline', reason: 'signed out', queued: 0 },
+      'connection.retry': async () => {
+        this.need();
+        this.networkMayBeBack();
+      },
 
       'conversations.list': async () => ({ conversations: this.need().store.listConversations().map(conversationView) }),
       // The hosts track the open conversation for notifications (see notify/notifier.ts).

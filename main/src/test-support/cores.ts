@@ -11,9 +11,10 @@ export class CoreFixture {
   private readonly cores: ClientCore[] = [];
   private readonly dirs: string[] = [];
 
-  newCore(dataDir = tempDir('client')): ClientCore {
+  /** `backoff`: reconnect delays (default: fast, for tests). */
+  newCore(dataDir = tempDir('client'), backoff = { baseMs: 20, capMs: 300 }): ClientCore {
     this.dirs.push(dataDir);
-    const core = new ClientCore({ dataDir, platform: 'test', appVersion: 'test', backoff: { baseMs: 20, capMs: 300 } });
+    const core = new ClientCore({ dataDir, platform: 'test', appVersion: 'test', backoff });
     this.cores.push(core);
     core.start();
     return core;

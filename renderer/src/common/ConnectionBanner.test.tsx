@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, screen } from '@testing-library/react';
+import { act, fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderWithModel } from '../testing/render';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -20,7 +20,10 @@ describe('ConnectionBanner', () => {
     expect(banner.textContent).toContain('Offline');
     expect(screen.getByTestId('connection-countdown').textContent).toBe('Retrying in 5 seconds');
     expect(screen.getByTestId('connection-queued').textContent).toBe('3 messages waiting to be sent');
+    fireEvent.click(screen.getByTestId('connection-retry'));
+    expect(fake.calls.filter((c) => c.method === 'connection.retry')).toHaveLength(1);
     act(() => fake.setConnection({ state: 'connecting', queued: 1 }));
+    expect(screen.queryByTestId('connection-retry')).toBeNull(); // already trying
     expect(screen.getByTestId('connection-banner').textContent).toContain('Connecting…');
     expect(screen.getByTestId('connection-queued').textContent).toBe('1 message waiting to be sent');
   });

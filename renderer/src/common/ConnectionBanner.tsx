@@ -1,6 +1,6 @@
 /**
- * Shown while not connected: "Connecting…" or "Offline", a live countdown to the next attempt and how many
- * messages wait in the outbox. It informs only: reading and writing go on as usual while offline.
+ * Shown while not connected: "Connecting…" or "Offline", a live countdown to the next attempt, "Retry now",
+ * and how many messages wait in the outbox. Reading and writing go on as usual while offline.
  * The countdown is hidden from screen readers, which would otherwise announce it every second.
  */
 import { useTranslation } from 'react-i18next';
@@ -29,6 +29,11 @@ export function ConnectionBanner() {
         <span className="connection-countdown" aria-hidden="true" data-testid="connection-countdown">
           {seconds > 0 ? t('connection.retryIn', { count: seconds }) : t('connection.retryingNow')}
         </span>
+      ) : null}
+      {connection.state === 'offline' && connection.reason !== 'signed out' ? (
+        <button type="button" className="connection-retry" onClick={() => void model.api.connection.retry().catch(() => undefined)} data-testid="connection-retry">
+          {t('connection.retryNow')}
+        </button>
       ) : null}
       {connection.queued > 0 ? (
         <span className="connection-queued" data-testid="connection-queued">

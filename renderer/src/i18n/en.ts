@@ -219,6 +219,7 @@ export const en = {
     count_other: '{{count}} results',
   },
   connection: {
+    retryNow: 'Retry now',
     connecting: 'Connecting…',
     offline: 'Offline',
     retryIn_one: 'Retrying in {{count}} second',

@@ -218,6 +218,7 @@ export const zhCN: Translation = {
     count_other: '{{count}} 条结果',
   },
   connection: {
+    retryNow: '立即重试',
     connecting: '正在连接…',
     offline: '网络已断开',
     retryIn_one: '{{count}} 秒后重试',

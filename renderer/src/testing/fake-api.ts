@@ -238,7 +238,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           emit('session:changed', session);
         }),
     },
-    connection: { get: () => record('connection.get', {}, () => connection) },
+    connection: {
+      get: () => record('connection.get', {}, () => connection),
+      retry: () => record('connection.retry', {}, () => undefined),
+    },
     conversations: { list: () => record('conversations.list', {}, () => ({ conversations: [...conversations.values()] })) },
     conversation: {
       open: (arg: { convId: string | null }) => record('conversation.open', arg, () => undefined),
