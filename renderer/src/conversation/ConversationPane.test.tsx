@@ -94,4 +94,16 @@ describe('ConversationPane', () => {
     expect(links[0]!.getAttribute('rel')).toBe('noopener noreferrer');
     expect(row('1')?.textContent).toContain('文档在这里https://example.com/spec，还有 javascript:alert(1)');
   });
+
+  it('shows the mentions a message carries as names, the reader\'s own highlighted', async () => {
+    setup([
+      textMessage(C, 1, 'alice', '@me look (@carol is not mentioned)', now, { mentions: ['me'] }),
+      textMessage(C, 2, 'me', 'sure @alice', now + 1, { mentions: ['alice'] }),
+    ]);
+    await waitFor(() => expect(row('2')).not.toBeNull());
+    const shown = (seq: string) => within(row(seq) as HTMLElement).getAllByTestId('msg-mention').map((m) => [m.textContent, m.classList.contains('is-me')]);
+    expect(shown('1')).toEqual([['@Me', true]]);
+    expect(shown('2')).toEqual([['@Alice', false]]);
+    expect(row('1')?.textContent).toContain('(@carol is not mentioned)');
+  });
 });

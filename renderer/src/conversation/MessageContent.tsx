@@ -7,6 +7,7 @@ import { Icon } from '../common/Icon';
 import { downloadUrl } from '../lib/file-cache';
 import { formatDuration, formatFileSize } from '../lib/file-size';
 import { linkParts } from '../lib/links';
+import { MENTION_ALL, mentionParts } from '../lib/mentions';
 import type { UploadProgress } from '../state/app-model';
 import { useFileUrl } from './use-file-url';
 
@@ -22,9 +23,19 @@ export interface ImageTarget {
 /** Messages that are only emoji (up to three) are shown large, as in Telegram. */
 const EMOJI_ONLY = /^(?:\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic}|\p{Emoji_Modifier})*\s*){1,3}$/u;
 
-export function TextContent({ text }: { text: string }) {
+export interface MentionDisplay {
+  /** The users the message mentions (its `mentions`). */
+  mentions: readonly string[] | undefined;
+  selfId: string;
+  nameOf: (userId: string) => string;
+}
+
+/** Text with its web links as links and its mentions as names (`@Bob`, highlighted when they name the reader). */
+export function TextContent({ text, mentions }: { text: string; mentions?: MentionDisplay }) {
+  const { t } = useTranslation();
   const big = text.length <= 24 && EMOJI_ONLY.test(text.trim());
   const parts = useMemo(() => linkParts(text), [text]);
+  const mentioned = mentions?.mentions;
   return (
     <p className={big ? 'msg-text msg-text-emoji' : 'msg-text'}>
       {parts.map((part, i) =>
@@ -34,7 +45,20 @@ export function TextContent({ text }: { text: string }) {
             {part.text}
           </a>
         ) : (
-          part.text
+          mentionParts(part.text, mentioned).map((piece, j) =>
+            piece.mention && mentions ? (
+              <span
+                key={`${i}-${j}`}
+                className={`msg-mention${piece.mention === mentions.selfId || piece.mention === MENTION_ALL ? ' is-me' : ''}`}
+                title={piece.text}
+                data-testid="msg-mention"
+              >
+                @{piece.mention === MENTION_ALL ? t('rooms.mentionAll') : mentions.nameOf(piece.mention)}
+              </span>
+            ) : (
+              piece.text
+            ),
+          )
         ),
       )}
     </p>

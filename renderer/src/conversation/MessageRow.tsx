@@ -15,7 +15,7 @@ import { avatarHue } from '../lib/avatar-color';
 import { failureText } from '../lib/errors';
 import { formatClock, formatFullTime } from '../lib/time-format';
 import type { UploadProgress } from '../state/app-model';
-import { FileContent, ImageContent, LocationContent, TextContent, VoiceContent, type ImageTarget } from './MessageContent';
+import { FileContent, ImageContent, LocationContent, TextContent, VoiceContent, type ImageTarget, type MentionDisplay } from './MessageContent';
 import { QuoteBlock } from './QuoteBlock';
 import { readCountsFor, useReadCount } from './read-counts';
 
@@ -145,7 +145,13 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 </span>
               ) : null}
               {m.replyTo ? <QuoteBlock convId={m.convId} seq={m.replyTo} loaded={props.quoted} nameOf={(id) => (id === selfId ? t('message.you') : props.nameOf(id))} onJump={actions.jumpTo} /> : null}
-              <Content message={m} progress={props.progress} localPreview={props.localPreview} onOpenImage={actions.openImage} />
+              <Content
+                message={m}
+                progress={props.progress}
+                localPreview={props.localPreview}
+                onOpenImage={actions.openImage}
+                mentions={{ mentions: m.mentions, selfId, nameOf: (id) => (id === selfId ? model.session.get()?.name || selfId : props.nameOf(id)) }}
+              />
               <span className="msg-meta">
                 {m.edited ? <span className="msg-edited">{t('message.edited')}</span> : null}
                 <time dateTime={new Date(m.ts).toISOString()} title={formatFullTime(m.ts, i18n.language)}>
@@ -239,11 +245,19 @@ function statusOf(m: MessageView, read: boolean): 'pending' | 'failed' | 'sent' 
   return read ? 'read' : 'sent';
 }
 
-function Content({ message: m, progress, localPreview, onOpenImage }: { message: MessageView; progress: UploadProgress | undefined; localPreview: string | undefined; onOpenImage: (t: ImageTarget) => void }) {
+interface ContentProps {
+  message: MessageView;
+  progress: UploadProgress | undefined;
+  localPreview: string | undefined;
+  onOpenImage: (t: ImageTarget) => void;
+  mentions: MentionDisplay;
+}
+
+function Content({ message: m, progress, localPreview, onOpenImage, mentions }: ContentProps) {
   const { t } = useTranslation();
   switch (m.kind) {
     case 'text':
-      return <TextContent text={(m.body as { text?: string }).text ?? ''} />;
+      return <TextContent text={(m.body as { text?: string }).text ?? ''} mentions={mentions} />;
     case 'image':
       return <ImageContent message={m} localUrl={localPreview} progress={progress} onOpen={onOpenImage} />;
     case 'file':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionQueryAt, mentionsIn } from './mentions.js';
+import { mentionParts, mentionQueryAt, mentionsIn } from './mentions.js';
 
 describe('mentionsIn', () => {
   it('finds @ids of the allowed users, once each, in order', () => {
@@ -36,5 +36,22 @@ describe('mentionQueryAt', () => {
     expect(mentionQueryAt('@al ', 4)).toBeNull();
     expect(mentionQueryAt('@al and more', 12)).toBeNull();
     expect(mentionQueryAt('plain', 5)).toBeNull();
+  });
+});
+
+describe('mentionParts', () => {
+  it('splits out the mentions the message carries, and only those', () => {
+    expect(mentionParts('@bob and @carol, see @nobody. @all too', ['bob', '@all'])).toEqual([
+      { text: '@bob', mention: 'bob' },
+      { text: ' and @carol, see @nobody. ' },
+      { text: '@all', mention: '@all' },
+      { text: ' too' },
+    ]);
+  });
+
+  it('keeps a full stop after an id out of the mention, and text without mentions whole', () => {
+    expect(mentionParts('thanks @bob.', ['bob'])).toEqual([{ text: 'thanks ' }, { text: '@bob', mention: 'bob' }, { text: '.' }]);
+    expect(mentionParts('no one here', undefined)).toEqual([{ text: 'no one here' }]);
+    expect(mentionParts('mail carol@bob.com', ['bob'])).toEqual([{ text: 'mail carol@bob.com' }]);
   });
 });

@@ -36,3 +36,31 @@ export function mentionQueryAt(text: string, caret: number): { start: number; qu
   const query = match[1]!;
   return { start: caret - query.length - 1, query };
 }
+
+export interface MentionPart {
+  text: string;
+  /** Present on a mention: whom it names (a user id, or `@all`). */
+  mention?: string;
+}
+
+/**
+ * Splits message text at the mentions it carries (`mentioned`: the message's `mentions`), so they can be
+ * shown as names. Only tokens the message really mentions count: an `@word` the sender typed that named
+ * nobody stays text.
+ */
+export function mentionParts(text: string, mentioned: readonly string[] | undefined): MentionPart[] {
+  if (!mentioned || mentioned.length === 0) return [{ text }];
+  const parts: MentionPart[] = [];
+  let at = 0;
+  for (const match of text.matchAll(MENTION_RE)) {
+    const token = match[2]!.replace(/[.]+$/, '');
+    const id = token === 'all' && mentioned.includes(MENTION_ALL) ? MENTION_ALL : mentioned.includes(token) ? token : null;
+    if (id === null) continue;
+    const start = match.index + match[1]!.length;
+    if (start > at) parts.push({ text: text.slice(at, start) });
+    parts.push({ text: text.slice(start, start + 1 + token.length), mention: id });
+    at = start + 1 + token.length;
+  }
+  if (at < text.length || parts.length === 0) parts.push({ text: text.slice(at) });
+  return parts;
+}
