@@ -304,7 +304,7 @@ function systemText(m: MessageView, selfId: string, nameOf: (id: string) => stri
   // Some events read better with what changed.
   if (body.event === 'group.updated') {
     if (body.name !== undefined) key = 'system.groupRenamed';
-    else if (body.announcement !== undefined) key = 'system.announcementUpdated';
+    else if (body.announcement !== undefined) key = body.announcement.trim() ? 'system.announcementUpdated' : 'system.announcementCleared';
     else if (body.joinPolicy !== undefined) key = 'system.policyChanged';
   } else if (body.event === 'group.muted') {
     const on = (body.untilTs ?? 0) > m.ts;
@@ -312,5 +312,7 @@ function systemText(m: MessageView, selfId: string, nameOf: (id: string) => stri
   } else if (body.event === 'admins.changed' && typeof body.admin === 'boolean') {
     key = body.admin ? 'system.adminAdded' : 'system.adminRemoved';
   }
-  return t(key as 'system.groupCreated', { actor, targets, name: body.name ?? '' });
+  const announcement = Array.from((body.announcement ?? '').replace(/\s+/g, ' ').trim());
+  const excerpt = announcement.length > 120 ? `${announcement.slice(0, 119).join('')}…` : announcement.join('');
+  return t(key as 'system.groupCreated', { actor, targets, name: body.name ?? '', announcement: excerpt });
 }

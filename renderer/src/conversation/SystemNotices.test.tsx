@@ -23,6 +23,8 @@ function setup(language: UiLanguage) {
     notice('bob', { event: 'group.muted', targets: ['me'], untilTs: ts + 3600_000 }),
     notice('alice', { event: 'group.muted', untilTs: 0 }),
     notice('alice', { event: 'member.kicked', targets: ['me'] }),
+    notice('bob', { event: 'group.updated', announcement: 'Meet at\n8am  sharp' }),
+    notice('bob', { event: 'group.updated', announcement: '' }),
   ];
   const conversation = conv(G, { kind: 'group', title: 'Weekend hike', lastSeq: seq, readSeq: seq });
   renderWithModel(
@@ -46,7 +48,7 @@ const notices = () => Array.from(document.querySelectorAll('[data-seq]')).map((e
 describe('system entries', () => {
   it('read as sentences about who did what, naming the user "you"', async () => {
     setup('en');
-    await waitFor(() => expect(notices()).toHaveLength(6));
+    await waitFor(() => expect(notices()).toHaveLength(8));
     expect(notices()).toEqual([
       expect.stringContaining('Alice created the group'),
       'Alice renamed the group “Weekend hike”',
@@ -54,12 +56,14 @@ describe('system entries', () => {
       'Bob muted you',
       'Alice turned off “mute everyone”',
       'Alice removed you',
+      'Bob updated the announcement: Meet at 8am sharp',
+      'Bob cleared the announcement',
     ]);
   });
 
   it('read naturally in Chinese, without spaces around names', async () => {
     setup('zh-CN');
-    await waitFor(() => expect(notices()).toHaveLength(6));
-    expect(notices().slice(1)).toEqual(['Alice将群名改为“Weekend hike”', 'Alice将Bob设为管理员', 'Bob将你禁言', 'Alice关闭了全员禁言', 'Alice将你移出了群聊']);
+    await waitFor(() => expect(notices()).toHaveLength(8));
+    expect(notices().slice(1)).toEqual(['Alice将群名改为“Weekend hike”', 'Alice将Bob设为管理员', 'Bob将你禁言', 'Alice关闭了全员禁言', 'Alice将你移出了群聊', 'Bob更新了群公告：Meet at 8am sharp', 'Bob清除了群公告']);
   });
 });
