@@ -325,14 +325,13 @@ export class Account {
   }
 
   private clearRoomCopy(convId: string): void {
-    if (!this.store.getConversation(convId)) return;
-    this.store.clearRoom(convId);
-    this.events.emit('messages:removed', { convId, clientMsgIds: [], all: true });
-    this.events.emit('conversations:changed', { conversations: [], removed: [convId] });
+    if (this.store.getConversation(convId)) this.forget(convId);
   }
 
-  /** Applies entries the server returned for a request (e.g. the recall answer arrives as an event too). */
-  apply(convId: string, entries: LogEntry[]): void {
-    this.emitApplied(this.store.applyEntries(convId, entries), true);
+  /** Deletes a conversation's local copy (messages, outbox items) and tells the window it is gone. */
+  forget(convId: string): void {
+    this.store.deleteConversation(convId);
+    this.events.emit('messages:removed', { convId, clientMsgIds: [], all: true });
+    this.events.emit('conversations:changed', { conversations: [], removed: [convId] });
   }
 }

@@ -208,9 +208,7 @@ export class ClientCore {
         if (!conversation) throw new ProtocolError('NOT_FOUND', 'no such conversation');
         // Anything the server still lists would come back with the next sync: only former groups go.
         if (!conversation.left) throw new IpcError('BAD_REQUEST', 'only a group you are no longer in can be deleted');
-        account.store.deleteConversation(convId);
-        this.events.emit('messages:removed', { convId, clientMsgIds: [], all: true });
-        this.events.emit('conversations:changed', { conversations: [], removed: [convId] });
+        account.forget(convId);
       },
 
       'messages.list': async ({ convId, beforeSeq, afterSeq, limit = 50 }) => {
@@ -320,12 +318,7 @@ export class ClientCore {
       'rooms.list': async () => this.ask('room.list', {}),
       'room.join': async ({ roomId }) => {
         const account = this.need();
-        try {
-          return await account.joinRoom(roomId);
-        } catch (error) {
-          if (error instanceof NoAnswerError) throw new IpcError('OFFLINE', 'the server cannot be reached right now');
-          throw error;
-        }
+        return this.reach(() => account.joinRoom(roomId));
       },
       'room.leave': async ({ roomId }) => this.need().leaveRoom(roomId),
 
@@ -345,7 +338,7 @@ export class ClientCore {
     };
   }
 
-  /** Runs an HTTP call to the server; no answer becomes OFFLINE. */
+  /** Runs a call to the server that is more than one request (HTTP, or a request and what follows); no answer becomes OFFLINE. */
   private async reach<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
