@@ -6,6 +6,7 @@
 import { useMemo } from 'react';
 import type { ConversationView, GroupMemberView, GroupRole } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
+import { roleOf } from '../groups/group-rules';
 import { useStore } from '../lib/store';
 
 export interface GroupSeat {
@@ -35,12 +36,11 @@ export function useGroupSeat(conversation: ConversationView, selfId: string): Gr
     if (!groupId) return null;
     const members = state?.members ?? [];
     const self = members.find((m) => m.userId === selfId);
-    const role = self?.role ?? (state?.info?.owner === selfId ? 'owner' : state?.info?.admins.includes(selfId) ? 'admin' : null);
     return {
       groupId,
       loaded: !!state && members.length > 0,
       members,
-      role,
+      role: roleOf(selfId, state?.info ?? null, members),
       mutedUntil: self?.mutedUntil ?? null,
       mutedAll: state?.info?.mutedAll ?? false,
     };

@@ -11,7 +11,6 @@ import type {
   GroupInfo,
   GroupMemberView,
   NotificationRequest,
-  RoomLeftReason,
   SessionView,
   Settings,
   UserView,
@@ -63,13 +62,6 @@ export interface JoinRequestView {
   ts: number;
 }
 
-export interface RoomLeftNotice {
-  roomId: string;
-  convId: string;
-  reason: RoomLeftReason;
-  at: number;
-}
-
 export class AppModel {
   readonly session: Store<SessionView | null> = createStore<SessionView | null>(null);
   readonly settings: Store<Settings> = createStore(DEFAULT_SETTINGS);
@@ -92,8 +84,6 @@ export class AppModel {
   readonly groups: Store<ReadonlyMap<string, GroupState>> = createStore<ReadonlyMap<string, GroupState>>(new Map());
   /** Pending join requests by groupId (for the owner and admins): from group.requests and live events. */
   readonly joinRequests: Store<ReadonlyMap<string, readonly JoinRequestView[]>> = createStore<ReadonlyMap<string, readonly JoinRequestView[]>>(new Map());
-  /** The last time the user was put out of a chatroom they did not leave here (closed, idle, switched). */
-  readonly roomLeft: Store<RoomLeftNotice | null> = createStore<RoomLeftNotice | null>(null);
   /** Bumped on every session change; views that hold fetched data reload when it moves. */
   readonly epoch: Store<number> = createStore(0);
 
@@ -155,7 +145,6 @@ export class AppModel {
         const groupId = message.convId.slice(2);
         if (this.groups.get().has(groupId)) this.reloadGroupSoon(groupId);
       }),
-      api.on('room:left', ({ roomId, convId, reason }) => this.roomLeft.set({ roomId, convId, reason, at: Date.now() })),
     );
     void this.loadSession();
     void this.loadSettings();
@@ -194,7 +183,6 @@ export class AppModel {
       this.drafts.set(new Map());
       this.groups.set(new Map());
       this.joinRequests.set(new Map());
-      this.roomLeft.set(null);
       this.files.clear();
       this.navigation.set(null);
     }
