@@ -26,7 +26,7 @@ export function createHandlers(messaging: Messaging, groups: Groups, rooms: Room
       await messaging.read(ctx.userId, b.convId, b.seq, ctx.connectionId);
       return EMPTY;
     },
-    recall: (ctx, b) => messaging.recall(ctx.userId, b.convId, b.seq, ctx.connectionId),
+    recall: (ctx, b) => messaging.recall(ctx.userId, b, ctx.connectionId),
     typing: async (ctx, b) => {
       await messaging.typing(ctx.userId, b.convId, ctx.connectionId);
       return EMPTY;
