@@ -1,4 +1,4 @@
-// Lint rules, including the layering of ARCHITECTURE.md: protocol/ imports nothing of ours; main, renderer and
+// Lint rules, including the layering of docs/architecture.md: protocol/ imports nothing of ours; main, renderer and
 // server never import each other; the renderer reaches main only through window.api (types from preload/).
 // Every cross-folder import here is a relative path, so ESLint's own no-restricted-imports can enforce it.
 import js from '@eslint/js';

@@ -1,5 +1,5 @@
 /**
- * Custom TypeBox kinds for the limits PROTOCOL.md states in units JSON Schema does not have:
+ * Custom TypeBox kinds for the limits docs/protocol.md states in units JSON Schema does not have:
  * text counted in Unicode code points, and JSON values bounded by their serialized size.
  */
 import { Kind, TypeRegistry, Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
