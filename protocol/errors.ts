@@ -55,3 +55,15 @@ export class ProtocolError extends Error {
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
+
+/**
+ * What a server sent does not fit the contract (a frame that is not JSON, an envelope or a body of the wrong
+ * shape). Raised on the receiving side only, never sent: the request it answered fails with it. Its code is
+ * INTERNAL, as for a server's own failure: the request may be retried, and the message names the problem.
+ */
+export class MalformedFrameError extends ProtocolError {
+  constructor(message: string) {
+    super('INTERNAL', message);
+    this.name = 'MalformedFrameError';
+  }
+}

@@ -12,24 +12,30 @@ export const RequestFrameSchema = Type.Object({
 });
 export type RawRequestFrame = Static<typeof RequestFrameSchema>;
 
+/**
+ * An error answer's `error`. `code` is any string here: a newer server may use a code this version does not
+ * know (the client reads it as BAD_REQUEST, see server-connection); extra fields (e.g. MUTED's `untilTs`) are allowed.
+ */
+export const ErrorBodySchema = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  retryAfterMs: Type.Optional(Type.Number({ minimum: 0 })),
+});
+
+/** The envelopes a server sends; the body is then checked against its op's answer or its event's schema. */
 export const ResponseFrameSchema = Type.Union([
   Type.Object({ type: Type.Literal('res'), id: Type.Integer(), ok: Type.Literal(true), body: Type.Record(Type.String(), Type.Unknown()) }),
-  Type.Object({
-    type: Type.Literal('res'),
-    id: Type.Integer(),
-    ok: Type.Literal(false),
-    error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }),
-  }),
+  Type.Object({ type: Type.Literal('res'), id: Type.Integer(), ok: Type.Literal(false), error: ErrorBodySchema }),
 ]);
 
-export const EventFrameSchema = Type.Object({
+export const EventEnvelopeSchema = Type.Object({
   type: Type.Literal('evt'),
   ev: Type.String(),
   body: Type.Record(Type.String(), Type.Unknown()),
 });
 
 /** What a server may send: an answer or an event. */
-export const ServerFrameSchema = Type.Union([ResponseFrameSchema, EventFrameSchema]);
+export const ServerFrameSchema = Type.Union([ResponseFrameSchema, EventEnvelopeSchema]);
 
 export interface RequestFrame<O extends Op = Op> {
   type: 'req';

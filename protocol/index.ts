@@ -1,9 +1,6 @@
-export * from './ids.js';
-export * from './errors.js';
-export * from './kinds.js';
-export * from './entries.js';
-export * from './ops.js';
-export * from './events.js';
-export * from './frames.js';
-export * from './http.js';
+/**
+ * Everything in protocol/, the compiled validators included. Node code (server, main) imports this; the renderer
+ * imports ./pure.js instead (the validators compile with `new Function`, which its CSP forbids).
+ */
+export * from './pure.js';
 export * from './validate.js';

@@ -1,8 +1,15 @@
-/** Requests of docs/protocol.md: each op's body schema and answer type, one definition each. */
+/**
+ * Requests of docs/protocol.md: each op's body schema and its answer's schema, one definition each; the types
+ * are derived from them. Request schemas are closed where it matters and check every limit (a server refuses
+ * what does not fit); answer schemas check the shape and admit fields they do not name, since a newer server
+ * may add some and an older client must not break on them.
+ */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ID_PATTERN } from './ids.js';
-import { ClientMsgId, ConvId, Mentions, Seq, UserId, type LogEntry } from './entries.js';
+import { ClientMsgId, ConvId, LogEntrySchema, Mentions, Seq, UserId } from './entries.js';
+import { GROUP_ROLES, JOIN_POLICIES, type GroupRole } from './group-rules.js';
 import { CodePointString } from './kinds.js';
+import { LimitsSchema, MAX_ANNOUNCEMENT, MAX_JOIN_NOTE, MAX_NAME } from './limits.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -11,7 +18,8 @@ const RoomId = Type.String({ pattern: ID_PATTERN });
 const Empty = Type.Object({});
 const UserIds = (max: number) => Type.Array(UserId, { minItems: 1, maxItems: max });
 
-export const JoinPolicy = Type.Union([Type.Literal('open'), Type.Literal('approval'), Type.Literal('invite')]);
+export const JoinPolicy = Type.Union(JOIN_POLICIES.map((p) => Type.Literal(p)));
+export const GroupRoleSchema = Type.Union(GROUP_ROLES.map((r) => Type.Literal(r)));
 
 export const REQUESTS = {
   hello: Type.Object({
@@ -49,7 +57,7 @@ export const REQUESTS = {
   'users.get': Type.Object({ userIds: Type.Array(UserId, { maxItems: 100 }) }),
   'group.create': Type.Object({
     groupId: Type.Optional(GroupId),
-    name: CodePointString(64, 1),
+    name: CodePointString(MAX_NAME, 1),
     members: Type.Array(UserId, { maxItems: 500 }),
     joinPolicy: JoinPolicy,
   }),
@@ -61,7 +69,7 @@ export const REQUESTS = {
   }),
   'group.invite': Type.Object({ groupId: GroupId, userIds: UserIds(500) }),
   'group.kick': Type.Object({ groupId: GroupId, userIds: UserIds(500) }),
-  'group.join': Type.Object({ groupId: GroupId, note: Type.Optional(CodePointString(200)) }),
+  'group.join': Type.Object({ groupId: GroupId, note: Type.Optional(CodePointString(MAX_JOIN_NOTE)) }),
   'group.requests': Type.Object({ groupId: GroupId }),
   'group.approve': Type.Object({ groupId: GroupId, userId: UserId }),
   'group.reject': Type.Object({ groupId: GroupId, userId: UserId }),
@@ -69,8 +77,8 @@ export const REQUESTS = {
   'group.dismiss': Type.Object({ groupId: GroupId }),
   'group.update': Type.Object({
     groupId: GroupId,
-    name: Type.Optional(CodePointString(64, 1)),
-    announcement: Type.Optional(CodePointString(2000)),
+    name: Type.Optional(CodePointString(MAX_NAME, 1)),
+    announcement: Type.Optional(CodePointString(MAX_ANNOUNCEMENT)),
     joinPolicy: Type.Optional(JoinPolicy),
   }),
   'group.transfer': Type.Object({ groupId: GroupId, userId: UserId }),
@@ -91,85 +99,105 @@ export type Op = keyof typeof REQUESTS;
 export const OPS = Object.keys(REQUESTS) as Op[];
 export type OpRequest<O extends Op> = Static<(typeof REQUESTS)[O]>;
 
-export type ConvKindName = 'private' | 'group' | 'room';
+export const CONV_KINDS = ['private', 'group', 'room'] as const;
+export type ConvKindName = (typeof CONV_KINDS)[number];
+export type { GroupRole };
 
-export interface Conversation {
-  convId: string;
-  kind: ConvKindName;
-  title: string;
-  lastSeq: number;
-  readSeq: number;
+// ---------------------------------------------------------------------------------------------------------
+// Answers. Object schemas admit fields they do not name (TypeBox's default): extensions of a newer server.
+
+/** An answer with nothing to say: `{}` (or whatever a newer server adds). */
+const Done = Type.Unsafe<Record<string, never>>(Type.Object({}));
+const Int = Type.Integer();
+const Count = Type.Integer({ minimum: 0 });
+/** A seq that may be 0 (nothing yet): lastSeq, readSeq. */
+const SeqOrZero = Type.Integer({ minimum: 0 });
+
+export const ConversationSchema = Type.Object({
+  convId: ConvId,
+  kind: Type.Union(CONV_KINDS.map((k) => Type.Literal(k))),
+  title: Type.String(),
+  lastSeq: SeqOrZero,
+  readSeq: SeqOrZero,
   /** Private chats: the highest seq the peer has read. */
-  peerReadSeq?: number;
-  muted: boolean;
-  pinned: boolean;
-  updatedAt: number;
-  lastMessage: LogEntry | null;
+  peerReadSeq: Type.Optional(SeqOrZero),
+  muted: Type.Boolean(),
+  pinned: Type.Boolean(),
+  updatedAt: Int,
+  lastMessage: Type.Union([LogEntrySchema, Type.Null()]),
   /** Extension: present and true in the `conv` event telling a user they are no longer in the group. */
-  removed?: boolean;
-}
+  removed: Type.Optional(Type.Boolean()),
+});
+export type Conversation = Static<typeof ConversationSchema>;
 
-export interface UserInfo {
-  userId: string;
-  name: string;
-  avatar?: string;
-  online: boolean;
-  lastSeen: number;
-}
+export const UserInfoSchema = Type.Object({
+  userId: Type.String(),
+  name: Type.String(),
+  avatar: Type.Optional(Type.String()),
+  online: Type.Boolean(),
+  lastSeen: Int,
+});
+export type UserInfo = Static<typeof UserInfoSchema>;
 
-export type GroupRole = 'owner' | 'admin' | 'member';
+export const GroupInfoSchema = Type.Object({
+  groupId: Type.String(),
+  name: Type.String(),
+  owner: Type.String(),
+  admins: Type.Array(Type.String()),
+  announcement: Type.String(),
+  joinPolicy: JoinPolicy,
+  memberCount: Count,
+  mutedAll: Type.Boolean(),
+});
+export type GroupInfo = Static<typeof GroupInfoSchema>;
 
-export interface GroupInfo {
-  groupId: string;
-  name: string;
-  owner: string;
-  admins: string[];
-  announcement: string;
-  joinPolicy: Static<typeof JoinPolicy>;
-  memberCount: number;
-  mutedAll: boolean;
-}
+export const GroupMemberSchema = Type.Object({ userId: Type.String(), role: GroupRoleSchema, mutedUntil: Type.Optional(Int) });
+export type GroupMember = Static<typeof GroupMemberSchema>;
 
-export interface Limits {
-  maxFrameBytes: number;
-  sendPerSecond: number;
-  maxFileBytes: number;
-}
+export const JoinRequestSchema = Type.Object({ userId: Type.String(), note: Type.String(), ts: Int });
+export type JoinRequest = Static<typeof JoinRequestSchema>;
+
+
+/** Send's acknowledgement (also a recall's, when named with a clientMsgId). */
+const Ack = Type.Object({ msgId: Type.String(), seq: Seq, ts: Int });
 
 /** The answer body of each op. */
-export interface OpResults {
-  hello: { userId: string; sessionId: string; serverTime: number; limits: Limits };
-  send: { msgId: string; seq: number; ts: number };
-  sync: { conversations: Conversation[] };
-  history: { messages: LogEntry[] };
-  read: Record<string, never>;
+export const ANSWERS = {
+  hello: Type.Object({ userId: Type.String(), sessionId: Type.String(), serverTime: Int, limits: LimitsSchema }),
+  send: Ack,
+  sync: Type.Object({ conversations: Type.Array(ConversationSchema) }),
+  history: Type.Object({ messages: Type.Array(LogEntrySchema) }),
+  read: Done,
   /** seq of the `recall` entry; with a clientMsgId (extension) also its msgId and ts, as a send's answer. */
-  recall: { seq: number; msgId?: string; ts?: number };
-  typing: Record<string, never>;
-  'conv.update': Record<string, never>;
-  block: Record<string, never>;
-  unblock: Record<string, never>;
-  blocks: { userIds: string[] };
-  'users.get': { users: UserInfo[] };
-  'group.create': { groupId: string };
-  'group.info': GroupInfo;
-  'group.members': { members: Array<{ userId: string; role: GroupRole; mutedUntil?: number }>; cursor?: string };
-  'group.invite': Record<string, never>;
-  'group.kick': Record<string, never>;
-  'group.join': { status: 'joined' | 'pending' };
-  'group.requests': { requests: Array<{ userId: string; note: string; ts: number }> };
-  'group.approve': Record<string, never>;
-  'group.reject': Record<string, never>;
-  'group.leave': Record<string, never>;
-  'group.dismiss': Record<string, never>;
-  'group.update': Record<string, never>;
-  'group.transfer': Record<string, never>;
-  'group.admins': Record<string, never>;
-  'group.mute': Record<string, never>;
-  'group.readCount': { count: number; total: number };
-  'room.list': { rooms: Array<{ roomId: string; name: string; online: number }> };
-  'room.join': { room: { roomId: string; name: string }; messages: LogEntry[] };
-  'room.leave': Record<string, never>;
-}
+  recall: Type.Object({ seq: Seq, msgId: Type.Optional(Type.String()), ts: Type.Optional(Int) }),
+  typing: Done,
+  'conv.update': Done,
+  block: Done,
+  unblock: Done,
+  blocks: Type.Object({ userIds: Type.Array(Type.String()) }),
+  'users.get': Type.Object({ users: Type.Array(UserInfoSchema) }),
+  'group.create': Type.Object({ groupId: Type.String() }),
+  'group.info': GroupInfoSchema,
+  'group.members': Type.Object({ members: Type.Array(GroupMemberSchema), cursor: Type.Optional(Type.String()) }),
+  'group.invite': Done,
+  'group.kick': Done,
+  'group.join': Type.Object({ status: Type.Union([Type.Literal('joined'), Type.Literal('pending')]) }),
+  'group.requests': Type.Object({ requests: Type.Array(JoinRequestSchema) }),
+  'group.approve': Done,
+  'group.reject': Done,
+  'group.leave': Done,
+  'group.dismiss': Done,
+  'group.update': Done,
+  'group.transfer': Done,
+  'group.admins': Done,
+  'group.mute': Done,
+  /** Extension. */
+  'group.readCount': Type.Object({ count: Count, total: Count }),
+  'room.list': Type.Object({ rooms: Type.Array(Type.Object({ roomId: Type.String(), name: Type.String(), online: Count })) }),
+  'room.join': Type.Object({ room: Type.Object({ roomId: Type.String(), name: Type.String() }), messages: Type.Array(LogEntrySchema) }),
+  'room.leave': Done,
+} satisfies { [O in Op]: TSchema };
 
+/** The answer body of each op. */
+export type OpResults = { [O in Op]: Static<(typeof ANSWERS)[O]> };
 export type OpResult<O extends Op> = OpResults[O];

@@ -5,8 +5,9 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ENTRY_BODIES, SENDABLE_KINDS, type EntryKind, type SendableKind } from './entries.js';
-import { ProtocolError } from './errors.js';
-import { REQUESTS, type Op, type OpRequest } from './ops.js';
+import { MalformedFrameError, ProtocolError } from './errors.js';
+import { EVENTS, ServerEventSchema, type EventName, type ServerEvent } from './events.js';
+import { ANSWERS, REQUESTS, type Op, type OpRequest, type OpResult } from './ops.js';
 import { RequestFrameSchema, ServerFrameSchema, type RawRequestFrame } from './frames.js';
 
 export interface Validator<T> {
@@ -42,6 +43,16 @@ const requestValidators = Object.fromEntries(
   Object.entries(REQUESTS).map(([op, schema]) => [op, compile(schema)]),
 ) as { [O in Op]: Validator<OpRequest<O>> };
 
+const answerValidators = Object.fromEntries(
+  Object.entries(ANSWERS).map(([op, schema]) => [op, compile(schema)]),
+) as { [O in Op]: Validator<OpResult<O>> };
+
+const eventValidators = Object.fromEntries(
+  Object.entries(EVENTS).map(([ev, schema]) => [ev, compile(schema)]),
+) as { [E in EventName]: Validator<unknown> };
+
+const serverEventValidator = compile(ServerEventSchema);
+
 const bodyValidators = Object.fromEntries(
   Object.entries(ENTRY_BODIES).map(([kind, schema]) => [kind, compile(schema)]),
 ) as { [K in EntryKind]: Validator<unknown> };
@@ -70,4 +81,26 @@ export function parseRequestFrame(frame: unknown): RawRequestFrame {
 /** Validates an entry body against its kind's schema; throws BAD_REQUEST when it does not fit. */
 export function parseEntryBody(kind: EntryKind, body: unknown): Record<string, unknown> {
   return parseOrThrow(bodyValidators[kind], body, `${kind} body`) as Record<string, unknown>;
+}
+
+export function isEventName(ev: string): ev is EventName {
+  return Object.prototype.hasOwnProperty.call(EVENTS, ev);
+}
+
+/** Checks an answer's body against its op's answer schema; throws MalformedFrameError naming the first problem. */
+export function parseAnswer<O extends Op>(op: O, body: unknown): OpResult<O> {
+  const validator = answerValidators[op] as Validator<OpResult<O>>;
+  if (validator.check(body)) return body;
+  throw new MalformedFrameError(`malformed answer to ${op}: ${validator.explain(body) ?? 'invalid'}`);
+}
+
+/**
+ * Checks an event against its schema: the event, typed by its name, or a description of the problem. An event
+ * this version does not know is `unknown` (a newer server's extension: ignored, not an error).
+ */
+export function parseEvent(ev: string, body: unknown): { ok: true; event: ServerEvent } | { ok: false; unknown: boolean; problem: string } {
+  if (!isEventName(ev)) return { ok: false, unknown: true, problem: `unknown event "${ev}"` };
+  const event = { ev, body };
+  if (serverEventValidator.check(event)) return { ok: true, event };
+  return { ok: false, unknown: false, problem: `malformed ${ev} event: ${eventValidators[ev].explain(body) ?? 'invalid'}` };
 }
