@@ -3,11 +3,9 @@
  * group changes. A message to a 3,000-member group is checked and fanned out from here, never with a query
  * per recipient.
  */
-import { groupConvId } from '../../../protocol/index.js';
+import { ROLE_RANK, groupConvId, isManager } from '../../../protocol/index.js';
 import type { Bus } from '../bus/bus.js';
 import type { GroupMemberRecord, GroupRecord, GroupRole, Storage } from '../storage/storage.js';
-
-const ROLE_RANK: Record<GroupRole, number> = { owner: 0, admin: 1, member: 2 };
 
 export interface GroupMember {
   readonly userId: string;
@@ -53,8 +51,7 @@ export class GroupState {
 
   /** The owner or an admin. */
   isManager(userId: string): boolean {
-    const role = this.role(userId);
-    return role === 'owner' || role === 'admin';
+    return isManager(this.role(userId));
   }
 
   mutedAll(now: number): boolean {

@@ -4,27 +4,32 @@
  * settings the way they catch up on messages.
  */
 import { randomUUID } from 'node:crypto';
-import { ProtocolError, groupConvId, type Conversation, type GroupInfo, type LogEntry, type OpRequest, type OpResult } from '../../../protocol/index.js';
+import {
+  ProtocolError,
+  groupConvId,
+  joinOutcome,
+  mayDiscipline,
+  mayDo,
+  mayInvite,
+  mayLeave,
+  mayMention,
+  muteOf,
+  type Conversation,
+  type GroupAction,
+  type GroupInfo,
+  type GroupSystemBody,
+  type LogEntry,
+  type OpRequest,
+  type OpResult,
+} from '../../../protocol/index.js';
 import type { ServerConfig } from '../config.js';
 import type { AppendItem, GroupChange, GroupRecord, MemberState, Storage } from '../storage/storage.js';
 import { conversationOf } from './conversation-view.js';
 import { GroupState, type GroupCache, type GroupMember } from './group-cache.js';
 import type { Hub } from './hub.js';
 
-export type GroupEvent =
-  | 'group.created'
-  | 'member.invited'
-  | 'member.joined'
-  | 'member.left'
-  | 'member.kicked'
-  | 'owner.transferred'
-  | 'admins.changed'
-  | 'group.updated'
-  | 'group.muted'
-  | 'group.dismissed';
-
-/** The body of a group's `system` entry: `{event, actor, targets?}` plus the details of the change. */
-type SystemBody = Record<string, unknown> & { event: GroupEvent; actor: string };
+/** The body of a group's `system` entry: `{event, actor, targets?}` plus the details of the change (protocol/system-events.ts). */
+type SystemBody = GroupSystemBody;
 
 const DEFAULT_PAGE = 100;
 const CURSOR_RE = /^[012]:[A-Za-z0-9_.@-]{1,64}$/;
@@ -63,13 +68,10 @@ export class Groups {
 
   /** Checks a member's `send`: MUTED while muted (or while everyone is, for plain members); `@all` by managers only. */
   checkSend(group: GroupState, member: GroupMember, mentions: readonly string[] | undefined, now: number): void {
-    if (member.role !== 'owner' && member.mutedUntil > now) {
-      throw new ProtocolError('MUTED', 'you are muted in this group', { untilTs: member.mutedUntil });
-    }
-    if (member.role === 'member' && group.mutedAll(now)) {
-      throw new ProtocolError('MUTED', 'only the owner and admins may speak in this group now', { untilTs: group.group.mutedAllUntil });
-    }
-    if (mentions?.includes('@all') && member.role === 'member') throw new ProtocolError('FORBIDDEN', 'only the owner and admins may mention @all');
+    const mute = muteOf(member, group.group.mutedAllUntil, now);
+    if (mute?.reason === 'muted') throw new ProtocolError('MUTED', 'you are muted in this group', { untilTs: mute.untilTs });
+    if (mute?.reason === 'mutedAll') throw new ProtocolError('MUTED', 'only the owner and admins may speak in this group now', { untilTs: mute.untilTs });
+    if (!mayMention(member.role, mentions)) throw new ProtocolError('FORBIDDEN', 'only the owner and admins may mention @all');
   }
 
   /** Active members right now (after a commit, so members who joined meanwhile get the entry too). */
@@ -132,8 +134,8 @@ export class Groups {
 
   async invite(actor: string, groupId: string, userIds: readonly string[]): Promise<void> {
     await this.exclusive(groupId, async () => {
-      const { group } = await this.membership(groupId, actor);
-      if (group.group.joinPolicy === 'invite' && !group.isManager(actor)) {
+      const { group, member } = await this.membership(groupId, actor);
+      if (!mayInvite(member.role, group.group.joinPolicy)) {
         throw new ProtocolError('FORBIDDEN', 'only the owner and admins may invite to this group');
       }
       const added = unique(userIds).filter((u) => !group.members.has(u));
@@ -148,8 +150,9 @@ export class Groups {
     return this.exclusive(groupId, async () => {
       const group = await this.live(groupId);
       if (group.members.has(actor)) return { status: 'joined' as const };
-      if (group.group.joinPolicy === 'invite') throw new ProtocolError('FORBIDDEN', 'this group is joined by invitation only');
-      if (group.group.joinPolicy === 'approval') {
+      const outcome = joinOutcome(group.group.joinPolicy);
+      if (outcome === 'forbidden') throw new ProtocolError('FORBIDDEN', 'this group is joined by invitation only');
+      if (outcome === 'pending') {
         const request = { userId: actor, note: note ?? '', ts: Date.now() };
         await this.storage.putJoinRequest(groupId, request);
         const managers = [group.owner, ...group.admins];
@@ -163,13 +166,13 @@ export class Groups {
   }
 
   async requests(actor: string, groupId: string): Promise<OpResult<'group.requests'>> {
-    await this.manager(groupId, actor);
+    await this.allowed(groupId, actor, 'requests');
     return { requests: await this.storage.joinRequests(groupId) };
   }
 
   async approve(actor: string, groupId: string, userId: string): Promise<void> {
     await this.exclusive(groupId, async () => {
-      const group = await this.manager(groupId, actor);
+      const group = await this.allowed(groupId, actor, 'approve');
       if (!(await this.storage.getJoinRequest(groupId, userId))) throw new ProtocolError('NOT_FOUND', 'no join request from this user');
       if (group.members.has(userId)) {
         await this.storage.deleteJoinRequest(groupId, userId);
@@ -182,7 +185,7 @@ export class Groups {
 
   async reject(actor: string, groupId: string, userId: string): Promise<void> {
     await this.exclusive(groupId, async () => {
-      await this.manager(groupId, actor);
+      await this.allowed(groupId, actor, 'reject');
       if (!(await this.storage.deleteJoinRequest(groupId, userId))) throw new ProtocolError('NOT_FOUND', 'no join request from this user');
     });
   }
@@ -190,18 +193,18 @@ export class Groups {
   async leave(actor: string, groupId: string): Promise<void> {
     await this.exclusive(groupId, async () => {
       const { group, member } = await this.membership(groupId, actor);
-      if (member.role === 'owner') throw new ProtocolError('FORBIDDEN', 'the owner must transfer the group or dismiss it');
+      if (!mayLeave(member.role)) throw new ProtocolError('FORBIDDEN', 'the owner must transfer the group or dismiss it');
       await this.removeMembers(group, actor, [actor], { event: 'member.left', actor, targets: [actor] });
     });
   }
 
   async kick(actor: string, groupId: string, userIds: readonly string[]): Promise<void> {
     await this.exclusive(groupId, async () => {
-      const group = await this.manager(groupId, actor);
+      const group = await this.allowed(groupId, actor, 'kick');
       const targets = unique(userIds).filter((u) => group.members.has(u));
       if (targets.includes(actor)) throw new ProtocolError('BAD_REQUEST', 'use group.leave to leave');
       if (targets.includes(group.owner)) throw new ProtocolError('FORBIDDEN', 'the owner cannot be kicked');
-      if (group.role(actor) === 'admin' && targets.some((u) => group.role(u) === 'admin')) {
+      if (!targets.every((u) => mayDiscipline(group.role(actor), group.role(u)))) {
         throw new ProtocolError('FORBIDDEN', 'only the owner may kick an admin');
       }
       if (targets.length === 0) return;
@@ -211,7 +214,7 @@ export class Groups {
 
   async dismiss(actor: string, groupId: string): Promise<void> {
     await this.exclusive(groupId, async () => {
-      const group = await this.owner(groupId, actor);
+      const group = await this.allowed(groupId, actor, 'dismiss');
       const all = [...group.memberIds];
       const states = await this.storage.memberStates(group.convId);
       const entry = await this.commit(group, actor, { set: { dismissedAt: Date.now() }, remove: all, dropRequests: 'all' }, { event: 'group.dismissed', actor });
@@ -226,12 +229,12 @@ export class Groups {
       throw new ProtocolError('BAD_REQUEST', 'give at least one of name, announcement, joinPolicy');
     }
     await this.exclusive(groupId, async () => {
-      const group = await this.manager(groupId, actor);
-      const changed: Record<string, string> = {};
-      if (name !== undefined) changed.name = name;
-      if (announcement !== undefined) changed.announcement = announcement;
-      if (joinPolicy !== undefined) changed.joinPolicy = joinPolicy;
-      const entry = await this.commit(group, actor, { set: { name, announcement, joinPolicy } }, { event: 'group.updated', actor, ...changed });
+      const group = await this.allowed(groupId, actor, 'update');
+      const body: SystemBody = { event: 'group.updated', actor };
+      if (name !== undefined) body.name = name;
+      if (announcement !== undefined) body.announcement = announcement;
+      if (joinPolicy !== undefined) body.joinPolicy = joinPolicy;
+      const entry = await this.commit(group, actor, { set: { name, announcement, joinPolicy } }, body);
       this.hub.send(group.memberIds, 'msg', entry);
       // The name is the conversation's title, so every member's conversation object changed.
       if (name !== undefined) await this.sendViews(groupId, actor, await this.storage.memberStates(group.convId));
@@ -240,7 +243,7 @@ export class Groups {
 
   async transfer(actor: string, groupId: string, userId: string): Promise<void> {
     await this.exclusive(groupId, async () => {
-      const group = await this.owner(groupId, actor);
+      const group = await this.allowed(groupId, actor, 'transfer');
       if (userId === actor) throw new ProtocolError('BAD_REQUEST', 'you already own this group');
       if (!group.members.has(userId)) throw new ProtocolError('NOT_FOUND', 'the new owner must be a member of the group');
       const roles = [
@@ -254,7 +257,7 @@ export class Groups {
 
   async setAdmins(actor: string, groupId: string, userIds: readonly string[], admin: boolean): Promise<void> {
     await this.exclusive(groupId, async () => {
-      const group = await this.owner(groupId, actor);
+      const group = await this.allowed(groupId, actor, 'setAdmins');
       const targets = unique(userIds);
       if (targets.includes(group.owner)) throw new ProtocolError('BAD_REQUEST', 'the owner is not named an admin');
       const missing = targets.filter((u) => !group.members.has(u));
@@ -275,7 +278,7 @@ export class Groups {
   async mute(actor: string, body: OpRequest<'group.mute'>): Promise<void> {
     const { groupId, userId, untilTs } = body;
     await this.exclusive(groupId, async () => {
-      const group = await this.manager(groupId, actor);
+      const group = await this.allowed(groupId, actor, 'mute');
       let change: Omit<GroupChange, 'groupId'>;
       let event: SystemBody;
       if (userId === undefined) {
@@ -286,7 +289,7 @@ export class Groups {
         if (!role) throw new ProtocolError('NOT_FOUND', 'not a member of the group');
         if (userId === actor) throw new ProtocolError('BAD_REQUEST', 'you cannot mute yourself');
         if (role === 'owner') throw new ProtocolError('FORBIDDEN', 'the owner cannot be muted');
-        if (role === 'admin' && group.role(actor) !== 'owner') throw new ProtocolError('FORBIDDEN', 'only the owner may mute an admin');
+        if (!mayDiscipline(group.role(actor), role)) throw new ProtocolError('FORBIDDEN', 'only the owner may mute an admin');
         change = { mutes: [{ userId, untilTs }] };
         event = { event: 'group.muted', actor, targets: [userId], untilTs };
       }
@@ -319,15 +322,12 @@ export class Groups {
     return run;
   }
 
-  private async manager(groupId: string, actor: string): Promise<GroupState> {
+  /** The group, when the actor is a member whose role allows `action` (FORBIDDEN otherwise). */
+  private async allowed(groupId: string, actor: string, action: GroupAction): Promise<GroupState> {
     const { group, member } = await this.membership(groupId, actor);
-    if (member.role === 'member') throw new ProtocolError('FORBIDDEN', 'only the owner and admins may do this');
-    return group;
-  }
-
-  private async owner(groupId: string, actor: string): Promise<GroupState> {
-    const { group, member } = await this.membership(groupId, actor);
-    if (member.role !== 'owner') throw new ProtocolError('FORBIDDEN', 'only the owner may do this');
+    if (!mayDo(member.role, action)) {
+      throw new ProtocolError('FORBIDDEN', mayDo('admin', action) ? 'only the owner and admins may do this' : 'only the owner may do this');
+    }
     return group;
   }
 

@@ -11,6 +11,7 @@ import {
   isSendableKind,
   parseConvId,
   parseEntryBody,
+  recallVerdict,
   type Conversation,
   type EntryKind,
   type LogEntry,
@@ -237,13 +238,15 @@ export class Messaging {
     if (target.kind === 'recall' || target.kind === 'system') throw new ProtocolError('BAD_REQUEST', 'this entry cannot be recalled');
     if (target.recalled) throw new ProtocolError('CONFLICT', 'already recalled');
     // A group's owner and admins may recall any entry, at any time; everyone else only their own, within the window.
-    const moderator = conv.kind === 'group' && conv.member.role !== 'member';
-    if (!moderator) {
-      if (target.from !== userId) throw new ProtocolError('FORBIDDEN', 'only the sender may recall this message');
-      if (Date.now() - target.ts > this.config.recallWindowMs) {
-        throw new ProtocolError('FORBIDDEN', `messages can be recalled within ${Math.round(this.config.recallWindowMs / 1000)} s`);
-      }
-    }
+    const verdict = recallVerdict({
+      role: conv.kind === 'group' ? conv.member.role : null,
+      own: target.from === userId,
+      sentAt: target.ts,
+      now: Date.now(),
+      recallWindowMs: this.config.recallWindowMs,
+    });
+    if (verdict === 'not-own') throw new ProtocolError('FORBIDDEN', 'only the sender may recall this message');
+    if (verdict === 'too-late') throw new ProtocolError('FORBIDDEN', `messages can be recalled within ${Math.round(this.config.recallWindowMs / 1000)} s`);
     const entry = await this.storage.recall(
       {
         convId,
