@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { clockPast, pconv, useServer } from './harness.js';
 
 describe('hello', () => {
-  const srv = useServer({ maxFrameBytes: 200_000, maxFileBytes: 3_000_000, sendRate: 7, sendBurst: 14 });
+  const srv = useServer({
+    maxFrameBytes: 200_000,
+    maxFileBytes: 3_000_000,
+    sendRate: 7,
+    sendBurst: 14,
+    recallWindowMs: 600_000,
+    maxGroupMembers: 50,
+    typingMaxGroupMembers: 20,
+  });
 
   it('answers with the user, a session, the server time and the limits', async () => {
     const alice = await srv.user('alice');
@@ -20,6 +28,8 @@ describe('hello', () => {
     // Server time in ms, on the same machine: within a minute of ours.
     expect(Math.abs(a.body.serverTime - before)).toBeLessThan(60_000);
     expect(a.body.limits).toMatchObject({ maxFrameBytes: 200_000, sendPerSecond: 7, maxFileBytes: 3_000_000 });
+    // Extension (docs/protocol.md part 2): the limits a client needs to offer only what this server allows.
+    expect(a.body.limits).toMatchObject({ recallWindowMs: 600_000, maxTextChars: 8000, maxGroupMembers: 50, typingMaxGroupMembers: 20 });
     // The connection is usable.
     expect((await c.call('sync', {})).conversations).toEqual([]);
   });

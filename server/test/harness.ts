@@ -12,7 +12,7 @@ import type WebSocket from 'ws';
 import { startServer } from '../src/app.js';
 import { envForConfig } from '../src/config.js';
 import { BUILT_CLI, ServerProcess } from './server-process.js';
-import { AnswerError, WAIT_MS, WsClient, wsUrl } from './ws-client.js';
+import { AnswerError, takeConformanceViolations, WAIT_MS, WsClient, wsUrl } from './ws-client.js';
 
 export * from './ws-client.js';
 
@@ -236,7 +236,11 @@ export function useServer(config: StartConfig = {}): TestServer {
   beforeAll(async () => {
     await ts.start();
   });
-  afterEach(() => ts.closeClients());
+  afterEach(() => {
+    ts.closeClients();
+    const violations = takeConformanceViolations();
+    if (violations.length > 0) throw new Error(`the server sent frames outside protocol/'s schemas:\n${violations.slice(0, 10).join('\n')}`);
+  });
   afterAll(async () => {
     await ts.dispose();
   });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import type { Conversation, ErrorBody, EventBodies, EventName, LogEntry, Op, OpResult } from '../../protocol/index.js';
+import { isOp, parseAnswer, parseEvent, type Conversation, type ErrorBody, type EventBodies, type EventName, type LogEntry, type Op, type OpResult } from '../../protocol/index.js';
 
 /** Time allowed for any single answer, event or close in these tests; generous for slow CI machines. */
 export const WAIT_MS = 10_000;
@@ -57,6 +57,31 @@ export async function clockPast(ts: number): Promise<void> {
 
 type Waiter = () => boolean;
 
+/**
+ * Every answer and event a server sent that does not fit protocol/'s schemas, across all clients: each test's
+ * server doubles as a conformance check of what it sends (the harness fails a test that leaves any here).
+ */
+const violations: string[] = [];
+
+/** The violations recorded so far (emptying the list). */
+export function takeConformanceViolations(): string[] {
+  return violations.splice(0);
+}
+
+function conformanceProblem(op: string | undefined, frame: Answer | EventFrame): string | null {
+  if (frame.type === 'evt') {
+    const parsed = parseEvent(frame.ev, frame.body);
+    return parsed.ok ? null : parsed.problem;
+  }
+  if (!frame.ok || op === undefined || !isOp(op)) return null;
+  try {
+    parseAnswer(op, frame.body);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** One WebSocket connection to /v1/ws. */
 export class WsClient {
   readonly ws: WebSocket;
@@ -71,7 +96,7 @@ export class WsClient {
   /** When set, events go to this callback instead of the buffer that `nextEvent` reads. */
   onEvent: ((e: EventFrame) => void) | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (a: Answer) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { op: string; resolve: (a: Answer) => void; reject: (e: Error) => void }>();
   private readonly events: EventFrame[] = [];
   private readonly unmatched: Answer[] = [];
   private readonly waiters = new Set<Waiter>();
@@ -113,6 +138,8 @@ export class WsClient {
     }
     const f = frame as Answer | EventFrame;
     if (this.keepReceived) this.received.push(f);
+    const problem = conformanceProblem(f.type === 'res' ? this.pending.get(f.id)?.op : undefined, f);
+    if (problem) violations.push(problem);
     if (f.type === 'res') {
       const p = this.pending.get(f.id);
       if (p) {
@@ -170,6 +197,7 @@ export class WsClient {
         reject(new Error(`no answer to ${op} (id ${id}) within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, {
+        op,
         resolve: (a) => {
           clearTimeout(timer);
           resolve(a as Answer<ResultOf<O>>);

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import {
   CloseCode,
+  MAX_TEXT,
   PROTOCOL_VERSION,
   ProtocolError,
   isOp,
@@ -14,6 +15,7 @@ import {
   requestFrameValidator,
   type ErrorBody,
   type Op,
+  type OpResult,
 } from '../../../protocol/index.js';
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -195,12 +197,22 @@ export class WsConnection implements ClientConnection {
       this.state = 'open';
       this.deps.hub.add(this);
       const { config } = this.deps;
-      this.answer(parsed.id, {
+      const answer: OpResult<'hello'> = {
         userId,
         sessionId: this.id,
         serverTime: Date.now(),
-        limits: { maxFrameBytes: config.maxFrameBytes, sendPerSecond: config.sendRate, maxFileBytes: config.maxFileBytes },
-      });
+        limits: {
+          maxFrameBytes: config.maxFrameBytes,
+          sendPerSecond: config.sendRate,
+          maxFileBytes: config.maxFileBytes,
+          // Extension (docs/protocol.md part 2): what a client needs to offer only what this server allows.
+          recallWindowMs: config.recallWindowMs,
+          maxTextChars: MAX_TEXT,
+          maxGroupMembers: config.maxGroupMembers,
+          typingMaxGroupMembers: config.typingMaxGroupMembers,
+        },
+      };
+      this.answer(parsed.id, answer);
       this.deps.log.debug({ conn: this.id, userId, device: this.deviceId }, 'session opened');
     } catch (error) {
       if ((this.state as State) === 'closed') return;
