@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProtocolError } from '../../../protocol/index.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { DEFAULT_LIMITS, MalformedFrameError, ProtocolError, type ServerEvent } from '../../../protocol/index.js';
 import { restartTestServer, startTestServer, until, type TestServer } from '../test-support/server.js';
 import { NoAnswerError, ServerConnection, type ConnectionState } from './server-connection.js';
 import { Backoff } from './backoff.js';
@@ -32,16 +33,16 @@ function waitState(conn: ServerConnection, state: ConnectionState['state']): Pro
   });
 }
 
-beforeEach(async () => {
-  server = await startTestServer();
-});
-
-afterEach(async () => {
-  for (const c of connections.splice(0)) c.stop();
-  await server.destroy();
-});
-
 describe('ServerConnection', () => {
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+
+  afterEach(async () => {
+    for (const c of connections.splice(0)) c.stop();
+    await server.destroy();
+  });
+
   it('says hello, answers requests and receives events', async () => {
     const alice = connect(await server.register('alice'));
     const bob = connect(await server.register('bob'));
@@ -87,6 +88,13 @@ describe('ServerConnection', () => {
     expect(conn.state).toMatchObject({ state: 'offline', nextRetryAt: null });
   });
 
+  it('keeps the limits the server announced (PARLEY_RECALL_WINDOW_MS and the rest)', async () => {
+    server = await restartTestServer(server, { recallWindowMs: 600_000, maxGroupMembers: 40 });
+    const alice = connect(await server.register('alice'));
+    await waitState(alice, 'online');
+    expect(alice.limits).toMatchObject({ recallWindowMs: 600_000, maxGroupMembers: 40, maxTextChars: 8000, typingMaxGroupMembers: 100 });
+  });
+
   it('stops when another connection of the same device replaces it', async () => {
     const token = await server.register('alice');
     const first = connect(token, 'same');
@@ -95,6 +103,140 @@ describe('ServerConnection', () => {
     await waitState(second, 'online');
     await until(() => first.state.state === 'offline', 5000, 'first connection replaced');
     expect(first.state).toMatchObject({ reason: expect.stringContaining('replaced') });
+  });
+});
+
+describe('ServerConnection against a server that breaks the contract', () => {
+  /** Answers each request with what `answer` returns (a frame object or raw text); `hello` is answered well unless `answer` says otherwise. */
+  type Script = (req: { id: number; op: string; body: Record<string, unknown> }, socket: WebSocket) => unknown;
+  let wss: WebSocketServer | null = null;
+  let socket: WebSocket | null = null;
+  const ok = (id: number, body: unknown) => ({ type: 'res', id, ok: true, body });
+  const helloAnswer = (id: number) => ok(id, { userId: 'alice', sessionId: 's1', serverTime: Date.now(), limits: { maxFrameBytes: 1 << 20, sendPerSecond: 5, maxFileBytes: 1 << 20 } });
+
+  async function fakeServer(script: Script): Promise<string> {
+    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => wss!.once('listening', () => resolve()));
+    wss.on('connection', (ws) => {
+      socket = ws;
+      ws.on('message', (data) => {
+        const req = JSON.parse(String(data)) as { id: number; op: string; body: Record<string, unknown> };
+        const out = script(req, ws) ?? (req.op === 'hello' ? helloAnswer(req.id) : undefined);
+        if (out !== undefined) ws.send(typeof out === 'string' ? out : JSON.stringify(out));
+      });
+    });
+    return `http://127.0.0.1:${(wss.address() as { port: number }).port}`;
+  }
+
+  afterEach(async () => {
+    for (const c of connections.splice(0)) c.stop();
+    await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+    wss = null;
+    socket = null;
+  });
+
+  function open(serverUrl: string): { conn: ServerConnection; problems: string[]; events: ServerEvent[] } {
+    const conn = new ServerConnection({ serverUrl, token: 't', device: { id: 'd', platform: 'test', app: 'test' }, backoff: { baseMs: 20, capMs: 200 } });
+    const problems: string[] = [];
+    const events: ServerEvent[] = [];
+    conn.on('malformed', ({ problem }) => problems.push(problem));
+    conn.on('event', (e) => events.push(e));
+    connections.push(conn);
+    conn.start();
+    return { conn, problems, events };
+  }
+
+  async function failure(p: Promise<unknown>): Promise<ProtocolError> {
+    const error = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProtocolError);
+    return error as ProtocolError;
+  }
+
+  it('fails a request whose answer does not fit its op, naming the problem, and stays usable', async () => {
+    const url = await fakeServer(({ id, op, body }) => {
+      if (op === 'send') return ok(id, body.clientMsgId === 'bad' ? { msgId: 'm', seq: '1', ts: 5 } : { msgId: 'm', seq: 1, ts: 5 });
+      if (op === 'sync') return ok(id, { conversations: [{ convId: 'p:bob|alice', kind: 'private' }] });
+      return undefined;
+    });
+    const { conn, problems } = open(url);
+    await waitState(conn, 'online');
+    const send = { convId: 'p:alice|bob', kind: 'text', body: { text: 'hi' } };
+    const error = await failure(conn.request('send', { ...send, clientMsgId: 'bad' }));
+    expect(error).toBeInstanceOf(MalformedFrameError);
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toMatch(/^malformed answer to send: \/seq/);
+    expect((await failure(conn.request('sync', {}))).message).toMatch(/sync.*conversations\/0/);
+    await expect(conn.request('send', { ...send, clientMsgId: 'good' })).resolves.toEqual({ msgId: 'm', seq: 1, ts: 5 });
+    expect(problems).toHaveLength(2);
+    expect(conn.state.state).toBe('online');
+  });
+
+  it('fails a request at once when its answer’s envelope is broken, and survives frames that are not JSON', async () => {
+    const url = await fakeServer(({ id, op }) => {
+      if (op === 'blocks') return { type: 'res', id, ok: 'yes', body: {} };
+      if (op === 'read') return 'not json {';
+      if (op === 'typing') return ok(id, {});
+      return undefined;
+    });
+    const { conn, problems } = open(url);
+    await waitState(conn, 'online');
+    const error = await failure(conn.request('blocks', {}));
+    expect(error).toBeInstanceOf(MalformedFrameError);
+    expect(error.message).toMatch(/^malformed frame/);
+    void conn.request('read', { convId: 'p:alice|bob', seq: 1 }).catch(() => undefined);
+    // Answered after the garbage, on the same socket: the connection lived through it.
+    await expect(conn.request('typing', { convId: 'p:alice|bob' })).resolves.toEqual({});
+    expect(problems).toEqual([expect.stringMatching(/^malformed frame/), 'a frame that is not JSON']);
+  });
+
+  it('drops malformed events with a report, ignores unknown ones, and delivers the rest', async () => {
+    const url = await fakeServer(() => undefined);
+    const { conn, problems, events } = open(url);
+    await waitState(conn, 'online');
+    const push = (ev: string, body: unknown) => socket!.send(JSON.stringify({ type: 'evt', ev, body }));
+    push('typing', { convId: 'p:alice|bob' });
+    push('msg', { convId: 'p:alice|bob', seq: 1, msgId: 'm', clientMsgId: 'c', from: 'bob', ts: 1, kind: 'text', body: { text: 7 } });
+    push('reaction.added', { convId: 'p:alice|bob' });
+    push('presence', { userId: 'bob', online: true, lastSeen: 0, device: 'new field' });
+    await until(() => events.length > 0, 5000, 'the well-formed event');
+    expect(events).toEqual([{ ev: 'presence', body: { userId: 'bob', online: true, lastSeen: 0, device: 'new field' } }]);
+    expect(problems).toEqual([expect.stringMatching(/^malformed typing event: \/userId/), expect.stringMatching(/^malformed msg event/)]);
+  });
+
+  it('reads an error code it does not know as BAD_REQUEST, keeping the server’s code', async () => {
+    const url = await fakeServer(({ id, op }) => (op === 'sync' ? { type: 'res', id, ok: false, error: { code: 'QUOTA_EXCEEDED', message: 'too many', limit: 3 } } : undefined));
+    const { conn } = open(url);
+    await waitState(conn, 'online');
+    const error = await failure(conn.request('sync', {}));
+    expect(error).not.toBeInstanceOf(MalformedFrameError);
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.extra).toEqual({ serverCode: 'QUOTA_EXCEEDED', limit: 3 });
+  });
+
+  it('does not go online on a malformed hello answer: it reports it and tries again', async () => {
+    let hellos = 0;
+    const url = await fakeServer(({ id, op }) => {
+      if (op !== 'hello') return undefined;
+      hellos++;
+      return hellos === 1 ? ok(id, { userId: 'alice', sessionId: 's1' }) : helloAnswer(id);
+    });
+    const { conn, problems } = open(url);
+    await waitState(conn, 'online');
+    expect(hellos).toBe(2);
+    expect(problems).toEqual([expect.stringMatching(/^malformed answer to hello/)]);
+  });
+
+  it('keeps the limits hello announced, with the protocol defaults for what an older server leaves out', async () => {
+    const url = await fakeServer(() => undefined);
+    const { conn } = open(url);
+    expect(conn.limits).toBeNull();
+    const announced = new Promise((resolve) => conn.once('limits', resolve));
+    await waitState(conn, 'online');
+    expect(await announced).toEqual({ ...DEFAULT_LIMITS, maxFrameBytes: 1 << 20, maxFileBytes: 1 << 20 });
+    expect(conn.limits?.recallWindowMs).toBe(DEFAULT_LIMITS.recallWindowMs);
   });
 });
 

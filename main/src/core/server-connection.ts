@@ -1,19 +1,28 @@
 /**
  * The one WebSocket to the server: hello with the stored token, request/answer correlation, liveness,
  * and reconnection with jittered exponential backoff. Observable state for the UI.
+ *
+ * The server is a trust boundary: every frame is checked against protocol/'s schemas (the envelope, then the
+ * answer by its op, the event by its name). A malformed answer fails its request with MalformedFrameError
+ * (a ProtocolError, code INTERNAL); a malformed event is reported (`malformed`) and dropped.
  */
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import {
   CloseCode,
+  MalformedFrameError,
   PROTOCOL_VERSION,
   ProtocolError,
+  isErrorCode,
+  limitsOf,
+  parseAnswer,
+  parseEvent,
   serverFrameValidator,
-  type EventBodies,
-  type EventName,
   type Op,
   type OpRequest,
   type OpResult,
+  type ServerEvent,
+  type ServerLimits,
 } from '../../../protocol/index.js';
 import { Backoff } from './backoff.js';
 
@@ -45,17 +54,29 @@ export class NoAnswerError extends Error {
 }
 
 interface PendingRequest {
-  resolve: (body: unknown) => void;
+  /** Checks the answer's body against the op's schema and settles the request with it. */
+  answer: (body: unknown) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
 
 export interface ServerConnectionEvents {
   state: [ConnectionState];
-  /** A server push. */
-  event: [{ [E in EventName]: { ev: E; body: EventBodies[E] } }[EventName]];
+  /** A server push, checked against its schema. */
+  event: [ServerEvent];
   /** The token was refused or revoked; the connection will not retry until restarted with a new token. */
   'auth-failed': [{ reason: string; revoked: boolean }];
+  /** The server announced limits other than those known so far (the first hello, or a server reconfigured). */
+  limits: [ServerLimits];
+  /** The server sent something outside the contract: dropped (an answer's request failed with MalformedFrameError). */
+  malformed: [{ problem: string }];
+}
+
+/** An error answer as a typed error. A code this version does not know (a newer server's) is read as BAD_REQUEST: not retried. */
+function errorOf(error: { code: string; message: string } & Record<string, unknown>): ProtocolError {
+  const { code, message, ...extra } = error;
+  if (isErrorCode(code)) return new ProtocolError(code, message, extra);
+  return new ProtocolError('BAD_REQUEST', message, { ...extra, serverCode: code });
 }
 
 export function wsUrlOf(serverUrl: string): string {
@@ -78,6 +99,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private running = false;
   private readonly requestTimeoutMs: number;
   private readonly idleTimeoutMs: number;
+  private announced: ServerLimits | null = null;
 
   constructor(private readonly options: ServerConnectionOptions) {
     super();
@@ -92,6 +114,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
 
   get online(): boolean {
     return this.current.state === 'online';
+  }
+
+  /** The limits the server announced in its last hello (completed with the protocol's defaults); null before the first. */
+  get limits(): ServerLimits | null {
+    return this.announced;
   }
 
   start(): void {
@@ -123,17 +150,25 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   request<O extends Op>(op: O, body: OpRequest<O>): Promise<OpResult<O>> {
     const ws = this.ws;
     if (!ws || this.current.state !== 'online') return Promise.reject(new NoAnswerError('offline'));
-    return this.rawRequest(ws, op, body) as Promise<OpResult<O>>;
+    return this.rawRequest(ws, op, body);
   }
 
-  private rawRequest(ws: WebSocket, op: string, body: unknown): Promise<unknown> {
+  private rawRequest<O extends Op>(ws: WebSocket, op: O, body: OpRequest<O>): Promise<OpResult<O>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new NoAnswerError(`${op}: no answer within ${this.requestTimeoutMs} ms`));
       }, this.requestTimeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      const answer = (raw: unknown) => {
+        try {
+          resolve(parseAnswer(op, raw));
+        } catch (error) {
+          this.report((error as Error).message);
+          reject(error);
+        }
+      };
+      this.pending.set(id, { answer, reject, timer });
       ws.send(JSON.stringify({ type: 'req', id, op, body }), (err) => {
         if (err && this.pending.delete(id)) {
           clearTimeout(timer);
@@ -168,13 +203,14 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private async hello(ws: WebSocket): Promise<void> {
     this.touch(ws);
     try {
-      const body = (await this.rawRequest(ws, 'hello', {
+      const body = await this.rawRequest(ws, 'hello', {
         token: this.options.token,
         device: this.options.device,
         protocol: PROTOCOL_VERSION,
-      })) as OpResult<'hello'>;
+      });
       if (ws !== this.ws) return;
       this.backoff.reset();
+      this.keepLimits(limitsOf(body.limits));
       this.setState({ state: 'online', userId: body.userId, serverTime: body.serverTime });
     } catch (error) {
       if (ws !== this.ws) return;
@@ -192,28 +228,54 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.idleTimer = setTimeout(() => ws.terminate(), this.idleTimeoutMs);
   }
 
+  private keepLimits(limits: ServerLimits): void {
+    const before = this.announced;
+    this.announced = limits;
+    if (!before || JSON.stringify(before) !== JSON.stringify(limits)) this.emit('limits', limits);
+  }
+
+  /** Something outside the contract arrived (and was dropped). */
+  private report(problem: string): void {
+    this.emit('malformed', { problem });
+  }
+
   private onFrame(ws: WebSocket, text: string): void {
     this.touch(ws);
     let frame: unknown;
     try {
       frame = JSON.parse(text);
     } catch {
+      this.report('a frame that is not JSON');
       return;
     }
-    if (!serverFrameValidator.check(frame)) return;
-    if (frame.type === 'res') {
-      const pending = this.pending.get(frame.id);
-      if (!pending) return;
-      this.pending.delete(frame.id);
-      clearTimeout(pending.timer);
-      if (frame.ok) pending.resolve(frame.body);
-      else {
-        const { code, message, ...extra } = frame.error;
-        pending.reject(new ProtocolError(code as ProtocolError['code'], message, extra));
-      }
-    } else if (ws === this.ws && this.current.state === 'online') {
-      this.emit('event', { ev: frame.ev, body: frame.body } as ServerConnectionEvents['event'][0]);
+    if (!serverFrameValidator.check(frame)) {
+      const problem = `malformed frame: ${serverFrameValidator.explain(frame)}`;
+      this.report(problem);
+      // An answer whose envelope is broken still fails its request now rather than at the timeout.
+      const id = typeof frame === 'object' && frame !== null && (frame as { type?: unknown }).type === 'res' ? (frame as { id?: unknown }).id : undefined;
+      if (typeof id === 'number') this.settle(id)?.reject(new MalformedFrameError(problem));
+      return;
     }
+    if (frame.type === 'res') {
+      const pending = this.settle(frame.id);
+      if (!pending) return;
+      if (frame.ok) pending.answer(frame.body);
+      else pending.reject(errorOf(frame.error));
+    } else if (ws === this.ws && this.current.state === 'online') {
+      const parsed = parseEvent(frame.ev, frame.body);
+      // An event this version does not know is a newer server's extension: ignored.
+      if (parsed.ok) this.emit('event', parsed.event);
+      else if (!parsed.unknown) this.report(parsed.problem);
+    }
+  }
+
+  /** Takes the pending request `id` off the table (null when there is none). */
+  private settle(id: number): PendingRequest | null {
+    const pending = this.pending.get(id);
+    if (!pending) return null;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    return pending;
   }
 
   private onClose(ws: WebSocket, code: number, reason: string): void {
