@@ -26,6 +26,7 @@ import {
 } from '../protocol/entries.js';
 import type { ErrorCode } from '../protocol/errors.js';
 import { CodePointString } from '../protocol/kinds.js';
+import type { ServerLimits } from '../protocol/limits.js';
 import { REQUESTS, type ConvKindName, type GroupInfo, type GroupRole, type UserInfo } from '../protocol/ops.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -86,6 +87,16 @@ export interface ConnectionView {
   nextRetryAt?: number;
   /** Messages in the outbox waiting for the server. */
   queued: number;
+}
+
+/**
+ * What the signed-in user's server allows (docs/protocol.md: `hello`'s `limits`): the recall window, text length,
+ * group size and the rest, so the UI offers only what this server accepts. Until the server has answered a hello
+ * (signed out, or not connected yet since the app started) and for what an older server does not announce, the
+ * protocol's defaults (`announced` false before the first hello).
+ */
+export interface LimitsView extends ServerLimits {
+  announced: boolean;
 }
 
 export type MessageStatus = 'pending' | 'failed' | 'sent';
@@ -365,6 +376,8 @@ export const API_METHODS = {
   'connection.get': method(NoArg, returns<ConnectionView>()),
   /** Try to reach the server now instead of at the next scheduled attempt (the banner's "Retry now"). */
   'connection.retry': method(NoArg, returns<void>()),
+  /** The server's limits (recall window, text length, group size…); `limits:changed` tells when they change. */
+  'server.limits': method(NoArg, returns<LimitsView>()),
 
   // conversations
   'conversations.list': method(NoArg, returns<{ conversations: ConversationView[] }>()),
@@ -491,6 +504,8 @@ export const API_EVENTS = {
   /** The session changed, or the view may be stale (the bridge reconnected): refetch everything. */
   'session:changed': payload<SessionView>(),
   'connection:changed': payload<ConnectionView>(),
+  /** The server announced other limits (the first hello after signing in, or a server restarted with new settings). */
+  'limits:changed': payload<LimitsView>(),
   /** Upserts by convId, and conversations gone (left, kicked, dismissed, chatroom left). */
   'conversations:changed': payload<{ conversations: ConversationView[]; removed: string[] }>(),
   'message:added': payload<{ message: MessageView }>(),

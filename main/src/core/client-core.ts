@@ -22,7 +22,7 @@ import { AppSettings } from './app-settings.js';
 import { downloadFile, login, register } from './http-client.js';
 import { NoAnswerError } from './server-connection.js';
 import { SessionFile, plainBox, type SavedSession, type SecretBox } from './session-file.js';
-import { conversationView, messageView, searchHitView } from './views.js';
+import { conversationView, limitsView, messageView, searchHitView } from './views.js';
 
 export interface ClientCoreOptions {
   /** The app's data directory (per OS user). */
@@ -113,6 +113,8 @@ export class ClientCore {
       },
     });
     this.account = account;
+    account.conn.on('limits', (limits) => this.events.emit('limits:changed', limitsView(limits)));
+    account.conn.on('malformed', ({ problem }) => this.log.warn({ problem }, 'the server sent something outside the protocol; dropped'));
     account.start();
   }
 
@@ -171,6 +173,7 @@ export class ClientCore {
         this.need();
         this.networkMayBeBack();
       },
+      'server.limits': async () => limitsView(this.account?.conn.limits ?? null),
 
       'conversations.list': async () => ({ conversations: this.need().store.listConversations().map(conversationView) }),
       // The hosts track the open conversation for notifications (see notify/notifier.ts).

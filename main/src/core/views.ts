@@ -1,5 +1,6 @@
 /** What the store holds, shaped as the IPC contract's views for the renderer. */
-import type { ApiErrorCode, ConversationView, MessagePreview, MessageView, SearchHit, SystemNoticeBody } from '../../../preload/contract.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../../protocol/index.js';
+import type { ApiErrorCode, ConversationView, LimitsView, MessagePreview, MessageView, SearchHit, SystemNoticeBody } from '../../../preload/contract.js';
 import type { MessageSummary, SearchHit as StoreHit, StoredConversation, StoredMessage } from '../store/types.js';
 
 export function conversationView(c: StoredConversation): ConversationView {
@@ -59,4 +60,9 @@ export function searchHitView(h: StoreHit): SearchHit | null {
   const hit: SearchHit = { convId: h.convId, seq: h.seq, from: h.from, ts: h.ts, snippet: h.snippet, rank: h.score };
   if (h.mentions && h.mentions.length > 0) hit.mentions = h.mentions;
   return hit;
+}
+
+/** The server's limits as announced, or the protocol's defaults before any hello. */
+export function limitsView(announced: ServerLimits | null): LimitsView {
+  return announced ? { ...announced, announced: true } : { ...DEFAULT_LIMITS, announced: false };
 }
