@@ -13,6 +13,7 @@ import { isContextMenuKey } from '../common/focus';
 import { menuPointFor } from '../common/Menu';
 import { avatarHue } from '../lib/avatar-color';
 import { failureText } from '../lib/errors';
+import { systemText } from '../lib/system-text';
 import { formatClock, formatFullTime } from '../lib/time-format';
 import type { UploadProgress } from '../state/app-model';
 import { FileContent, ImageContent, LocationContent, TextContent, VoiceContent, type ImageTarget, type MentionDisplay } from './MessageContent';
@@ -105,7 +106,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   };
 
   if (m.recalled || m.kind === 'system') {
-    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m, selfId, props.nameOf, t, i18n.language);
+    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m.body, m.ts, { selfId, nameOf: props.nameOf, t, locale: i18n.language });
     return (
       <div className="msg-item">
         {above}
@@ -271,48 +272,4 @@ function Content({ message: m, progress, localPreview, onOpenImage, mentions }: 
     default:
       return null;
   }
-}
-
-const SYSTEM_KEYS: Record<string, string> = {
-  'group.created': 'system.groupCreated',
-  'member.invited': 'system.memberInvited',
-  'member.joined': 'system.memberJoined',
-  'member.left': 'system.memberLeft',
-  'member.kicked': 'system.memberKicked',
-  'owner.transferred': 'system.ownerTransferred',
-  'admins.changed': 'system.adminsChanged',
-  'group.updated': 'system.groupUpdated',
-  'group.muted': 'system.groupMuted',
-  'group.dismissed': 'system.groupDismissed',
-};
-
-/** "you, Min and Ada" / "你、张敏和 Ada", as the language joins names. */
-function listFormat(locale: string): Intl.ListFormat {
-  try {
-    return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' });
-  } catch {
-    return new Intl.ListFormat('en', { type: 'conjunction', style: 'long' });
-  }
-}
-
-function systemText(m: MessageView, selfId: string, nameOf: (id: string) => string, t: ReturnType<typeof useTranslation>['t'], locale: string): string {
-  const body = m.body as { event?: string; actor?: string; targets?: string[]; name?: string; announcement?: string; joinPolicy?: string; admin?: boolean; untilTs?: number };
-  let key = body.event ? SYSTEM_KEYS[body.event] : undefined;
-  if (!key) return t('system.unknown');
-  const actor = body.actor === selfId ? t('message.you') : body.actor ? nameOf(body.actor) : t('system.someone');
-  const targets = listFormat(locale).format((body.targets ?? []).map((id) => (id === selfId ? t('system.youTarget') : nameOf(id))));
-  // Some events read better with what changed.
-  if (body.event === 'group.updated') {
-    if (body.name !== undefined) key = 'system.groupRenamed';
-    else if (body.announcement !== undefined) key = body.announcement.trim() ? 'system.announcementUpdated' : 'system.announcementCleared';
-    else if (body.joinPolicy !== undefined) key = 'system.policyChanged';
-  } else if (body.event === 'group.muted') {
-    const on = (body.untilTs ?? 0) > m.ts;
-    key = body.targets?.length ? (on ? 'system.memberMuted' : 'system.memberUnmuted') : on ? 'system.allMuted' : 'system.allUnmuted';
-  } else if (body.event === 'admins.changed' && typeof body.admin === 'boolean') {
-    key = body.admin ? 'system.adminAdded' : 'system.adminRemoved';
-  }
-  const announcement = Array.from((body.announcement ?? '').replace(/\s+/g, ' ').trim());
-  const excerpt = announcement.length > 120 ? `${announcement.slice(0, 119).join('')}…` : announcement.join('');
-  return t(key as 'system.groupCreated', { actor, targets, name: body.name ?? '', announcement: excerpt });
 }

@@ -16,10 +16,12 @@ import type {
   ApiEvents,
   ConnectionView,
   ConversationView,
+  MessagePreview,
   MessageView,
   SearchHit,
   SessionView,
   Settings,
+  SystemNoticeBody,
   UserView,
 } from '../../../preload/api-types';
 import type { FakeContext } from './fake-context';
@@ -83,6 +85,22 @@ export function textMessage(convId: string, seq: number | null, from: string, te
     body: { text },
     ...extra,
   } as MessageView;
+}
+
+/** The preview main would make of a message, for the conversation list. */
+export function messagePreview(m: MessageView): MessagePreview {
+  const body = m.body as { text?: string; name?: string; label?: string };
+  const preview: MessagePreview = {
+    from: m.from,
+    kind: m.kind,
+    ts: m.ts,
+    text: m.kind === 'system' || m.recalled ? '' : (body.text ?? body.name ?? body.label ?? ''),
+    recalled: m.recalled,
+    status: m.status,
+  };
+  if (m.mentions?.length && !m.recalled) preview.mentions = m.mentions;
+  if (m.kind === 'system') preview.system = m.body as SystemNoticeBody;
+  return preview;
 }
 
 export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
@@ -155,12 +173,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const touch = (convId: string, m: MessageView) => {
     const c = conversations.get(convId);
     if (!c) return;
-    const body = m.body as { text?: string; name?: string; label?: string };
     const next: ConversationView = {
       ...c,
       lastSeq: Math.max(c.lastSeq, m.seq ?? 0),
       updatedAt: m.ts,
-      lastMessage: { from: m.from, kind: m.kind, ts: m.ts, text: body.text ?? body.name ?? body.label ?? '', recalled: m.recalled, status: m.status },
+      lastMessage: messagePreview(m),
     };
     if (m.from !== session.userId && m.seq !== null) next.unread = c.unread + 1;
     conversations.set(convId, next);
@@ -393,7 +410,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
               if (!text || m.recalled) continue;
               const at = text.toLowerCase().indexOf(q);
               if (at < 0 || m.seq === null) continue;
-              hits.push({ convId, seq: m.seq, from: m.from, ts: m.ts, snippet: { text, ranges: [[at, at + q.length]] }, rank: -m.ts });
+              hits.push({ convId, seq: m.seq, from: m.from, ts: m.ts, snippet: { text, ranges: [[at, at + q.length]] }, ...(m.mentions ? { mentions: m.mentions } : {}), rank: -m.ts });
             }
           }
           hits.sort((a, b) => a.rank - b.rank);
