@@ -205,6 +205,8 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
     users,
     files,
     ackDelayMs: 400,
+    // Long enough to see an edit or recall marked while it is on its way.
+    changeDelayMs: 1500,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * An in-memory `Api` for component tests and the demo page: never part of the app bundle (the app always
- * uses window.api). It behaves like main closely enough for the UI: sends are acknowledged (or fail, or wait
- * while "offline"), conversations update, events fire. Every call is recorded in `calls`.
+ * uses window.api). It behaves like main closely enough for the UI: sends, edits and recalls are queued and
+ * acknowledged (or fail, or wait while "offline"), conversations update, events fire. Every call is recorded
+ * in `calls`.
  *
  * A conversation may be synthetic (`count` + `make(seq)`), so a 100,000-message history costs nothing until
  * pages of it are asked for.
@@ -18,6 +19,7 @@ import type {
   ConversationView,
   MessagePreview,
   MessageView,
+  PendingChangeView,
   SearchHit,
   SessionView,
   Settings,
@@ -44,6 +46,8 @@ export interface FakeApiOptions {
   users?: UserView[];
   /** Acknowledge sends after this many ms (null: never, they stay pending). Default 10. */
   ackDelayMs?: number | null;
+  /** Acknowledge (or refuse) edits and recalls after this many ms (null: never). Default: ackDelayMs. */
+  changeDelayMs?: number | null;
   /** Bytes returned by files.read, by fileId. */
   files?: Record<string, { data: Uint8Array; mime: string }>;
   now?: () => number;
@@ -58,6 +62,11 @@ export interface FakeApi {
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
   /** Makes the next calls of `method` reject with this error code. */
   failNext(method: string, code: ApiErrorCode, times?: number): void;
+  /**
+   * Makes the server refuse the next edit or recall: it is queued as usual, then ends `failed` with this
+   * failure (as main reports a refusal that came back from the server).
+   */
+  refuseNextChange(code: ApiErrorCode, message?: string): void;
   /** A message from someone else arrives (as main would announce it). */
   receive(convId: string, from: string, text: string, extra?: Partial<MessageView>): MessageView;
   conversation(convId: string): ConversationView | undefined;
@@ -115,6 +124,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const blocked = new Set<string>();
   const files = new Map(Object.entries(options.files ?? {}));
   const ackDelay = options.ackDelayMs === undefined ? 10 : options.ackDelayMs;
+  const changeDelay = options.changeDelayMs === undefined ? ackDelay : options.changeDelayMs;
   const calls: FakeApi['calls'] = [];
   const failures = new Map<string, { code: ApiErrorCode; times: number }>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -200,6 +210,92 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     emit('message:added', { message: m });
     touch(m.convId, m);
     if (ackDelay !== null) setTimeout(() => acknowledge(m), ackDelay);
+  };
+
+  // Edits and recalls: queued like sends (offline too), shown at once as the message's pending `change`,
+  // then acknowledged, or refused when told to (refuseNextChange). `original` is the acknowledged message.
+  interface FakeChange {
+    clientMsgId: string;
+    kind: 'edit' | 'recall';
+    text: string;
+    original: MessageView;
+    status: 'pending' | 'failed';
+    refusal: { code: ApiErrorCode; message: string } | null;
+  }
+  const changes = new Map<string, FakeChange>();
+  let nextRefusal: FakeChange['refusal'] = null;
+
+  const store = (m: MessageView) => {
+    const log = logOf(m.convId);
+    if (m.seq !== null && m.seq <= log.count && log.make) log.overrides.set(m.seq, m);
+    else log.tail = log.tail.map((x) => (x.clientMsgId === m.clientMsgId ? m : x));
+  };
+  /** Stores and announces a message, and the list's preview when it is the conversation's last one. */
+  const show = (m: MessageView) => {
+    store(m);
+    emit('message:updated', { message: m });
+    const c = conversations.get(m.convId);
+    if (c && m.seq !== null && m.seq === c.lastSeq) {
+      const next = { ...c, lastMessage: messagePreview(m) };
+      conversations.set(c.convId, next);
+      emit('conversations:changed', { conversations: [next], removed: [] });
+    }
+  };
+  const viewOf = (change: FakeChange): MessageView => {
+    const { original } = change;
+    const pending: PendingChangeView = { kind: change.kind, clientMsgId: change.clientMsgId, status: change.status };
+    if (change.status === 'failed' && change.refusal) return { ...original, change: { ...pending, failure: change.refusal } };
+    if (change.status === 'pending' && change.kind === 'edit') return { ...original, edited: true, body: { text: change.text }, change: pending } as MessageView;
+    return { ...original, change: pending };
+  };
+  const settle = (change: FakeChange) => {
+    if (changes.get(change.clientMsgId) !== change || change.status !== 'pending' || connection.state !== 'online') return;
+    if (change.refusal) {
+      change.status = 'failed';
+      show(viewOf(change));
+      return;
+    }
+    changes.delete(change.clientMsgId);
+    const { original } = change;
+    show(change.kind === 'edit' ? ({ ...original, edited: true, body: { text: change.text } } as MessageView) : ({ ...original, recalled: true, body: {} } as MessageView));
+  };
+  const schedule = (change: FakeChange) => {
+    if (changeDelay !== null) setTimeout(() => settle(change), changeDelay);
+  };
+  const queueChange = (kind: FakeChange['kind'], convId: string, seq: number, text = ''): { clientMsgId: string } => {
+    const m = bySeq(logOf(convId), seq);
+    if (!m || m.recalled) throw apiError('NOT_FOUND');
+    if (kind === 'edit' && m.kind !== 'text') throw apiError('BAD_REQUEST', 'only text messages can be edited');
+    // A newer change of the same message supersedes an older one (a failed edit, say).
+    let original = m;
+    for (const [id, other] of changes) {
+      if (other.original.convId === convId && other.original.seq === seq) {
+        original = other.original;
+        changes.delete(id);
+      }
+    }
+    const refusal = nextRefusal ?? (m.from !== session.userId ? { code: 'FORBIDDEN' as const, message: 'not your message' } : null);
+    nextRefusal = null;
+    const change: FakeChange = { clientMsgId: `change-${nextId++}`, kind, text, original, status: 'pending', refusal };
+    changes.set(change.clientMsgId, change);
+    show(viewOf(change));
+    schedule(change);
+    return { clientMsgId: change.clientMsgId };
+  };
+  const retryChange = (clientMsgId: string) => {
+    const change = changes.get(clientMsgId);
+    if (!change || change.status !== 'failed') return;
+    change.status = 'pending';
+    // Told to refuse once: a retry goes through.
+    change.refusal = null;
+    show(viewOf(change));
+    schedule(change);
+  };
+  const discardChange = (clientMsgId: string) => {
+    const change = changes.get(clientMsgId);
+    if (!change) return;
+    changes.delete(clientMsgId);
+    show(change.original);
   };
 
   const notFound = (method: string) => () => record(method, undefined, () => Promise.reject(apiError('NOT_FOUND', `${method} is not in the fake`)));
@@ -348,6 +444,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }),
       retry: (arg: { clientMsgId: string }) =>
         record('messages.retry', arg, () => {
+          if (changes.has(arg.clientMsgId)) return retryChange(arg.clientMsgId);
           for (const log of logs.values()) {
             const m = log.tail.find((x) => x.clientMsgId === arg.clientMsgId);
             if (!m) continue;
@@ -359,33 +456,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }),
       delete: (arg: { clientMsgId: string }) =>
         record('messages.delete', arg, () => {
+          if (changes.has(arg.clientMsgId)) return discardChange(arg.clientMsgId);
           for (const [convId, log] of logs) {
             if (!log.tail.some((x) => x.clientMsgId === arg.clientMsgId)) continue;
             log.tail = log.tail.filter((x) => x.clientMsgId !== arg.clientMsgId);
             emit('messages:removed', { convId, clientMsgIds: [arg.clientMsgId] });
           }
         }),
-      recall: (arg: { convId: string; seq: number }) =>
-        record('messages.recall', arg, () => {
-          const log = logOf(arg.convId);
-          const m = bySeq(log, arg.seq);
-          if (!m) throw apiError('NOT_FOUND');
-          if (m.from !== session.userId) throw apiError('FORBIDDEN');
-          const recalled = { ...m, recalled: true, body: {} } as MessageView;
-          if (arg.seq <= log.count) log.overrides.set(arg.seq, recalled);
-          else log.tail = log.tail.map((x) => (x.seq === arg.seq ? recalled : x));
-          emit('message:updated', { message: recalled });
-        }),
-      edit: (arg: { convId: string; seq: number; text: string }) =>
-        record('messages.edit', arg, () => {
-          const log = logOf(arg.convId);
-          const m = bySeq(log, arg.seq);
-          if (!m) throw apiError('NOT_FOUND');
-          const edited = { ...m, edited: true, body: { text: arg.text } } as MessageView;
-          if (arg.seq <= log.count) log.overrides.set(arg.seq, edited);
-          else log.tail = log.tail.map((x) => (x.seq === arg.seq ? edited : x));
-          emit('message:updated', { message: edited });
-        }),
+      recall: (arg: { convId: string; seq: number }) => record('messages.recall', arg, () => queueChange('recall', arg.convId, arg.seq)),
+      edit: (arg: { convId: string; seq: number; text: string }) => record('messages.edit', arg, () => queueChange('edit', arg.convId, arg.seq, arg.text)),
     },
     typing: { send: (arg: { convId: string }) => record('typing.send', arg, () => undefined) },
     files: {
@@ -475,6 +554,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     failNext(method, code, times = 1) {
       failures.set(method, { code, times });
     },
+    refuseNextChange(code, message = code) {
+      nextRefusal = { code, message };
+    },
     receive(convId, from, text, extra = {}) {
       return append(convId, { from, kind: 'text', body: { text }, ...(extra as Partial<Omit<MessageView, 'kind' | 'body'>>) });
     },
@@ -486,7 +568,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     setConnection(view) {
       connection = view;
       emit('connection:changed', view);
-      if (view.state === 'online') for (const log of logs.values()) for (const m of pendingOf(log)) if (m.status === 'pending') acknowledge(m);
+      if (view.state === 'online') {
+        for (const log of logs.values()) for (const m of pendingOf(log)) if (m.status === 'pending') acknowledge(m);
+        for (const change of [...changes.values()]) settle(change);
+      }
     },
   };
 }
