@@ -1,7 +1,8 @@
 /**
  * One row of the message list: an optional day separator and "new messages" divider above, then either a
  * notice (recalled, system) or a bubble with its quote, content, time, edited mark and delivery state.
- * Own messages sit on the right. A failed message offers Retry and Delete right under it.
+ * Own messages sit on the right. A failed message offers Retry and Delete right under it; an edit or recall
+ * on its way is marked, and a refused one says why with Retry and Discard (ChangeNotice).
  */
 import { memo, useEffect, type FocusEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +18,8 @@ import { systemText } from '../lib/system-text';
 import { formatClock, formatFullTime } from '../lib/time-format';
 import type { UploadProgress } from '../state/app-model';
 import { FileContent, ImageContent, LocationContent, TextContent, VoiceContent, type ImageTarget, type MentionDisplay } from './MessageContent';
+import { ChangeFailed, ChangeMark } from './ChangeNotice';
+import { changeDisplay } from './message-actions';
 import { QuoteBlock } from './QuoteBlock';
 import { readCountsFor, useReadCount } from './read-counts';
 
@@ -25,6 +28,9 @@ export interface MessageActions {
   reply(message: MessageView): void;
   retry(message: MessageView): void;
   remove(message: MessageView): void;
+  /** A refused edit or recall (`message.change`): queue it again, or drop it. */
+  retryChange(message: MessageView): void;
+  discardChange(message: MessageView): void;
   openImage(target: ImageTarget): void;
   jumpTo(seq: number): void;
   focusRow(key: string): void;
@@ -87,6 +93,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
     'data-read': own && props.read ? 'true' : undefined,
     'data-kind': m.kind,
     'data-recalled': m.recalled ? 'true' : undefined,
+    'data-change': m.change ? `${m.change.kind}-${m.change.status}` : undefined,
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -122,13 +129,15 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const showSender = convKind !== 'private' && !own && props.groupStart;
   const showAvatar = convKind !== 'private' && !own;
   const time = formatClock(m.ts, i18n.language);
+  const change = changeDisplay(m.change, t);
+  const recalling = change?.kind === 'recall' && change.status === 'pending';
   const contentKind = m.kind === 'image' || m.kind === 'file' || m.kind === 'voice' || m.kind === 'location' ? m.kind : 'text';
 
   return (
     <div className="msg-item">
       {above}
       <div
-        className={`msg-row ${own ? 'is-own' : 'is-other'}${props.groupStart ? ' group-start' : ''}${props.groupEnd ? ' group-end' : ''}${props.highlighted ? ' is-highlighted' : ''}`}
+        className={`msg-row ${own ? 'is-own' : 'is-other'}${props.groupStart ? ' group-start' : ''}${props.groupEnd ? ' group-end' : ''}${props.highlighted ? ' is-highlighted' : ''}${recalling ? ' is-recalling' : ''}`}
         {...dataAttrs}
         {...focusProps}
         onContextMenu={(e) => {
@@ -154,7 +163,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 mentions={{ mentions: m.mentions, selfId, nameOf: (id) => (id === selfId ? model.session.get()?.name || selfId : props.nameOf(id)) }}
               />
               <span className="msg-meta">
-                {m.edited ? <span className="msg-edited">{t('message.edited')}</span> : null}
+                {change?.status === 'pending' ? <ChangeMark change={change} /> : m.edited ? <span className="msg-edited">{t('message.edited')}</span> : null}
                 <time dateTime={new Date(m.ts).toISOString()} title={formatFullTime(m.ts, i18n.language)}>
                   {time}
                 </time>
@@ -204,6 +213,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
               </button>
             </div>
           ) : null}
+          {change?.status === 'failed' ? <ChangeFailed change={change} onRetry={() => actions.retryChange(m)} onDiscard={() => actions.discardChange(m)} /> : null}
         </div>
       </div>
     </div>
