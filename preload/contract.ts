@@ -1,5 +1,5 @@
 /**
- * The IPC contract between the renderer and main, written once (STYLE.md conventions 2–4).
+ * The IPC contract between the renderer and main, written once (CONTRIBUTING.md, "How we write code" 2–4).
  *
  * - `API_METHODS`: every method the renderer may call, with the TypeBox schema of its one argument (main
  *   validates it: the renderer is untrusted) and its result type (a phantom, types only).
@@ -69,7 +69,7 @@ export function apiError(body: ApiErrorBody): ApiError {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Views: what main shows the renderer (not the wire entries of PROTOCOL.md)
+// Views: what main shows the renderer (not the wire entries of docs/protocol.md)
 
 export interface SessionView {
   state: 'signed-out' | 'signed-in';

@@ -1,4 +1,4 @@
-/** Requests of PROTOCOL.md: each op's body schema and answer type, one definition each. */
+/** Requests of docs/protocol.md: each op's body schema and answer type, one definition each. */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ID_PATTERN } from './ids.js';
 import { ClientMsgId, ConvId, Mentions, Seq, UserId, type LogEntry } from './entries.js';

@@ -1,4 +1,4 @@
-/** PROTOCOL.md "Log entries", "Requests" and "Events" for private chats: send, sync, history, read, recall… */
+/** docs/protocol.md "Log entries", "Requests" and "Events" for private chats: send, sync, history, read, recall… */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../protocol/index.js';

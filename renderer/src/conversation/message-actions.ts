@@ -6,7 +6,7 @@ import type { TFunction } from 'i18next';
 import type { MessageView, PendingChangeView } from '../../../preload/api-types';
 import { failureText } from '../lib/errors';
 
-/** The server's default recall window (PROTOCOL.md); the server refuses later recalls anyway. */
+/** The server's default recall window (docs/protocol.md); the server refuses later recalls anyway. */
 export const RECALL_WINDOW_MS = 2 * 60_000;
 
 export type MessageActionId = 'reply' | 'copy' | 'save' | 'edit' | 'recall' | 'retry' | 'delete';

@@ -1,4 +1,4 @@
-/** The op table: one handler per op of PROTOCOL.md after `hello`; a missing one is a compile error. */
+/** The op table: one handler per op of docs/protocol.md after `hello`; a missing one is a compile error. */
 import type { Op, OpRequest, OpResult } from '../../../protocol/index.js';
 import type { Groups } from '../services/groups.js';
 import type { Messaging } from '../services/messaging.js';

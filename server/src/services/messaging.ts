@@ -218,7 +218,7 @@ export class Messaging {
   }
 
   /**
-   * Answers `{seq}` as PROTOCOL.md says; a recall named with a clientMsgId (extension) is answered like a send,
+   * Answers `{seq}` as docs/protocol.md says; a recall named with a clientMsgId (extension) is answered like a send,
    * `{seq, msgId, ts}`, and a retry with the same clientMsgId gets the first answer.
    */
   async recall(userId: string, input: { convId: string; seq: number; clientMsgId?: string }, connectionId?: string): Promise<{ seq: number } | Ack> {
