@@ -16,14 +16,13 @@ import { useNow } from '../app/use-now';
 import { useWindowFocus } from '../app/use-window-focus';
 import { Icon } from '../common/Icon';
 import { Menu, type MenuItem } from '../common/Menu';
-import { downloadUrl } from '../lib/file-cache';
 import { indexOfSeq, lastSeqOf, messageKey } from '../lib/message-order';
 import { useStore } from '../lib/store';
 import { formatDayLabel, isSameDay } from '../lib/time-format';
 import type { MessageWindow, WindowState } from '../state/message-window';
 import { markRead } from '../sidebar/conversation-actions';
 import type { ImageTarget } from './MessageContent';
-import { copyTextOf, offeredActions } from './message-actions';
+import { messageMenuItems } from './message-menu';
 import { MessageRow, type MessageActions } from './MessageRow';
 
 /** Messages closer than this, from the same sender, form one visual group. */
@@ -184,55 +183,8 @@ export function MessageList(props: MessageListProps) {
     [],
   );
 
-  const menuItems = (m: MessageView): MenuItem[] => {
-    const body = m.body as { fileId?: string; name?: string };
-    return offeredActions(m, selfId, Date.now()).map((id): MenuItem => {
-      switch (id) {
-        case 'reply':
-          return { id, label: t('menu.reply'), icon: 'reply', onSelect: () => props.onReply(m) };
-        case 'copy':
-          return {
-            id,
-            label: t('menu.copy'),
-            icon: 'copy',
-            onSelect: () => {
-              navigator.clipboard.writeText(copyTextOf(m) ?? '').then(
-                () => model.pushInfo(t('message.copied')),
-                (e: unknown) => model.pushError(e, t('errors.copyFailed')),
-              );
-            },
-          };
-        case 'save':
-          return {
-            id,
-            label: t('menu.save'),
-            icon: 'download',
-            onSelect: () => {
-              if (!body.fileId) return;
-              model.files.get(m.convId, body.fileId).then((f) => downloadUrl(f.url, body.name ?? 'file'), (e: unknown) => model.pushError(e));
-            },
-          };
-        case 'edit':
-          return { id, label: t('menu.edit'), icon: 'edit', onSelect: () => props.onEdit(m) };
-        case 'recall':
-          return {
-            id,
-            label: t('menu.recall'),
-            icon: 'undo',
-            onSelect: () => {
-              if (m.seq === null) return;
-              // Queued by main (offline too); a refusal arrives later as the message's failed `change`.
-              // What rejects here was not queued at all (the request itself was refused).
-              model.api.messages.recall({ convId: m.convId, seq: m.seq }).catch((e: unknown) => model.pushError(e));
-            },
-          };
-        case 'retry':
-          return { id, label: t('menu.retry'), icon: 'retry', onSelect: () => actions.retry(m) };
-        case 'delete':
-          return { id, label: t('menu.delete'), icon: 'trash', danger: true, onSelect: () => actions.remove(m) };
-      }
-    });
-  };
+  const menuItems = (m: MessageView): MenuItem[] =>
+    messageMenuItems(m, { selfId, now: Date.now(), t, model, onReply: props.onReply, onEdit: props.onEdit, retry: actions.retry, remove: actions.remove });
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const row = (e.target as HTMLElement).closest?.('[data-message-row]');
