@@ -19,7 +19,6 @@ import type {
   ConversationView,
   MessagePreview,
   MessageView,
-  PendingChangeView,
   SearchHit,
   SessionView,
   Settings,
@@ -27,6 +26,7 @@ import type {
   UserView,
 } from '../../../preload/api-types';
 import type { FakeContext } from './fake-context';
+import { createFakeChanges } from './fake-changes';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
 import { createFakeRooms, type FakeRoomSpec } from './fake-rooms';
 
@@ -212,19 +212,6 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     if (ackDelay !== null) setTimeout(() => acknowledge(m), ackDelay);
   };
 
-  // Edits and recalls: queued like sends (offline too), shown at once as the message's pending `change`,
-  // then acknowledged, or refused when told to (refuseNextChange). `original` is the acknowledged message.
-  interface FakeChange {
-    clientMsgId: string;
-    kind: 'edit' | 'recall';
-    text: string;
-    original: MessageView;
-    status: 'pending' | 'failed';
-    refusal: { code: ApiErrorCode; message: string } | null;
-  }
-  const changes = new Map<string, FakeChange>();
-  let nextRefusal: FakeChange['refusal'] = null;
-
   const store = (m: MessageView) => {
     const log = logOf(m.convId);
     if (m.seq !== null && m.seq <= log.count && log.make) log.overrides.set(m.seq, m);
@@ -241,62 +228,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       emit('conversations:changed', { conversations: [next], removed: [] });
     }
   };
-  const viewOf = (change: FakeChange): MessageView => {
-    const { original } = change;
-    const pending: PendingChangeView = { kind: change.kind, clientMsgId: change.clientMsgId, status: change.status };
-    if (change.status === 'failed' && change.refusal) return { ...original, change: { ...pending, failure: change.refusal } };
-    if (change.status === 'pending' && change.kind === 'edit') return { ...original, edited: true, body: { text: change.text }, change: pending } as MessageView;
-    return { ...original, change: pending };
-  };
-  const settle = (change: FakeChange) => {
-    if (changes.get(change.clientMsgId) !== change || change.status !== 'pending' || connection.state !== 'online') return;
-    if (change.refusal) {
-      change.status = 'failed';
-      show(viewOf(change));
-      return;
-    }
-    changes.delete(change.clientMsgId);
-    const { original } = change;
-    show(change.kind === 'edit' ? ({ ...original, edited: true, body: { text: change.text } } as MessageView) : ({ ...original, recalled: true, body: {} } as MessageView));
-  };
-  const schedule = (change: FakeChange) => {
-    if (changeDelay !== null) setTimeout(() => settle(change), changeDelay);
-  };
-  const queueChange = (kind: FakeChange['kind'], convId: string, seq: number, text = ''): { clientMsgId: string } => {
-    const m = bySeq(logOf(convId), seq);
-    if (!m || m.recalled) throw apiError('NOT_FOUND');
-    if (kind === 'edit' && m.kind !== 'text') throw apiError('BAD_REQUEST', 'only text messages can be edited');
-    // A newer change of the same message supersedes an older one (a failed edit, say).
-    let original = m;
-    for (const [id, other] of changes) {
-      if (other.original.convId === convId && other.original.seq === seq) {
-        original = other.original;
-        changes.delete(id);
-      }
-    }
-    const refusal = nextRefusal ?? (m.from !== session.userId ? { code: 'FORBIDDEN' as const, message: 'not your message' } : null);
-    nextRefusal = null;
-    const change: FakeChange = { clientMsgId: `change-${nextId++}`, kind, text, original, status: 'pending', refusal };
-    changes.set(change.clientMsgId, change);
-    show(viewOf(change));
-    schedule(change);
-    return { clientMsgId: change.clientMsgId };
-  };
-  const retryChange = (clientMsgId: string) => {
-    const change = changes.get(clientMsgId);
-    if (!change || change.status !== 'failed') return;
-    change.status = 'pending';
-    // Told to refuse once: a retry goes through.
-    change.refusal = null;
-    show(viewOf(change));
-    schedule(change);
-  };
-  const discardChange = (clientMsgId: string) => {
-    const change = changes.get(clientMsgId);
-    if (!change) return;
-    changes.delete(clientMsgId);
-    show(change.original);
-  };
+  const changes = createFakeChanges({
+    selfId: () => session.userId ?? '',
+    online: () => connection.state === 'online',
+    delayMs: changeDelay,
+    message: (convId, seq) => bySeq(logOf(convId), seq),
+    show,
+    nextId: () => nextId++,
+    error: (code, message) => apiError(code, message),
+  });
 
   const notFound = (method: string) => () => record(method, undefined, () => Promise.reject(apiError('NOT_FOUND', `${method} is not in the fake`)));
 
@@ -444,7 +384,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }),
       retry: (arg: { clientMsgId: string }) =>
         record('messages.retry', arg, () => {
-          if (changes.has(arg.clientMsgId)) return retryChange(arg.clientMsgId);
+          if (changes.has(arg.clientMsgId)) return changes.retry(arg.clientMsgId);
           for (const log of logs.values()) {
             const m = log.tail.find((x) => x.clientMsgId === arg.clientMsgId);
             if (!m) continue;
@@ -456,15 +396,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }),
       delete: (arg: { clientMsgId: string }) =>
         record('messages.delete', arg, () => {
-          if (changes.has(arg.clientMsgId)) return discardChange(arg.clientMsgId);
+          if (changes.has(arg.clientMsgId)) return changes.discard(arg.clientMsgId);
           for (const [convId, log] of logs) {
             if (!log.tail.some((x) => x.clientMsgId === arg.clientMsgId)) continue;
             log.tail = log.tail.filter((x) => x.clientMsgId !== arg.clientMsgId);
             emit('messages:removed', { convId, clientMsgIds: [arg.clientMsgId] });
           }
         }),
-      recall: (arg: { convId: string; seq: number }) => record('messages.recall', arg, () => queueChange('recall', arg.convId, arg.seq)),
-      edit: (arg: { convId: string; seq: number; text: string }) => record('messages.edit', arg, () => queueChange('edit', arg.convId, arg.seq, arg.text)),
+      recall: (arg: { convId: string; seq: number }) => record('messages.recall', arg, () => changes.queue('recall', arg.convId, arg.seq)),
+      edit: (arg: { convId: string; seq: number; text: string }) => record('messages.edit', arg, () => changes.queue('edit', arg.convId, arg.seq, arg.text)),
     },
     typing: { send: (arg: { convId: string }) => record('typing.send', arg, () => undefined) },
     files: {
@@ -555,7 +495,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       failures.set(method, { code, times });
     },
     refuseNextChange(code, message = code) {
-      nextRefusal = { code, message };
+      changes.refuseNext(code, message);
     },
     receive(convId, from, text, extra = {}) {
       return append(convId, { from, kind: 'text', body: { text }, ...(extra as Partial<Omit<MessageView, 'kind' | 'body'>>) });
@@ -570,7 +510,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       emit('connection:changed', view);
       if (view.state === 'online') {
         for (const log of logs.values()) for (const m of pendingOf(log)) if (m.status === 'pending') acknowledge(m);
-        for (const change of [...changes.values()]) settle(change);
+        changes.settleAll();
       }
     },
   };
