@@ -148,7 +148,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
         {showAvatar ? <span className="msg-avatar">{props.groupEnd ? <Avatar id={m.from} name={name} size="sm" /> : null}</span> : null}
         <div className="msg-column">
           <div className="msg-line">
-            <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${status ? ' has-status' : ''}${readCount ? ' has-read-count' : ''}`}>
+            <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${change?.status === 'pending' ? ' has-change' : ''}${status ? ' has-status' : ''}${readCount ? ' has-read-count' : ''}`}>
               {showSender ? (
                 <span className="msg-sender" style={{ ['--sender-hue' as string]: avatarHue(m.from) }}>
                   {name}
