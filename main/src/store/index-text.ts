@@ -1,45 +1,19 @@
 /**
- * The text the full-text index sees. FTS5's unicode61 tokenizer splits on spaces and punctuation, which
- * Chinese and Japanese do not use, so a whole CJK sentence would be one token. Putting a space around every
- * Han, kana and hangul character makes each one a token; a CJK query then becomes a phrase of its characters
- * (adjacent tokens = substring), which finds any substring, even a single character. Latin text is left to
- * unicode61 (case folding, `remove_diacritics 2`).
+ * What the full-text index sees: the tokens of text-tokens.ts joined by spaces (folded, one token per CJK
+ * character and emoji, boundary tokens where separators stand next to them). The index's tokenizer is FTS5's
+ * `ascii`, which only splits on ASCII spaces and punctuation and lower-cases ASCII, so all the folding is defined
+ * once, in JavaScript, for messages and queries alike. Also the scope words and the SQL functions the triggers call.
  */
 import type Database from 'better-sqlite3';
+import { tokenText } from './text-tokens.js';
 
-/**
- * Han (with extensions and compatibility ideographs), kana, hangul, and the marks that live inside those words
- * (々, ヽ, ー …), as code point ranges. A character class built from ranges is several times faster than
- * \p{Script=…}, and this runs for every indexed message.
- */
-export const CJK_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x1100, 0x11ff], [0x2e80, 0x2fdf], [0x3005, 0x3007], [0x3021, 0x3029], [0x3031, 0x3035], [0x3038, 0x303c],
-  [0x3040, 0x30ff], [0x3130, 0x318f], [0x31a0, 0x31ff], [0x3200, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff],
-  [0xa960, 0xa97f], [0xac00, 0xd7ff], [0xf900, 0xfaff], [0xff66, 0xff9f], [0x20000, 0x3ffff],
-];
-
-const hex = (codePoint: number) => `\\u{${codePoint.toString(16)}}`;
-const CJK_CHAR_CLASS = CJK_RANGES.map(([lo, hi]) => `${hex(lo)}-${hex(hi)}`).join('');
-const CJK_CHAR_GLOBAL = new RegExp(`[${CJK_CHAR_CLASS}]`, 'gu');
 const NON_ASCII = /[\u0080-\u{10ffff}]/u;
 
-export function isCjkCodePoint(codePoint: number): boolean {
-  if (codePoint < 0x1100) return false;
-  for (const [lo, hi] of CJK_RANGES) {
-    if (codePoint < lo) return false;
-    if (codePoint <= hi) return true;
-  }
-  return false;
-}
-
-/**
- * NFKC (full-width Latin and half-width kana fold to their usual forms), then a space around each CJK character.
- * Must stay deterministic: the index holds its output.
- */
+/** Must stay deterministic: the index holds its output. */
 export function indexableText(text: string): string {
-  // Both steps are identities on ASCII, which is most Latin text.
+  // ASCII text, most Latin messages, is already what the ascii tokenizer would make of its tokens.
   if (!NON_ASCII.test(text)) return text;
-  return text.normalize('NFKC').replace(CJK_CHAR_GLOBAL, ' $& ');
+  return tokenText(text);
 }
 
 /** FNV-1a (32-bit) from a given offset basis. */

@@ -146,6 +146,7 @@ export interface SearchHit {
   from: string;
   ts: number;
   kind: EntryKind;
+  mentions?: string[];
   snippet: Snippet;
   score: number;
 }
