@@ -23,22 +23,41 @@ function fnv1a(value: string, basis: number): string {
   return hash.toString(16).padStart(8, '0');
 }
 
-/** One opaque word for an id (conversation ids and user ids contain characters the tokenizer splits on). */
-function scopeWord(prefix: 'c' | 's', id: string): string {
+/** Schema 3 and 4's words for an id: two FNV hashes (their tokenizer split ids on punctuation). */
+function hashedScopeWord(prefix: 'c' | 's', id: string): string {
   return `${prefix}${fnv1a(id, 0x811c9dc5)}${fnv1a(id, 0x050c5d1f)}`;
+}
+
+/** Schema 3 and 4's scope column (parley_fts_scope); only the migrations that rebuild those indexes use it. */
+export function hashedScopeText(convId: string, sender: string): string {
+  return `${hashedScopeWord('c', convId)} ${hashedScopeWord('s', sender)}`;
+}
+
+/**
+ * One word for an id: a letter and the hex of its UTF-8 bytes, letters and digits only, so the ascii tokenizer
+ * keeps it whole; exact (no collisions), and the SQL of the triggers computes the same with `hex()` (upper case,
+ * which the tokenizer folds), so indexing a row's scope calls no JavaScript.
+ */
+function scopeWord(prefix: 'c' | 's', id: string): string {
+  return prefix + Buffer.from(id, 'utf8').toString('hex');
 }
 
 export const conversationScopeWord = (convId: string) => scopeWord('c', convId);
 export const senderScopeWord = (sender: string) => scopeWord('s', sender);
 
 /**
- * The index's second column: a word for the conversation and one for the sender, so "search in this chat" and
- * "messages from" are intersections inside the index instead of filters over every match. A hash collision
- * only costs speed: search still compares the real ids.
+ * The SQL for the index's second column: a word for the conversation and one for the sender, so "search in this
+ * chat" and "messages from" are intersections inside the index instead of filters over every match.
  */
-export function scopeText(convId: string, sender: string): string {
-  return `${conversationScopeWord(convId)} ${senderScopeWord(sender)}`;
-}
+export const scopeSql = (row: string) => `'c' || hex(${row}.conv_id) || ' s' || hex(${row}.sender)`;
+
+/**
+ * The SQL for the index's text column. Text of printable ASCII only (most Latin messages) is what the ascii
+ * tokenizer would make of its tokens, so it goes in as it is, without a call into JavaScript; a call costs more
+ * than the GLOB.
+ */
+export const textSql = (row: string) =>
+  `CASE WHEN ${row}.text GLOB '*[^ -~]*' THEN ${INDEX_TEXT_FUNCTION}(${row}.text) ELSE ${row}.text END`;
 
 /** The SQL names the index triggers call. */
 export const INDEX_TEXT_FUNCTION = 'parley_fts_text';
@@ -53,6 +72,6 @@ export function registerIndexFunctions(db: Database.Database): void {
     typeof text === 'string' ? indexableText(text) : null,
   );
   db.function(INDEX_SCOPE_FUNCTION, { deterministic: true }, (convId: unknown, sender: unknown) =>
-    typeof convId === 'string' && typeof sender === 'string' ? scopeText(convId, sender) : null,
+    typeof convId === 'string' && typeof sender === 'string' ? hashedScopeText(convId, sender) : null,
   );
 }
