@@ -244,6 +244,18 @@ describe('search: filters and ranking', () => {
   });
 });
 
+describe('search: hits', () => {
+  it('carry the mentions of their message', () => {
+    t.store.applyEntries(G, [
+      entry(G, 1, { text: 'lunch @bob @carol?', mentions: ['bob', 'carol'] }),
+      entry(G, 2, { text: 'lunch alone' }),
+    ]);
+    const hits = t.store.search('lunch');
+    expect(hits.find((h) => h.seq === 1)?.mentions).toEqual(['bob', 'carol']);
+    expect(hits.find((h) => h.seq === 2)).not.toHaveProperty('mentions');
+  });
+});
+
 describe('search: snippets', () => {
   it('windows long text around the first match, with plain-text ellipses and no markup', () => {
     const long = `${'lorem ipsum '.repeat(30)}<b>target</b> & more\nafter ${'dolor sit '.repeat(30)}`;
