@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LogEntry } from '../protocol/index.js';
 import { openStore, type Store } from '../main/src/store/index.js';
+import { MAINTENANCE_PAGES_PER_STEP } from '../main/src/store/maintenance.js';
 import { CANDIDATES } from '../main/src/store/search.js';
 
 const STANDARD_TOTAL = 1_000_000;
@@ -32,8 +33,8 @@ const T0 = Date.UTC(2025, 0, 1);
 const NOW = T0 + SPAN_MS;
 const SECTION = '## Local store (npm run bench:store)';
 const CORPORA = (process.env.STORE_BENCH_CORPORA ?? 'synthetic,real').split(',');
-/** Steps of Store.maintain as the idle scheduler runs them (maintenance.ts default). */
-const MAINTAIN_PAGES = 200;
+/** Steps of Store.maintain as the idle scheduler runs them. */
+const MAINTAIN_PAGES = MAINTENANCE_PAGES_PER_STEP;
 
 /** mulberry32: small, fast, seedable. */
 function random(seed: number): () => number {
