@@ -11,8 +11,8 @@ export interface Maintainable {
 }
 
 /**
- * About 250 KiB written per step: 10–25 ms on the 2-core benchmark machine at a million messages (200 pages took
- * up to 200 ms there under load, past the 50 ms an IPC call may wait).
+ * About 250 KiB written per step. At a million messages on the 2-core benchmark machine a step took 13 ms on
+ * average, though the longest took 150–220 ms with the machine's load average at 8 (BENCHMARKS.md).
  */
 export const MAINTENANCE_PAGES_PER_STEP = 64;
 
