@@ -163,7 +163,6 @@ export interface SearchHit {
   from: string;
   ts: number;
   kind: EntryKind;
-  mentions?: string[];
   snippet: Snippet;
   score: number;
   /** Who the message mentions (user ids, '@all'). */
