@@ -9,6 +9,8 @@ import { ProtocolError, groupConvId, roomConvId, type EntryKind, type LogEntry }
 import type { ConnectionView, RoomLeftReason } from '../../../preload/contract.js';
 import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
+import { Checkpointer } from '../store/checkpointer.js';
+import { scheduleMaintenance, type MaintenanceHandle } from '../store/maintenance.js';
 import { openStore, type Store } from '../store/store.js';
 import type { ApplyResult, StoredMessage } from '../store/types.js';
 import { uploadFile } from './http-client.js';
@@ -51,6 +53,9 @@ export class Account {
   readonly sync: SyncEngine;
   readonly outbox: OutboxSender;
   private readonly typing: TypingTracker;
+  /** WAL checkpoints and search-index merges happen off the paths the window waits on. */
+  private readonly checkpointer: Checkpointer;
+  private readonly maintenance: MaintenanceHandle;
   private readonly events: ApiEventBus;
   private readonly log: Logger;
   private readonly filesDir: string;
@@ -72,7 +77,15 @@ export class Account {
     this.fileCacheDir = path.join(options.dir, 'file-cache');
     fs.mkdirSync(this.filesDir, { recursive: true });
     fs.mkdirSync(this.fileCacheDir, { recursive: true });
-    this.store = openStore({ path: path.join(options.dir, 'parley.db'), userId: session.userId, nativeBinding: options.nativeBinding });
+    const dbFile = path.join(options.dir, 'parley.db');
+    this.store = openStore({ path: dbFile, userId: session.userId, nativeBinding: options.nativeBinding });
+    this.checkpointer = new Checkpointer({
+      file: dbFile,
+      nativeBinding: options.nativeBinding,
+      onError: (message) => this.log.warn({ err: message }, 'checkpoint failed'),
+    });
+    this.store.leaveCheckpointsToWorker();
+    this.maintenance = scheduleMaintenance(this.store, { onError: (error) => this.log.warn({ err: describeError(error) }, 'store upkeep stopped') });
     this.conn = new ServerConnection({ serverUrl: session.serverUrl, token: session.token, device: options.device, backoff: options.backoff });
     const store = this.store;
     this.sync = new SyncEngine(
@@ -145,7 +158,10 @@ export class Account {
         this.log.error({ err: describeError(error), ev: e.ev }, 'server event not applied');
       }
     });
-    this.sync.on('applied', (result, { live }) => this.emitApplied(result, live));
+    this.sync.on('applied', (result, { live }) => {
+      this.maintenance.noteActivity();
+      this.emitApplied(result, live);
+    });
     this.sync.on('conversations', (ids) => this.emitConversations(ids));
     this.sync.on('error', (error) => this.log.warn({ err: describeError(error) }, 'gap fill failed'));
     this.outbox.on('changed', (message) => {
@@ -168,9 +184,11 @@ export class Account {
     this.outbox.stop();
     this.conn.stop('signed out');
     this.typing.dispose();
+    this.maintenance.stop();
     await this.outbox.idle(2000);
     if (this.room) this.store.clearRoom(this.room.convId);
     this.room = null;
+    await this.checkpointer.stop();
     this.store.close();
   }
 

@@ -14,6 +14,8 @@ const PARALLEL_PAGES = 4;
 /** Conversations caught up at once. */
 const PARALLEL_CONVERSATIONS = 4;
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** What the sync engine needs of the local store. */
 export interface SyncStore {
   upsertConversations(conversations: Conversation[]): unknown;
@@ -130,6 +132,8 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
         if (messages.length === 0) continue;
         this.emit('applied', this.store.applyEntries(convId, messages), { live: false });
         got += messages.length;
+        // One page at a time: IPC calls and live events get the main thread between pages of a long catch-up.
+        await yieldToEventLoop();
       }
       fetched += got;
       // The server has nothing more (e.g. upTo came from a stale list): stop rather than spin.

@@ -284,6 +284,14 @@ export class Store {
     return worked;
   }
 
+  /**
+   * The store's connection stops checkpointing the WAL on commit: a Checkpointer (checkpointer.ts) does it off the
+   * main thread. Without one the WAL grows until the store is closed.
+   */
+  leaveCheckpointsToWorker(): void {
+    this.db.pragma('wal_autocheckpoint = 0');
+  }
+
   close(): void {
     if (!this.db.open) return;
     this.db.pragma('optimize');
