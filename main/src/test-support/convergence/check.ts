@@ -23,7 +23,7 @@ function shownOf(m: StoredMessage): ShownMessage {
     kind: m.kind,
     text: m.recalled || m.kind !== 'text' ? null : typeof text === 'string' ? text : null,
     event: m.kind === 'system' && typeof event === 'string' ? event : null,
-    edited: m.edited,
+    edited: !m.recalled && m.edited, // not shown on a recalled message (see foldLog)
     recalled: m.recalled,
     replyTo: m.replyTo ?? null,
   };
@@ -148,15 +148,27 @@ export function checkNothingLost(scenario: Scenario, truth: Truth): string[] {
     const log = logs.get(s.convId) ?? [];
     if (!log.some((e) => e.from === s.userId && e.clientMsgId === s.clientMsgId)) out.push(`lost: ${s.client}'s message "${s.text}" to ${s.convId} is not in the server's log`);
   }
+  const editsBy = new Map<string, number>();
   for (const c of scenario.changes) {
     const log = logs.get(c.convId) ?? [];
     if (c.kind === 'edit') {
-      const found = log.some((e) => e.kind === 'edit' && e.from === c.userId && (c.clientMsgId ? e.clientMsgId === c.clientMsgId : (e.body as { text?: unknown }).text === c.text));
+      const who = `${c.userId} in ${c.convId}`;
+      editsBy.set(who, (editsBy.get(who) ?? 0) + 1);
+      const targetRecalled = log.find((e) => e.seq === c.seq)?.recalled === true;
+      // The server erases the edits of a recalled message: then only its clientMsgId, or the count below, finds it.
+      const found = c.clientMsgId
+        ? log.some((e) => e.kind === 'edit' && e.from === c.userId && e.clientMsgId === c.clientMsgId)
+        : targetRecalled || log.some((e) => e.kind === 'edit' && e.from === c.userId && (e.body as { text?: unknown }).text === c.text);
       if (!found) out.push(`lost: ${c.client}'s edit of ${c.convId} seq ${c.seq} to "${c.text}" is not in the server's log`);
     } else {
       const target = log.find((e) => e.seq === c.seq);
       if (!target?.recalled) out.push(`lost: ${c.client}'s recall of ${c.convId} seq ${c.seq} did not recall it on the server`);
     }
+  }
+  for (const [who, accepted] of editsBy) {
+    const [userId, convId] = who.split(' in ') as [string, string];
+    const stored = (logs.get(convId) ?? []).filter((e) => e.kind === 'edit' && e.from === userId).length;
+    if (stored < accepted) out.push(`lost: ${accepted} edits by ${who} were accepted, the server's log has ${stored}`);
   }
   return out;
 }

@@ -60,7 +60,8 @@ export function foldLog(entries: readonly LogEntry[]): ShownMessage[] {
         kind: e.kind,
         text: recalled || e.kind !== 'text' ? null : (editText.get(e.seq) ?? textOf(e)),
         event: e.kind === 'system' && typeof event === 'string' ? event : null,
-        edited: editText.has(e.seq),
+        // A recalled message shows only the recall notice, and the server erases its edits with it.
+        edited: !recalled && editText.has(e.seq),
         recalled,
         replyTo: e.replyTo ?? null,
       };
