@@ -1,6 +1,9 @@
-// Lint rules, including the layering of ARCHITECTURE.md: protocol/ imports nothing of ours; main, renderer and
-// server never import each other; the renderer reaches main only through window.api (types from preload/).
-// Every cross-folder import here is a relative path, so ESLint's own no-restricted-imports can enforce it.
+// Lint rules, including the layering of docs/architecture.md: protocol/ imports nothing of ours and nothing of
+// Node, Electron or React; main, renderer and server never import each other; the renderer reaches main only
+// through window.api (types from preload/api-types) and has no Node; `electron` is imported only by the Electron
+// layer (main/src/electron) and preload. Every cross-folder import here is a relative path, so ESLint's own
+// no-restricted-imports can enforce it. scripts/lint-fence.test.ts proves each fence holds.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -18,7 +21,17 @@ function forbid(folders, message, extra = []) {
   ];
 }
 
-const noNodeOrElectron = [{ regex: '^(node:|electron$)', message: 'the renderer has no Node or Electron' }];
+/** Node's built-in modules, with or without `node:` (`fs`, `node:fs`, `fs/promises`). */
+const NODE_BUILTINS = `^(node:.*|(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})(/.*)?)$`;
+const ELECTRON = '^(electron|electron-updater|@electron/.*)$';
+
+const noNodeOrElectron = [
+  { regex: NODE_BUILTINS, message: 'the renderer has no Node' },
+  { regex: ELECTRON, message: 'the renderer has no Electron' },
+  // window.api's types (and the isApiError guard) come from api-types; the rest of preload/ is main's side.
+  { regex: '^(\\.\\./)+preload/(?!api-types(\\.js)?$)', message: 'the renderer imports preload/api-types only' },
+];
+const noElectron = [{ regex: ELECTRON, message: 'electron is imported only in main/src/electron and preload/' }];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'coverage/', 'test-results/', 'playwright-report/', 'data/'] },
@@ -32,9 +45,19 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['protocol/**'], rules: { 'no-restricted-imports': forbid(['server', 'main', 'renderer', 'preload', 'e2e', 'bench'], 'protocol/ is shared and imports nothing of ours') } },
-  { files: ['server/**'], rules: { 'no-restricted-imports': forbid(['main', 'renderer', 'preload'], 'server/ talks to clients only through protocol/') } },
-  { files: ['main/**'], rules: { 'no-restricted-imports': forbid(['server', 'renderer'], 'main/ never imports server/ or renderer/') } },
+  {
+    files: ['protocol/**'],
+    rules: {
+      'no-restricted-imports': forbid(['server', 'main', 'renderer', 'preload', 'e2e', 'bench'], 'protocol/ is shared and imports nothing of ours', [
+        { regex: NODE_BUILTINS, message: 'protocol/ runs in the renderer too: no Node' },
+        { regex: '^(react|react-dom)(/.*)?$', message: 'protocol/ holds no UI' },
+        ...noElectron,
+      ]),
+    },
+  },
+  { files: ['server/**'], rules: { 'no-restricted-imports': forbid(['main', 'renderer', 'preload'], 'server/ talks to clients only through protocol/', noElectron) } },
+  { files: ['main/**'], rules: { 'no-restricted-imports': forbid(['server', 'renderer'], 'main/ never imports server/ or renderer/', noElectron) } },
+  { files: ['main/src/electron/**'], rules: { 'no-restricted-imports': forbid(['server', 'renderer'], 'main/ never imports server/ or renderer/') } },
   { files: ['preload/**'], rules: { 'no-restricted-imports': forbid(['server', 'main', 'renderer'], 'preload/ holds the IPC contract only') } },
   {
     files: ['renderer/**'],
@@ -44,7 +67,8 @@ export default tseslint.config(
   {
     // Client tests start the real server in-process; tests are never shipped, so main/ may import server/ there.
     files: ['main/**/*.test.ts', 'main/**/test-support/**'],
-    rules: { 'no-restricted-imports': forbid(['renderer'], 'main/ never imports renderer/') },
+    ignores: ['main/src/electron/**'],
+    rules: { 'no-restricted-imports': forbid(['renderer'], 'main/ never imports renderer/', noElectron) },
   },
   {
     files: ['bench/**', 'e2e/**', '**/cli.ts', 'scripts/**'],

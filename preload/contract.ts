@@ -1,5 +1,5 @@
 /**
- * The IPC contract between the renderer and main, written once (STYLE.md conventions 2–4).
+ * The IPC contract between the renderer and main, written once (CONTRIBUTING.md, "How we write code" 2–4).
  *
  * - `API_METHODS`: every method the renderer may call, with the TypeBox schema of its one argument (main
  *   validates it: the renderer is untrusted) and its result type (a phantom, types only).
@@ -69,7 +69,7 @@ export function apiError(body: ApiErrorBody): ApiError {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Views: what main shows the renderer (not the wire entries of PROTOCOL.md)
+// Views: what main shows the renderer (not the wire entries of docs/protocol.md)
 
 export interface SessionView {
   state: 'signed-out' | 'signed-in';
@@ -95,10 +95,29 @@ export interface MessagePreview {
   from: string;
   kind: EntryKind;
   ts: number;
-  /** The text of a text message (may be cut), a file's name, a location's label; otherwise ''. */
+  /** The text of a text message (may be cut, the latest edit's), a file's name, a location's label; otherwise ''. */
   text: string;
   recalled: boolean;
   status: MessageStatus;
+  /** Who the message mentions (user ids, or '@all'): `@id` in `text` reads as the user's name. */
+  mentions?: string[];
+  /** A system entry's body ({event, actor, targets, …}), for the same sentence the conversation shows. */
+  system?: SystemNoticeBody;
+}
+
+/** The body of a `system` entry: what happened, who did it, to whom, and event-specific details. */
+export type SystemNoticeBody = { event: string; actor?: string; targets?: string[] } & Record<string, unknown>;
+
+/**
+ * An edit or recall of a message that the server has not acknowledged yet (queued in the outbox, or refused).
+ * `messages.retry` and `messages.delete` take its clientMsgId.
+ */
+export interface PendingChangeView {
+  kind: 'edit' | 'recall';
+  clientMsgId: string;
+  status: 'pending' | 'failed';
+  /** Why a `failed` change failed. */
+  failure?: ApiErrorBody;
 }
 
 export interface ConversationView {
@@ -171,6 +190,11 @@ interface MessageViewBase {
   edited: boolean;
   replyTo?: number;
   mentions?: string[];
+  /**
+   * The user's latest edit or recall of this message, while the server has not acknowledged it. A pending
+   * edit is already shown: `body.text` is the new text and `edited` is true; a failed one is not.
+   */
+  change?: PendingChangeView;
 }
 
 /** A message, discriminated by kind. A recalled message has an empty body. */
@@ -187,6 +211,8 @@ export interface SearchHit {
   ts: number;
   /** `ranges` are [start, end) offsets into `text` in UTF-16 code units (JavaScript string indices). */
   snippet: { text: string; ranges: Array<[number, number]> };
+  /** Who the message mentions: `@id` in the snippet reads as the user's name. */
+  mentions?: string[];
   /** Lower is better. */
   rank: number;
 }
@@ -385,8 +411,12 @@ export const API_METHODS = {
   'messages.retry': method(Arg({ clientMsgId: ClientMsgId }), returns<void>()),
   /** Deletes the local copy (and cancels it if it is still in the outbox). */
   'messages.delete': method(Arg({ clientMsgId: ClientMsgId }), returns<void>()),
-  'messages.recall': method(Arg({ convId: ConvId, seq: Seq }), returns<void>()),
-  'messages.edit': method(Arg({ convId: ConvId, seq: Seq, text: CodePointString(MAX_TEXT, 1) }), returns<void>()),
+  /**
+   * Recall and edit are queued in the outbox like messages (offline too) and go out in order after what was
+   * composed before them; the message shows the change as pending (`change`) until the server acknowledges it.
+   */
+  'messages.recall': method(Arg({ convId: ConvId, seq: Seq }), returns<{ clientMsgId: string }>()),
+  'messages.edit': method(Arg({ convId: ConvId, seq: Seq, text: CodePointString(MAX_TEXT, 1) }), returns<{ clientMsgId: string }>()),
   'typing.send': method(Arg({ convId: ConvId }), returns<void>()),
   /** A file's bytes, fetched by main (the renderer has no network); shown through a blob: URL. */
   'files.read': method(Arg({ convId: ConvId, fileId: FileId }), returns<{ data: Uint8Array; mime: string }>()),

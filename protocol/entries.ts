@@ -1,4 +1,4 @@
-/** Log entries (messages) of PROTOCOL.md: kinds, bodies and the entry itself. */
+/** Log entries (messages) of docs/protocol.md: kinds, bodies and the entry itself. */
 import { Type, type Static } from '@sinclair/typebox';
 import { FILE_ID_PATTERN, ID_PATTERN } from './ids.js';
 import { BoundedJson, CanonicalConvId, CodePointString } from './kinds.js';

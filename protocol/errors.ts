@@ -1,4 +1,4 @@
-/** Error codes and WebSocket close codes of PROTOCOL.md. */
+/** Error codes and WebSocket close codes of docs/protocol.md. */
 
 export const ERROR_CODES = [
   'BAD_REQUEST',

@@ -1,4 +1,4 @@
-/** Server pushes of PROTOCOL.md. */
+/** Server pushes of docs/protocol.md. */
 import type { Conversation } from './ops.js';
 import type { LogEntry } from './entries.js';
 

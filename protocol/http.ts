@@ -1,4 +1,4 @@
-/** HTTP bodies of PROTOCOL.md. */
+/** HTTP bodies of docs/protocol.md. */
 import { Type, type Static } from '@sinclair/typebox';
 import { ConvId, UserId } from './entries.js';
 import { CodePointString } from './kinds.js';

@@ -1,4 +1,4 @@
-/** Identifiers of PROTOCOL.md "Identifiers": pure functions, no Node or DOM. */
+/** Identifiers of docs/protocol.md "Identifiers": pure functions, no Node or DOM. */
 
 export const ID_PATTERN = '^[A-Za-z0-9_.@-]{1,64}$';
 const ID_RE = new RegExp(ID_PATTERN);
@@ -23,7 +23,7 @@ export function isValidFileId(id: unknown): id is string {
   return typeof id === 'string' && FILE_ID_RE.test(id);
 }
 
-/** Byte-order comparison, as PROTOCOL.md requires for `p:<a>|<b>` (the alphabet is ASCII). */
+/** Byte-order comparison, as docs/protocol.md requires for `p:<a>|<b>` (the alphabet is ASCII). */
 function byteLess(a: string, b: string): boolean {
   return a < b;
 }
@@ -73,7 +73,7 @@ export function privatePeer(convId: string, userId: string): string | null {
   return null;
 }
 
-/** Length in Unicode code points, the unit PROTOCOL.md counts text in. */
+/** Length in Unicode code points, the unit docs/protocol.md counts text in. */
 export function codePointLength(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {

@@ -1,5 +1,5 @@
 /**
- * Custom TypeBox kinds for the limits PROTOCOL.md states in units JSON Schema does not have:
+ * Custom TypeBox kinds for the limits docs/protocol.md states in units JSON Schema does not have:
  * text counted in Unicode code points, and JSON values bounded by their serialized size.
  */
 import { Kind, TypeRegistry, Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
@@ -22,11 +22,21 @@ if (!TypeRegistry.Has('CodePointString')) {
   });
 }
 
+/** Bytes of `text` in UTF-8 (a lone surrogate counts as U+FFFD, three bytes, as TextEncoder writes it). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 if (!TypeRegistry.Has('BoundedJson')) {
   TypeRegistry.Set<BoundedJsonSchema>('BoundedJson', (schema, value) => {
     if (value === undefined) return false;
     try {
-      return new TextEncoder().encode(JSON.stringify(value)).length <= schema.maxBytes;
+      return utf8Length(JSON.stringify(value)) <= schema.maxBytes;
     } catch {
       return false;
     }

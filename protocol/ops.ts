@@ -1,4 +1,4 @@
-/** Requests of PROTOCOL.md: each op's body schema and answer type, one definition each. */
+/** Requests of docs/protocol.md: each op's body schema and answer type, one definition each. */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ID_PATTERN } from './ids.js';
 import { ClientMsgId, ConvId, Mentions, Seq, UserId, type LogEntry } from './entries.js';
@@ -39,7 +39,8 @@ export const REQUESTS = {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   }),
   read: Type.Object({ convId: ConvId, seq: Type.Integer({ minimum: 0 }) }),
-  recall: Type.Object({ convId: ConvId, seq: Seq }),
+  /** clientMsgId (extension): names the recall like a send, so a retry is answered with the first answer. */
+  recall: Type.Object({ convId: ConvId, seq: Seq, clientMsgId: Type.Optional(ClientMsgId) }),
   typing: Type.Object({ convId: ConvId }),
   'conv.update': Type.Object({ convId: ConvId, muted: Type.Optional(Type.Boolean()), pinned: Type.Optional(Type.Boolean()) }),
   block: Type.Object({ userId: UserId }),
@@ -142,7 +143,8 @@ export interface OpResults {
   sync: { conversations: Conversation[] };
   history: { messages: LogEntry[] };
   read: Record<string, never>;
-  recall: { seq: number };
+  /** seq of the `recall` entry; with a clientMsgId (extension) also its msgId and ts, as a send's answer. */
+  recall: { seq: number; msgId?: string; ts?: number };
   typing: Record<string, never>;
   'conv.update': Record<string, never>;
   block: Record<string, never>;

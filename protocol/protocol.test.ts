@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { utf8Length } from './kinds.js';
 import {
   codePointLength,
   isValidFileId,
@@ -91,5 +92,13 @@ describe('conversation ids in requests', () => {
   it('must be canonical', () => {
     expect(parseRequestBody('typing', { convId: 'p:alice|bob' }).convId).toBe('p:alice|bob');
     for (const convId of ['p:bob|alice', 'p:a|a', 'x:y', 'g:', 'g:a b']) badRequest(() => parseRequestBody('typing', { convId }));
+  });
+});
+
+describe('utf8Length', () => {
+  it('counts UTF-8 bytes as TextEncoder does, without needing it', () => {
+    for (const text of ['', 'ascii', 'Résumé', '你好，世界', '👩‍👩‍👧 emoji', '\ud800 lone', 'x'.repeat(1000)]) {
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+    }
   });
 });

@@ -172,7 +172,7 @@ export async function registerOverHttp(serverUrl: string, userId: string): Promi
   return ((await res.json()) as { token: string }).token;
 }
 
-/** A signed admin API call (PROTOCOL.md "Admin API"): creating chatrooms, posting as a user. */
+/** A signed admin API call (docs/protocol.md "Admin API"): creating chatrooms, posting as a user. */
 export async function admin(serverUrl: string, method: 'POST' | 'DELETE', path: string, payload?: unknown): Promise<Response> {
   const body = payload === undefined ? '' : JSON.stringify(payload);
   const nonce = randomUUID();

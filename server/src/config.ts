@@ -1,4 +1,4 @@
-/** Server configuration from flags and environment (PROTOCOL.md "Starting the server"). */
+/** Server configuration from flags and environment (docs/protocol.md "Starting the server"). */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 

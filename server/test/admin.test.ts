@@ -1,4 +1,4 @@
-/** PROTOCOL.md "HTTP" admin API: signed requests, users, tokens, server-sent messages. */
+/** docs/protocol.md "HTTP" admin API: signed requests, users, tokens, server-sent messages. */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { httpErrorCode, pconv, signedRequest, useServer, type HttpAnswer } from './harness.js';

@@ -1,4 +1,4 @@
-/** PROTOCOL.md "Transport" (hello, replacement, authentication) and the token lifecycle. */
+/** docs/protocol.md "Transport" (hello, replacement, authentication) and the token lifecycle. */
 import { describe, expect, it } from 'vitest';
 import { clockPast, pconv, useServer } from './harness.js';
 

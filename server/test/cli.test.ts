@@ -1,4 +1,4 @@
-/** PROTOCOL.md "Starting the server": the CLI, its environment, the ready line, SIGTERM and restart. */
+/** docs/protocol.md "Starting the server": the CLI, its environment, the ready line, SIGTERM and restart. */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

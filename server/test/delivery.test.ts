@@ -1,7 +1,7 @@
 /**
- * The delivery invariants of ARCHITECTURE.md under fire: the server runs as a child process and is killed
+ * The delivery invariants of docs/architecture.md under fire: the server runs as a child process and is killed
  * with SIGKILL and restarted several times while two users, each on two devices, exchange 2,000 messages and
- * their sockets are dropped at random. The devices behave as PROTOCOL.md tells clients to: an outbox retried
+ * their sockets are dropped at random. The devices behave as docs/protocol.md tells clients to: an outbox retried
  * with the same clientMsgId until acknowledged, the highest contiguous seq per conversation, gaps fetched
  * with `history afterSeq` after a reconnect's `sync` and whenever a live `msg` jumps past it.
  *
@@ -46,7 +46,7 @@ interface Intent {
   text: string;
 }
 
-/** One device of one user, behaving as PROTOCOL.md describes a client. */
+/** One device of one user, behaving as docs/protocol.md describes a client. */
 class Device {
   readonly log = new Map<number, LogEntry>();
   contiguous = 0;

@@ -1,4 +1,4 @@
-/** PROTOCOL.md "Transport" after hello: malformed frames, bad bodies, limits, and isolation of the damage. */
+/** docs/protocol.md "Transport" after hello: malformed frames, bad bodies, limits, and isolation of the damage. */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pconv, useServer, type TestUser, type WsClient } from './harness.js';

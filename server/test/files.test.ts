@@ -1,4 +1,4 @@
-/** PROTOCOL.md "HTTP" files: upload, download, who may read, path tricks and the size limit. */
+/** docs/protocol.md "HTTP" files: upload, download, who may read, path tricks and the size limit. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md "Groups and chatrooms", the group half: every group op and who may do it, system entries in the
+ * docs/protocol.md "Groups and chatrooms", the group half: every group op and who may do it, system entries in the
  * group's log, fan-out, removed members, GROUP_FULL, MUTED, recall and @all rules, read counts.
  */
 import { randomUUID } from 'node:crypto';

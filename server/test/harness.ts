@@ -222,7 +222,7 @@ export function useServer(config: StartConfig = {}): TestServer {
   return ts;
 }
 
-/** Whether an HTTP answer carries the error body of PROTOCOL.md with `code`. */
+/** Whether an HTTP answer carries the error body of docs/protocol.md with `code`. */
 export function httpErrorCode(res: HttpAnswer): string | undefined {
   const e = (res.json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   return typeof e?.code === 'string' && typeof e.message === 'string' ? e.code : undefined;

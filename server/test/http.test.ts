@@ -1,4 +1,4 @@
-/** PROTOCOL.md "HTTP": built-in accounts, health, metrics and errors. */
+/** docs/protocol.md "HTTP": built-in accounts, health, metrics and errors. */
 import { describe, expect, it } from 'vitest';
 import { httpErrorCode, PASSWORD, useServer } from './harness.js';
 

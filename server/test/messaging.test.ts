@@ -1,4 +1,4 @@
-/** PROTOCOL.md "Log entries", "Requests" and "Events" for private chats: send, sync, history, read, recall… */
+/** docs/protocol.md "Log entries", "Requests" and "Events" for private chats: send, sync, history, read, recall… */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../protocol/index.js';
@@ -247,6 +247,26 @@ describe('messaging in private chats', () => {
     const after = await b2.history(conv);
     expect(after).toHaveLength(3);
     expect(JSON.stringify(after)).not.toContain('secret');
+  });
+
+  it('a recall named with a clientMsgId (extension) is answered like a send, and its retry gets the first answer', async () => {
+    const { alice, conv, a1, b1 } = await pair(srv);
+    const orig = await a1.sendText(conv, 'take this back');
+    const recallId = randomUUID();
+    const answer = await a1.call('recall', { convId: conv, seq: orig.seq, clientMsgId: recallId });
+    expect(answer).toMatchObject({ seq: orig.seq + 1, msgId: expect.any(String), ts: expect.any(Number) });
+    const m = await b1.nextEvent('msg', (e) => e.seq === answer.seq);
+    expect(m).toMatchObject({ kind: 'recall', clientMsgId: recallId, from: alice.userId, msgId: answer.msgId, ts: answer.ts });
+    // The answer was lost, say: the retry is answered with the first answer, not CONFLICT, and stores nothing.
+    expect(await a1.call('recall', { convId: conv, seq: orig.seq, clientMsgId: recallId })).toEqual(answer);
+    expect((await b1.history(conv)).map((e) => e.seq)).toEqual([orig.seq, answer.seq]);
+    // Without a clientMsgId a second recall is still CONFLICT.
+    expect((await a1.fail('recall', { convId: conv, seq: orig.seq })).code).toBe('CONFLICT');
+    // A clientMsgId that names another entry is not a recall's retry.
+    const otherId = randomUUID();
+    const other = await a1.sendText(conv, 'second', otherId);
+    expect((await a1.fail('recall', { convId: conv, seq: other.seq, clientMsgId: otherId })).code).toBe('CONFLICT');
+    expect((await b1.history(conv)).at(-1)).toMatchObject({ seq: other.seq, body: { text: 'second' } });
   });
 
   it('refuses to recall the peer’s entry in a private chat (FORBIDDEN)', async () => {

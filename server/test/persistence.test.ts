@@ -1,4 +1,4 @@
-/** What survives a restart on the same data directory (PROTOCOL.md "HTTP", "send", "Starting the server"). */
+/** What survives a restart on the same data directory (docs/protocol.md "HTTP", "send", "Starting the server"). */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { pconv, textOf, useServer } from './harness.js';

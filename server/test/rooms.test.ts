@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md "Groups and chatrooms", the chatroom half: admin create/delete, room.list/join/leave, the latest
+ * docs/protocol.md "Groups and chatrooms", the chatroom half: admin create/delete, room.list/join/leave, the latest
  * 50 entries on join, online-only delivery, one room at a time, membership ending with the connection, idle
  * destruction, auto-creation and the overload refusal.
  */

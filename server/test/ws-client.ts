@@ -1,5 +1,5 @@
 /**
- * A WebSocket client that speaks PROTOCOL.md frame by frame, for the conformance and delivery tests.
+ * A WebSocket client that speaks docs/protocol.md frame by frame, for the conformance and delivery tests.
  *
  * Waiting is always for something: an answer, an event, a close. Events that arrive before a test asks for
  * them are buffered, so `nextEvent` never misses one and never needs a sleep.

@@ -236,6 +236,63 @@ export class Account {
     return stored;
   }
 
+  /**
+   * Queues an edit of one of the user's text messages, like a message: shown at once as pending on the message,
+   * sent in order when online, kept across restarts.
+   */
+  edit(convId: string, seq: number, text: string): { clientMsgId: string } {
+    const target = this.store.getMessage(convId, seq);
+    if (!target) throw new ProtocolError('NOT_FOUND', 'no such message here');
+    if (target.from !== this.userId) throw new ProtocolError('FORBIDDEN', 'only the sender may edit a message');
+    if (target.kind !== 'text' || target.recalled) throw new ProtocolError('BAD_REQUEST', 'only a text message that was not recalled can be edited');
+    return this.queueChange(convId, 'edit', { seq, text });
+  }
+
+  /** Queues a recall (own messages; a group's owner and admins any): pending on the message until acknowledged. */
+  recall(convId: string, seq: number): { clientMsgId: string } {
+    const target = this.store.getMessage(convId, seq);
+    if (!target) throw new ProtocolError('NOT_FOUND', 'no such message here');
+    if (target.kind === 'system') throw new ProtocolError('BAD_REQUEST', 'this entry cannot be recalled');
+    if (target.recalled) throw new ProtocolError('CONFLICT', 'already recalled');
+    // Whether someone else's message may be recalled (group admins) is the server's to say.
+    if (target.from !== this.userId && !convId.startsWith('g:')) throw new ProtocolError('FORBIDDEN', 'only the sender may recall this message');
+    return this.queueChange(convId, 'recall', { seq });
+  }
+
+  private queueChange(convId: string, kind: 'edit' | 'recall', body: Record<string, unknown>): { clientMsgId: string } {
+    const clientMsgId = randomUUID();
+    const shown = this.store.insertPending({ convId, clientMsgId, from: this.userId, kind, body });
+    this.events.emit('message:updated', { message: messageView(shown) });
+    this.emitConnection();
+    this.outbox.kick();
+    return { clientMsgId };
+  }
+
+  /** A failed message, edit or recall is queued again. */
+  retry(clientMsgId: string): void {
+    const message = this.store.outbox.retry(clientMsgId);
+    if (!message) throw new ProtocolError('NOT_FOUND', 'no failed message with that id');
+    this.events.emit('message:updated', { message: messageView(message) });
+    this.emitConnection();
+    this.outbox.kick();
+  }
+
+  /** Drops an unsent message (and its attachment's copy), or an edit or recall not acknowledged yet. */
+  discard(clientMsgId: string): void {
+    const item = this.store.outbox.get(clientMsgId);
+    if (!item) throw new ProtocolError('NOT_FOUND', 'no unsent message with that id');
+    if (item.kind === 'edit' || item.kind === 'recall') {
+      const target = this.store.outbox.discard(clientMsgId);
+      if (target) this.events.emit('message:updated', { message: messageView(target) });
+    } else {
+      if (!this.store.outbox.delete(clientMsgId)) throw new ProtocolError('NOT_FOUND', 'no unsent message with that id');
+      this.removeAttachmentCopy(clientMsgId);
+      this.events.emit('messages:removed', { convId: item.convId, clientMsgIds: [clientMsgId] });
+      this.emitConversations([item.convId]);
+    }
+    this.emitConnection();
+  }
+
   /** Keeps a copy of an attachment in the account's directory, so a restart can still upload it. */
   async keepAttachment(clientMsgId: string, data: Uint8Array): Promise<string> {
     const file = path.join(this.filesDir, clientMsgId);
@@ -243,7 +300,7 @@ export class Account {
     return file;
   }
 
-  removeAttachmentCopy(clientMsgId: string): void {
+  private removeAttachmentCopy(clientMsgId: string): void {
     fs.rmSync(path.join(this.filesDir, clientMsgId), { force: true });
   }
 

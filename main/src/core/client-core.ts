@@ -243,29 +243,10 @@ export class ClientCore {
         account.compose({ convId, kind: chosen, body, replyTo }, { localPath, name, mime, size }, clientMsgId);
         return { clientMsgId };
       },
-      'messages.retry': async ({ clientMsgId }) => {
-        const account = this.need();
-        const message = account.store.outbox.retry(clientMsgId);
-        if (!message) throw new ProtocolError('NOT_FOUND', 'no failed message with that id');
-        this.events.emit('message:updated', { message: messageView(message) });
-        account.emitConnection();
-        account.outbox.kick();
-      },
-      'messages.delete': async ({ clientMsgId }) => {
-        const account = this.need();
-        const item = account.store.outbox.get(clientMsgId);
-        if (!item || !account.store.outbox.delete(clientMsgId)) throw new ProtocolError('NOT_FOUND', 'no unsent message with that id');
-        account.removeAttachmentCopy(clientMsgId);
-        this.events.emit('messages:removed', { convId: item.convId, clientMsgIds: [clientMsgId] });
-        account.emitConversations([item.convId]);
-        account.emitConnection();
-      },
-      'messages.recall': async ({ convId, seq }) => {
-        await this.ask('recall', { convId, seq });
-      },
-      'messages.edit': async ({ convId, seq, text }) => {
-        await this.ask('send', { convId, clientMsgId: crypto.randomUUID(), kind: 'edit', body: { seq, text } });
-      },
+      'messages.retry': async ({ clientMsgId }) => this.need().retry(clientMsgId),
+      'messages.delete': async ({ clientMsgId }) => this.need().discard(clientMsgId),
+      'messages.recall': async ({ convId, seq }) => this.need().recall(convId, seq),
+      'messages.edit': async ({ convId, seq, text }) => this.need().edit(convId, seq, text),
       'typing.send': async ({ convId }) => {
         await this.ask('typing', { convId }).catch(() => undefined); // best effort
       },

@@ -1,6 +1,7 @@
 /**
- * Sends what the outbox holds, in order per conversation, one message in flight per conversation, with its
- * clientMsgId, until acknowledged. Only RATE_LIMITED, INTERNAL and getting no answer are retried; other
+ * Sends what the outbox holds — messages, edits (`send` of kind edit) and recalls (the `recall` op, named with the
+ * item's clientMsgId so a retry is answered with the first answer) — in order per conversation, one in flight per
+ * conversation, with its clientMsgId, until acknowledged. Only RATE_LIMITED, INTERNAL and getting no answer are retried; other
  * refusals mark the message failed with the reason. Attachments are uploaded first; an upload cut by a
  * restart starts again from the copy kept in the account's directory.
  */
@@ -11,7 +12,7 @@ import type { OutboxItem, SendAck, StoredMessage } from '../store/types.js';
 import { Backoff } from './backoff.js';
 import { NoAnswerError, type ServerConnection } from './server-connection.js';
 
-export type OutboxPort = Pick<StoreOutbox, 'nextSendable' | 'markSending' | 'requeue' | 'markFailed' | 'setUploadedFile'> & {
+export type OutboxPort = Pick<StoreOutbox, 'nextSendable' | 'markSending' | 'requeue' | 'markFailed' | 'setUploadedFile' | 'discard'> & {
   markSent(clientMsgId: string, ack: SendAck): StoredMessage | null;
 };
 
@@ -19,7 +20,7 @@ export type OutboxPort = Pick<StoreOutbox, 'nextSendable' | 'markSending' | 'req
 export type Uploader = (item: OutboxItem, onProgress: (sentBytes: number, totalBytes: number) => void) => Promise<string>;
 
 export interface OutboxSenderEvents {
-  /** The message changed: acknowledged (sent), failed, or its attachment uploaded. */
+  /** The message changed: acknowledged (sent), failed, or its attachment uploaded; for an edit or recall, its target. */
   changed: [StoredMessage];
   progress: [{ clientMsgId: string; convId: string; sentBytes: number; totalBytes: number }];
 }
@@ -87,6 +88,12 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
     return 'done';
   }
 
+  private async recall(item: OutboxItem): Promise<SendAck> {
+    const answer = await this.conn.request('recall', { convId: item.convId, seq: item.body.seq as number, clientMsgId: item.clientMsgId });
+    // A server without the clientMsgId extension answers only the seq; the entry itself then comes by sync.
+    return { seq: answer.seq, msgId: answer.msgId ?? '', ts: answer.ts ?? Date.now() };
+  }
+
   private async sendOne(item: OutboxItem): Promise<Outcome> {
     try {
       let body = item.body;
@@ -101,7 +108,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
         }
         body = { ...body, fileId };
       }
-      const ack = await this.conn.request('send', {
+      const ack = item.kind === 'recall' ? await this.recall(item) : await this.conn.request('send', {
         convId: item.convId,
         clientMsgId: item.clientMsgId,
         kind: item.kind,
@@ -118,6 +125,12 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
         return 'retry';
       }
       if (error instanceof ProtocolError) {
+        if (item.kind === 'recall' && error.code === 'CONFLICT') {
+          // Recalled already (another device, an admin): what the user asked for is done; the recall entry comes by sync.
+          const target = this.outbox.discard(item.clientMsgId);
+          if (target) this.emit('changed', target);
+          return 'done';
+        }
         // UNAUTHENTICATED means the session ended: keep the message queued for the next sign-in.
         if (RETRYABLE_CODES.has(error.code) || error.code === 'UNAUTHENTICATED') {
           this.outbox.requeue(item.clientMsgId, { code: error.code, reason: error.message });

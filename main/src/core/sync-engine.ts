@@ -1,5 +1,5 @@
 /**
- * Keeps the local log equal to the server's (ARCHITECTURE.md invariant 4): on every (re)connect it syncs
+ * Keeps the local log equal to the server's (docs/architecture.md invariant 4): on every (re)connect it syncs
  * the conversation list and fetches each conversation's missing range; a live entry that jumps past what is
  * held contiguously makes it fetch the gap. Entries are applied idempotently, so overlaps are harmless.
  */

@@ -1,6 +1,6 @@
 /** What the store holds, shaped as the IPC contract's views for the renderer. */
-import type { ConversationView, MessageView, SearchHit } from '../../../preload/contract.js';
-import type { SearchHit as StoreHit, StoredConversation, StoredMessage } from '../store/types.js';
+import type { ApiErrorCode, ConversationView, MessagePreview, MessageView, SearchHit, SystemNoticeBody } from '../../../preload/contract.js';
+import type { MessageSummary, SearchHit as StoreHit, StoredConversation, StoredMessage } from '../store/types.js';
 
 export function conversationView(c: StoredConversation): ConversationView {
   const view: ConversationView = {
@@ -14,13 +14,18 @@ export function conversationView(c: StoredConversation): ConversationView {
     muted: c.muted,
     pinned: c.pinned,
     updatedAt: c.updatedAt,
-    lastMessage: c.lastMessage
-      ? { from: c.lastMessage.from, kind: c.lastMessage.kind, ts: c.lastMessage.ts, text: c.lastMessage.preview, recalled: c.lastMessage.recalled, status: c.lastMessage.status }
-      : null,
+    lastMessage: c.lastMessage ? previewView(c.lastMessage) : null,
     draft: c.draft,
   };
   if (c.kind === 'private') view.peerReadSeq = c.peerReadSeq;
   if (c.left) view.left = true;
+  return view;
+}
+
+function previewView(m: MessageSummary): MessagePreview {
+  const view: MessagePreview = { from: m.from, kind: m.kind, ts: m.ts, text: m.preview, recalled: m.recalled, status: m.status };
+  if (m.mentions) view.mentions = m.mentions;
+  if (m.system && typeof m.system.event === 'string') view.system = m.system as SystemNoticeBody;
   return view;
 }
 
@@ -42,10 +47,16 @@ export function messageView(m: StoredMessage): MessageView {
   if (m.failure) view.failure = { code: m.failure.code as NonNullable<MessageView['failure']>['code'], message: m.failure.reason };
   if (m.replyTo !== undefined) view.replyTo = m.replyTo;
   if (m.mentions) view.mentions = m.mentions;
+  if (m.change) {
+    view.change = { kind: m.change.kind, clientMsgId: m.change.clientMsgId, status: m.change.status };
+    if (m.change.failure) view.change.failure = { code: m.change.failure.code as ApiErrorCode, message: m.change.failure.reason };
+  }
   return view;
 }
 
 export function searchHitView(h: StoreHit): SearchHit | null {
   if (h.seq === null) return null; // not yet on the server: nothing to jump to there
-  return { convId: h.convId, seq: h.seq, from: h.from, ts: h.ts, snippet: h.snippet, rank: h.score };
+  const hit: SearchHit = { convId: h.convId, seq: h.seq, from: h.from, ts: h.ts, snippet: h.snippet, rank: h.score };
+  if (h.mentions && h.mentions.length > 0) hit.mentions = h.mentions;
+  return hit;
 }

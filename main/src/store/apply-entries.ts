@@ -60,6 +60,8 @@ export function applyEntries(ctx: StoreContext, convId: string, entries: readonl
     let latestTs = 0;
     let mentionSeq = 0;
 
+    /** Visible (non-control) entries that now hold their seq: inserted, or a pending message merged. */
+    const landed: number[] = [];
     for (const entry of sorted) {
       latestTs = Math.max(latestTs, entry.ts);
       const heldRow = held.get(entry.seq);
@@ -71,6 +73,7 @@ export function applyEntries(ctx: StoreContext, convId: string, entries: readonl
       const row = entryToRow(entry, pending ? pending.id : allocator.allocate(entry.ts), pending ? pending.created_at : now);
       if (mentionsSelf(ctx, row)) mentionSeq = Math.max(mentionSeq, entry.seq);
       if (row.target_seq !== null) targets.add(row.target_seq);
+      else landed.push(entry.seq);
       if (pending) {
         ctx.messages.mergeEntry(pending.id, row);
         ctx.outbox.remove(entry.clientMsgId);
@@ -83,23 +86,23 @@ export function applyEntries(ctx: StoreContext, convId: string, entries: readonl
 
     if (ctx.messages.insertMany(toInsert) < toInsert.length) insertConflicting(ctx, convId, toInsert);
 
-    // Control entries just stored act on their targets; targets just stored pick up earlier control entries.
+    // Control entries just stored act on their targets; targets just stored (inserted, or a pending message that
+    // became its entry) pick up control entries stored before them.
     for (const seq of targets) {
       const id = resolveTarget(ctx, convId, seq);
       if (id !== null) changed.add(id);
     }
-    const fresh = toInsert.filter((row) => row.target_seq === null);
-    if (fresh.length > 0) {
-      const first = (fresh[0] as MessageRow).seq as number;
-      const last = (fresh[fresh.length - 1] as MessageRow).seq as number;
-      for (const control of ctx.messages.controlsTargeting(convId, first, last)) {
+    if (landed.length > 0) {
+      const landedSeqs = new Set(landed);
+      for (const control of ctx.messages.controlsTargeting(convId, landed[0] as number, landed[landed.length - 1] as number)) {
         const seq = control.target_seq as number;
-        if (targets.has(seq)) continue;
+        if (targets.has(seq) || !landedSeqs.has(seq)) continue;
         targets.add(seq);
         const id = resolveTarget(ctx, convId, seq);
         if (id !== null) changed.add(id);
       }
     }
+    const fresh = toInsert.filter((row) => row.target_seq === null);
 
     ctx.conversations.noteEntries(convId, hi, latestTs, mentionSeq);
     settleConversation(ctx, convId);

@@ -23,10 +23,13 @@ interface ConversationRow {
 }
 
 /**
- * Unread = entries above readSeq, less the user's own and recall/edit entries among those held. Counting them
+ * Unread = entries above readSeq, less the user's own, recall/edit entries and system notices among those held
+ * (a notice such as "Alice created the group" is shown, not announced as something to read). Counting them
  * reads the unread rows, so past this many the plain difference is shown (the UI shows "99+" long before).
  */
 const EXACT_UNREAD_LIMIT = 500;
+
+const NOT_UNREAD_KINDS_SQL = `('recall', 'edit', 'system')`;
 
 const UNREAD_SQL = `
   CASE WHEN c.last_seq <= c.read_seq THEN 0
@@ -34,7 +37,7 @@ const UNREAD_SQL = `
        ELSE max(0, c.last_seq - c.read_seq - (
          SELECT count(*) FROM messages m
          WHERE m.conv_id = c.conv_id AND m.seq > c.read_seq
-           AND (m.sender = @self OR m.kind IN ${CONTROL_KINDS_SQL})))
+           AND (m.sender = @self OR m.kind IN ${NOT_UNREAD_KINDS_SQL})))
   END AS unread`;
 
 /** The conversation kind named by a canonical id's prefix. */

@@ -106,34 +106,41 @@ export function entryToRow(entry: LogEntry, id: number, createdAt: number): Mess
   };
 }
 
-function preview(kind: string, text: string | null, body: Record<string, unknown>): string {
-  const source = text ?? (kind === 'system' && typeof body.event === 'string' ? body.event : '');
+function preview(text: string | null): string {
+  const source = text ?? '';
   return [...source.slice(0, PREVIEW_CHARS * 2)].slice(0, PREVIEW_CHARS).join('');
 }
 
-export function summarizeRow(row: MessageRow): MessageSummary {
-  const recalled = row.recalled === 1;
-  return {
-    seq: row.seq,
-    from: row.sender,
-    ts: row.ts,
-    kind: row.kind as EntryKind,
-    preview: recalled ? '' : preview(row.kind, row.text, row.kind === 'system' ? decodeBody(row) : {}),
-    recalled,
-    status: row.status,
-  };
+function summary(
+  fields: Pick<MessageSummary, 'seq' | 'from' | 'ts' | 'kind' | 'recalled' | 'status'>,
+  text: string | null,
+  body: () => Record<string, unknown>,
+  mentions: string[] | undefined,
+): MessageSummary {
+  const result: MessageSummary = { ...fields, preview: fields.recalled ? '' : preview(text) };
+  if (fields.recalled) return result;
+  if (fields.kind === 'system') result.system = body();
+  if (mentions && mentions.length > 0) result.mentions = mentions;
+  return result;
 }
 
-export function summarizeEntry(entry: LogEntry): MessageSummary {
+export function summarizeRow(row: MessageRow): MessageSummary {
+  return summary(
+    { seq: row.seq, from: row.sender, ts: row.ts, kind: row.kind as EntryKind, recalled: row.recalled === 1, status: row.status },
+    row.kind === 'system' ? null : row.text,
+    () => decodeBody(row),
+    row.mentions === null ? undefined : (JSON.parse(row.mentions) as string[]),
+  );
+}
+
+/** The summary of an entry the server reported as a conversation's latest; null for recall and edit entries, which are not messages. */
+export function summarizeEntry(entry: LogEntry): MessageSummary | null {
+  if (CONTROL_KINDS.has(entry.kind)) return null;
   const body = entry.body as Record<string, unknown>;
-  const recalled = entry.recalled === true;
-  return {
-    seq: entry.seq,
-    from: entry.from,
-    ts: entry.ts,
-    kind: entry.kind,
-    preview: recalled ? '' : preview(entry.kind, searchableText(entry.kind, body), body),
-    recalled,
-    status: 'sent',
-  };
+  return summary(
+    { seq: entry.seq, from: entry.from, ts: entry.ts, kind: entry.kind, recalled: entry.recalled === true, status: 'sent' },
+    entry.kind === 'system' ? null : searchableText(entry.kind, body),
+    () => ({ ...body }),
+    entry.mentions,
+  );
 }

@@ -21,6 +21,7 @@ export class MessagesRepo {
   private readonly selectSeqRange: Database.Statement<[string, number, number]>;
   private readonly selectUnsent: Database.Statement<[string]>;
   private readonly selectUnsentByClientMsgId: Database.Statement<[string]>;
+  private readonly selectUnsentChanges: Database.Statement<[string]>;
   private readonly selectControls: Database.Statement<[string, number, number]>;
   private readonly selectPage: Database.Statement<[string, number, number]>;
   private readonly selectNextHeld: Database.Statement<[{ convId: string; held: number }]>;
@@ -55,6 +56,9 @@ export class MessagesRepo {
     this.selectUnsent = db.prepare('SELECT * FROM messages WHERE conv_id = ? AND seq IS NULL ORDER BY created_at, id');
     this.selectUnsentByClientMsgId = db.prepare(
       `SELECT * FROM messages WHERE client_msg_id = ? AND seq IS NULL AND status IN ('pending', 'failed')`,
+    );
+    this.selectUnsentChanges = db.prepare(
+      'SELECT * FROM messages WHERE conv_id = ? AND seq IS NULL AND target_seq IS NOT NULL ORDER BY created_at, id',
     );
     this.selectControls = db.prepare(
       'SELECT * FROM messages WHERE conv_id = ? AND target_seq BETWEEN ? AND ? AND seq IS NOT NULL ORDER BY seq',
@@ -129,6 +133,11 @@ export class MessagesRepo {
 
   unsentByClientMsgId(clientMsgId: string): MessageRow | undefined {
     return this.selectUnsentByClientMsgId.get(clientMsgId) as MessageRow | undefined;
+  }
+
+  /** The user's edits and recalls of a conversation not acknowledged yet (pending or failed), oldest first. */
+  unsentChanges(convId: string): MessageRow[] {
+    return this.selectUnsentChanges.all(convId) as MessageRow[];
   }
 
   /** Stored recall and edit entries acting on seqs in [lo, hi], in log order. */

@@ -3,9 +3,10 @@
  * sent by the sync engine, then acknowledged (markSent), refused (markFailed → retry or delete), or merged with its
  * own log entry if that arrives first (apply-entries.ts).
  */
-import { resolveTarget } from './control-entries.js';
+import type { LogEntry } from '../../../protocol/index.js';
+import { applyEntries } from './apply-entries.js';
 import { IdAllocator } from './id-allocator.js';
-import { CONTROL_KINDS, searchableText, storedBody, targetSeqOf, toStoredMessage, type MessageRow } from './message-codec.js';
+import { CONTROL_KINDS, decodeBody, searchableText, storedBody, targetSeqOf, toStoredMessage, type MessageRow } from './message-codec.js';
 import { settleConversation, type StoreContext } from './store-context.js';
 import type { MessageFailure, PendingMessageInput, SendAck, StoredMessage } from './types.js';
 
@@ -44,41 +45,62 @@ export function insertPending(ctx: StoreContext, input: PendingMessageInput): St
     };
     if (ctx.messages.insertMany([row]) === 0) throw new DuplicateClientMsgIdError(input.clientMsgId);
     ctx.outbox.insert({ ...input, createdAt });
-    ctx.conversations.touch(input.convId, createdAt);
+    // An edit or recall of an old message does not bring the conversation to the top of the list.
+    if (row.target_seq === null) ctx.conversations.touch(input.convId, createdAt);
     ctx.conversations.refreshSummary(input.convId);
     return toStoredMessage(row);
   })();
 }
 
 /**
- * The server acknowledged: the message takes its seq and leaves the outbox. Returns the updated message, or null
- * when there is nothing left to update (its entry was merged already, or the message was deleted).
+ * The server acknowledged: the message is a log entry now, and is stored as every entry is (applyEntries), so an
+ * edit or recall of it that arrived first takes effect, and the conversation counts as held up to its seq only
+ * once it is stored. Returns the visible message it concerns (the message itself, or the target of an edit or
+ * recall), or null when there is nothing left to show (the message was deleted meanwhile).
  */
 export function markSent(ctx: StoreContext, clientMsgId: string, ack: SendAck): StoredMessage | null {
   return ctx.db.transaction((): StoredMessage | null => {
-    ctx.outbox.remove(clientMsgId);
     const row = ctx.messages.unsentByClientMsgId(clientMsgId);
+    ctx.outbox.remove(clientMsgId);
     if (!row) return null;
     const convId = row.conv_id;
-    const occupant = ctx.messages.byConvSeq(convId, ack.seq);
-    if (occupant) {
-      // Its entry was stored on its own (without our clientMsgId); the log's copy stays, the local one goes.
+    applyEntries(ctx, convId, [acknowledgedEntry(row, ack)]);
+    if (ctx.messages.byId(row.id)?.seq === null) {
+      // The seq was already held by an entry without our clientMsgId: the log's copy stays, the local one goes.
       ctx.messages.deleteById(row.id);
       settleConversation(ctx, convId);
-      return CONTROL_KINDS.has(occupant.kind) ? null : toStoredMessage(occupant);
     }
-    ctx.messages.markAcked(row.id, ack);
-    if (row.target_seq !== null) resolveTarget(ctx, convId, row.target_seq);
-    ctx.conversations.noteEntries(convId, ack.seq, ack.ts, 0);
-    settleConversation(ctx, convId);
-    const updated = ctx.messages.byId(row.id) as MessageRow;
-    return toStoredMessage(updated);
+    const shown = ctx.messages.byConvSeq(convId, row.target_seq ?? ack.seq);
+    return shown ? shownFor(ctx, shown) : null;
   })();
+}
+
+/** The log entry the server stored for a local message, from what was sent and the acknowledgement. */
+function acknowledgedEntry(row: MessageRow, ack: SendAck): LogEntry {
+  const entry = {
+    convId: row.conv_id,
+    seq: ack.seq,
+    msgId: ack.msgId,
+    clientMsgId: row.client_msg_id as string,
+    from: row.sender,
+    ts: ack.ts,
+    kind: row.kind,
+    body: decodeBody(row),
+  } as LogEntry;
+  if (row.mentions !== null) entry.mentions = JSON.parse(row.mentions) as string[];
+  if (row.reply_to !== null) entry.replyTo = row.reply_to;
+  return entry;
 }
 
 /** The server refused the message for good (anything but RATE_LIMITED / INTERNAL): it waits for retry or delete. */
 export function markFailed(ctx: StoreContext, clientMsgId: string, failure: MessageFailure): StoredMessage | null {
   return ctx.db.transaction((): StoredMessage | null => {
+    const row = ctx.messages.unsentByClientMsgId(clientMsgId);
+    if (row && row.target_seq !== null && ctx.messages.byConvSeq(row.conv_id, row.target_seq)?.recalled) {
+      // An edit or recall of a message that was recalled meanwhile has nothing left to do: it goes.
+      deleteUnsent(ctx, clientMsgId);
+      return shownFor(ctx, row);
+    }
     ctx.outbox.setFailed(clientMsgId, failure);
     ctx.messages.setUnsentStatus(clientMsgId, 'failed', failure);
     return unsentMessage(ctx, clientMsgId);
@@ -119,7 +141,14 @@ export function setUploadedFile(ctx: StoreContext, clientMsgId: string, fileId: 
   })();
 }
 
+/** The message a change of an unsent row shows on: the row itself, or the target of an edit or recall. */
 function unsentMessage(ctx: StoreContext, clientMsgId: string): StoredMessage | null {
   const row = ctx.messages.unsentByClientMsgId(clientMsgId);
-  return row ? toStoredMessage(row) : null;
+  return row ? shownFor(ctx, row) : null;
+}
+
+function shownFor(ctx: StoreContext, row: MessageRow): StoredMessage | null {
+  if (row.target_seq === null) return toStoredMessage(row);
+  const target = ctx.messages.byConvSeq(row.conv_id, row.target_seq);
+  return target && !CONTROL_KINDS.has(target.kind) ? toStoredMessage(target) : null;
 }

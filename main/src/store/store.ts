@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Conversation, LogEntry } from '../../../protocol/index.js';
 import { applyEntries } from './apply-entries.js';
 import { ConversationsRepo } from './conversations-repo.js';
-import { CONTROL_KINDS, toStoredMessage } from './message-codec.js';
+import { CONTROL_KINDS, targetSeqOf, toStoredMessage } from './message-codec.js';
 import { MessagesRepo } from './messages-repo.js';
 import { openDatabase } from './open-database.js';
 import { OutboxRepo } from './outbox-repo.js';
@@ -17,6 +17,7 @@ import type {
   ListMessagesOptions,
   MessageFailure,
   OutboxItem,
+  PendingChange,
   PendingMessageInput,
   SearchHit,
   SearchOptions,
@@ -52,6 +53,8 @@ export interface StoreOutbox {
   retry(clientMsgId: string): StoredMessage | null;
   /** Removes the item and its unsent message. */
   delete(clientMsgId: string): boolean;
+  /** Removes an edit or recall not acknowledged yet; returns the message it concerned, as now shown. */
+  discard(clientMsgId: string): StoredMessage | null;
   /** The attachment was uploaded: the body now carries fileId. */
   setUploadedFile(clientMsgId: string, fileId: string): StoredMessage | null;
 }
@@ -86,26 +89,72 @@ export class Store {
       list: () => outbox.list(),
       markSending: (id) => outbox.markSending(id),
       requeue: (id, error) => outbox.requeue(id, error ?? null),
-      markFailed: (id, code, reason) => markFailed(ctx, id, { code, reason }),
-      retry: (id) => retry(ctx, id),
+      markFailed: (id, code, reason) => this.shown(markFailed(ctx, id, { code, reason })),
+      retry: (id) => this.shown(retry(ctx, id)),
       delete: (id) => deleteUnsent(ctx, id),
-      setUploadedFile: (id, fileId) => setUploadedFile(ctx, id, fileId),
+      discard: (id) => {
+        const row = ctx.messages.unsentByClientMsgId(id);
+        deleteUnsent(ctx, id);
+        return row && row.target_seq !== null ? this.getMessage(row.conv_id, row.target_seq) : null;
+      },
+      setUploadedFile: (id, fileId) => this.shown(setUploadedFile(ctx, id, fileId)),
     };
   }
 
-  /** Stores a composed message and its outbox row in one transaction. */
+  /**
+   * Stores a composed message, or an edit or recall (kind `edit`/`recall`, body {seq, …}), and its outbox row in
+   * one transaction. Returns what the user now sees: the new message, or the edited/recalled one with its change.
+   */
   insertPending(input: PendingMessageInput): StoredMessage {
-    return insertPending(this.ctx, input);
+    const stored = insertPending(this.ctx, input);
+    const target = targetSeqOf(input.kind, input.body);
+    return (target === null ? null : this.getMessage(input.convId, target)) ?? this.decorate(input.convId, [stored])[0]!;
   }
 
-  /** The server acknowledged a message: it gets its seq and leaves the outbox. */
+  /**
+   * The server acknowledged a message, edit or recall: it is stored as its log entry and leaves the outbox.
+   * Returns the message it concerns (itself, or the edited/recalled one), or null when nothing is left to show.
+   */
   markSent(clientMsgId: string, ack: SendAck): StoredMessage | null {
-    return markSent(this.ctx, clientMsgId, ack);
+    return this.shown(markSent(this.ctx, clientMsgId, ack));
   }
 
   /** Stores log entries of one conversation (idempotent, one transaction); returns what changed. */
   applyEntries(convId: string, entries: readonly LogEntry[]): ApplyResult {
-    return applyEntries(this.ctx, convId, entries);
+    const result = applyEntries(this.ctx, convId, entries);
+    return { ...result, added: this.decorate(convId, result.added), updated: this.decorate(convId, result.updated) };
+  }
+
+  /** The user's edits and recalls not acknowledged yet, shown on the messages they concern (see PendingChange). */
+  private decorate(convId: string, messages: StoredMessage[]): StoredMessage[] {
+    if (messages.length === 0) return messages;
+    const changes = new Map<number, PendingChange & { text?: string }>();
+    for (const row of this.ctx.messages.unsentChanges(convId)) {
+      const change: PendingChange & { text?: string } = {
+        kind: row.kind === 'recall' ? 'recall' : 'edit',
+        clientMsgId: row.client_msg_id as string,
+        status: row.status === 'failed' ? 'failed' : 'pending',
+      };
+      if (row.failure_code !== null) change.failure = { code: row.failure_code, reason: row.failure_reason ?? '' };
+      if (row.kind === 'edit') change.text = String((JSON.parse(row.body) as { text?: unknown }).text ?? '');
+      changes.set(row.target_seq as number, change); // oldest first: the latest change wins
+    }
+    if (changes.size === 0) return messages;
+    return messages.map((message) => {
+      const found = message.seq === null || message.recalled ? undefined : changes.get(message.seq);
+      if (!found) return message;
+      const { text, ...change } = found;
+      const shown: StoredMessage = { ...message, change };
+      if (text !== undefined && change.status === 'pending') {
+        shown.body = { ...message.body, text };
+        shown.edited = true;
+      }
+      return shown;
+    });
+  }
+
+  private shown(message: StoredMessage | null): StoredMessage | null {
+    return message ? (this.decorate(message.convId, [message])[0] ?? null) : null;
   }
 
   /**
@@ -116,12 +165,13 @@ export class Store {
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_PAGE), 1), MAX_PAGE);
     const rows = this.ctx.messages.page(convId, options.beforeSeq, limit).reverse();
     if (options.beforeSeq === undefined) rows.push(...this.ctx.messages.unsent(convId).filter((r) => !CONTROL_KINDS.has(r.kind)));
-    return rows.map(toStoredMessage);
+    return this.decorate(convId, rows.map(toStoredMessage));
   }
 
+  /** The message at `seq` as the user sees it; null for none, or for a recall or edit entry. */
   getMessage(convId: string, seq: number): StoredMessage | null {
     const row = this.ctx.messages.byConvSeq(convId, seq);
-    return row ? toStoredMessage(row) : null;
+    return row && !CONTROL_KINDS.has(row.kind) ? this.shown(toStoredMessage(row)) : null;
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {

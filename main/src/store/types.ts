@@ -27,6 +27,19 @@ export interface StoredMessage {
   status: MessageStatus;
   failure?: MessageFailure;
   createdAt: number;
+  /** The user's latest edit or recall of this message that the server has not acknowledged (see PendingChange). */
+  change?: PendingChange;
+}
+
+/**
+ * An edit or recall composed on this device and not yet acknowledged: queued, in flight, or refused. A pending
+ * edit's text is already shown in the target's body (and `edited` set); a failed one is not.
+ */
+export interface PendingChange {
+  kind: 'edit' | 'recall';
+  clientMsgId: string;
+  status: 'pending' | 'failed';
+  failure?: MessageFailure;
 }
 
 /** What a conversation list shows of the latest message. */
@@ -35,10 +48,14 @@ export interface MessageSummary {
   from: string;
   ts: number;
   kind: EntryKind;
-  /** The start of the text, file name or label; empty when recalled or without text. */
+  /** The start of the text (after the latest edit), file name or label; empty when recalled, for system entries, or without text. */
   preview: string;
   recalled: boolean;
   status: MessageStatus;
+  /** Who the message mentions, so the list can show `@id` as a name. */
+  mentions?: string[];
+  /** A system entry's body ({event, actor, targets, …}): the list words it as the conversation does. */
+  system?: Record<string, unknown>;
 }
 
 export interface StoredConversation {
@@ -148,6 +165,8 @@ export interface SearchHit {
   kind: EntryKind;
   snippet: Snippet;
   score: number;
+  /** Who the message mentions (user ids, '@all'). */
+  mentions?: string[];
 }
 
 export interface ConversationPatch {

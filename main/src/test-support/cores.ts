@@ -65,7 +65,7 @@ export function texts(core: ClientCore, convId: string): string[] {
   return core.current!.store.listMessages(convId, { limit: 500 }).map((m) => String(m.body.text ?? ''));
 }
 
-/** A signed admin API call (PROTOCOL.md "Admin API"), for servers started with TEST_ADMIN's key. */
+/** A signed admin API call (docs/protocol.md "Admin API"), for servers started with TEST_ADMIN's key. */
 export async function admin(server: TestServer, method: string, path: string, payload?: unknown): Promise<Response> {
   const body = payload === undefined ? '' : JSON.stringify(payload);
   const nonce = randomUUID();

@@ -28,7 +28,7 @@ import { MessageRow, type MessageActions } from './MessageRow';
 
 /** Messages closer than this, from the same sender, form one visual group. */
 const GROUP_GAP_MS = 5 * 60_000;
-/** The server's default recall window (PROTOCOL.md); main refuses later recalls anyway. */
+/** The server's default recall window (docs/protocol.md); main refuses later recalls anyway. */
 export const RECALL_WINDOW_MS = 2 * 60_000;
 const HIGHLIGHT_MS = 2400;
 

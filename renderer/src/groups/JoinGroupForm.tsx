@@ -30,7 +30,7 @@ export function JoinGroupForm({ onCancel, onJoined }: { onCancel: () => void; on
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const id = groupId.trim();
-    // Group ids follow the same pattern as user ids (PROTOCOL.md "Identifiers").
+    // Group ids follow the same pattern as user ids (docs/protocol.md "Identifiers").
     if (!isValidUserId(id)) return setError(t('groups.joinIdInvalid'));
     if (codePoints(note) > MAX_NOTE) return setError(t('groups.noteTooLong', { max: MAX_NOTE }));
     setBusy(true);

@@ -1,4 +1,4 @@
-/** Reading canonical conversation ids (PROTOCOL.md "Identifiers") without importing protocol/ code. */
+/** Reading canonical conversation ids (docs/protocol.md "Identifiers") without importing protocol/ code. */
 
 /** The other member of a private chat `p:<a>|<b>`, or null for groups, rooms and malformed ids. */
 export function peerOf(convId: string, selfId: string | undefined): string | null {

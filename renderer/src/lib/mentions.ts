@@ -10,7 +10,7 @@ const MENTION_RE = new RegExp(`(^|[${BOUNDARY}])@([A-Za-z0-9_.@-]{1,64})`, 'g');
 /** The mention being typed just before the caret: `@` then letters of an id or a name (none yet is fine). */
 const TYPING_RE = new RegExp(`(?:^|[${BOUNDARY}])@([\\p{L}\\p{N}_.-]{0,32})$`, 'u');
 
-/** The wire value of "everyone" (PROTOCOL.md `mentions`). */
+/** The wire value of "everyone" (docs/protocol.md `mentions`). */
 export const MENTION_ALL = '@all';
 
 export interface MentionOptions {

@@ -1,4 +1,4 @@
-/** The HTTP routes of PROTOCOL.md on one handler; every failure becomes `{"error":{code,message}}`. */
+/** The HTTP routes of docs/protocol.md on one handler; every failure becomes `{"error":{code,message}}`. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProtocolError } from '../../../protocol/index.js';
 import type { Logger } from '../logger.js';

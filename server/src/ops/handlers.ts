@@ -1,4 +1,4 @@
-/** The op table: one handler per op of PROTOCOL.md after `hello`; a missing one is a compile error. */
+/** The op table: one handler per op of docs/protocol.md after `hello`; a missing one is a compile error. */
 import type { Op, OpRequest, OpResult } from '../../../protocol/index.js';
 import type { Groups } from '../services/groups.js';
 import type { Messaging } from '../services/messaging.js';
@@ -26,7 +26,7 @@ export function createHandlers(messaging: Messaging, groups: Groups, rooms: Room
       await messaging.read(ctx.userId, b.convId, b.seq, ctx.connectionId);
       return EMPTY;
     },
-    recall: (ctx, b) => messaging.recall(ctx.userId, b.convId, b.seq, ctx.connectionId),
+    recall: (ctx, b) => messaging.recall(ctx.userId, b, ctx.connectionId),
     typing: async (ctx, b) => {
       await messaging.typing(ctx.userId, b.convId, ctx.connectionId);
       return EMPTY;

@@ -1,4 +1,4 @@
-/** A user's view of a conversation, as `sync` lists it and `conv` events carry it (PROTOCOL.md). */
+/** A user's view of a conversation, as `sync` lists it and `conv` events carry it (docs/protocol.md). */
 import type { Conversation } from '../../../protocol/index.js';
 import type { ConversationRow } from '../storage/storage.js';
 

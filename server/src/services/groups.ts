@@ -1,5 +1,5 @@
 /**
- * Group operations (PROTOCOL.md "Groups and chatrooms"): who may do what, and the `system` entry each change
+ * Group operations (docs/protocol.md "Groups and chatrooms"): who may do what, and the `system` entry each change
  * writes into the group's log in the same transaction, so members who were offline catch up on membership and
  * settings the way they catch up on messages.
  */

@@ -217,7 +217,20 @@ export class Messaging {
     }
   }
 
-  async recall(userId: string, convId: string, seq: number, connectionId?: string): Promise<{ seq: number }> {
+  /**
+   * Answers `{seq}` as docs/protocol.md says; a recall named with a clientMsgId (extension) is answered like a send,
+   * `{seq, msgId, ts}`, and a retry with the same clientMsgId gets the first answer.
+   */
+  async recall(userId: string, input: { convId: string; seq: number; clientMsgId?: string }, connectionId?: string): Promise<{ seq: number } | Ack> {
+    const { convId, seq } = input;
+    // A retry (same clientMsgId) is answered with the first answer before anything else is checked, as for send.
+    if (input.clientMsgId !== undefined) {
+      const previous = await this.storage.findByClientMsgId(userId, input.clientMsgId);
+      if (previous) {
+        if (previous.kind !== 'recall' || previous.convId !== convId) throw new ProtocolError('CONFLICT', 'that clientMsgId names another entry');
+        return ackOf(previous);
+      }
+    }
     const conv = await this.conversationFor(userId, convId, connectionId);
     const target = await this.storage.getEntry(convId, seq);
     if (!target) throw new ProtocolError('NOT_FOUND', 'no such entry');
@@ -237,7 +250,7 @@ export class Messaging {
         convKind: conv.kind,
         members: conv.kind === 'private' ? conv.members : NO_MEMBERS,
         msgId: newMsgId(),
-        clientMsgId: `recall-${randomUUID()}`,
+        clientMsgId: input.clientMsgId ?? `recall-${randomUUID()}`,
         from: userId,
         ts: Date.now(),
         kind: 'recall',
@@ -246,7 +259,7 @@ export class Messaging {
       seq,
     );
     await this.fanOut(conv, entry);
-    return { seq: entry.seq };
+    return input.clientMsgId !== undefined ? ackOf(entry) : { seq: entry.seq };
   }
 
   async history(userId: string, q: { convId: string; afterSeq?: number; beforeSeq?: number; limit?: number }, connectionId?: string): Promise<LogEntry[]> {

@@ -1,5 +1,5 @@
 /**
- * Chatrooms (PROTOCOL.md "Groups and chatrooms"): live rooms whose membership is in memory, per connection,
+ * Chatrooms (docs/protocol.md "Groups and chatrooms"): live rooms whose membership is in memory, per connection,
  * and ends with it. Only online members receive. Messages are stored in the room's log (so a joiner gets the
  * latest 50), but nothing is written per member.
  *
@@ -17,7 +17,7 @@ import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/storage.js';
 import { eventFrame, type ClientConnection, type FrameBatch, type Hub } from './hub.js';
 
-/** Latest entries returned by room.join (PROTOCOL.md). */
+/** Latest entries returned by room.join (docs/protocol.md). */
 export const ROOM_JOIN_HISTORY = 50;
 /** Connections served per event-loop turn during a fan-out, so a huge room does not stall everyone else. */
 const CONNECTIONS_PER_TURN = 1000;
