@@ -5,7 +5,7 @@
  * replaced or recalled, and nothing a user did was lost on the way.
  */
 import type { LogEntry } from '../../../../protocol/index.js';
-import type { StoredMessage } from '../../store/types.js';
+import type { MessageSummary, StoredMessage } from '../../store/types.js';
 import { call } from '../cores.js';
 import type { Scenario } from './scenario.js';
 import type { ServerConversation, ShownMessage } from './server-log.js';
@@ -46,10 +46,16 @@ function diffViews(actual: ShownMessage[], expected: ShownMessage[]): string[] {
   return out;
 }
 
+/** What the list shows of the last visible message: the start of its text; a system entry's event (worded by the list). */
 function expectedPreview(last: ShownMessage): string {
   if (last.recalled) return '';
-  const source = last.text ?? last.event ?? '';
-  return [...source].slice(0, PREVIEW_CHARS).join('');
+  if (last.event !== null) return `[${last.event}]`;
+  return [...(last.text ?? '')].slice(0, PREVIEW_CHARS).join('');
+}
+
+function shownPreview(summary: MessageSummary): string {
+  const event = summary.system?.event;
+  return summary.kind === 'system' && !summary.recalled && summary.preview === '' && typeof event === 'string' ? `[${event}]` : summary.preview;
 }
 
 export interface Truth {
@@ -81,6 +87,7 @@ export async function checkClient(client: Client, truth: Truth, issuedWords: Rea
     const messages = store.listMessages(convId, { limit: 500 });
     const unsent = messages.filter((m) => m.seq === null || m.status !== 'sent');
     for (const m of unsent) lines.push(`message ${m.clientMsgId} is ${m.status} (seq ${m.seq}): "${String(m.body.text ?? '')}"`);
+    for (const m of messages) if (m.change) lines.push(`seq ${m.seq} has a ${m.change.status} ${m.change.kind}${m.change.failure ? ` (${m.change.failure.code})` : ''}`);
     const expected = truthConv.shown.slice(-500);
     lines.push(...diffViews(messages.filter((m) => m.seq !== null).map(shownOf), expected));
 
@@ -89,8 +96,8 @@ export async function checkClient(client: Client, truth: Truth, issuedWords: Rea
     if (conv && last) {
       const summary = conv.lastMessage;
       if (!summary) lines.push(`preview: none, expected seq ${last.seq}`);
-      else if (summary.seq !== last.seq || summary.recalled !== last.recalled || summary.preview !== expectedPreview(last)) {
-        lines.push(`preview: expected seq ${last.seq} "${expectedPreview(last)}"${last.recalled ? ' (recalled)' : ''}, shows seq ${summary.seq} "${summary.preview}"${summary.recalled ? ' (recalled)' : ''}`);
+      else if (summary.seq !== last.seq || summary.recalled !== last.recalled || shownPreview(summary) !== expectedPreview(last)) {
+        lines.push(`preview: expected seq ${last.seq} "${expectedPreview(last)}"${last.recalled ? ' (recalled)' : ''}, shows seq ${summary.seq} ${summary.kind} "${shownPreview(summary)}"${summary.recalled ? ' (recalled)' : ''}`);
       }
     }
     if (conv) {
