@@ -4,7 +4,8 @@
  * any run diverged. PARLEY_SEED=<n> replays one seed.
  *
  * Options (environment): SOAK_MINUTES (default 10), SOAK_RUNS (default unbounded), SOAK_STEPS per run (default
- * 300), SOAK_MODE full | sends-reads (default full), SOAK_SERVER_KILLS per run (default 3).
+ * 300), SOAK_MODE full | sends-reads (default full), SOAK_SERVER_KILLS per run (default 3), SOAK_CRASHES (client
+ * SIGKILLs) per run (default 2).
  */
 import { execSync } from 'node:child_process';
 import { randomSeed } from '../main/src/test-support/convergence/prng.js';
@@ -16,6 +17,7 @@ const maxRuns = process.env.PARLEY_SEED !== undefined ? 1 : Number(process.env.S
 const steps = Number(process.env.SOAK_STEPS ?? 300);
 const mode = (process.env.SOAK_MODE ?? 'full') as Mode;
 const serverKills = Number(process.env.SOAK_SERVER_KILLS ?? 3);
+const crashes = Number(process.env.SOAK_CRASHES ?? 2);
 
 function commit(): string {
   try {
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   console.log(`convergence soak: ${new Date().toISOString()} at ${commit()}, mode ${mode}, ${steps} steps a run, up to ${minutes} min`);
   while (results.length < maxRuns && Date.now() < deadline) {
     const seed = process.env.PARLEY_SEED !== undefined ? Number(process.env.PARLEY_SEED) : randomSeed();
-    const result = await runConvergence({ seed, steps, mode, maxServerKills: serverKills, settleMs: 30_000 });
+    const result = await runConvergence({ seed, steps, mode, maxServerKills: serverKills, maxCrashes: crashes, settleMs: 30_000 });
     results.push(result);
     console.log(describeResult(result, 15));
     const stats = Object.entries(result.stats).sort().map(([k, v]) => `${k}=${v}`).join(' ');

@@ -12,6 +12,8 @@ export interface RunOptions {
   steps: number;
   mode: Mode;
   maxServerKills?: number;
+  /** Client crashes (SIGKILL of the app in a process of its own). */
+  maxCrashes?: number;
   /** How long everything may take to settle once faults stop. */
   settleMs?: number;
 }
@@ -59,7 +61,7 @@ export async function runConvergence(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const world = await World.start();
   const readers = new Map<string, ServerReader>();
-  const scenario = new Scenario(world, options.seed, options.mode, { maxServerKills: options.maxServerKills ?? 2 });
+  const scenario = new Scenario(world, options.seed, options.mode, { maxServerKills: options.maxServerKills ?? 2, maxCrashes: options.maxCrashes ?? 1 });
   const divergences: string[] = [];
   try {
     await world.registerBystander(BYSTANDER);

@@ -8,6 +8,7 @@
 import type { ClientCore } from '../../core/client-core.js';
 import type { StoredMessage } from '../../store/types.js';
 import { call } from '../cores.js';
+import { until } from '../server.js';
 import { Rng, UniqueWords } from './prng.js';
 import { RECALL_WINDOW_MS, type Client, type World } from './world.js';
 
@@ -93,6 +94,9 @@ export class Scenario {
   private readonly editing = new Map<string, number>();
   private readonly cutUntil = new Map<Client, number>();
   private readonly stoppedUntil = new Map<Client, number>();
+  /** Crashes under way (each restarts its client when done), and the clients in one. */
+  private readonly crashes: Array<Promise<void>> = [];
+  private readonly crashing = new Set<Client>();
   private serverDownUntil: number | null = null;
   private serverKills = 0;
   private groupCount = 0;
@@ -102,7 +106,7 @@ export class Scenario {
     readonly world: World,
     readonly seed: number,
     readonly mode: Mode,
-    private readonly limits: { maxServerKills: number },
+    private readonly limits: { maxServerKills: number; maxCrashes: number },
   ) {
     this.rng = new Rng(seed);
     this.words = new UniqueWords(this.rng);
@@ -135,6 +139,7 @@ export class Scenario {
 
   /** Ends the faults whose time has come. */
   async heal(all = false): Promise<void> {
+    if (all) await Promise.all(this.crashes);
     for (const [client, until] of [...this.cutUntil]) {
       if (!all && until > this.step) continue;
       client.proxy.restore();
@@ -155,8 +160,16 @@ export class Scenario {
   }
 
   async fault(forced?: 'server'): Promise<void> {
-    const kind = forced ?? this.rng.weighted({ drop: 3, cut: 2, restart: 2, server: this.serverKills < this.limits.maxServerKills ? 1 : 0 });
-    const candidates = this.world.clients.filter((c) => c.running && !this.cutUntil.has(c));
+    const kind =
+      forced ??
+      this.rng.weighted({
+        drop: 3,
+        cut: 2,
+        restart: 2,
+        crash: this.crashes.length < this.limits.maxCrashes ? 1 : 0,
+        server: this.serverKills < this.limits.maxServerKills ? 1 : 0,
+      });
+    const candidates = this.world.clients.filter((c) => c.running && !this.cutUntil.has(c) && !this.crashing.has(c));
     if (kind === 'server') {
       if (this.serverDownUntil !== null) return;
       this.serverKills++;
@@ -180,10 +193,34 @@ export class Scenario {
         this.cutUntil.set(client, this.step + this.rng.int(2, 14));
         return;
       case 'restart':
+        if (this.rng.chance(0.4)) {
+          // The user reads on a train and closes the app before the network comes back.
+          client.proxy.cut();
+          await until(() => !client.online, 10_000, `${client.name} offline`);
+          this.note(`${client.name} network cut`);
+          await this.read(client);
+          client.proxy.restore();
+          this.note(`${client.name} network back`);
+        }
         this.note(`${client.name} app quit`);
         this.stoppedUntil.set(client, this.step + this.rng.int(0, 6));
         await client.quit();
         return;
+      case 'crash': {
+        // Quits here, runs in a process of its own for a moment (reconnecting, catching up, sending), is killed.
+        const afterMs = this.rng.int(0, 400);
+        this.note(`${client.name} app crashes ${afterMs} ms after starting in its own process`);
+        await client.quit();
+        this.crashing.add(client);
+        const crashed = client.crash(afterMs).finally(() => {
+          this.crashing.delete(client);
+          client.open();
+          this.note(`${client.name} app started again after the crash`);
+        });
+        crashed.catch(() => undefined); // awaited (and its failure thrown) when the faults stop
+        this.crashes.push(crashed);
+        return;
+      }
     }
   }
 

@@ -3,8 +3,10 @@
  * again on the same data directory and port), and desktop clients, each a ClientCore with its own data
  * directory behind its own cuttable TCP proxy. Several clients may be devices of one user.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { freePort, ServerProcess } from '../../../../server/test/server-process.js';
+import path from 'node:path';
+import { freePort, REPO, ServerProcess, withTimeout } from '../../../../server/test/server-process.js';
 import { ClientCore } from '../../core/client-core.js';
 import { call } from '../cores.js';
 import { tempDir, until } from '../server.js';
@@ -61,6 +63,36 @@ export class Client {
     const core = this.core;
     this.core = null;
     await core?.stop();
+  }
+
+  /**
+   * The app crashes: it runs on its data directory in a process of its own (host mode, the same core) and is
+   * SIGKILLed `afterMs` after it is up, while it reconnects, catches up and drains its outbox. Then it starts again
+   * here. The client must have quit first.
+   */
+  async crash(afterMs: number): Promise<void> {
+    if (this.core) throw new Error(`${this.name} is running here`);
+    // No page is served: an empty static directory stands in for the built renderer.
+    const staticDir = path.join(this.dataDir, 'no-renderer');
+    fs.mkdirSync(staticDir, { recursive: true });
+    const args = ['--import', 'tsx', 'main/src/host/cli.ts', '--data', this.dataDir, '--port', '0', '--static-dir', staticDir, '--log-level', 'error'];
+    const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    let out = '';
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('parley host ready:')) resolve();
+        });
+        child.once('exit', (code, signal) => reject(new Error(`${this.name}'s host exited (${code ?? signal}) before it was ready`)));
+      }),
+      30_000,
+      `${this.name}'s host start`,
+    );
+    await new Promise((r) => setTimeout(r, afterMs));
+    child.kill('SIGKILL');
+    await exited;
   }
 }
 
