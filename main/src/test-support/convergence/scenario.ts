@@ -1,14 +1,13 @@
 /**
  * A seeded random run against the real server and real client cores: users act through the IPC handler table
- * as the renderer would (send, edit, recall, read, group operations) while faults hit (dropped sockets, a
- * client's network cut for a while, a client quitting and starting again on its data directory, the server
- * SIGKILLed and started again on its data directory and port). The model kept here only decides which
- * operations a user could sensibly make; what every device must show is derived from the server's log (check.ts).
+ * as the renderer would (send, edit, recall, read, group operations) while faults hit (faults.ts). The model
+ * kept here only decides which operations a user could sensibly make; what every device must show is derived
+ * from the server's log (check.ts).
  */
 import type { ClientCore } from '../../core/client-core.js';
 import type { StoredMessage } from '../../store/types.js';
 import { call } from '../cores.js';
-import { until } from '../server.js';
+import { Faults, type FaultLimits } from './faults.js';
 import { Rng, UniqueWords } from './prng.js';
 import { RECALL_WINDOW_MS, type Client, type World } from './world.js';
 
@@ -92,13 +91,7 @@ export class Scenario {
   private pending: PendingChange[] = [];
   /** Edits whose handler call has not returned yet, by target: a recall must not overtake them. */
   private readonly editing = new Map<string, number>();
-  private readonly cutUntil = new Map<Client, number>();
-  private readonly stoppedUntil = new Map<Client, number>();
-  /** Crashes under way (each restarts its client when done), and the clients in one. */
-  private readonly crashes: Array<Promise<void>> = [];
-  private readonly crashing = new Set<Client>();
-  private serverDownUntil: number | null = null;
-  private serverKills = 0;
+  private readonly faults: Faults;
   private groupCount = 0;
   step = 0;
 
@@ -106,10 +99,11 @@ export class Scenario {
     readonly world: World,
     readonly seed: number,
     readonly mode: Mode,
-    private readonly limits: { maxServerKills: number; maxCrashes: number },
+    private readonly limits: FaultLimits,
   ) {
     this.rng = new Rng(seed);
     this.words = new UniqueWords(this.rng);
+    this.faults = new Faults(world, this.rng, limits, { note: (l) => this.note(l), count: (w) => this.count(w) }, (c) => this.read(c));
     for (let i = 0; i < USERS.length; i++) {
       for (let j = i + 1; j < USERS.length; j++) {
         const convId = `p:${USERS[i]}|${USERS[j]}`;
@@ -133,95 +127,6 @@ export class Scenario {
   private core(client: Client): ClientCore {
     if (!client.core?.current) throw new Error(`${client.name} is not running`);
     return client.core;
-  }
-
-  // --- faults ----------------------------------------------------------------------------------------------
-
-  /** Ends the faults whose time has come. */
-  async heal(all = false): Promise<void> {
-    if (all) await Promise.all(this.crashes);
-    for (const [client, until] of [...this.cutUntil]) {
-      if (!all && until > this.step) continue;
-      client.proxy.restore();
-      this.cutUntil.delete(client);
-      this.note(`${client.name} network back`);
-    }
-    if (this.serverDownUntil !== null && (all || this.serverDownUntil <= this.step)) {
-      await this.world.startServer();
-      this.serverDownUntil = null;
-      this.note('server started again');
-    }
-    for (const [client, until] of [...this.stoppedUntil]) {
-      if (!all && until > this.step) continue;
-      client.open();
-      this.stoppedUntil.delete(client);
-      this.note(`${client.name} app started again`);
-    }
-  }
-
-  async fault(forced?: 'server'): Promise<void> {
-    const kind =
-      forced ??
-      this.rng.weighted({
-        drop: 3,
-        cut: 2,
-        restart: 2,
-        crash: this.crashes.length < this.limits.maxCrashes ? 1 : 0,
-        server: this.serverKills < this.limits.maxServerKills ? 1 : 0,
-      });
-    const candidates = this.world.clients.filter((c) => c.running && !this.cutUntil.has(c) && !this.crashing.has(c));
-    if (kind === 'server') {
-      if (this.serverDownUntil !== null) return;
-      this.serverKills++;
-      this.serverDownUntil = this.step + this.rng.int(2, 10);
-      this.count('fault.server-kill');
-      this.note('server SIGKILLed');
-      await this.world.killServer();
-      return;
-    }
-    if (candidates.length === 0) return;
-    const client = this.rng.pick(candidates);
-    this.count(`fault.${kind}`);
-    switch (kind) {
-      case 'drop':
-        this.note(`${client.name} socket dropped`);
-        this.core(client).current!.conn.drop();
-        return;
-      case 'cut':
-        this.note(`${client.name} network cut`);
-        client.proxy.cut();
-        this.cutUntil.set(client, this.step + this.rng.int(2, 14));
-        return;
-      case 'restart':
-        if (this.rng.chance(0.4)) {
-          // The user reads on a train and closes the app before the network comes back.
-          client.proxy.cut();
-          await until(() => !client.online, 10_000, `${client.name} offline`);
-          this.note(`${client.name} network cut`);
-          await this.read(client);
-          client.proxy.restore();
-          this.note(`${client.name} network back`);
-        }
-        this.note(`${client.name} app quit`);
-        this.stoppedUntil.set(client, this.step + this.rng.int(0, 6));
-        await client.quit();
-        return;
-      case 'crash': {
-        // Quits here, runs in a process of its own for a moment (reconnecting, catching up, sending), is killed.
-        const afterMs = this.rng.int(0, 400);
-        this.note(`${client.name} app crashes ${afterMs} ms after starting in its own process`);
-        await client.quit();
-        this.crashing.add(client);
-        const crashed = client.crash(afterMs).finally(() => {
-          this.crashing.delete(client);
-          client.open();
-          this.note(`${client.name} app started again after the crash`);
-        });
-        crashed.catch(() => undefined); // awaited (and its failure thrown) when the faults stop
-        this.crashes.push(crashed);
-        return;
-      }
-    }
   }
 
   // --- operations --------------------------------------------------------------------------------------------
@@ -464,9 +369,9 @@ export class Scenario {
     // Every run kills the server at least once, somewhere in its first half.
     const killAt = this.limits.maxServerKills > 0 ? this.rng.int(Math.ceil(steps / 5), Math.ceil(steps / 2)) : -1;
     for (this.step = 1; this.step <= steps; this.step++) {
-      await this.heal();
-      if (this.step === killAt && this.serverDownUntil === null) await this.fault('server');
-      else if (this.rng.chance(0.15)) await this.fault();
+      await this.faults.heal(this.step);
+      if (this.step === killAt && !this.faults.serverDown) await this.faults.inject(this.step, 'server');
+      else if (this.rng.chance(0.15)) await this.faults.inject(this.step);
       if (this.rng.chance(0.15)) {
         // A burst: several users act at once.
         const n = this.rng.int(2, 3);
@@ -477,6 +382,6 @@ export class Scenario {
       await sleep(this.rng.int(0, 12));
     }
     this.step = steps + 1;
-    await this.heal(true);
+    await this.faults.heal(this.step, true);
   }
 }
