@@ -53,9 +53,11 @@ function expectedPreview(last: ShownMessage): string {
   return [...(last.text ?? '')].slice(0, PREVIEW_CHARS).join('');
 }
 
+/** A system entry's preview names its event: in the summary's body (or, before bodies were carried, in its text). */
 function shownPreview(summary: MessageSummary): string {
+  if (summary.kind !== 'system' || summary.recalled) return summary.preview;
   const event = summary.system?.event;
-  return summary.kind === 'system' && !summary.recalled && summary.preview === '' && typeof event === 'string' ? `[${event}]` : summary.preview;
+  return `[${typeof event === 'string' ? event : summary.preview}]`;
 }
 
 export interface Truth {
