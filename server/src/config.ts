@@ -107,7 +107,61 @@ Environment: PARLEY_APP_KEY and PARLEY_APP_SECRET turn on the admin API; PARLEY_
 PARLEY_SEND_BURST set the per-connection send limit (0 rate turns it off); PARLEY_RECALL_WINDOW_MS,
 PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; groups and chatrooms:
 PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
-PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES.`;
+PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES; connections:
+PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE.`;
+
+type Setting = { env: string } & ({ type: 'int'; min: number } | { type: 'bool' } | { type: 'string' });
+
+/** Every setting the environment can give, by its ServerConfig key (flags cover a few of them too). */
+export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
+  port: { env: 'PARLEY_PORT', type: 'int', min: 0 },
+  host: { env: 'PARLEY_HOST', type: 'string' },
+  dataDir: { env: 'PARLEY_DATA_DIR', type: 'string' },
+  appKey: { env: 'PARLEY_APP_KEY', type: 'string' },
+  appSecret: { env: 'PARLEY_APP_SECRET', type: 'string' },
+  builtinAccounts: { env: 'PARLEY_BUILTIN_ACCOUNTS', type: 'bool' },
+  sendRate: { env: 'PARLEY_SEND_RATE', type: 'int', min: 0 },
+  sendBurst: { env: 'PARLEY_SEND_BURST', type: 'int', min: 1 },
+  recallWindowMs: { env: 'PARLEY_RECALL_WINDOW_MS', type: 'int', min: 0 },
+  maxFileBytes: { env: 'PARLEY_MAX_FILE_BYTES', type: 'int', min: 1 },
+  maxFrameBytes: { env: 'PARLEY_MAX_FRAME_BYTES', type: 'int', min: 1024 },
+  tokenTtlSeconds: { env: 'PARLEY_TOKEN_TTL_SECONDS', type: 'int', min: 1 },
+  helloTimeoutMs: { env: 'PARLEY_HELLO_TIMEOUT_MS', type: 'int', min: 1 },
+  pingIntervalMs: { env: 'PARLEY_PING_INTERVAL_MS', type: 'int', min: 1 },
+  pongTimeoutMs: { env: 'PARLEY_PONG_TIMEOUT_MS', type: 'int', min: 1 },
+  maxMalformedPerMinute: { env: 'PARLEY_MAX_MALFORMED_PER_MINUTE', type: 'int', min: 0 },
+  maxGroupMembers: { env: 'PARLEY_MAX_GROUP_MEMBERS', type: 'int', min: 1 },
+  typingMaxGroupMembers: { env: 'PARLEY_TYPING_MAX_GROUP', type: 'int', min: 0 },
+  roomAutoCreate: { env: 'PARLEY_ROOM_AUTO_CREATE', type: 'bool' },
+  roomIdleMs: { env: 'PARLEY_ROOM_IDLE_MS', type: 'int', min: 1 },
+  roomsPerUser: { env: 'PARLEY_ROOMS_PER_USER', type: 'int', min: 1 },
+  roomFlushMs: { env: 'PARLEY_ROOM_FLUSH_MS', type: 'int', min: 0 },
+  roomWritesPerSecond: { env: 'PARLEY_ROOM_WRITES_PER_SECOND', type: 'int', min: 1 },
+  roomMaxPending: { env: 'PARLEY_ROOM_MAX_PENDING', type: 'int', min: 1 },
+  roomSlowBytes: { env: 'PARLEY_ROOM_SLOW_BYTES', type: 'int', min: 1 },
+  logLevel: { env: 'PARLEY_LOG_LEVEL', type: 'string' },
+};
+
+function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
+  const config: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(ENV_SETTINGS) as Array<[keyof ServerConfig, Setting]>) {
+    const raw = env[setting.env];
+    config[key] = setting.type === 'int' ? intFrom(raw, setting.env, setting.min) : setting.type === 'bool' ? boolFrom(raw, setting.env) : raw || undefined;
+  }
+  return defined(config) as Partial<ServerConfig>;
+}
+
+/** The environment that gives a server these settings (for starting one as a child process). */
+export function envForConfig(config: Partial<ServerConfig>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const setting = ENV_SETTINGS[key as keyof ServerConfig];
+    if (value === undefined) continue;
+    if (!setting) throw new ConfigError(`${key} cannot be set from the environment`);
+    env[setting.env] = String(value);
+  }
+  return env;
+}
 
 /** Reads flags first, then environment, then defaults. */
 export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean } {
@@ -124,30 +178,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
     strict: true,
     allowPositionals: false,
   });
-  const fromEnv = defined<Partial<ServerConfig>>({
-    port: intFrom(env.PARLEY_PORT, 'PARLEY_PORT', 0),
-    host: env.PARLEY_HOST || undefined,
-    dataDir: env.PARLEY_DATA_DIR || undefined,
-    appKey: env.PARLEY_APP_KEY || undefined,
-    appSecret: env.PARLEY_APP_SECRET || undefined,
-    builtinAccounts: boolFrom(env.PARLEY_BUILTIN_ACCOUNTS, 'PARLEY_BUILTIN_ACCOUNTS'),
-    sendRate: intFrom(env.PARLEY_SEND_RATE, 'PARLEY_SEND_RATE', 0),
-    sendBurst: intFrom(env.PARLEY_SEND_BURST, 'PARLEY_SEND_BURST', 1),
-    recallWindowMs: intFrom(env.PARLEY_RECALL_WINDOW_MS, 'PARLEY_RECALL_WINDOW_MS', 0),
-    maxFileBytes: intFrom(env.PARLEY_MAX_FILE_BYTES, 'PARLEY_MAX_FILE_BYTES', 1),
-    maxFrameBytes: intFrom(env.PARLEY_MAX_FRAME_BYTES, 'PARLEY_MAX_FRAME_BYTES', 1024),
-    tokenTtlSeconds: intFrom(env.PARLEY_TOKEN_TTL_SECONDS, 'PARLEY_TOKEN_TTL_SECONDS', 1),
-    maxGroupMembers: intFrom(env.PARLEY_MAX_GROUP_MEMBERS, 'PARLEY_MAX_GROUP_MEMBERS', 1),
-    typingMaxGroupMembers: intFrom(env.PARLEY_TYPING_MAX_GROUP, 'PARLEY_TYPING_MAX_GROUP', 0),
-    roomAutoCreate: boolFrom(env.PARLEY_ROOM_AUTO_CREATE, 'PARLEY_ROOM_AUTO_CREATE'),
-    roomIdleMs: intFrom(env.PARLEY_ROOM_IDLE_MS, 'PARLEY_ROOM_IDLE_MS', 1),
-    roomsPerUser: intFrom(env.PARLEY_ROOMS_PER_USER, 'PARLEY_ROOMS_PER_USER', 1),
-    roomFlushMs: intFrom(env.PARLEY_ROOM_FLUSH_MS, 'PARLEY_ROOM_FLUSH_MS', 0),
-    roomWritesPerSecond: intFrom(env.PARLEY_ROOM_WRITES_PER_SECOND, 'PARLEY_ROOM_WRITES_PER_SECOND', 1),
-    roomMaxPending: intFrom(env.PARLEY_ROOM_MAX_PENDING, 'PARLEY_ROOM_MAX_PENDING', 1),
-    roomSlowBytes: intFrom(env.PARLEY_ROOM_SLOW_BYTES, 'PARLEY_ROOM_SLOW_BYTES', 1),
-    logLevel: env.PARLEY_LOG_LEVEL || undefined,
-  });
+  const fromEnv = configFromEnv(env);
   const fromFlags = defined<Partial<ServerConfig>>({
     port: intFrom(values.port, '--port', 0),
     host: values.host,

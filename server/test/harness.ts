@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type WebSocket from 'ws';
 import { startServer } from '../src/app.js';
+import { envForConfig } from '../src/config.js';
+import { BUILT_CLI, ServerProcess } from './server-process.js';
 import { AnswerError, WAIT_MS, WsClient, wsUrl } from './ws-client.js';
 
 export * from './ws-client.js';
@@ -69,9 +71,28 @@ export function signedRequest(
 
 let userCounter = 0;
 
+/** What a test needs of a running server: in-process (startServer), or the built CLI as a child process. */
+interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The built server (PARLEY_TEST_SERVER_CLI) as a child process, configured through its environment. */
+async function startBuilt(config: StartConfig, dataDir: string): Promise<Running> {
+  const { host: _host, port = 0, dataDir: _dir, ...settings } = config;
+  const proc = new ServerProcess(port, dataDir, envForConfig(settings));
+  await proc.start();
+  return {
+    url: proc.url,
+    close: async () => {
+      await proc.terminate();
+    },
+  };
+}
+
 /** A server under test with its data directory and everything the tests opened against it. */
 export class TestServer {
-  server: RunningServer | null = null;
+  private server: Running | null = null;
   readonly dataDir: string;
   readonly config: StartConfig;
   private readonly clients = new Set<WsClient>();
@@ -87,7 +108,7 @@ export class TestServer {
   }
 
   async start(): Promise<this> {
-    this.server = await startServer({ ...this.config, dataDir: this.dataDir });
+    this.server = BUILT_CLI ? await startBuilt(this.config, this.dataDir) : await startServer({ ...this.config, dataDir: this.dataDir });
     return this;
   }
 

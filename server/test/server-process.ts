@@ -1,4 +1,7 @@
-/** The server as a child process through its CLI (`node --import tsx server/src/cli.ts`), for tests that kill it. */
+/**
+ * The server as a child process through its CLI, for tests that kill it: `node --import tsx server/src/cli.ts`, or
+ * the built server (`node dist/server/cli.js`) when PARLEY_TEST_SERVER_CLI names it (`npm run test:built-server`).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -36,6 +39,14 @@ function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, PARLEY_LOG_LEVEL: 'warn', ...extra };
 }
 
+/** The built CLI the server tests run against instead of the sources, if any (PARLEY_TEST_SERVER_CLI). */
+export const BUILT_CLI = process.env.PARLEY_TEST_SERVER_CLI ? path.resolve(REPO, process.env.PARLEY_TEST_SERVER_CLI) : null;
+
+/** node's arguments that start the server's CLI. */
+function cliArgs(): string[] {
+  return BUILT_CLI ? [BUILT_CLI] : ['--import', 'tsx', 'server/src/cli.ts'];
+}
+
 export class ServerProcess {
   child: ChildProcess | null = null;
   url = '';
@@ -52,7 +63,7 @@ export class ServerProcess {
   ) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--port', String(this.port), '--data', this.dataDir], {
+    const child = spawn(process.execPath, [...cliArgs(), '--port', String(this.port), '--data', this.dataDir], {
       cwd: REPO,
       env: serverEnv(this.env),
       stdio: ['ignore', 'pipe', 'pipe'],

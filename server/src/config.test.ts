@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG, ENV_SETTINGS, configFromArgs, envForConfig, type ServerConfig } from './config.js';
+
+describe('server configuration', () => {
+  it('every setting can be given through the environment, and envForConfig gives back what it was given', () => {
+    const changed = Object.fromEntries(
+      Object.entries(DEFAULT_CONFIG).map(([key, value]) => {
+        const setting = ENV_SETTINGS[key as keyof ServerConfig];
+        const next = setting.type === 'bool' ? !value : setting.type === 'int' ? Number(value) + 7 : key === 'dataDir' ? '/tmp/parley-config-test' : `${key}-x`;
+        return [key, next];
+      }),
+    ) as unknown as ServerConfig;
+    changed.port = 9999;
+    const { help: _help, ...read } = configFromArgs([], envForConfig(changed));
+    expect(read).toEqual(changed);
+  });
+
+  it('flags win over the environment; bad values are a ConfigError naming the variable', () => {
+    expect(configFromArgs(['--port', '7000'], { PARLEY_PORT: '8000' }).port).toBe(7000);
+    expect(() => configFromArgs([], { PARLEY_RECALL_WINDOW_MS: 'soon' })).toThrow(ConfigError);
+    expect(() => configFromArgs([], { PARLEY_PING_INTERVAL_MS: '0' })).toThrow(/PARLEY_PING_INTERVAL_MS/);
+  });
+});
