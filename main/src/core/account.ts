@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ProtocolError, groupConvId, roomConvId, type EntryKind, type LogEntry } from '../../../protocol/index.js';
+import { ProtocolError, RETRYABLE_CODES, groupConvId, roomConvId, type EntryKind, type LogEntry } from '../../../protocol/index.js';
 import type { ConnectionView, RoomLeftReason } from '../../../preload/contract.js';
 import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
@@ -61,8 +61,6 @@ export class Account {
   private readonly filesDir: string;
   /** Files by fileId (`<id>` and `<id>.mime`): downloads, and the user's own uploads. */
   readonly fileCacheDir: string;
-  /** Reads done while offline (or whose request failed), sent when back online. */
-  private readonly unsentReads = new Map<string, number>();
   private closed = false;
   /** The chatroom this account is in (membership ends with each connection: re-joined when back online). */
   private room: { roomId: string; convId: string } | null = null;
@@ -95,6 +93,7 @@ export class Account {
         heldSeq: (convId) => store.getConversation(convId)?.heldSeq ?? 0,
         applyEntries: (convId, entries) => store.applyEntries(convId, entries),
         setRead: (convId, seq) => store.setRead(convId, seq),
+        markReadSent: (convId, seq) => store.markReadSent(convId, seq),
         setPeerRead: (convId, seq) => store.setPeerRead(convId, seq),
         setLeft: (convId, left) => store.setLeft(convId, left),
         groupIds: () => store.conversationIds('group'),
@@ -322,23 +321,27 @@ export class Account {
     fs.rmSync(path.join(this.filesDir, clientMsgId), { force: true });
   }
 
+  /** The user read up to `seq`: stored at once, sent when online (reads made offline survive a restart). */
   markRead(convId: string, seq: number): void {
     if (this.store.setRead(convId, seq)) this.emitConversations([convId]);
-    // Chatrooms keep no read state on the server; a group the user left takes no reads.
-    if (convId.startsWith('r:') || this.store.getConversation(convId)?.left) return;
-    this.unsentReads.set(convId, Math.max(seq, this.unsentReads.get(convId) ?? 0));
     if (this.conn.online) void this.flushReads();
   }
 
+  /** Sends the read positions the server does not have yet; stops at the first that gets no answer. */
   private async flushReads(): Promise<void> {
-    for (const [convId, seq] of [...this.unsentReads]) {
+    for (const { convId, seq } of this.store.unsentReads()) {
       try {
         await this.conn.request('read', { convId, seq });
-        if (this.unsentReads.get(convId) === seq) this.unsentReads.delete(convId);
       } catch (error) {
-        this.log.debug({ err: describeError(error), convId }, 'read not sent yet');
-        return;
+        if (!(error instanceof ProtocolError) || RETRYABLE_CODES.has(error.code) || error.code === 'UNAUTHENTICATED') {
+          this.log.debug({ err: describeError(error), convId }, 'read not sent yet');
+          return;
+        }
+        // Refused for good (say, no longer a member): nothing to send later.
+        this.log.debug({ err: describeError(error), convId }, 'read refused');
       }
+      if (this.closed) return;
+      this.store.markReadSent(convId, seq);
     }
   }
 

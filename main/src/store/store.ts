@@ -202,6 +202,16 @@ export class Store {
     return this.ctx.conversations.setRead(convId, seq);
   }
 
+  /** Read positions not yet sent to the server (kept across restarts). */
+  unsentReads(): Array<{ convId: string; seq: number }> {
+    return this.ctx.conversations.unsentReads();
+  }
+
+  /** The server has the user's read position up to `seq`. */
+  markReadSent(convId: string, seq: number): void {
+    this.ctx.conversations.markReadSent(convId, seq);
+  }
+
   /** The peer of a private chat read up to `seq` (only grows). */
   setPeerRead(convId: string, seq: number): boolean {
     return this.ctx.conversations.setPeerRead(convId, seq);

@@ -125,6 +125,20 @@ const fixtures: Record<number, Fixture> = {
       expect(hits('春', { from: 'alice' })).toEqual([1]);
     },
   },
+  5: {
+    // Schema 6 remembers which read positions reached the server: none yet, so each known one is sent once.
+    seed(db) {
+      db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, read_seq, held_seq) VALUES ('p:bob|me', 'private', 5, 3, 5)`).run();
+      db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, read_seq, held_seq) VALUES ('g:new', 'group', 0, 0, 0)`).run();
+      db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, read_seq, held_seq) VALUES ('r:lobby', 'room', 9, 9, 9)`).run();
+    },
+    check(store) {
+      expect(store.unsentReads()).toEqual([{ convId: 'p:bob|me', seq: 3 }]);
+      store.markReadSent('p:bob|me', 3);
+      expect(store.unsentReads()).toEqual([]);
+      expect(store.getConversation('p:bob|me')).toMatchObject({ readSeq: 3, lastSeq: 5 });
+    },
+  },
 };
 
 let dir: string;
