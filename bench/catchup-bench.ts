@@ -2,13 +2,17 @@
  * Part of `npm run bench:store`: the catch-up time for 100,000 offline messages after a reconnect.
  * A real server runs as a child process; a reader's ClientCore (real SQLite store with its FTS index)
  * signs in, goes offline, 100,000 messages arrive from 10 senders, and the reader comes back. Timed from
- * the reconnect to every conversation held contiguously up to its last seq. Writes the
- * "## Client catch-up (npm run bench:store)" section of BENCHMARKS.md.
+ * the reconnect to every conversation held contiguously up to its last seq. Meanwhile it measures how long the
+ * main thread is blocked: the event-loop delay (node:perf_hooks), the longest synchronous applyEntries, and how long
+ * an IPC call (conversations.list, through the real handler table) issued every 10 ms waits for its answer.
+ * Writes the "## Client catch-up (npm run bench:store)" section of BENCHMARKS.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { ClientCore } from '../main/src/core/client-core.js';
@@ -20,6 +24,9 @@ const TOTAL = Number(process.env.CATCHUP_MESSAGES ?? 100_000);
 const SENDERS = 10;
 const PASSWORD = 'bench password 123';
 const DEADLINE_MS = 8 * 60_000;
+/** An IPC call must not wait longer than this behind indexing. */
+const IPC_AIM_MS = 50;
+const PROBE_EVERY_MS = 10;
 
 const deadline = setTimeout(() => {
   console.error('catch-up bench: deadline passed, giving up');
@@ -87,6 +94,19 @@ async function sendMany(url: string, token: string, sender: string, convId: stri
   ws.close();
 }
 
+function percentileOf(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown commit';
+  }
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -117,29 +137,76 @@ async function main(): Promise<void> {
     const seedMs = Date.now() - seedStart;
     console.log(`seeded ${perSender * SENDERS} messages in ${(seedMs / 1000).toFixed(1)} s`);
 
+    // The longest synchronous store write: everything else on the main thread waits behind it.
+    const store = account.store;
+    const applyEntries = store.applyEntries.bind(store);
+    const batches: number[] = [];
+    store.applyEntries = (convId, entries) => {
+      const start = performance.now();
+      try {
+        return applyEntries(convId, entries);
+      } finally {
+        batches.push(performance.now() - start);
+      }
+    };
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    // An IPC call every PROBE_EVERY_MS: from when it would arrive to when it is answered.
+    const waits: number[] = [];
+    let probing = true;
+    const probe = (async () => {
+      while (probing) {
+        const due = performance.now() + PROBE_EVERY_MS;
+        await sleep(PROBE_EVERY_MS);
+        await core.handlers['conversations.list']({}, { transport: 'host', clientId: 'bench' });
+        waits.push(performance.now() - due);
+      }
+    })();
+
     const synced = new Promise<{ ms: number }>((resolve) => account.sync.on('synced', resolve));
     const started = Date.now();
+    loopDelay.enable();
     account.conn.start();
     await synced;
     const ms = Date.now() - started;
+    loopDelay.disable();
+    probing = false;
+    await probe;
+    store.applyEntries = applyEntries;
     const held = convs.map((c) => account.store.getConversation(c)?.heldSeq ?? 0);
     const total = held.reduce((a, b) => a + b, 0);
     if (total !== perSender * SENDERS) throw new Error(`held ${total} of ${perSender * SENDERS}`);
     const rate = Math.round(total / (ms / 1000));
+    const loopMax = loopDelay.max / 1e6;
+    const loopP99 = loopDelay.percentile(99) / 1e6;
+    const waitMax = Math.max(...waits);
+    const waitP99 = percentileOf(waits, 99);
+    const batchMax = Math.max(...batches);
+    const batchP99 = percentileOf(batches, 99);
+    const batchMean = batches.reduce((a, b) => a + b, 0) / batches.length;
     console.log(`caught up ${total} messages in ${(ms / 1000).toFixed(2)} s (${rate}/s)`);
+    console.log(`event-loop delay max ${loopMax.toFixed(1)} ms, p99 ${loopP99.toFixed(1)} ms; IPC wait max ${waitMax.toFixed(1)} ms, ` +
+      `p99 ${waitP99.toFixed(1)} ms (${waits.length} calls); applyEntries ${batches.length} batches, max ${batchMax.toFixed(1)} ms, ` +
+      `p99 ${batchP99.toFixed(1)} ms, mean ${batchMean.toFixed(1)} ms`);
+    const met = (value: number) => (value <= IPC_AIM_MS ? 'met' : 'not met');
     replaceSection(
       SECTION,
       [
-        `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+        `Measured ${new Date().toISOString().slice(0, 10)} at \`${commit()}\` on ${machine()}; load average ${os.loadavg()[0]?.toFixed(1)} at the end.`,
         '',
         `Method: a server child process on loopback; a reader's ClientCore (real SQLite store with its FTS index)`,
         `goes offline; ${SENDERS} senders send ${total.toLocaleString('en')} messages (mixed Chinese and English) to it;`,
         'the reader reconnects. Timed from the reconnect to every conversation held contiguously to its last seq',
         '(sync, then history pages of 100, 4 pages at once per conversation, 4 conversations at once).',
+        `During the catch-up, an IPC call (\`conversations.list\` through the real handler table) every ${PROBE_EVERY_MS} ms is timed`,
+        'from when it would arrive to its answer; the event-loop delay comes from `monitorEventLoopDelay`; every',
+        '`applyEntries` (one transaction, index included) is timed, being the longest the main thread is blocked by storing.',
         '',
         '| figure | value | aim |',
         '|---|---|---|',
         `| catch-up of ${total.toLocaleString('en')} offline messages | ${(ms / 1000).toFixed(2)} s (${rate.toLocaleString('en')} messages/s) | under 10 s |`,
+        `| IPC call waiting during the catch-up, max / p99 (${waits.length} calls) | ${waitMax.toFixed(1)} / ${waitP99.toFixed(1)} ms | ≤ ${IPC_AIM_MS} ms (${met(waitMax)}) |`,
+        `| event-loop delay, max / p99 | ${loopMax.toFixed(1)} / ${loopP99.toFixed(1)} ms | ≤ ${IPC_AIM_MS} ms (${met(loopMax)}) |`,
+        `| applyEntries batch (${batches.length} batches), max / p99 / mean | ${batchMax.toFixed(1)} / ${batchP99.toFixed(1)} / ${batchMean.toFixed(1)} ms | — |`,
         '',
         'Server and client share the 2 cores; the client spends most of its time inserting into SQLite and the',
         'full-text index, the server reading pages and encoding JSON.',

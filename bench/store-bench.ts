@@ -1,16 +1,25 @@
 /**
- * Local store benchmark: inserts 1,000,000 messages of seeded, mixed English/Chinese chat text through the same
- * applyEntries the sync engine uses (full-text index included), then measures search and opening a conversation.
- * Prints the figures and writes them to the "Local store" section of BENCHMARKS.md.
+ * Local store benchmark, on two corpora of 1,000,000 messages each, stored through the same applyEntries the sync
+ * engine uses (full-text index included):
+ * - synthetic: seeded, mixed English/Chinese chat text (word lists below);
+ * - real Chinese: lines of classical poetry from the chinese-poetry package (Tang and Song poems in traditional
+ *   characters, Song lyrics in simplified ones), one or two lines per message, punctuation as written.
+ * Measures insert rate, size, search (right after inserting, and again after the idle maintenance has merged the
+ * index), the maintenance itself, and opening a conversation. Prints the figures and writes them to the "Local
+ * store" section of BENCHMARKS.md.
  *
- *   npm run bench:store            (STORE_BENCH_MESSAGES=200000 for a shorter trial run, not recorded)
+ *   npm run bench:store            (STORE_BENCH_MESSAGES=200000 for a shorter trial run, not recorded;
+ *                                   STORE_BENCH_CORPORA=real to run one corpus)
  */
 import { BENCHMARKS_FILE, replaceSection } from './benchmarks-file.js';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { LogEntry } from '../protocol/index.js';
 import { openStore, type Store } from '../main/src/store/index.js';
+import { MAINTENANCE_PAGES_PER_STEP } from '../main/src/store/maintenance.js';
 import { CANDIDATES } from '../main/src/store/search.js';
 
 const STANDARD_TOTAL = 1_000_000;
@@ -23,6 +32,9 @@ const SPAN_MS = 365 * 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
 const NOW = T0 + SPAN_MS;
 const SECTION = '## Local store (npm run bench:store)';
+const CORPORA = (process.env.STORE_BENCH_CORPORA ?? 'synthetic,real').split(',');
+/** Steps of Store.maintain as the idle scheduler runs them. */
+const MAINTAIN_PAGES = MAINTENANCE_PAGES_PER_STEP;
 
 /** mulberry32: small, fast, seedable. */
 function random(seed: number): () => number {
@@ -70,6 +82,90 @@ function sentence(rnd: () => number): string {
   return words.join('').replace(/ +/g, ' ').trim();
 }
 
+/**
+ * The chinese-poetry package (85 MB download, 362 MB unpacked) is not a dependency, so `npm install` stays lean:
+ * the benchmark installs it the first time it runs (`npm install --no-save`, the version below).
+ */
+const POETRY_PACKAGE = 'chinese-poetry@2.0.1';
+
+function poetryRoot(): string {
+  const require = createRequire(import.meta.url);
+  try {
+    return path.dirname(require.resolve('chinese-poetry/package.json'));
+  } catch {
+    console.log(`  installing ${POETRY_PACKAGE} for the real-text corpus (85 MB, once; not saved to package.json)`);
+    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', POETRY_PACKAGE], { stdio: 'inherit' });
+    return path.dirname(createRequire(import.meta.url).resolve('chinese-poetry/package.json'));
+  }
+}
+
+/** Lines of the chinese-poetry package: Tang and Song poems (traditional), Song lyrics (simplified). */
+function poetryLines(): string[] {
+  const root = poetryRoot();
+  const lines: string[] = [];
+  for (const dir of ['quantangshi', 'songci']) {
+    const files = fs.readdirSync(path.join(root, 'dist', dir)).filter((f) => /^(poet|ci)\..+\.json$/.test(f)).sort();
+    for (const file of files) {
+      const poems = JSON.parse(fs.readFileSync(path.join(root, 'dist', dir, file), 'utf8')) as Array<{ paragraphs?: string[] }>;
+      for (const poem of poems) for (const line of poem.paragraphs ?? []) if (line.trim() !== '') lines.push(line.trim());
+    }
+  }
+  return lines;
+}
+
+interface Corpus {
+  name: string;
+  description: string;
+  /** The text of the next message. */
+  next(rnd: () => number): string;
+  queries: Array<{ label: string; query: string; options?: { convId: string } }>;
+}
+
+function syntheticCorpus(): Corpus {
+  return {
+    name: 'synthetic',
+    description: 'seeded mix: ~50% English, ~35% Chinese, ~15% mixed; 2–16 words, 5% long',
+    next: sentence,
+    queries: [
+      { label: 'common word', query: 'meeting' },
+      { label: 'two words', query: 'project review' },
+      { label: 'two Chinese characters', query: '群聊' },
+      { label: 'prefix', query: 'proj' },
+      { label: 'three Chinese characters', query: '服务器' },
+      { label: 'four Chinese characters', query: '好久不见' },
+      { label: 'very common word', query: 'the' },
+      { label: 'one Chinese character', query: '的' },
+      { label: 'short prefix', query: 'pr' },
+      { label: 'common word, one conversation', query: 'meeting', options: { convId: convId(1) } },
+    ],
+  };
+}
+
+function realCorpus(): Corpus {
+  const started = performance.now();
+  const lines = poetryLines();
+  console.log(`  loaded ${lines.length.toLocaleString('en')} lines of chinese-poetry in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  let at = 0;
+  const line = () => lines[at++ % lines.length] as string;
+  return {
+    name: 'real Chinese',
+    description: `classical poetry from chinese-poetry (${lines.length.toLocaleString('en')} lines, traditional and simplified), ` +
+      'one line per message, every fourth message two lines',
+    next: (rnd) => (rnd() < 0.25 ? line() + line() : line()),
+    queries: [
+      { label: 'two characters', query: '明月' },
+      { label: 'two characters, traditional query', query: '長安' },
+      { label: 'two characters, simplified query', query: '何处' },
+      { label: 'three characters', query: '不知何' },
+      { label: 'four characters', query: '春风得意' },
+      { label: 'four characters, rare', query: '一片冰心' },
+      { label: 'one character', query: '人' },
+      { label: 'two phrases', query: '明月 故乡' },
+      { label: 'two characters, one conversation', query: '明月', options: { convId: convId(1) } },
+    ],
+  };
+}
+
 const convId = (c: number) => (c % 4 === 0 ? `p:u${c}|me` : `g:group${c}`);
 
 function percentile(sorted: number[], p: number): number {
@@ -88,13 +184,15 @@ function timeRuns(runs: number, fn: (i: number) => unknown): { p50: number; p95:
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-function insertAll(store: Store): number {
+/** Wall time and this process's CPU time spent in applyEntries, ms. */
+function insertAll(store: Store, corpus: Corpus): { busy: number; cpu: number } {
   const rnd = random(20251120);
   const perConv = Math.ceil(TOTAL / CONVERSATIONS);
   const rounds = Math.ceil(perConv / BATCH);
   const step = SPAN_MS / TOTAL;
   let inserted = 0;
   let busy = 0;
+  let cpu = 0;
   for (let round = 0; round < rounds && inserted < TOTAL; round++) {
     for (let c = 0; c < CONVERSATIONS && inserted < TOTAL; c++) {
       const id = convId(c);
@@ -105,38 +203,99 @@ function insertAll(store: Store): number {
         const sender = rnd() < 0.3 ? 'me' : `u${Math.floor(rnd() * 40)}`;
         batch.push({
           convId: id, seq, msgId: `${id}#${seq}`, clientMsgId: `${sender}-${id}-${seq}`, from: sender,
-          ts: Math.floor(T0 + (inserted + k) * step), kind: 'text', body: { text: sentence(rnd) },
+          ts: Math.floor(T0 + (inserted + k) * step), kind: 'text', body: { text: corpus.next(rnd) },
         });
       }
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       store.applyEntries(id, batch);
+      const used = process.cpuUsage(cpuStart);
       busy += performance.now() - start;
+      cpu += (used.user + used.system) / 1000;
       inserted += count;
     }
     process.stdout.write(`\r  inserted ${inserted.toLocaleString('en')} messages`);
   }
   process.stdout.write('\n');
-  return busy;
+  return { busy, cpu };
 }
 
 function fileSize(file: string): number {
   return ['', '-wal', '-shm'].reduce((sum, suffix) => sum + (fs.existsSync(file + suffix) ? fs.statSync(file + suffix).size : 0), 0);
 }
 
-const QUERIES: Array<{ label: string; query: string; required: boolean }> = [
-  { label: 'common word', query: 'meeting', required: true },
-  { label: 'two words', query: 'project review', required: true },
-  { label: 'two Chinese characters', query: '群聊', required: true },
-  { label: 'prefix', query: 'proj', required: true },
-  { label: 'very common word', query: 'the', required: false },
-  { label: 'one Chinese character', query: '的', required: false },
-  { label: 'short prefix', query: 'pr', required: false },
-  { label: 'common word, one conversation', query: 'meeting', required: false },
-];
+interface CorpusResult {
+  corpus: Corpus;
+  rate: number;
+  busyMs: number;
+  cpuMs: number;
+  size: number;
+  maintainMs: number;
+  maintainSteps: number;
+  longestStepMs: number;
+  search: Array<{ label: string; query: string; hits: number; fresh: Timing; merged: Timing }>;
+  open?: Timing;
+}
+
+type Timing = { p50: number; p95: number };
+
+function timeQueries(store: Store, corpus: Corpus): Array<{ hits: number; timing: Timing }> {
+  return corpus.queries.map((q) => ({
+    hits: store.search(q.query, q.options ?? {}).length,
+    timing: timeRuns(SEARCH_RUNS, () => store.search(q.query, q.options ?? {})),
+  }));
+}
+
+function runCorpus(corpus: Corpus, dir: string): CorpusResult {
+  const file = path.join(dir, `${corpus.name.replace(/\W+/g, '-')}.db`);
+  console.log(`${corpus.name}: ${TOTAL.toLocaleString('en')} messages into ${file}`);
+  let store = openStore({ path: file, userId: 'me', now: () => NOW });
+  const { busy: busyMs, cpu: cpuMs } = insertAll(store, corpus);
+  store.close();
+  store = openStore({ path: file, userId: 'me', now: () => NOW });
+  const fresh = timeQueries(store, corpus);
+  // What the idle scheduler does once inserts settle, step by step; timed as a whole and per step.
+  let maintainSteps = 0;
+  let longestStepMs = 0;
+  const maintainStart = performance.now();
+  for (let more = true; more; maintainSteps++) {
+    const stepStart = performance.now();
+    more = store.maintain({ pages: MAINTAIN_PAGES });
+    longestStepMs = Math.max(longestStepMs, performance.now() - stepStart);
+  }
+  const maintainMs = performance.now() - maintainStart;
+  const merged = timeQueries(store, corpus);
+  const open = corpus.name === 'synthetic'
+    ? timeRuns(OPEN_RUNS, (i) => store.listMessages(convId((i * 37) % CONVERSATIONS), { limit: 50 }))
+    : undefined;
+  store.close();
+  const result: CorpusResult = {
+    corpus, rate: TOTAL / (busyMs / 1000), busyMs, cpuMs, size: fileSize(file), maintainMs, maintainSteps, longestStepMs,
+    search: corpus.queries.map((q, i) => ({
+      label: q.label, query: q.query, hits: fresh[i]?.hits ?? 0, fresh: fresh[i]!.timing, merged: merged[i]!.timing,
+    })),
+  };
+  if (open) result.open = open;
+  fs.rmSync(file, { force: true });
+  fs.rmSync(`${file}-wal`, { force: true });
+  fs.rmSync(`${file}-shm`, { force: true });
+  return result;
+}
+
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'main', 'bench'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} (+ uncommitted changes)` : head;
+  } catch {
+    return 'unknown commit';
+  }
+}
+
+const ms = (t: Timing) => `${t.p50.toFixed(2)} / ${t.p95.toFixed(2)} ms`;
 
 function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-bench-'));
-  const file = path.join(dir, 'bench.db');
   const lines: string[] = [];
   const say = (line: string) => {
     console.log(line);
@@ -144,54 +303,45 @@ function main(): void {
   };
   try {
     const loadAtStart = os.loadavg()[0]?.toFixed(1) ?? '?';
-    console.log(`Local store benchmark: ${TOTAL.toLocaleString('en')} messages in ${dir}`);
-    let store = openStore({ path: file, userId: 'me', now: () => NOW });
-    const busy = insertAll(store);
-    store.close();
-    const size = fileSize(file);
-    store = openStore({ path: file, userId: 'me', now: () => NOW });
-
-    const rate = TOTAL / (busy / 1000);
-    const rows: string[] = [];
-    const results: Array<{ label: string; query: string; hits: number; p50: number; p95: number }> = [];
-    for (const q of QUERIES) {
-      const options = q.label.includes('one conversation') ? { convId: convId(1) } : {};
-      const hits = store.search(q.query, options).length;
-      const { p50, p95 } = timeRuns(SEARCH_RUNS, () => store.search(q.query, options));
-      results.push({ label: q.label, query: q.query, hits, p50, p95 });
-    }
-    const open = timeRuns(OPEN_RUNS, (i) => store.listMessages(convId((i * 37) % CONVERSATIONS), { limit: 50 }));
-    store.close();
+    const results: CorpusResult[] = [];
+    if (CORPORA.includes('synthetic')) results.push(runCorpus(syntheticCorpus(), dir));
+    if (CORPORA.includes('real')) results.push(runCorpus(realCorpus(), dir));
 
     const cpus = os.cpus();
     const load = os.loadavg()[0]?.toFixed(1) ?? '?';
-    say(`Run ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ` +
-      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.arch()}; ` +
+    say(`Run ${new Date().toISOString().slice(0, 10)} at \`${commit()}\` on ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
+      `${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.arch()}; ` +
       `load average ${loadAtStart} at start, ${load} at end (other work on the machine inflates every figure).`);
     say('');
-    say(`${TOTAL.toLocaleString('en')} text messages (seeded mix: ~50% English, ~35% Chinese, ~15% mixed; 2–16 words, 5% long) ` +
-      `in ${CONVERSATIONS} conversations, stored with \`applyEntries\` in batches of ${BATCH} (one transaction each), ` +
-      'full-text index maintained by the triggers.');
+    say(`Each corpus: ${TOTAL.toLocaleString('en')} text messages in ${CONVERSATIONS} conversations, stored with ` +
+      `\`applyEntries\` in batches of ${BATCH} (one transaction each), full-text index maintained by the triggers.`);
     say('');
-    say('| measure | result |');
-    say('|---|---|');
-    say(`| insert | ${Math.round(rate).toLocaleString('en')} messages/s (${(busy / 1000).toFixed(1)} s) |`);
-    say(`| database size on disk | ${(size / 2 ** 20).toFixed(0)} MiB (${Math.round(size / TOTAL)} bytes/message, index included) |`);
-    say(`| open a conversation (latest 50) | p50 ${open.p50.toFixed(2)} ms, p95 ${open.p95.toFixed(2)} ms |`);
+    for (const r of results) say(`- **${r.corpus.name}**: ${r.corpus.description}.`);
     say('');
-    say(`Search, top 50 by rank, ${SEARCH_RUNS} runs each (p50 / p95):`);
-    say('');
-    say('| query | | hits | p50 | p95 |');
-    say('|---|---|---|---|---|');
+    say(`| measure | ${results.map((r) => r.corpus.name).join(' | ')} |`);
+    say(`|---|${results.map(() => '---|').join('')}`);
+    say(`| insert | ${results.map((r) => `${Math.round(r.rate).toLocaleString('en')} messages/s (${(r.busyMs / 1000).toFixed(1)} s)`).join(' | ')} |`);
+    say(`| insert, by this process's CPU time (what the machine's other work does not inflate) | ${results.map((r) =>
+      `${Math.round(TOTAL / (r.cpuMs / 1000)).toLocaleString('en')} messages/s (${(r.cpuMs / 1000).toFixed(1)} s)`).join(' | ')} |`);
+    say(`| database size on disk | ${results.map((r) => `${(r.size / 2 ** 20).toFixed(0)} MiB (${Math.round(r.size / TOTAL)} bytes/message)`).join(' | ')} |`);
+    say(`| idle maintenance: index merged to one segment | ${results.map((r) =>
+      `${(r.maintainMs / 1000).toFixed(1)} s in ${r.maintainSteps} steps of ${MAINTAIN_PAGES} pages (longest ${r.longestStepMs.toFixed(0)} ms)`).join(' | ')} |`);
+    const open = results.find((r) => r.open)?.open;
+    if (open) say(`| open a conversation (latest 50, synthetic) | p50 ${open.p50.toFixed(2)} ms, p95 ${open.p95.toFixed(2)} ms |`);
     for (const r of results) {
-      rows.push(`| ${r.label} | \`${r.query}\` | ${r.hits} | ${r.p50.toFixed(2)} ms | ${r.p95.toFixed(2)} ms |`);
+      say('');
+      say(`Search, ${r.corpus.name} corpus, top 50 by rank, ${SEARCH_RUNS} runs each, p50 / p95 — right after inserting, ` +
+        'and after the idle maintenance:');
+      say('');
+      say('| query | | hits | after insert | after maintenance |');
+      say('|---|---|---|---|---|');
+      for (const q of r.search) say(`| ${q.label} | \`${q.query}\` | ${q.hits} | ${ms(q.fresh)} | ${ms(q.merged)} |`);
     }
-    for (const row of rows) say(row);
     say('');
-    say('The first four are the required cases; the others show the edges: a word in a third of all messages, a ' +
-      'single very common character, a two-letter prefix, a search filtered to one conversation. `the` and `pr` ' +
-      'are single lookups in the 2/3-character prefix index; a longer prefix (`meeting`, `proj`: every query word ' +
-      'is a prefix) makes FTS5 merge the lists of all words starting with it, the main cost of those queries. ' +
+    say('A query word of two or more letters is a prefix: `the` and `pr` are single lookups in the 2/3-character ' +
+      'prefix index, a longer prefix (`meeting`, `proj`) makes FTS5 merge the lists of all words starting with it. ' +
+      'A CJK query is a phrase of one-character tokens: FTS5 intersects their lists and checks positions, so its ' +
+      'cost grows with how common its characters are, not with its length alone. ' +
       `Ranking reads at most the ${CANDIDATES} newest matches, so cost does not grow with the number of matches.`);
     // Only the standard size is recorded, so a quick trial run does not replace the figures.
     if (TOTAL === STANDARD_TOTAL) writeStoreSection(lines);
@@ -200,7 +350,6 @@ function main(): void {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-
 
 main();
 

@@ -3,7 +3,7 @@
  * a handful of chats in English and Chinese, every message state, and one chat of 100,000 messages.
  */
 import type { ConversationView, MessageView, UserView } from '../../preload/api-types';
-import { textMessage, type FakeApiOptions, type FakeLog } from '../src/testing/fake-api';
+import { messagePreview, textMessage, type FakeApiOptions, type FakeLog } from '../src/testing/fake-api';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -33,7 +33,6 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
     logs[convId] = { messages };
     const last = messages[messages.length - 1];
     const lastSeq = messages.reduce((n, m) => Math.max(n, m.seq ?? 0), 0);
-    const body = (last?.body ?? {}) as { text?: string; name?: string };
     conversations.push({
       convId,
       kind: 'private',
@@ -46,7 +45,7 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
       muted: false,
       pinned: false,
       updatedAt: last?.ts ?? now,
-      lastMessage: last ? { from: last.from, kind: last.kind, ts: last.ts, text: body.text ?? body.name ?? '', recalled: last.recalled, status: last.status } : null,
+      lastMessage: last ? messagePreview(last) : null,
       draft: '',
       ...extra,
     });
@@ -164,12 +163,12 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
       t(c, 4, 'zhang.min', '大家看看更喜欢哪一套？', now - 69 * MIN),
       t(c, 5, 'ada', 'The second one reads best at small sizes.', now - 40 * MIN),
       t(c, 6, SELF, '同意，第二套在深色模式下也更清楚', now - 38 * MIN),
-      t(c, 7, 'li.wei', '那就定第二套，周五前出切图 👍', now - 20 * MIN),
+      t(c, 7, 'li.wei', `@${SELF} 那就定第二套，周五前出切图 👍`, now - 20 * MIN, { mentions: [SELF] }),
     ];
     logs[c] = { messages: msgs };
     conversations.push({
-      convId: c, kind: 'group', title: '设计组 · Design', lastSeq: 7, readSeq: 6, unread: 1, mentioned: false, muted: false, pinned: false,
-      updatedAt: now - 20 * MIN, lastMessage: { from: 'li.wei', kind: 'text', ts: now - 20 * MIN, text: '那就定第二套，周五前出切图 👍', recalled: false, status: 'sent' }, draft: '',
+      convId: c, kind: 'group', title: '设计组 · Design', lastSeq: 7, readSeq: 6, unread: 1, mentioned: true, muted: false, pinned: false,
+      updatedAt: now - 20 * MIN, lastMessage: messagePreview(msgs[msgs.length - 1] as MessageView), draft: '',
     });
   }
 
@@ -206,6 +205,8 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
     users,
     files,
     ackDelayMs: 400,
+    // Long enough to see an edit or recall marked while it is on its way.
+    changeDelayMs: 1500,
   };
 }
 

@@ -5,10 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ProtocolError, groupConvId, roomConvId, type EntryKind, type LogEntry } from '../../../protocol/index.js';
+import { ProtocolError, RETRYABLE_CODES, groupConvId, roomConvId, type EntryKind, type LogEntry } from '../../../protocol/index.js';
 import type { ConnectionView, RoomLeftReason } from '../../../preload/contract.js';
 import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
+import { Checkpointer } from '../store/checkpointer.js';
+import { scheduleMaintenance, type MaintenanceHandle } from '../store/maintenance.js';
 import { openStore, type Store } from '../store/store.js';
 import type { ApplyResult, StoredMessage } from '../store/types.js';
 import { uploadFile } from './http-client.js';
@@ -51,13 +53,14 @@ export class Account {
   readonly sync: SyncEngine;
   readonly outbox: OutboxSender;
   private readonly typing: TypingTracker;
+  /** WAL checkpoints and search-index merges happen off the paths the window waits on. */
+  private readonly checkpointer: Checkpointer;
+  private readonly maintenance: MaintenanceHandle;
   private readonly events: ApiEventBus;
   private readonly log: Logger;
   private readonly filesDir: string;
   /** Files by fileId (`<id>` and `<id>.mime`): downloads, and the user's own uploads. */
   readonly fileCacheDir: string;
-  /** Reads done while offline (or whose request failed), sent when back online. */
-  private readonly unsentReads = new Map<string, number>();
   private closed = false;
   /** The chatroom this account is in (membership ends with each connection: re-joined when back online). */
   private room: { roomId: string; convId: string } | null = null;
@@ -72,7 +75,15 @@ export class Account {
     this.fileCacheDir = path.join(options.dir, 'file-cache');
     fs.mkdirSync(this.filesDir, { recursive: true });
     fs.mkdirSync(this.fileCacheDir, { recursive: true });
-    this.store = openStore({ path: path.join(options.dir, 'parley.db'), userId: session.userId, nativeBinding: options.nativeBinding });
+    const dbFile = path.join(options.dir, 'parley.db');
+    this.store = openStore({ path: dbFile, userId: session.userId, nativeBinding: options.nativeBinding });
+    this.checkpointer = new Checkpointer({
+      file: dbFile,
+      nativeBinding: options.nativeBinding,
+      onError: (message) => this.log.warn({ err: message }, 'checkpoint failed'),
+    });
+    this.store.leaveCheckpointsToWorker();
+    this.maintenance = scheduleMaintenance(this.store, { onError: (error) => this.log.warn({ err: describeError(error) }, 'store upkeep stopped') });
     this.conn = new ServerConnection({ serverUrl: session.serverUrl, token: session.token, device: options.device, backoff: options.backoff });
     const store = this.store;
     this.sync = new SyncEngine(
@@ -82,6 +93,7 @@ export class Account {
         heldSeq: (convId) => store.getConversation(convId)?.heldSeq ?? 0,
         applyEntries: (convId, entries) => store.applyEntries(convId, entries),
         setRead: (convId, seq) => store.setRead(convId, seq),
+        markReadSent: (convId, seq) => store.markReadSent(convId, seq),
         setPeerRead: (convId, seq) => store.setPeerRead(convId, seq),
         setLeft: (convId, left) => store.setLeft(convId, left),
         groupIds: () => store.conversationIds('group'),
@@ -145,7 +157,10 @@ export class Account {
         this.log.error({ err: describeError(error), ev: e.ev }, 'server event not applied');
       }
     });
-    this.sync.on('applied', (result, { live }) => this.emitApplied(result, live));
+    this.sync.on('applied', (result, { live }) => {
+      this.maintenance.noteActivity();
+      this.emitApplied(result, live);
+    });
     this.sync.on('conversations', (ids) => this.emitConversations(ids));
     this.sync.on('error', (error) => this.log.warn({ err: describeError(error) }, 'gap fill failed'));
     this.outbox.on('changed', (message) => {
@@ -168,9 +183,11 @@ export class Account {
     this.outbox.stop();
     this.conn.stop('signed out');
     this.typing.dispose();
+    this.maintenance.stop();
     await this.outbox.idle(2000);
     if (this.room) this.store.clearRoom(this.room.convId);
     this.room = null;
+    await this.checkpointer.stop();
     this.store.close();
   }
 
@@ -304,23 +321,27 @@ export class Account {
     fs.rmSync(path.join(this.filesDir, clientMsgId), { force: true });
   }
 
+  /** The user read up to `seq`: stored at once, sent when online (reads made offline survive a restart). */
   markRead(convId: string, seq: number): void {
     if (this.store.setRead(convId, seq)) this.emitConversations([convId]);
-    // Chatrooms keep no read state on the server; a group the user left takes no reads.
-    if (convId.startsWith('r:') || this.store.getConversation(convId)?.left) return;
-    this.unsentReads.set(convId, Math.max(seq, this.unsentReads.get(convId) ?? 0));
     if (this.conn.online) void this.flushReads();
   }
 
+  /** Sends the read positions the server does not have yet; stops at the first that gets no answer. */
   private async flushReads(): Promise<void> {
-    for (const [convId, seq] of [...this.unsentReads]) {
+    for (const { convId, seq } of this.store.unsentReads()) {
       try {
         await this.conn.request('read', { convId, seq });
-        if (this.unsentReads.get(convId) === seq) this.unsentReads.delete(convId);
       } catch (error) {
-        this.log.debug({ err: describeError(error), convId }, 'read not sent yet');
-        return;
+        if (!(error instanceof ProtocolError) || RETRYABLE_CODES.has(error.code) || error.code === 'UNAUTHENTICATED') {
+          this.log.debug({ err: describeError(error), convId }, 'read not sent yet');
+          return;
+        }
+        // Refused for good (say, no longer a member): nothing to send later.
+        this.log.debug({ err: describeError(error), convId }, 'read refused');
       }
+      if (this.closed) return;
+      this.store.markReadSent(convId, seq);
     }
   }
 

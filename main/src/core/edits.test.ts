@@ -155,3 +155,25 @@ describe('edits and recalls', () => {
     expect(allSent(alice)).toBe(true);
   });
 });
+
+describe('reads', () => {
+  it('a read made offline reaches the server and the other devices even when the app quit before reconnecting', async () => {
+    const aliceDir = tempDir('alice');
+    let alice = fixture.newCore(aliceDir);
+    const alice2 = fixture.newCore();
+    const bob = fixture.newCore();
+    await register(alice, 'alice');
+    await login(alice2, 'alice');
+    await register(bob, 'bob');
+    const seq = await sendAndWait(bob, [alice, alice2], 'read me');
+    await server.close();
+    await until(() => alice.current!.conn.state.state !== 'online', 5000, 'offline');
+    await call(alice, 'conversation.markRead', { convId: conv, seq });
+    await fixture.stopCore(alice); // quits before the server is back
+    server = await restartTestServer(server);
+    alice = fixture.newCore(aliceDir);
+    await until(() => alice2.current?.store.getConversation(conv)?.readSeq === seq, 10_000, 'the other device learns the read');
+    await until(() => bob.current?.store.getConversation(conv)?.peerReadSeq === seq, 10_000, 'the peer sees it read');
+    expect(alice.current!.store.unsentReads()).toEqual([]);
+  });
+});

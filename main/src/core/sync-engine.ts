@@ -14,6 +14,8 @@ const PARALLEL_PAGES = 4;
 /** Conversations caught up at once. */
 const PARALLEL_CONVERSATIONS = 4;
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** What the sync engine needs of the local store. */
 export interface SyncStore {
   upsertConversations(conversations: Conversation[]): unknown;
@@ -22,6 +24,8 @@ export interface SyncStore {
   applyEntries(convId: string, entries: LogEntry[]): ApplyResult;
   setPeerRead(convId: string, seq: number): boolean;
   setRead(convId: string, seq: number): boolean;
+  /** The server has the user's read position up to `seq`. */
+  markReadSent(convId: string, seq: number): void;
   /** Groups: the user is no longer (or again) a member; true when it changed. */
   setLeft(convId: string, left: boolean): boolean;
   /** The group conversations held locally. */
@@ -42,6 +46,11 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
   /** Per conversation, the fill in progress; a new request waits for it, then fills what is still missing. */
   private readonly filling = new Map<string, Promise<number>>();
   private generation = 0;
+  /**
+   * `conv` events that arrived while a `sync` was in flight: the answer may have been read before the change they
+   * carry (a group renamed meanwhile), so they are applied again after it.
+   */
+  private convEventsDuringSync: Map<string, Conversation> | null = null;
 
   constructor(
     private readonly conn: ServerConnection,
@@ -55,7 +64,14 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
   async catchUp(): Promise<void> {
     const generation = ++this.generation;
     const started = Date.now();
-    const { conversations } = await this.conn.request('sync', {});
+    const newer = new Map<string, Conversation>();
+    this.convEventsDuringSync = newer;
+    let conversations: Conversation[];
+    try {
+      ({ conversations } = await this.conn.request('sync', {}));
+    } finally {
+      if (this.convEventsDuringSync === newer) this.convEventsDuringSync = null;
+    }
     if (generation !== this.generation) return;
     this.store.upsertConversations(conversations);
     const changed = conversations.map((c) => c.convId);
@@ -63,6 +79,11 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
     const listed = new Set(changed);
     for (const c of conversations) if (c.kind === 'group') this.store.setLeft(c.convId, false);
     for (const id of this.store.groupIds()) if (!listed.has(id) && this.store.setLeft(id, true)) changed.push(id);
+    // Changes announced while the answer was on its way are newer than it.
+    for (const conv of newer.values()) {
+      this.applyConv(conv);
+      changed.push(conv.convId);
+    }
     this.emit('conversations', changed);
     const behind = conversations.filter((c) => this.store.heldSeq(c.convId) < c.lastSeq);
     let fetched = 0;
@@ -89,20 +110,27 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
       }
       case 'conv': {
         const conv = body as Conversation;
-        this.store.upsertConversations([conv]);
-        if (conv.kind === 'group') this.store.setLeft(conv.convId, conv.removed === true);
+        this.convEventsDuringSync?.set(conv.convId, conv);
+        this.applyConv(conv);
         this.emit('conversations', [conv.convId]);
         break;
       }
       case 'read': {
         const read = body as EventBodies['read'];
-        const changed = read.userId === this.ownUserId ? this.store.setRead(read.convId, read.seq) : this.store.setPeerRead(read.convId, read.seq);
+        const own = read.userId === this.ownUserId;
+        if (own) this.store.markReadSent(read.convId, read.seq);
+        const changed = own ? this.store.setRead(read.convId, read.seq) : this.store.setPeerRead(read.convId, read.seq);
         if (changed) this.emit('conversations', [read.convId]);
         break;
       }
       default:
         break;
     }
+  }
+
+  private applyConv(conv: Conversation): void {
+    this.store.upsertConversations([conv]);
+    if (conv.kind === 'group') this.store.setLeft(conv.convId, conv.removed === true);
   }
 
   /** Fetches until the conversation is held contiguously up to `upTo`; returns entries fetched. */
@@ -130,6 +158,8 @@ export class SyncEngine extends EventEmitter<SyncEngineEvents> {
         if (messages.length === 0) continue;
         this.emit('applied', this.store.applyEntries(convId, messages), { live: false });
         got += messages.length;
+        // One page at a time: IPC calls and live events get the main thread between pages of a long catch-up.
+        await yieldToEventLoop();
       }
       fetched += got;
       // The server has nothing more (e.g. upTo came from a stale list): stop rather than spin.

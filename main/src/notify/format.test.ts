@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../preload/contract.js';
-import { formatNotification, messageSummary, resolveLocale, type NotificationInput } from './format.js';
+import { formatNotification, messageSummary, resolveLocale, withMentionNames, type NotificationInput } from './format.js';
 import { textMessage } from './test-fixtures.js';
 
 const names: Record<string, string> = { bob: 'Bob', carol: 'Carol' };
@@ -73,5 +73,15 @@ describe('notification text', () => {
     expect(resolveLocale('system', 'de-DE')).toBe('en');
     expect(resolveLocale('system', undefined)).toBe('en');
     expect(resolveLocale('en', 'zh-CN')).toBe('en');
+  });
+});
+
+describe('mentions in notifications', () => {
+  it('read as names, as the app shows them; @all as everyone; other @words stay', () => {
+    const names: Record<string, string> = { bob: 'Bob 李', 'a.b': 'Ann' };
+    const nameOf = (id: string) => names[id] ?? id;
+    expect(withMentionNames('@bob look, @bobby and @a.b; @all', ['bob', 'a.b', '@all'], 'en', nameOf)).toBe('@Bob 李 look, @bobby and @Ann; @Everyone');
+    expect(withMentionNames('@all 开会', ['@all'], 'zh-CN', nameOf)).toBe('@所有人 开会');
+    expect(withMentionNames('@bob hi', undefined, 'en', nameOf)).toBe('@bob hi');
   });
 });

@@ -20,6 +20,7 @@ const WORDS = {
     location: '[Location]',
     other: '[Message]',
     mentioned: '[Mentioned you] ',
+    everyone: 'Everyone',
     one: 'New message',
     oneFrom: (who: string) => `New message from ${who}`,
     many: (n: number) => `${n} new messages`,
@@ -35,6 +36,7 @@ const WORDS = {
     location: '[位置]',
     other: '[消息]',
     mentioned: '[有人@我] ',
+    everyone: '所有人',
     one: '新消息',
     oneFrom: (who: string) => `${who} 发来一条新消息`,
     many: (n: number) => `${n} 条新消息`,
@@ -51,15 +53,29 @@ export function words(locale: Locale) {
 
 const MAX_PREVIEW = 120;
 
-/** One line of text standing for a message, at most MAX_PREVIEW code points. */
-export function messageSummary(message: MessageView, locale: Locale): string {
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `@id` of each id the message mentions, as `@Name` (the way the app shows it); `@all` as everyone. */
+export function withMentionNames(text: string, mentions: readonly string[] | undefined, locale: Locale, nameOf: (userId: string) => string): string {
+  let result = text;
+  for (const id of mentions ?? []) {
+    const name = id === '@all' ? WORDS[locale].everyone : nameOf(id);
+    const token = id === '@all' ? 'all' : id;
+    // The id ends where an id's characters end (so @bob does not rewrite @bobby).
+    result = result.replace(new RegExp(`@${escapeRegExp(token)}(?![A-Za-z0-9_.@-])`, 'g'), () => `@${name}`);
+  }
+  return result;
+}
+
+/** One line of text standing for a message, at most MAX_PREVIEW code points; mentions read as names. */
+export function messageSummary(message: MessageView, locale: Locale, nameOf: (userId: string) => string = (id) => id): string {
   const w = WORDS[locale];
   const body = message.body as Record<string, unknown>;
   const str = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
   let text: string;
   switch (message.kind) {
     case 'text':
-      text = str('text');
+      text = withMentionNames(str('text'), message.mentions, locale, nameOf);
       break;
     case 'image':
       text = w.image;
@@ -93,6 +109,7 @@ export interface NotificationInput {
   preview: boolean;
   sound: boolean;
   locale: Locale;
+  /** A user's display name (senders, and the users a message mentions). */
   senderName(userId: string): string;
 }
 
@@ -107,7 +124,7 @@ export function formatNotification(input: NotificationInput): NotificationReques
   if (input.total > 1) {
     body = soleSender !== null && !inPrivate ? w.manyFrom(input.total, soleSender) : w.many(input.total);
   } else if (input.preview) {
-    const text = messageSummary(latest, input.locale);
+    const text = messageSummary(latest, input.locale, input.senderName);
     body = inPrivate ? text : `${input.senderName(latest.from)}: ${text}`;
   } else {
     body = inPrivate ? w.one : w.oneFrom(input.senderName(latest.from));

@@ -60,7 +60,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const n = (flushCount.get(convId) ?? 0) + 1;
     flushCount.set(convId, n);
     const settings = context.settings();
-    const senders = [...new Set(items.map((i) => i.message.from))];
+    // Senders, and whom the latest message mentions (its text shows them by name).
+    const latest = items[items.length - 1]?.message;
+    const senders = [...new Set([...items.map((i) => i.message.from), ...(latest?.mentions ?? []).filter((id) => id !== '@all')])];
     const names = new Map<string, string>();
     await Promise.all(
       senders.map(async (id) => {

@@ -90,6 +90,8 @@ export class ConversationsRepo {
   private readonly updateLeft: Database.Statement<[number, string, number]>;
   private readonly raiseHeldStmt: Database.Statement<[number, string]>;
   private readonly selectIds: Database.Statement<[string]>;
+  private readonly selectUnsentReads: Database.Statement<[]>;
+  private readonly updateReadSent: Database.Statement<[number, string, number]>;
 
   /** `selfId`: the local user, whose own messages are never unread and whose mentions are tracked. */
   constructor(
@@ -102,12 +104,13 @@ export class ConversationsRepo {
       `SELECT c.*, ${UNREAD_SQL} FROM conversations c ORDER BY c.pinned DESC, c.updated_at DESC, c.conv_id`,
     );
     this.upsert = db.prepare(
-      `INSERT INTO conversations (conv_id, kind, title, last_seq, read_seq, peer_read_seq, muted, pinned, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO conversations (conv_id, kind, title, last_seq, read_seq, peer_read_seq, muted, pinned, updated_at, read_sent_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (conv_id) DO UPDATE SET
          kind = excluded.kind, title = excluded.title,
          last_seq = max(last_seq, excluded.last_seq), read_seq = max(read_seq, excluded.read_seq),
          peer_read_seq = max(peer_read_seq, excluded.peer_read_seq),
+         read_sent_seq = max(read_sent_seq, excluded.read_sent_seq),
          muted = excluded.muted, pinned = excluded.pinned, updated_at = max(updated_at, excluded.updated_at)`,
     );
     this.updateRead = db.prepare('UPDATE conversations SET read_seq = ? WHERE conv_id = ? AND read_seq < ?');
@@ -140,6 +143,12 @@ export class ConversationsRepo {
     this.updateLeft = db.prepare('UPDATE conversations SET left_group = ? WHERE conv_id = ? AND left_group != ?');
     this.raiseHeldStmt = db.prepare('UPDATE conversations SET held_seq = max(held_seq, ?) WHERE conv_id = ?');
     this.selectIds = db.prepare('SELECT conv_id FROM conversations WHERE kind = ? ORDER BY conv_id').pluck();
+    // Chatrooms keep no read state on the server; a group the user is no longer in takes no reads.
+    this.selectUnsentReads = db.prepare(
+      `SELECT conv_id AS convId, read_seq AS seq FROM conversations
+       WHERE read_seq > read_sent_seq AND kind <> 'room' AND left_group = 0 ORDER BY conv_id`,
+    );
+    this.updateReadSent = db.prepare('UPDATE conversations SET read_sent_seq = ? WHERE conv_id = ? AND read_sent_seq < ?');
   }
 
   /** Marks a group the user is no longer in (or is in again); true when it changed. */
@@ -183,6 +192,8 @@ export class ConversationsRepo {
       conversation.muted ? 1 : 0,
       conversation.pinned ? 1 : 0,
       conversation.updatedAt,
+      // The server's read position is, by definition, one the server has.
+      conversation.readSeq,
     );
     this.refreshSummary(conversation.convId, conversation.lastMessage ? summarizeEntry(conversation.lastMessage) : null);
   }
@@ -190,6 +201,16 @@ export class ConversationsRepo {
   /** readSeq only grows, as on the server. */
   setRead(convId: string, seq: number): boolean {
     return this.updateRead.run(seq, convId, seq).changes > 0;
+  }
+
+  /** Read positions the server does not have yet (made offline, or whose request failed), oldest id first. */
+  unsentReads(): Array<{ convId: string; seq: number }> {
+    return this.selectUnsentReads.all() as Array<{ convId: string; seq: number }>;
+  }
+
+  /** The server has the read position up to `seq` (it answered, or told us). */
+  markReadSent(convId: string, seq: number): void {
+    this.updateReadSent.run(seq, convId, seq);
   }
 
   setPeerRead(convId: string, seq: number): boolean {

@@ -58,12 +58,14 @@ function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
 
 export function analyze(text: string, phrases: QueryPhrase[]): Analysis {
   const tokens = tokenize(text);
-  const lengthNorm = 1 - B + (B * Math.max(tokens.length, 1)) / AVERAGE_TOKENS;
+  let length = 0;
+  for (const token of tokens) if (token.kind !== 'boundary') length++;
+  const lengthNorm = 1 - B + (B * Math.max(length, 1)) / AVERAGE_TOKENS;
   let relevance = 0;
   const ranges: Array<[number, number]> = [];
   for (const phrase of phrases) {
     const found = phraseMatches(tokens, phrase);
-    // The index said it matches; a miss here is a folding difference, so count it once rather than zero.
+    // The index and this scan are the same tokens, so the index's match is found here; count at least one anyway.
     const tf = Math.max(found.length, 1);
     const exact = found.length === 0 || found.some((f) => f.exact);
     relevance += ((tf * (K1 + 1)) / (tf + K1 * lengthNorm)) * (exact ? 1 : PREFIX_ONLY_FACTOR);

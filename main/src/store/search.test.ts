@@ -60,6 +60,62 @@ describe('search: Chinese, Japanese, Korean', () => {
   });
 });
 
+describe('search: exact CJK matching', () => {
+  beforeEach(() => {
+    put(G, ['春，風光', '月漸明，月照', '春风又绿江南岸', '明月几时有', '春\n风', '春 风', '一路春风']);
+  });
+
+  it('matches only characters adjacent as written: punctuation, spaces and line breaks break a match', () => {
+    expect(texts(t.store.search('春風')).sort()).toEqual(['一路春风', '春风又绿江南岸'].sort());
+    expect(texts(t.store.search('明月'))).toEqual(['明月几时有']);
+    expect(texts(t.store.search('风光'))).toEqual(['春，風光']);
+  });
+
+  it('matches across punctuation when the query has it too', () => {
+    expect(texts(t.store.search('明，月'))).toEqual(['月漸明，月照']);
+    expect(texts(t.store.search('春、风')).sort()).toEqual(['春 风', '春\n风', '春，風光'].sort());
+  });
+});
+
+describe('search: traditional and simplified Chinese', () => {
+  beforeEach(() => {
+    put(G, ['为什么不行', '為什麼可以', '我们的发展', '這個軟體很好用']);
+  });
+
+  it('finds simplified text with a traditional query and the reverse', () => {
+    expect(texts(t.store.search('為什麼')).sort()).toEqual(['为什么不行', '為什麼可以'].sort());
+    expect(texts(t.store.search('为什么')).sort()).toEqual(['为什么不行', '為什麼可以'].sort());
+    expect(texts(t.store.search('發展'))).toEqual(['我们的发展']);
+    expect(texts(t.store.search('这个软体'))).toEqual(['這個軟體很好用']);
+  });
+
+  it('marks the match in the original script', () => {
+    const hit = t.store.search('为什么').find((h) => h.snippet.text.startsWith('為'));
+    expect(marked(hit as SearchHit)).toEqual(['為什麼']);
+  });
+});
+
+describe('search: emoji', () => {
+  beforeEach(() => {
+    put(G, ['party tonight 🎉🎉', '👍🏽 sounds good', 'family 👨\u200d👩\u200d👧 photo', '好的👍', 'no emoji here']);
+  });
+
+  it('finds the messages containing an emoji, skin tone and joiners folded away', () => {
+    expect(texts(t.store.search('🎉'))).toEqual(['party tonight 🎉🎉']);
+    expect(texts(t.store.search('👍')).sort()).toEqual(['👍🏽 sounds good', '好的👍'].sort());
+    expect(texts(t.store.search('👨\u200d👩\u200d👧'))).toEqual(['family 👨\u200d👩\u200d👧 photo']);
+    expect(texts(t.store.search('👍 good'))).toEqual(['👍🏽 sounds good']);
+    expect(texts(t.store.search('的👍'))).toEqual(['好的👍']);
+  });
+
+  it('marks the emoji with its modifiers', () => {
+    const [hit] = t.store.search('👍🏻 sounds');
+    expect(marked(hit as SearchHit)).toEqual(['👍🏽', 'sounds']);
+    const [party] = t.store.search('🎉');
+    expect(marked(party as SearchHit)).toEqual(['🎉🎉']);
+  });
+});
+
 describe('search: Latin text', () => {
   beforeEach(() => {
     put(G, ['Résumé attached', 'the resume of the meeting', 'RESUMING work tomorrow', 'naïve café', 'Project meeting at 3', 'project plan']);
@@ -113,6 +169,7 @@ describe('search: hostile input', () => {
     'NEAR', 'NEAR(meeting project)', 'NEAR(a b, 2)', 'AND', 'OR', 'NOT', 'meeting AND', 'OR meeting', 'a OR b NOT c',
     '(', ')', '(meeting', 'meeting)', '((()))', ':', 'text:meeting', 'rank:1', 'messages_fts:x', '{text}: x', '+', '+meeting',
     "'", "it's", '\\', '\\"', '%', '_', '\u0000', '\u200b', '\ud800', '🙂', '🙂🙂 meeting', '。', '，群聊', '　',
+    '\ue000', '群\ue000聊', '\u{f0000}', '\u{10fffd}', '\u200d', '\ufe0f', '🏽', '\u{e0067}', '"🙂"*', '群"聊', '\u3099',
     ' ', '', 'a'.repeat(5000), '群'.repeat(3000), 'x '.repeat(500), 'SELECT * FROM messages; --', "'); DROP TABLE messages; --",
   ];
 
@@ -130,6 +187,13 @@ describe('search: hostile input', () => {
     expect(texts(t.store.search("it's"))).toEqual(["it's fine"]);
     expect(t.store.search('meeting OR nothing')).toEqual([]);
     expect(t.store.search('*')).toEqual([]);
+  });
+
+  it('treats private-use characters, the boundary token among them, as separators like punctuation', () => {
+    put(G, ['群，聊', '群\ue000']);
+    expect(texts(t.store.search('群\ue000聊'))).toEqual(['群，聊']);
+    expect(texts(t.store.search('\ue000'))).toEqual([]);
+    expect(texts(t.store.search('群聊'))).toEqual(['我们在群聊里讨论']);
   });
 });
 
@@ -177,6 +241,18 @@ describe('search: filters and ranking', () => {
     put(G, Array.from({ length: 30 }, (_, i) => `note number ${i}`));
     expect(t.store.search('note', { limit: 7 })).toHaveLength(7);
     expect(t.store.search('note')).toHaveLength(30);
+  });
+});
+
+describe('search: hits', () => {
+  it('carry the mentions of their message', () => {
+    t.store.applyEntries(G, [
+      entry(G, 1, { text: 'lunch @bob @carol?', mentions: ['bob', 'carol'] }),
+      entry(G, 2, { text: 'lunch alone' }),
+    ]);
+    const hits = t.store.search('lunch');
+    expect(hits.find((h) => h.seq === 1)?.mentions).toEqual(['bob', 'carol']);
+    expect(hits.find((h) => h.seq === 2)).not.toHaveProperty('mentions');
   });
 });
 

@@ -32,6 +32,7 @@ interface CandidateRow {
   ts: number;
   kind: string;
   text: string;
+  mentions: string | null;
 }
 
 type Filter = 'convId' | 'from' | 'since' | 'until';
@@ -44,6 +45,7 @@ const FILTER_SQL: Record<Filter, string> = {
 
 export class MessageSearch {
   private readonly statements = new Map<string, Database.Statement<[Record<string, unknown>]>>();
+  private allMatches: Database.Statement<[string]> | undefined;
 
   constructor(private readonly db: Database.Database) {}
 
@@ -53,7 +55,7 @@ export class MessageSearch {
     if (!statement) {
       // CROSS JOIN keeps the index as the outer loop, so rows come in rowid order and LIMIT stops the scan early.
       statement = this.db.prepare(
-        `SELECT m.id, m.conv_id, m.seq, m.sender, m.ts, m.kind, m.text
+        `SELECT m.id, m.conv_id, m.seq, m.sender, m.ts, m.kind, m.text, m.mentions
          FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid
          WHERE messages_fts MATCH @match AND m.recalled = 0 AND m.text IS NOT NULL
            ${filters.map((f) => `AND ${FILTER_SQL[f]}`).join(' ')}
@@ -99,15 +101,33 @@ export class MessageSearch {
       return { row, analysis, score: analysis.relevance * recencyWeight(row.ts, now) };
     });
     scored.sort((a, b) => b.score - a.score || b.row.ts - a.row.ts || b.row.id - a.row.id);
-    return scored.slice(0, limit).map(({ row, analysis, score }) => ({
-      id: row.id,
-      convId: row.conv_id,
-      seq: row.seq,
-      from: row.sender,
-      ts: row.ts,
-      kind: row.kind as EntryKind,
-      snippet: makeSnippet(row.text, analysis.ranges),
-      score,
-    }));
+    return scored.slice(0, limit).map(({ row, analysis, score }) => {
+      const hit: SearchHit = {
+        id: row.id,
+        convId: row.conv_id,
+        seq: row.seq,
+        from: row.sender,
+        ts: row.ts,
+        kind: row.kind as EntryKind,
+        snippet: makeSnippet(row.text, analysis.ranges),
+        score,
+      };
+      if (row.mentions !== null) hit.mentions = JSON.parse(row.mentions) as string[];
+      return hit;
+    });
+  }
+
+  /**
+   * The ids of every message the index matches for `query`, no candidate window and no ranking; for tests that
+   * measure recall against a scan of the messages.
+   */
+  allMatchingIds(query: string): number[] {
+    const parsed = parseSearchQuery(query);
+    if (!parsed) return [];
+    this.allMatches ??= this.db.prepare(
+      `SELECT m.id FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid
+       WHERE messages_fts MATCH ? AND m.recalled = 0 AND m.text IS NOT NULL ORDER BY m.id`,
+    );
+    return (this.allMatches.pluck().all(`{text} : (${parsed.match})`) as number[]);
   }
 }

@@ -202,6 +202,16 @@ export class Store {
     return this.ctx.conversations.setRead(convId, seq);
   }
 
+  /** Read positions not yet sent to the server (kept across restarts). */
+  unsentReads(): Array<{ convId: string; seq: number }> {
+    return this.ctx.conversations.unsentReads();
+  }
+
+  /** The server has the user's read position up to `seq`. */
+  markReadSent(convId: string, seq: number): void {
+    this.ctx.conversations.markReadSent(convId, seq);
+  }
+
   /** The peer of a private chat read up to `seq` (only grows). */
   setPeerRead(convId: string, seq: number): boolean {
     return this.ctx.conversations.setPeerRead(convId, seq);
@@ -262,13 +272,34 @@ export class Store {
   }
 
   /**
-   * Idle-time upkeep: merges full-text index segments (bounded work unless `full`) and refreshes planner
-   * statistics. Searching works without it; it keeps searches fast after many small writes.
+   * Idle-time upkeep, one step: merges full-text index segments, about `pages` pages written (default 500), across
+   * all levels, so repeated steps end in a single segment; with `full`, all of it at once. Refreshes planner
+   * statistics once the merging is done. Returns whether merging work was done (another step may have more).
+   * Searching works without it; it keeps searches fast after many writes (see maintenance.ts for the scheduler).
    */
-  maintain(options: { full?: boolean } = {}): void {
-    if (options.full) this.db.prepare(`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`).run();
-    else this.db.prepare(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', 500)`).run();
-    this.db.pragma('optimize');
+  maintain(options: { full?: boolean; pages?: number } = {}): boolean {
+    if (options.full) {
+      this.db.prepare(`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`).run();
+      this.db.pragma('optimize');
+      return false;
+    }
+    const totalChanges = this.db.prepare(`SELECT total_changes()`).pluck();
+    const before = totalChanges.get() as number;
+    // Negative: every segment is eligible, whatever its level (FTS5's 'merge' command).
+    const pages = Math.max(1, Math.trunc(options.pages ?? 500));
+    this.db.prepare(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)`).run(-pages);
+    // FTS5: a change count that grew by 2 or more means the merge did work.
+    const worked = (totalChanges.get() as number) - before >= 2;
+    if (!worked) this.db.pragma('optimize');
+    return worked;
+  }
+
+  /**
+   * The store's connection stops checkpointing the WAL on commit: a Checkpointer (checkpointer.ts) does it off the
+   * main thread. Without one the WAL grows until the store is closed.
+   */
+  leaveCheckpointsToWorker(): void {
+    this.db.pragma('wal_autocheckpoint = 0');
   }
 
   close(): void {

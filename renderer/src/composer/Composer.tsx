@@ -72,6 +72,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const pendingDraft = useRef<string | null>(null);
   const lastTyping = useRef(0);
   const draftBeforeEdit = useRef<string | null>(null);
+  const savingEdit = useRef(false);
   const touched = useRef(false);
   const mainDraft = useStore(model.conversations).byId.get(convId)?.draft ?? '';
 
@@ -217,12 +218,22 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     const value = text.replace(/\s+$/, '');
     if (edit) {
       const original = (edit.body as { text?: string }).text ?? '';
-      onCancelEdit();
-      if (value === original || edit.seq === null) return;
+      if (value === original || edit.seq === null) {
+        onCancelEdit();
+        return;
+      }
+      if (savingEdit.current) return;
+      savingEdit.current = true;
       try {
+        // Main queues the edit (offline too) and the message shows it at once; a refusal by the server
+        // arrives later on the message itself (its failed `change`, with Retry and Discard).
         await model.api.messages.edit({ convId, seq: edit.seq, text: value });
+        onCancelEdit();
       } catch (error) {
+        // Not queued at all (the request was refused, e.g. BAD_REQUEST): stay in edit mode with the text.
         model.pushError(error);
+      } finally {
+        savingEdit.current = false;
       }
       return;
     }

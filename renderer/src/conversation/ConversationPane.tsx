@@ -20,6 +20,7 @@ import { ImageViewer } from './ImageViewer';
 import { GroupInfoPanel } from '../groups/GroupInfoPanel';
 import { InfoPanel } from './InfoPanel';
 import type { ImageTarget } from './MessageContent';
+import { canEdit } from './message-actions';
 import { MessageList } from './MessageList';
 import { readCountsFor } from './read-counts';
 
@@ -97,11 +98,13 @@ export function ConversationPane({ conversation, target, selfId, onSearchHere }:
     const items = win.state.get().items;
     for (let i = items.length - 1; i >= 0; i--) {
       const m = items[i] as MessageView;
-      if (m.from === selfId && m.kind === 'text' && !m.recalled && m.seq !== null) {
+      if (m.from !== selfId || m.kind !== 'text' || m.recalled || m.seq === null) continue;
+      // The last message is the one ↑ means: while an edit or recall of it is on its way, nothing opens.
+      if (canEdit(m, selfId)) {
         setReply(null);
         setEdit(m);
-        return;
       }
+      return;
     }
   };
 

@@ -16,20 +16,17 @@ import { useNow } from '../app/use-now';
 import { useWindowFocus } from '../app/use-window-focus';
 import { Icon } from '../common/Icon';
 import { Menu, type MenuItem } from '../common/Menu';
-import { errorCode } from '../lib/errors';
-import { downloadUrl } from '../lib/file-cache';
 import { indexOfSeq, lastSeqOf, messageKey } from '../lib/message-order';
 import { useStore } from '../lib/store';
 import { formatDayLabel, isSameDay } from '../lib/time-format';
 import type { MessageWindow, WindowState } from '../state/message-window';
 import { markRead } from '../sidebar/conversation-actions';
 import type { ImageTarget } from './MessageContent';
+import { messageMenuItems } from './message-menu';
 import { MessageRow, type MessageActions } from './MessageRow';
 
 /** Messages closer than this, from the same sender, form one visual group. */
 const GROUP_GAP_MS = 5 * 60_000;
-/** The server's default recall window (docs/protocol.md); main refuses later recalls anyway. */
-export const RECALL_WINDOW_MS = 2 * 60_000;
 const HIGHLIGHT_MS = 2400;
 
 export interface MessageListProps {
@@ -171,6 +168,14 @@ export function MessageList(props: MessageListProps) {
       remove: (message) => {
         handlers.current.model.api.messages.delete({ clientMsgId: message.clientMsgId }).catch((e: unknown) => handlers.current.model.pushError(e));
       },
+      retryChange: (message) => {
+        if (!message.change) return;
+        handlers.current.model.api.messages.retry({ clientMsgId: message.change.clientMsgId }).catch((e: unknown) => handlers.current.model.pushError(e));
+      },
+      discardChange: (message) => {
+        if (!message.change) return;
+        handlers.current.model.api.messages.delete({ clientMsgId: message.change.clientMsgId }).catch((e: unknown) => handlers.current.model.pushError(e));
+      },
       openImage: (target) => handlers.current.props.onOpenImage(target),
       jumpTo: (seq) => void handlers.current.props.win.openAround(seq, true),
       focusRow: (key) => setActiveKey(key),
@@ -178,53 +183,8 @@ export function MessageList(props: MessageListProps) {
     [],
   );
 
-  const menuItems = (m: MessageView): MenuItem[] => {
-    const own = m.from === selfId;
-    const list: MenuItem[] = [];
-    const body = m.body as { text?: string; fileId?: string; name?: string; label?: string };
-    if (m.recalled || m.kind === 'system') return list;
-    if (m.seq !== null) list.push({ id: 'reply', label: t('menu.reply'), icon: 'reply', onSelect: () => props.onReply(m) });
-    const copyText = m.kind === 'text' ? body.text : m.kind === 'location' ? body.label : undefined;
-    if (copyText) {
-      list.push({
-        id: 'copy',
-        label: t('menu.copy'),
-        icon: 'copy',
-        onSelect: () => {
-          navigator.clipboard.writeText(copyText).then(
-            () => model.pushInfo(t('message.copied')),
-            (e: unknown) => model.pushError(e, t('errors.copyFailed')),
-          );
-        },
-      });
-    }
-    if ((m.kind === 'image' || m.kind === 'file') && body.fileId) {
-      const fileId = body.fileId;
-      list.push({
-        id: 'save',
-        label: t('menu.save'),
-        icon: 'download',
-        onSelect: () => {
-          model.files.get(m.convId, fileId).then((f) => downloadUrl(f.url, body.name ?? 'file'), (e: unknown) => model.pushError(e));
-        },
-      });
-    }
-    if (own && m.kind === 'text' && m.seq !== null) list.push({ id: 'edit', label: t('menu.edit'), icon: 'edit', onSelect: () => props.onEdit(m) });
-    if (own && m.seq !== null && Date.now() - m.ts < RECALL_WINDOW_MS) {
-      const seq = m.seq;
-      list.push({
-        id: 'recall',
-        label: t('menu.recall'),
-        icon: 'undo',
-        onSelect: () => {
-          model.api.messages.recall({ convId: m.convId, seq }).catch((e: unknown) => model.pushError(e, errorCode(e) === 'FORBIDDEN' ? t('errors.recallWindow') : undefined));
-        },
-      });
-    }
-    if (m.status === 'failed') list.push({ id: 'retry', label: t('menu.retry'), icon: 'retry', onSelect: () => actions.retry(m) });
-    if (m.status !== 'sent') list.push({ id: 'delete', label: t('menu.delete'), icon: 'trash', danger: true, onSelect: () => actions.remove(m) });
-    return list;
-  };
+  const menuItems = (m: MessageView): MenuItem[] =>
+    messageMenuItems(m, { selfId, now: Date.now(), t, model, onReply: props.onReply, onEdit: props.onEdit, retry: actions.retry, remove: actions.remove });
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const row = (e.target as HTMLElement).closest?.('[data-message-row]');

@@ -1,7 +1,8 @@
 /**
  * One row of the message list: an optional day separator and "new messages" divider above, then either a
  * notice (recalled, system) or a bubble with its quote, content, time, edited mark and delivery state.
- * Own messages sit on the right. A failed message offers Retry and Delete right under it.
+ * Own messages sit on the right. A failed message offers Retry and Delete right under it; an edit or recall
+ * on its way is marked, and a refused one says why with Retry and Discard (ChangeNotice).
  */
 import { memo, useEffect, type FocusEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,9 +14,12 @@ import { isContextMenuKey } from '../common/focus';
 import { menuPointFor } from '../common/Menu';
 import { avatarHue } from '../lib/avatar-color';
 import { failureText } from '../lib/errors';
+import { systemText } from '../lib/system-text';
 import { formatClock, formatFullTime } from '../lib/time-format';
 import type { UploadProgress } from '../state/app-model';
 import { FileContent, ImageContent, LocationContent, TextContent, VoiceContent, type ImageTarget, type MentionDisplay } from './MessageContent';
+import { ChangeFailed, ChangeMark } from './ChangeNotice';
+import { changeDisplay } from './message-actions';
 import { QuoteBlock } from './QuoteBlock';
 import { readCountsFor, useReadCount } from './read-counts';
 
@@ -24,6 +28,9 @@ export interface MessageActions {
   reply(message: MessageView): void;
   retry(message: MessageView): void;
   remove(message: MessageView): void;
+  /** A refused edit or recall (`message.change`): queue it again, or drop it. */
+  retryChange(message: MessageView): void;
+  discardChange(message: MessageView): void;
   openImage(target: ImageTarget): void;
   jumpTo(seq: number): void;
   focusRow(key: string): void;
@@ -86,6 +93,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
     'data-read': own && props.read ? 'true' : undefined,
     'data-kind': m.kind,
     'data-recalled': m.recalled ? 'true' : undefined,
+    'data-change': m.change ? `${m.change.kind}-${m.change.status}` : undefined,
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -105,7 +113,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   };
 
   if (m.recalled || m.kind === 'system') {
-    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m, selfId, props.nameOf, t, i18n.language);
+    const text = m.recalled ? (own ? t('message.recalledByYou') : t('message.recalledBy', { name })) : systemText(m.body, m.ts, { selfId, nameOf: props.nameOf, t, locale: i18n.language });
     return (
       <div className="msg-item">
         {above}
@@ -121,13 +129,15 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const showSender = convKind !== 'private' && !own && props.groupStart;
   const showAvatar = convKind !== 'private' && !own;
   const time = formatClock(m.ts, i18n.language);
+  const change = changeDisplay(m.change, t);
+  const recalling = change?.kind === 'recall' && change.status === 'pending';
   const contentKind = m.kind === 'image' || m.kind === 'file' || m.kind === 'voice' || m.kind === 'location' ? m.kind : 'text';
 
   return (
     <div className="msg-item">
       {above}
       <div
-        className={`msg-row ${own ? 'is-own' : 'is-other'}${props.groupStart ? ' group-start' : ''}${props.groupEnd ? ' group-end' : ''}${props.highlighted ? ' is-highlighted' : ''}`}
+        className={`msg-row ${own ? 'is-own' : 'is-other'}${props.groupStart ? ' group-start' : ''}${props.groupEnd ? ' group-end' : ''}${props.highlighted ? ' is-highlighted' : ''}${recalling ? ' is-recalling' : ''}`}
         {...dataAttrs}
         {...focusProps}
         onContextMenu={(e) => {
@@ -138,7 +148,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
         {showAvatar ? <span className="msg-avatar">{props.groupEnd ? <Avatar id={m.from} name={name} size="sm" /> : null}</span> : null}
         <div className="msg-column">
           <div className="msg-line">
-            <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${status ? ' has-status' : ''}${readCount ? ' has-read-count' : ''}`}>
+            <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${change?.status === 'pending' ? ' has-change' : ''}${status ? ' has-status' : ''}${readCount ? ' has-read-count' : ''}`}>
               {showSender ? (
                 <span className="msg-sender" style={{ ['--sender-hue' as string]: avatarHue(m.from) }}>
                   {name}
@@ -153,7 +163,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 mentions={{ mentions: m.mentions, selfId, nameOf: (id) => (id === selfId ? model.session.get()?.name || selfId : props.nameOf(id)) }}
               />
               <span className="msg-meta">
-                {m.edited ? <span className="msg-edited">{t('message.edited')}</span> : null}
+                {change?.status === 'pending' ? <ChangeMark change={change} /> : m.edited ? <span className="msg-edited">{t('message.edited')}</span> : null}
                 <time dateTime={new Date(m.ts).toISOString()} title={formatFullTime(m.ts, i18n.language)}>
                   {time}
                 </time>
@@ -203,6 +213,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
               </button>
             </div>
           ) : null}
+          {change?.status === 'failed' ? <ChangeFailed change={change} onRetry={() => actions.retryChange(m)} onDiscard={() => actions.discardChange(m)} /> : null}
         </div>
       </div>
     </div>
@@ -271,48 +282,4 @@ function Content({ message: m, progress, localPreview, onOpenImage, mentions }: 
     default:
       return null;
   }
-}
-
-const SYSTEM_KEYS: Record<string, string> = {
-  'group.created': 'system.groupCreated',
-  'member.invited': 'system.memberInvited',
-  'member.joined': 'system.memberJoined',
-  'member.left': 'system.memberLeft',
-  'member.kicked': 'system.memberKicked',
-  'owner.transferred': 'system.ownerTransferred',
-  'admins.changed': 'system.adminsChanged',
-  'group.updated': 'system.groupUpdated',
-  'group.muted': 'system.groupMuted',
-  'group.dismissed': 'system.groupDismissed',
-};
-
-/** "you, Min and Ada" / "你、张敏和 Ada", as the language joins names. */
-function listFormat(locale: string): Intl.ListFormat {
-  try {
-    return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' });
-  } catch {
-    return new Intl.ListFormat('en', { type: 'conjunction', style: 'long' });
-  }
-}
-
-function systemText(m: MessageView, selfId: string, nameOf: (id: string) => string, t: ReturnType<typeof useTranslation>['t'], locale: string): string {
-  const body = m.body as { event?: string; actor?: string; targets?: string[]; name?: string; announcement?: string; joinPolicy?: string; admin?: boolean; untilTs?: number };
-  let key = body.event ? SYSTEM_KEYS[body.event] : undefined;
-  if (!key) return t('system.unknown');
-  const actor = body.actor === selfId ? t('message.you') : body.actor ? nameOf(body.actor) : t('system.someone');
-  const targets = listFormat(locale).format((body.targets ?? []).map((id) => (id === selfId ? t('system.youTarget') : nameOf(id))));
-  // Some events read better with what changed.
-  if (body.event === 'group.updated') {
-    if (body.name !== undefined) key = 'system.groupRenamed';
-    else if (body.announcement !== undefined) key = body.announcement.trim() ? 'system.announcementUpdated' : 'system.announcementCleared';
-    else if (body.joinPolicy !== undefined) key = 'system.policyChanged';
-  } else if (body.event === 'group.muted') {
-    const on = (body.untilTs ?? 0) > m.ts;
-    key = body.targets?.length ? (on ? 'system.memberMuted' : 'system.memberUnmuted') : on ? 'system.allMuted' : 'system.allUnmuted';
-  } else if (body.event === 'admins.changed' && typeof body.admin === 'boolean') {
-    key = body.admin ? 'system.adminAdded' : 'system.adminRemoved';
-  }
-  const announcement = Array.from((body.announcement ?? '').replace(/\s+/g, ' ').trim());
-  const excerpt = announcement.length > 120 ? `${announcement.slice(0, 119).join('')}…` : announcement.join('');
-  return t(key as 'system.groupCreated', { actor, targets, name: body.name ?? '', announcement: excerpt });
 }

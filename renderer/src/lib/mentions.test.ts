@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionParts, mentionQueryAt, mentionsIn } from './mentions.js';
+import { mentionParts, mentionQueryAt, mentionsIn, withMentionNames } from './mentions.js';
 
 describe('mentionsIn', () => {
   it('finds @ids of the allowed users, once each, in order', () => {
@@ -53,5 +53,42 @@ describe('mentionParts', () => {
     expect(mentionParts('thanks @bob.', ['bob'])).toEqual([{ text: 'thanks ' }, { text: '@bob', mention: 'bob' }, { text: '.' }]);
     expect(mentionParts('no one here', undefined)).toEqual([{ text: 'no one here' }]);
     expect(mentionParts('mail carol@bob.com', ['bob'])).toEqual([{ text: 'mail carol@bob.com' }]);
+  });
+});
+
+describe('withMentionNames', () => {
+  const names: Record<string, string> = { bob: 'Bob 李', me: 'Alex', '@all': 'Everyone' };
+  const label = (id: string) => names[id] ?? id;
+
+  it('writes only the mentions the message carries as names', () => {
+    expect(withMentionNames('@bob see @carol', [], ['bob'], label).text).toBe('@Bob 李 see @carol');
+    expect(withMentionNames('@all 开会了，@me 也来', [], ['@all', 'me'], label).text).toBe('@Everyone 开会了，@Alex 也来');
+    expect(withMentionNames('@bob hi', [], undefined, label).text).toBe('@bob hi');
+    expect(withMentionNames('mail carol@bob', [], ['bob'], label).text).toBe('mail carol@bob');
+  });
+
+  it('moves highlight ranges after a mention by the change in length', () => {
+    const text = 'hey @bob, tomorrow works';
+    const at = text.indexOf('tomorrow');
+    const out = withMentionNames(text, [[at, at + 8]], ['bob'], label);
+    expect(out.text).toBe('hey @Bob 李, tomorrow works');
+    const [[s, e]] = out.ranges as [[number, number]];
+    expect(out.text.slice(s, e)).toBe('tomorrow');
+  });
+
+  it('keeps ranges before a mention and grows one that reaches into it to the whole name', () => {
+    const text = 'ask @bob now';
+    const out = withMentionNames(text, [[0, 3], [5, 8], [4, 5]], ['bob'], label);
+    const shown = out.ranges.map(([s, e]) => out.text.slice(s, e));
+    expect(shown).toEqual(['ask', 'Bob 李', '@']);
+    const across = withMentionNames(text, [[2, 11]], ['bob'], label);
+    expect(across.text.slice(...(across.ranges[0] as [number, number]))).toBe('k @Bob 李 no');
+  });
+
+  it('handles several mentions and ranges at the very ends', () => {
+    const text = '@me and @bob';
+    const out = withMentionNames(text, [[0, text.length], [8, 12]], ['me', 'bob'], label);
+    expect(out.text).toBe('@Alex and @Bob 李');
+    expect(out.ranges).toEqual([[0, out.text.length], [10, out.text.length]]);
   });
 });

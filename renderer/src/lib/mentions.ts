@@ -64,3 +64,56 @@ export function mentionParts(text: string, mentioned: readonly string[] | undefi
   if (at < text.length || parts.length === 0) parts.push({ text: text.slice(at) });
   return parts;
 }
+
+export type Ranges = ReadonlyArray<readonly [number, number]>;
+
+/**
+ * Text with the mentions it carries written as names (`@bob` → `@Bob 李`), as a message bubble shows them, for
+ * places that show plain text (chat-list previews, search snippets). `label` gives the name without the `@`
+ * (for `@all`, the localized "everyone"). Highlight `ranges` ([start, end) into `text`) move with the text; a
+ * range that starts or ends inside a mention grows to cover the whole name.
+ */
+export function withMentionNames(
+  text: string,
+  ranges: Ranges,
+  mentioned: readonly string[] | undefined,
+  label: (id: string) => string,
+): { text: string; ranges: Array<[number, number]> } {
+  const parts = mentionParts(text, mentioned);
+  if (!parts.some((p) => p.mention)) return { text, ranges: ranges.map(([s, e]) => [s, e]) };
+  interface Piece {
+    from: number;
+    to: number;
+    newFrom: number;
+    newTo: number;
+    mention: boolean;
+  }
+  const pieces: Piece[] = [];
+  let out = '';
+  let at = 0;
+  for (const part of parts) {
+    const shown = part.mention ? `@${label(part.mention)}` : part.text;
+    pieces.push({ from: at, to: at + part.text.length, newFrom: out.length, newTo: out.length + shown.length, mention: !!part.mention });
+    at += part.text.length;
+    out += shown;
+  }
+  const map = (p: number, end: boolean): number => {
+    if (p <= 0) return 0;
+    for (const piece of pieces) {
+      if (p > piece.to) continue;
+      if (p === piece.from) return piece.newFrom;
+      if (p === piece.to) return piece.newTo;
+      if (!piece.mention) return piece.newFrom + (p - piece.from);
+      // Inside `@id`: the match covers the name (just after the `@` if only the `@` is in it).
+      return end && p > piece.from + 1 ? piece.newTo : piece.newFrom + 1;
+    }
+    return out.length;
+  };
+  const moved: Array<[number, number]> = [];
+  for (const [start, end] of ranges) {
+    const s = map(start, false);
+    const e = map(end, true);
+    if (e > s) moved.push([s, e]);
+  }
+  return { text: out, ranges: moved };
+}

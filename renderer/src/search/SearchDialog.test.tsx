@@ -66,3 +66,22 @@ describe('SearchDialog', () => {
     await screen.findByText('The app isn’t responding. Try again in a moment.');
   });
 });
+
+describe('SearchDialog snippets', () => {
+  it('show mentions as names, with the matches still on the matched words', async () => {
+    const C = 'g:team';
+    renderWithModel(<SearchDialog initialConvId={null} onClose={() => undefined} onOpen={() => undefined} />, {
+      session: { state: 'signed-in', userId: 'me', name: 'Alex', serverUrl: 'http://127.0.0.1:8080' },
+      conversations: [conv(C, { kind: 'group', title: 'Team' })],
+      users: [{ userId: 'bob', name: 'Bob 李', online: false, lastSeen: 0 }],
+      logs: { [C]: { messages: [textMessage(C, 1, 'bob', '@me and @all: tomorrow at 10, @carol?', 1000, { mentions: ['me', '@all'] }), textMessage(C, 2, 'me', '@bob tomorrow works', 2000, { mentions: ['bob'] })] } },
+    });
+    fireEvent.change(screen.getByTestId('search-input'), { target: { value: 'tomorrow' } });
+    await waitFor(() => expect(screen.getAllByTestId('search-hit')).toHaveLength(2));
+    const [mine, bobs] = screen.getAllByTestId('search-hit') as [HTMLElement, HTMLElement];
+    await waitFor(() => expect(mine.querySelector('.search-hit-text')?.textContent).toBe('@Bob 李 tomorrow works'));
+    expect([...mine.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['tomorrow']);
+    expect(bobs.querySelector('.search-hit-text')?.textContent).toBe('@Alex and @Everyone: tomorrow at 10, @carol?');
+    expect([...bobs.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['tomorrow']);
+  });
+});

@@ -12,6 +12,8 @@ import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
 import { peerOf } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
+import { MENTION_ALL, withMentionNames } from '../lib/mentions';
+import { mentionLabel } from '../lib/preview';
 import { useStore } from '../lib/store';
 import { formatListTime } from '../lib/time-format';
 import { Highlighted } from './Highlighted';
@@ -45,7 +47,9 @@ export function SearchDialog({ initialConvId, onClose, onOpen }: SearchDialogPro
   const model = useModel();
   const { byId } = useStore(model.conversations);
   const users = useStore(model.users);
-  const selfId = useStore(model.session)?.userId ?? '';
+  const session = useStore(model.session);
+  const selfId = session?.userId ?? '';
+  const selfName = session?.name;
   const now = useNow(60_000);
   const [query, setQuery] = useState('');
   const [scope, setScope] = useState<string | null>(initialConvId);
@@ -74,7 +78,7 @@ export function SearchDialog({ initialConvId, onClose, onOpen }: SearchDialogPro
           setHits(found);
           setError(null);
           setActive(0);
-          model.ensureUsers(found.map((h) => h.from));
+          model.ensureUsers(found.flatMap((h) => [h.from, ...(h.mentions ?? []).filter((id) => id !== MENTION_ALL)]));
         })
         .catch((e: unknown) => {
           if (mine === seqRef.current) setError(errorText(e, t));
@@ -107,6 +111,9 @@ export function SearchDialog({ initialConvId, onClose, onOpen }: SearchDialogPro
 
   const scopeTitle = scope ? (byId.get(scope)?.title ?? scope) : null;
   const nameOf = (id: string) => (id === selfId ? t('message.you') : users.get(id)?.name || id);
+  // Mentions in a snippet read as in the message: the user's own name, not "You".
+  const mentionNaming = { selfId, selfName, nameOf: (id: string) => users.get(id)?.name || id, t };
+  const snippetOf = (hit: SearchHit) => withMentionNames(hit.snippet.text, hit.snippet.ranges, hit.mentions, (id) => mentionLabel(id, mentionNaming));
 
   return (
     <Dialog title={scopeTitle ? t('search.titleHere', { title: scopeTitle }) : t('search.title')} hideTitle onClose={onClose} className="search-dialog" testId="search-dialog">
@@ -170,6 +177,7 @@ export function SearchDialog({ initialConvId, onClose, onOpen }: SearchDialogPro
                     ) : null}
                     {group.hits.map((hit) => {
                       const isActive = hit === activeHit;
+                      const snippet = snippetOf(hit);
                       return (
                         <div
                           key={`${hit.convId}#${hit.seq}`}
@@ -188,7 +196,7 @@ export function SearchDialog({ initialConvId, onClose, onOpen }: SearchDialogPro
                             <span className="search-hit-time">{formatListTime(hit.ts, now, i18n.language, t)}</span>
                           </span>
                           <span className="search-hit-text">
-                            <Highlighted text={hit.snippet.text} ranges={hit.snippet.ranges} />
+                            <Highlighted text={snippet.text} ranges={snippet.ranges} />
                           </span>
                         </div>
                       );

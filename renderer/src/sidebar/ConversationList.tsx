@@ -10,6 +10,7 @@ import { useNow } from '../app/use-now';
 import { Menu, menuPointFor, type MenuItem } from '../common/Menu';
 import { isContextMenuKey } from '../common/focus';
 import { useStore } from '../lib/store';
+import { previewUserIds } from '../lib/preview';
 import { ConversationRow } from './ConversationRow';
 import { deleteChat, leaveRoom, markRead, setMuted, setPinned } from './conversation-actions';
 
@@ -28,15 +29,16 @@ export function ConversationList({ conversations, loaded, filtered, activeId, se
   const drafts = useStore(model.drafts);
   const typing = useStore(model.typing);
   const users = useStore(model.users);
+  const selfName = useStore(model.session)?.name;
   const now = useNow(60_000);
   const [menu, setMenu] = useState<{ conv: ConversationView; x: number; y: number } | null>(null);
 
   const nameOf = (id: string) => users.get(id)?.name || id;
 
-  // Group rows say who wrote the last message: ask main for those names.
+  // Previews name people (group senders, mentions, who did what in a notice): ask main for those names.
   useEffect(() => {
-    model.ensureUsers(conversations.filter((c) => c.kind !== 'private' && c.lastMessage).map((c) => (c.lastMessage as { from: string }).from));
-  }, [model, conversations]);
+    model.ensureUsers(conversations.flatMap(previewUserIds).filter((id) => id !== selfId));
+  }, [model, conversations, selfId]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Home' && e.key !== 'End') return;
@@ -100,6 +102,7 @@ export function ConversationList({ conversations, loaded, filtered, activeId, se
             draft={c.convId === activeId ? '' : drafts.get(c.convId)}
             typing={(typing.get(c.convId)?.length ?? 0) > 0}
             now={now}
+            selfName={selfName}
             nameOf={nameOf}
             onOpen={() => model.navigate(c.convId)}
             onContextMenu={(e) => {

@@ -11,6 +11,8 @@ export interface ConversationRowProps {
   conversation: ConversationView;
   active: boolean;
   selfId: string;
+  /** The user's display name: how a mention of them reads in the preview. */
+  selfName?: string | undefined;
   /** The locally typed draft, if newer than the one main holds. */
   draft: string | undefined;
   typing: boolean;
@@ -26,7 +28,7 @@ export const ConversationRow = memo(function ConversationRow(props: Conversation
   const { t, i18n } = useTranslation();
   // In a private chat the other person's name is the chat's title, even before users.get answers.
   const nameOf = (id: string) => (c.kind === 'private' && id !== selfId ? c.title : props.nameOf(id));
-  const preview = rowPreview(c, { selfId, draft: props.draft, nameOf, t });
+  const preview = rowPreview(c, { selfId, selfName: props.selfName, draft: props.draft, nameOf, t, locale: i18n.language });
   const time = c.lastMessage?.ts ?? c.updatedAt;
   const badge = c.unread > 99 ? '99+' : String(c.unread);
   const avatarId = peerOf(c.convId, selfId) ?? c.convId;

@@ -1,7 +1,8 @@
 /**
  * An in-memory `Api` for component tests and the demo page: never part of the app bundle (the app always
- * uses window.api). It behaves like main closely enough for the UI: sends are acknowledged (or fail, or wait
- * while "offline"), conversations update, events fire. Every call is recorded in `calls`.
+ * uses window.api). It behaves like main closely enough for the UI: sends, edits and recalls are queued and
+ * acknowledged (or fail, or wait while "offline"), conversations update, events fire. Every call is recorded
+ * in `calls`.
  *
  * A conversation may be synthetic (`count` + `make(seq)`), so a 100,000-message history costs nothing until
  * pages of it are asked for.
@@ -16,13 +17,16 @@ import type {
   ApiEvents,
   ConnectionView,
   ConversationView,
+  MessagePreview,
   MessageView,
   SearchHit,
   SessionView,
   Settings,
+  SystemNoticeBody,
   UserView,
 } from '../../../preload/api-types';
 import type { FakeContext } from './fake-context';
+import { createFakeChanges } from './fake-changes';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
 import { createFakeRooms, type FakeRoomSpec } from './fake-rooms';
 
@@ -42,6 +46,8 @@ export interface FakeApiOptions {
   users?: UserView[];
   /** Acknowledge sends after this many ms (null: never, they stay pending). Default 10. */
   ackDelayMs?: number | null;
+  /** Acknowledge (or refuse) edits and recalls after this many ms (null: never). Default: ackDelayMs. */
+  changeDelayMs?: number | null;
   /** Bytes returned by files.read, by fileId. */
   files?: Record<string, { data: Uint8Array; mime: string }>;
   now?: () => number;
@@ -56,6 +62,11 @@ export interface FakeApi {
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
   /** Makes the next calls of `method` reject with this error code. */
   failNext(method: string, code: ApiErrorCode, times?: number): void;
+  /**
+   * Makes the server refuse the next edit or recall: it is queued as usual, then ends `failed` with this
+   * failure (as main reports a refusal that came back from the server).
+   */
+  refuseNextChange(code: ApiErrorCode, message?: string): void;
   /** A message from someone else arrives (as main would announce it). */
   receive(convId: string, from: string, text: string, extra?: Partial<MessageView>): MessageView;
   conversation(convId: string): ConversationView | undefined;
@@ -85,6 +96,22 @@ export function textMessage(convId: string, seq: number | null, from: string, te
   } as MessageView;
 }
 
+/** The preview main would make of a message, for the conversation list. */
+export function messagePreview(m: MessageView): MessagePreview {
+  const body = m.body as { text?: string; name?: string; label?: string };
+  const preview: MessagePreview = {
+    from: m.from,
+    kind: m.kind,
+    ts: m.ts,
+    text: m.kind === 'system' || m.recalled ? '' : (body.text ?? body.name ?? body.label ?? ''),
+    recalled: m.recalled,
+    status: m.status,
+  };
+  if (m.mentions?.length && !m.recalled) preview.mentions = m.mentions;
+  if (m.kind === 'system') preview.system = m.body as SystemNoticeBody;
+  return preview;
+}
+
 export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const now = options.now ?? Date.now;
   let session: SessionView = options.session ?? { state: 'signed-in', userId: 'me', name: 'Me', serverUrl: 'http://127.0.0.1:8080' };
@@ -97,6 +124,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const blocked = new Set<string>();
   const files = new Map(Object.entries(options.files ?? {}));
   const ackDelay = options.ackDelayMs === undefined ? 10 : options.ackDelayMs;
+  const changeDelay = options.changeDelayMs === undefined ? ackDelay : options.changeDelayMs;
   const calls: FakeApi['calls'] = [];
   const failures = new Map<string, { code: ApiErrorCode; times: number }>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -155,12 +183,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const touch = (convId: string, m: MessageView) => {
     const c = conversations.get(convId);
     if (!c) return;
-    const body = m.body as { text?: string; name?: string; label?: string };
     const next: ConversationView = {
       ...c,
       lastSeq: Math.max(c.lastSeq, m.seq ?? 0),
       updatedAt: m.ts,
-      lastMessage: { from: m.from, kind: m.kind, ts: m.ts, text: body.text ?? body.name ?? body.label ?? '', recalled: m.recalled, status: m.status },
+      lastMessage: messagePreview(m),
     };
     if (m.from !== session.userId && m.seq !== null) next.unread = c.unread + 1;
     conversations.set(convId, next);
@@ -184,6 +211,32 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     touch(m.convId, m);
     if (ackDelay !== null) setTimeout(() => acknowledge(m), ackDelay);
   };
+
+  const store = (m: MessageView) => {
+    const log = logOf(m.convId);
+    if (m.seq !== null && m.seq <= log.count && log.make) log.overrides.set(m.seq, m);
+    else log.tail = log.tail.map((x) => (x.clientMsgId === m.clientMsgId ? m : x));
+  };
+  /** Stores and announces a message, and the list's preview when it is the conversation's last one. */
+  const show = (m: MessageView) => {
+    store(m);
+    emit('message:updated', { message: m });
+    const c = conversations.get(m.convId);
+    if (c && m.seq !== null && m.seq === c.lastSeq) {
+      const next = { ...c, lastMessage: messagePreview(m) };
+      conversations.set(c.convId, next);
+      emit('conversations:changed', { conversations: [next], removed: [] });
+    }
+  };
+  const changes = createFakeChanges({
+    selfId: () => session.userId ?? '',
+    online: () => connection.state === 'online',
+    delayMs: changeDelay,
+    message: (convId, seq) => bySeq(logOf(convId), seq),
+    show,
+    nextId: () => nextId++,
+    error: (code, message) => apiError(code, message),
+  });
 
   const notFound = (method: string) => () => record(method, undefined, () => Promise.reject(apiError('NOT_FOUND', `${method} is not in the fake`)));
 
@@ -331,6 +384,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }),
       retry: (arg: { clientMsgId: string }) =>
         record('messages.retry', arg, () => {
+          if (changes.has(arg.clientMsgId)) return changes.retry(arg.clientMsgId);
           for (const log of logs.values()) {
             const m = log.tail.find((x) => x.clientMsgId === arg.clientMsgId);
             if (!m) continue;
@@ -342,33 +396,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }),
       delete: (arg: { clientMsgId: string }) =>
         record('messages.delete', arg, () => {
+          if (changes.has(arg.clientMsgId)) return changes.discard(arg.clientMsgId);
           for (const [convId, log] of logs) {
             if (!log.tail.some((x) => x.clientMsgId === arg.clientMsgId)) continue;
             log.tail = log.tail.filter((x) => x.clientMsgId !== arg.clientMsgId);
             emit('messages:removed', { convId, clientMsgIds: [arg.clientMsgId] });
           }
         }),
-      recall: (arg: { convId: string; seq: number }) =>
-        record('messages.recall', arg, () => {
-          const log = logOf(arg.convId);
-          const m = bySeq(log, arg.seq);
-          if (!m) throw apiError('NOT_FOUND');
-          if (m.from !== session.userId) throw apiError('FORBIDDEN');
-          const recalled = { ...m, recalled: true, body: {} } as MessageView;
-          if (arg.seq <= log.count) log.overrides.set(arg.seq, recalled);
-          else log.tail = log.tail.map((x) => (x.seq === arg.seq ? recalled : x));
-          emit('message:updated', { message: recalled });
-        }),
-      edit: (arg: { convId: string; seq: number; text: string }) =>
-        record('messages.edit', arg, () => {
-          const log = logOf(arg.convId);
-          const m = bySeq(log, arg.seq);
-          if (!m) throw apiError('NOT_FOUND');
-          const edited = { ...m, edited: true, body: { text: arg.text } } as MessageView;
-          if (arg.seq <= log.count) log.overrides.set(arg.seq, edited);
-          else log.tail = log.tail.map((x) => (x.seq === arg.seq ? edited : x));
-          emit('message:updated', { message: edited });
-        }),
+      recall: (arg: { convId: string; seq: number }) => record('messages.recall', arg, () => changes.queue('recall', arg.convId, arg.seq)),
+      edit: (arg: { convId: string; seq: number; text: string }) => record('messages.edit', arg, () => changes.queue('edit', arg.convId, arg.seq, arg.text)),
     },
     typing: { send: (arg: { convId: string }) => record('typing.send', arg, () => undefined) },
     files: {
@@ -393,7 +429,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
               if (!text || m.recalled) continue;
               const at = text.toLowerCase().indexOf(q);
               if (at < 0 || m.seq === null) continue;
-              hits.push({ convId, seq: m.seq, from: m.from, ts: m.ts, snippet: { text, ranges: [[at, at + q.length]] }, rank: -m.ts });
+              hits.push({ convId, seq: m.seq, from: m.from, ts: m.ts, snippet: { text, ranges: [[at, at + q.length]] }, ...(m.mentions ? { mentions: m.mentions } : {}), rank: -m.ts });
             }
           }
           hits.sort((a, b) => a.rank - b.rank);
@@ -458,6 +494,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     failNext(method, code, times = 1) {
       failures.set(method, { code, times });
     },
+    refuseNextChange(code, message = code) {
+      changes.refuseNext(code, message);
+    },
     receive(convId, from, text, extra = {}) {
       return append(convId, { from, kind: 'text', body: { text }, ...(extra as Partial<Omit<MessageView, 'kind' | 'body'>>) });
     },
@@ -469,7 +508,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     setConnection(view) {
       connection = view;
       emit('connection:changed', view);
-      if (view.state === 'online') for (const log of logs.values()) for (const m of pendingOf(log)) if (m.status === 'pending') acknowledge(m);
+      if (view.state === 'online') {
+        for (const log of logs.values()) for (const m of pendingOf(log)) if (m.status === 'pending') acknowledge(m);
+        changes.settleAll();
+      }
     },
   };
 }

@@ -4,11 +4,13 @@ import { coreTables } from './001-core-tables.js';
 import { searchIndex } from './002-search-index.js';
 import { searchScope } from './003-search-scope.js';
 import { groupMembership } from './004-group-membership.js';
+import { exactSearch } from './005-exact-search.js';
+import { readSent } from './006-read-sent.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [coreTables, searchIndex, searchScope, groupMembership];
+export const MIGRATIONS: readonly Migration[] = [coreTables, searchIndex, searchScope, groupMembership, exactSearch, readSent];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

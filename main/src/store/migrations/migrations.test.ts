@@ -100,6 +100,45 @@ const fixtures: Record<number, Fixture> = {
       expect(store.getConversation('g:team')?.left).toBe(true);
     },
   },
+  4: {
+    // Schema 5 rebuilds the index with exact CJK adjacency, traditional/simplified folding and emoji tokens.
+    seed(db) {
+      db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, held_seq) VALUES ('g:team', 'group', 5, 5)`).run();
+      const insert = db.prepare(
+        `INSERT INTO messages (id, conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, text, recalled, created_at)
+         VALUES (?, 'g:team', ?, ?, ?, ?, ?, 'text', '{}', ?, ?, ?)`,
+      );
+      const texts = ['春，風光無限', '春风得意 🎉', 'Résumé attached', '為什麼不行', '春风 recalled'];
+      texts.forEach((text, i) => {
+        const ts = NOW - 5000 + i * 1000;
+        insert.run(id(ts), i + 1, `m${i + 1}`, `c${i + 1}`, i % 2 === 0 ? 'alice' : 'bob', ts, text, i === 4 ? 1 : 0, ts);
+      });
+    },
+    check(store) {
+      const hits = (query: string, options = {}) => store.search(query, options).map((h) => h.seq).sort();
+      expect(hits('春风')).toEqual([2]);
+      expect(hits('春風')).toEqual([2]);
+      expect(hits('风光')).toEqual([1]);
+      expect(hits('为什么')).toEqual([4]);
+      expect(hits('🎉')).toEqual([2]);
+      expect(hits('resu')).toEqual([3]);
+      expect(hits('春', { from: 'alice' })).toEqual([1]);
+    },
+  },
+  5: {
+    // Schema 6 remembers which read positions reached the server: none yet, so each known one is sent once.
+    seed(db) {
+      db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, read_seq, held_seq) VALUES ('p:bob|me', 'private', 5, 3, 5)`).run();
+      db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, read_seq, held_seq) VALUES ('g:new', 'group', 0, 0, 0)`).run();
+      db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, read_seq, held_seq) VALUES ('r:lobby', 'room', 9, 9, 9)`).run();
+    },
+    check(store) {
+      expect(store.unsentReads()).toEqual([{ convId: 'p:bob|me', seq: 3 }]);
+      store.markReadSent('p:bob|me', 3);
+      expect(store.unsentReads()).toEqual([]);
+      expect(store.getConversation('p:bob|me')).toMatchObject({ readSeq: 3, lastSeq: 5 });
+    },
+  },
 };
 
 let dir: string;
