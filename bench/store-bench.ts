@@ -12,9 +12,9 @@
  *                                   STORE_BENCH_CORPORA=real to run one corpus)
  */
 import { BENCHMARKS_FILE, replaceSection } from './benchmarks-file.js';
+import { poetryLines } from './poetry-corpus.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { LogEntry } from '../protocol/index.js';
@@ -80,37 +80,6 @@ function sentence(rnd: () => number): string {
   }
   for (let i = 0; i < length; i++) words.push(rnd() < 0.6 ? pick(rnd, ZH) : ` ${pick(rnd, EN)} `);
   return words.join('').replace(/ +/g, ' ').trim();
-}
-
-/**
- * The chinese-poetry package (85 MB download, 362 MB unpacked) is not a dependency, so `npm install` stays lean:
- * the benchmark installs it the first time it runs (`npm install --no-save`, the version below).
- */
-const POETRY_PACKAGE = 'chinese-poetry@2.0.1';
-
-function poetryRoot(): string {
-  const require = createRequire(import.meta.url);
-  try {
-    return path.dirname(require.resolve('chinese-poetry/package.json'));
-  } catch {
-    console.log(`  installing ${POETRY_PACKAGE} for the real-text corpus (85 MB, once; not saved to package.json)`);
-    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', POETRY_PACKAGE], { stdio: 'inherit' });
-    return path.dirname(createRequire(import.meta.url).resolve('chinese-poetry/package.json'));
-  }
-}
-
-/** Lines of the chinese-poetry package: Tang and Song poems (traditional), Song lyrics (simplified). */
-function poetryLines(): string[] {
-  const root = poetryRoot();
-  const lines: string[] = [];
-  for (const dir of ['quantangshi', 'songci']) {
-    const files = fs.readdirSync(path.join(root, 'dist', dir)).filter((f) => /^(poet|ci)\..+\.json$/.test(f)).sort();
-    for (const file of files) {
-      const poems = JSON.parse(fs.readFileSync(path.join(root, 'dist', dir, file), 'utf8')) as Array<{ paragraphs?: string[] }>;
-      for (const poem of poems) for (const line of poem.paragraphs ?? []) if (line.trim() !== '') lines.push(line.trim());
-    }
-  }
-  return lines;
 }
 
 interface Corpus {

@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as OpenCC from 'opencc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { EMOJI, checkExactness, exactnessQueries, random } from '../test-support/search-exactness.js';
 import { MessageSearch } from './search.js';
 import { foldedText } from './text-tokens.js';
 import { NOW, entry, tempStore, type TempStore } from './test-support.js';
@@ -20,16 +20,6 @@ import type { LogEntry } from '../../../protocol/index.js';
 import Database from 'better-sqlite3';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-fixtures', 'chinese-poetry-lines.txt');
-const EMOJI = ['🎉', '👍🏽', '😂', '🇨🇳', '❤️', '👨\u200d👩\u200d👧'];
-const CJK = /^[\u3400-\u9fff]$/u;
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (Math.imul(a, 1103515245) + 12345) >>> 0;
-    return a / 2 ** 32;
-  };
-}
 
 let t: TempStore;
 let texts: Map<number, string>;
@@ -55,55 +45,13 @@ beforeAll(() => {
 });
 afterAll(() => t.cleanup());
 
-function queries(): string[] {
-  const lines = fs.readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean);
-  const rnd = random(5);
-  const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
-  const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
-  const result = new Set<string>();
-  while (result.size < 400) {
-    const line = lines[Math.floor(rnd() * lines.length)] as string;
-    const chars = [...line];
-    const start = Math.floor(rnd() * chars.length);
-    const run = chars.slice(start, start + 1 + Math.floor(rnd() * 4));
-    if (run.length === 0 || !run.every((c) => CJK.test(c))) continue;
-    const query = run.join('');
-    result.add(query);
-    if (rnd() < 0.3) result.add(toSimplified(query));
-    if (rnd() < 0.3) result.add(toTraditional(query));
-  }
-  // Across a comma: the characters either side of it are not adjacent as written.
-  let across = 0;
-  for (const line of lines) {
-    const m = /([\u3400-\u9fff]{1,2})，([\u3400-\u9fff]{1,2})/u.exec(line);
-    if (!m) continue;
-    result.add(`${m[1]}${m[2]}`);
-    if (++across === 150) break;
-  }
-  for (const emoji of EMOJI) result.add(emoji);
-  result.add('🎉春');
-  return [...result];
-}
-
 it('finds exactly the messages whose folded text contains the folded query (100% precision and recall)', () => {
-  const search = new MessageSearch(new Database(t.file, { readonly: true }));
-  const folded = new Map([...texts].map(([id, text]) => [id, foldedText(text)]));
-  let expectedTotal = 0;
-  const wrong: string[] = [];
-  for (const query of queries()) {
-    const needle = foldedText(query);
-    const expected = [...folded].filter(([, text]) => text.includes(needle)).map(([id]) => id).sort((a, b) => a - b);
-    const found = search.allMatchingIds(query);
-    expectedTotal += expected.length;
-    const extra = found.filter((id) => !expected.includes(id));
-    const missing = expected.filter((id) => !found.includes(id));
-    if (extra.length > 0 || missing.length > 0) {
-      wrong.push(`${query}: ${extra.length} wrong (${texts.get(extra[0] ?? -1)}), ${missing.length} missed (${texts.get(missing[0] ?? -1)})`);
-    }
-  }
-  expect(wrong).toEqual([]);
+  const lines = fs.readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean);
+  const queries = exactnessQueries(lines, { seed: 5, substrings: 400, acrossComma: 150 });
+  const result = checkExactness(new MessageSearch(new Database(t.file, { readonly: true })), texts, queries);
+  expect(result.problems).toEqual([]);
   // the queries must find something for the comparison to mean anything
-  expect(expectedTotal).toBeGreaterThan(2000);
+  expect(result.expected).toBeGreaterThan(2000);
 });
 
 it('marks, in every hit, characters that fold to the query', () => {
