@@ -48,7 +48,7 @@ interface Launched {
 
 let current: Launched | null = null;
 
-async function launch(options: { core?: ClientCore; host?: Partial<HostOptions>; beforeReady?: () => void } = {}): Promise<Launched> {
+async function launch(options: { core?: ClientCore; host?: Partial<HostOptions>; beforeReady?: () => void; userData?: string } = {}): Promise<Launched> {
   const dataDir = tempDir('electron-host');
   dirs.push(dataDir);
   const rendererDir = path.join(dataDir, 'renderer');
@@ -56,7 +56,7 @@ async function launch(options: { core?: ClientCore; host?: Partial<HostOptions>;
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><script type="module" src="/assets/app.js"></script>');
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'export {};');
   fs.writeFileSync(path.join(dataDir, 'secret.txt'), 'not for the page');
-  fake.app.setPath('userData', path.join(dataDir, 'user-data'));
+  fake.app.setPath('userData', options.userData ?? path.join(dataDir, 'user-data'));
 
   const core = options.core ?? fixture.newCore();
   const coreCalls: string[] = [];
@@ -385,7 +385,7 @@ describe('notifications, badge and tray', () => {
     const bob = await otherUser('bob');
     const cy = await otherUser('cy');
     await bob.send(me, 'first');
-    await until(() => fake.app.badgeCount === 1, 10_000, 'first message');
+    await until(() => fake.Notification.all.some((n) => n.body === 'first'), 10_000, 'the first message’s notification');
     const onScreen = privateConvId(me, bob.id);
     await app.invoke('conversation.open', { convId: onScreen });
     app.window.show();
@@ -393,6 +393,7 @@ describe('notifications, badge and tray', () => {
     const before = fake.Notification.all.length;
 
     await bob.send(me, 'seen on screen');
+    await until(() => app.events('message:added').some((e) => JSON.stringify(e).includes('seen on screen')), 10_000, 'the message on screen');
     await cy.send(me, 'elsewhere');
     await until(() => fake.Notification.all.some((n) => n.body === 'elsewhere'), 10_000, 'the other conversation’s notification');
     expect(fake.Notification.all.slice(before).map((n) => n.body)).toEqual(['elsewhere']);
@@ -441,6 +442,26 @@ describe('lifecycle', () => {
     await until(() => fs.existsSync(stateFile), 5000, 'window state');
     const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
     expect(saved).toMatchObject({ width: app.window.options.width, height: app.window.options.height, maximized: false });
+  });
+
+  it('reopens the window where the user left it, maximized if it was', async () => {
+    const userData = tempDir('electron-user-data');
+    dirs.push(userData);
+    const first = await launch({ userData });
+    expect(first.window.options).toMatchObject({ width: 1100, height: 720, minWidth: 720, minHeight: 480 });
+    first.window.setBounds({ x: 40, y: 30, width: 1000, height: 700 });
+    const stateFile = path.join(userData, 'window-state.json');
+    await until(() => fs.existsSync(stateFile), 5000, 'the state saved after the move');
+    expect(JSON.parse(fs.readFileSync(stateFile, 'utf8'))).toEqual({ x: 40, y: 30, width: 1000, height: 700, maximized: false });
+    first.window.maximize();
+    await until(() => JSON.parse(fs.readFileSync(stateFile, 'utf8')).maximized === true, 5000, 'the state saved after maximizing');
+    fake.app.quit();
+    await fake.app.whenExited();
+
+    fake.reset();
+    const second = await launch({ userData });
+    expect(second.window.options).toMatchObject({ x: 40, y: 30, width: 1000, height: 700 });
+    expect(second.window.isMaximized()).toBe(true);
   });
 
   it('reconnects at once when the machine wakes or the window regains focus', async () => {

@@ -31,6 +31,7 @@ import type {
   NotificationConstructorOptions,
   OnHeadersReceivedListenerDetails,
   PopupOptions,
+  Rectangle,
   Protocol,
   SafeStorage,
   Session,
@@ -293,6 +294,7 @@ type WindowPart = Pick<
   | 'isFocused'
   | 'isDestroyed'
   | 'getNormalBounds'
+  | 'setBounds'
   | 'loadURL'
   | 'close'
 >;
@@ -311,10 +313,12 @@ export class FakeBrowserWindow extends EventEmitter implements Omit<WindowPart, 
   private minimized = false;
   private maximized = false;
   private destroyed = false;
+  private bounds: Rectangle;
 
   constructor(options: BrowserWindowConstructorOptions = {}) {
     super();
     this.options = options;
+    this.bounds = { x: options.x ?? 0, y: options.y ?? 0, width: options.width ?? 800, height: options.height ?? 600 };
     this.webContents = new FakeWebContents(FakeBrowserWindow.journal);
     FakeBrowserWindow.all.push(this);
     FakeBrowserWindow.onCreated(this);
@@ -377,8 +381,15 @@ export class FakeBrowserWindow extends EventEmitter implements Omit<WindowPart, 
   isDestroyed(): boolean {
     return this.destroyed;
   }
-  getNormalBounds(): { x: number; y: number; width: number; height: number } {
-    return { x: this.options.x ?? 0, y: this.options.y ?? 0, width: this.options.width ?? 800, height: this.options.height ?? 600 };
+  getNormalBounds(): Rectangle {
+    return { ...this.bounds };
+  }
+  /** The user (or the window manager) moves or resizes the window. */
+  setBounds(bounds: Partial<Rectangle>): void {
+    const before = this.bounds;
+    this.bounds = { ...before, ...bounds };
+    if (this.bounds.x !== before.x || this.bounds.y !== before.y) this.emit('move');
+    if (this.bounds.width !== before.width || this.bounds.height !== before.height) this.emit('resize');
   }
   /** Resolves once the page has loaded (`did-finish-load`); the first paint follows (`ready-to-show`). */
   async loadURL(url: string): Promise<void> {
