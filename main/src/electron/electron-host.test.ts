@@ -319,8 +319,18 @@ describe('parley:// links', () => {
     }
     await until(() => focusRequests(app).length > 0, 5000, 'focus request');
     expect(focusRequests(app)).toEqual([{ convId: privateConvId(me, bob.id) }]);
-    expect((await app.invoke('conversations.list', {})).ok && true).toBe(true);
     expect(app.core.current!.store.getConversation(privateConvId(me, bob.id))?.title).toBe(bob.id.toUpperCase());
+  });
+
+  it('are registered with the OS by an installed copy only', async () => {
+    await launch();
+    expect(fake.app.protocolClients).toEqual([]); // a development run leaves the OS alone
+    fake.app.quit();
+    await fake.app.whenExited();
+    fake.reset();
+    fake.app.isPackaged = true;
+    await launch();
+    expect(fake.app.protocolClients).toEqual(['parley']);
   });
 
   it('from a second instance bring the window back and open the chat; links that are not chats are ignored', async () => {

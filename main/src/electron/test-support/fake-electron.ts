@@ -5,6 +5,7 @@
  *   const fake = await vi.hoisted(async () => (await import('./test-support/fake-electron.js')).createFakeElectron());
  *   vi.mock('electron', () => fake.module);
  *
+ * The window (fake-window.ts) and the page's ways into main (fake-session.ts) are beside this file.
  * Each fake implements the part of electron's API the layer uses, typed by electron's own definitions
  * (`implements Pick<App, …>`), so a method the layer calls with a shape Electron does not have fails to compile.
  * The fakes record what is done to them (a shared, ordered `journal` too) and offer what the OS or Chromium
@@ -13,15 +14,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   App,
-  BrowserWindow,
-  BrowserWindowConstructorOptions,
-  ContextMenuParams,
-  CustomScheme,
   Display,
-  HandlerDetails,
-  HeadersReceivedResponse,
-  IpcMain,
-  IpcMainInvokeEvent,
   LoginItemSettings,
   Menu,
   MenuItemConstructorOptions,
@@ -29,29 +22,17 @@ import type {
   NativeTheme,
   Notification,
   NotificationConstructorOptions,
-  OnHeadersReceivedListenerDetails,
   PopupOptions,
-  Rectangle,
-  Protocol,
   SafeStorage,
-  Session,
   Settings,
   Shell,
   Tray,
-  WebContents,
-  WebFrameMain,
-  WebRequest,
-  WebRequestFilter,
-  WindowOpenHandlerResponse,
 } from 'electron';
+import { FakeIpcMain, FakeProtocol, FakeSession } from './fake-session.js';
+import { FakeBrowserWindow, FakeEvent } from './fake-window.js';
 
-/** What Chromium passes to listeners of preventable events (will-navigate, close, will-quit…). */
-export class FakeEvent {
-  defaultPrevented = false;
-  preventDefault(): void {
-    this.defaultPrevented = true;
-  }
-}
+export { FakeIpcMain, FakeProtocol, FakeSession, FakeWebRequest } from './fake-session.js';
+export { FakeBrowserWindow, FakeEvent, FakeFrame, FakeWebContents } from './fake-window.js';
 
 type PathName = Parameters<App['getPath']>[0];
 
@@ -203,216 +184,6 @@ export class FakeApp
 }
 
 /** A frame of a page: the top-level one (no parent) or an iframe in it. */
-export class FakeFrame implements Pick<WebFrameMain, 'url' | 'processId' | 'routingId'> {
-  constructor(
-    public url: string,
-    readonly parent: FakeFrame | null,
-    readonly processId: number,
-    readonly routingId: number,
-  ) {}
-}
-
-let nextId = 1;
-
-export class FakeWebContents extends EventEmitter implements Pick<WebContents, 'id' | 'send' | 'getURL' | 'replaceMisspelling' | 'setWindowOpenHandler'> {
-  readonly id = nextId++;
-  readonly mainFrame: FakeFrame;
-  /** What main sent to the page, in order: [channel, ...args]. */
-  readonly sent: unknown[][] = [];
-  readonly replacedMisspellings: string[] = [];
-  private openHandler: ((details: HandlerDetails) => WindowOpenHandlerResponse) | null = null;
-
-  constructor(private readonly journal: string[]) {
-    super();
-    this.mainFrame = new FakeFrame('about:blank', null, 10 + this.id, 1);
-  }
-
-  send(channel: string, ...args: unknown[]): void {
-    this.sent.push([channel, ...args]);
-    this.journal.push(`webContents.send ${channel} ${typeof args[0] === 'string' ? args[0] : ''}`.trim());
-  }
-  getURL(): string {
-    return this.mainFrame.url;
-  }
-  replaceMisspelling(text: string): void {
-    this.replacedMisspellings.push(text);
-  }
-  setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void {
-    this.openHandler = handler;
-  }
-
-  /** An iframe of the page (or of another iframe) at `url`. */
-  childFrame(url: string, parent: FakeFrame = this.mainFrame): FakeFrame {
-    return new FakeFrame(url, parent, parent.processId, parent.routingId + 1 + Math.floor(Math.random() * 1000));
-  }
-
-  /** The page tries to navigate (a followed link, `location = …`): whether the app let it. */
-  navigate(url: string): boolean {
-    const event = new FakeEvent();
-    this.emit('will-navigate', event, url, false, true);
-    if (!event.defaultPrevented) this.mainFrame.url = url;
-    return !event.defaultPrevented;
-  }
-
-  /** A server redirect during a navigation: whether the app let it. */
-  redirect(url: string): boolean {
-    const event = new FakeEvent();
-    this.emit('will-redirect', event, url, false, true);
-    return !event.defaultPrevented;
-  }
-
-  /** The page calls `window.open(url)` or a link has target=_blank: what the app's handler answers. */
-  openWindow(url: string): WindowOpenHandlerResponse {
-    if (!this.openHandler) return { action: 'allow' }; // Electron's default
-    return this.openHandler({ url, frameName: '', features: '', disposition: 'new-window', referrer: { url: this.getURL(), policy: 'strict-origin-when-cross-origin' } });
-  }
-
-  /** A right-click; `params` holds the fields of ContextMenuParams a test cares about. */
-  contextMenu(params: Partial<ContextMenuParams>): void {
-    const full = { isEditable: false, selectionText: '', dictionarySuggestions: [], misspelledWord: '', ...params } as ContextMenuParams;
-    this.emit('context-menu', new FakeEvent(), full);
-  }
-
-  /** The events main sent to the page on the event channel, by name. */
-  events(channel: string, name?: string): unknown[] {
-    return this.sent.filter((s) => s[0] === channel && (name === undefined || s[1] === name)).map((s) => s[2]);
-  }
-}
-
-type WindowPart = Pick<
-  BrowserWindow,
-  | 'id'
-  | 'show'
-  | 'hide'
-  | 'focus'
-  | 'restore'
-  | 'minimize'
-  | 'maximize'
-  | 'isMinimized'
-  | 'isMaximized'
-  | 'isVisible'
-  | 'isFocused'
-  | 'isDestroyed'
-  | 'getNormalBounds'
-  | 'setBounds'
-  | 'loadURL'
-  | 'close'
->;
-
-export class FakeBrowserWindow extends EventEmitter implements Omit<WindowPart, 'close'> {
-  static all: FakeBrowserWindow[] = [];
-  static onCreated: (window: FakeBrowserWindow) => void = () => {};
-  static journal: string[] = [];
-
-  readonly id = nextId++;
-  readonly webContents: FakeWebContents;
-  readonly options: BrowserWindowConstructorOptions;
-  readonly loadedUrls: string[] = [];
-  private visible = false;
-  private focused = false;
-  private minimized = false;
-  private maximized = false;
-  private destroyed = false;
-  private bounds: Rectangle;
-
-  constructor(options: BrowserWindowConstructorOptions = {}) {
-    super();
-    this.options = options;
-    this.bounds = { x: options.x ?? 0, y: options.y ?? 0, width: options.width ?? 800, height: options.height ?? 600 };
-    this.webContents = new FakeWebContents(FakeBrowserWindow.journal);
-    FakeBrowserWindow.all.push(this);
-    FakeBrowserWindow.onCreated(this);
-  }
-
-  static getAllWindows(): FakeBrowserWindow[] {
-    return FakeBrowserWindow.all.filter((w) => !w.isDestroyed());
-  }
-
-  show(): void {
-    const wasVisible = this.visible;
-    this.visible = true;
-    this.minimized = false;
-    if (!wasVisible) this.emit('show');
-    this.focus();
-  }
-  hide(): void {
-    if (!this.visible) return;
-    this.visible = false;
-    this.blur();
-    this.emit('hide');
-  }
-  focus(): void {
-    if (this.focused || !this.visible) return;
-    this.focused = true;
-    this.emit('focus');
-  }
-  /** The user switched to another app. */
-  blur(): void {
-    if (!this.focused) return;
-    this.focused = false;
-    this.emit('blur');
-  }
-  restore(): void {
-    if (!this.minimized) return;
-    this.minimized = false;
-    this.emit('restore');
-  }
-  minimize(): void {
-    this.minimized = true;
-    this.blur();
-    this.emit('minimize');
-  }
-  maximize(): void {
-    this.maximized = true;
-    this.emit('maximize');
-  }
-  isMinimized(): boolean {
-    return this.minimized;
-  }
-  isMaximized(): boolean {
-    return this.maximized;
-  }
-  isVisible(): boolean {
-    return this.visible;
-  }
-  isFocused(): boolean {
-    return this.focused;
-  }
-  isDestroyed(): boolean {
-    return this.destroyed;
-  }
-  getNormalBounds(): Rectangle {
-    return { ...this.bounds };
-  }
-  /** The user (or the window manager) moves or resizes the window. */
-  setBounds(bounds: Partial<Rectangle>): void {
-    const before = this.bounds;
-    this.bounds = { ...before, ...bounds };
-    if (this.bounds.x !== before.x || this.bounds.y !== before.y) this.emit('move');
-    if (this.bounds.width !== before.width || this.bounds.height !== before.height) this.emit('resize');
-  }
-  /** Resolves once the page has loaded (`did-finish-load`); the first paint follows (`ready-to-show`). */
-  async loadURL(url: string): Promise<void> {
-    this.loadedUrls.push(url);
-    this.webContents.mainFrame.url = url;
-    await new Promise((resolve) => setImmediate(resolve));
-    this.webContents.emit('did-finish-load');
-    this.emit('ready-to-show');
-  }
-  /** The user (or the app) closes the window: whether it really closed (a `close` listener may refuse). */
-  close(): boolean {
-    if (this.destroyed) return true;
-    const event = new FakeEvent();
-    this.emit('close', event);
-    if (event.defaultPrevented) return false;
-    this.destroyed = true;
-    this.visible = false;
-    this.focused = false;
-    this.emit('closed');
-    return true;
-  }
-}
-
 export class FakeMenu implements Pick<Menu, 'popup'> {
   readonly popups: Array<PopupOptions | undefined> = [];
   constructor(readonly template: MenuItemConstructorOptions[]) {}
@@ -506,105 +277,6 @@ export class FakeNotification extends EventEmitter implements Pick<Notification,
   /** The user clicks the notification. */
   click(): void {
     this.emit('click', new FakeEvent());
-  }
-}
-
-type InvokeListener = Parameters<IpcMain['handle']>[1];
-
-export class FakeIpcMain extends EventEmitter implements Pick<IpcMain, 'handle' | 'removeHandler'> {
-  readonly handlers = new Map<string, InvokeListener>();
-
-  handle(channel: string, listener: InvokeListener): void {
-    // Electron refuses a second handler for a channel.
-    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel);
-  }
-
-  /**
-   * `ipcRenderer.invoke(channel, ...args)` from `frame` of `sender`'s page. The event carries the two fields
-   * the layer reads (sender, senderFrame); Electron rejects the renderer's promise when no handler is registered.
-   */
-  async invoke(channel: string, from: { sender: FakeWebContents; frame?: FakeFrame | null }, ...args: unknown[]): Promise<unknown> {
-    const listener = this.handlers.get(channel);
-    if (!listener) throw new Error(`No handler registered for '${channel}'`);
-    const event = { sender: from.sender, senderFrame: from.frame === undefined ? from.sender.mainFrame : from.frame, frameId: 1, processId: from.sender.mainFrame.processId };
-    return listener(event as unknown as IpcMainInvokeEvent, ...args);
-  }
-}
-
-type ProtocolHandler = Parameters<Protocol['handle']>[1];
-type HeadersListener = (details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void;
-type PermissionRequestHandler = NonNullable<Parameters<Session['setPermissionRequestHandler']>[0]>;
-type PermissionCheckHandler = NonNullable<Parameters<Session['setPermissionCheckHandler']>[0]>;
-
-export class FakeProtocol implements Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle' | 'unhandle' | 'isProtocolHandled'> {
-  readonly privileged: CustomScheme[] = [];
-  readonly handlers = new Map<string, ProtocolHandler>();
-
-  registerSchemesAsPrivileged(customSchemes: CustomScheme[]): void {
-    this.privileged.push(...customSchemes);
-  }
-  handle(scheme: string, handler: ProtocolHandler): void {
-    this.handlers.set(scheme, handler);
-  }
-  unhandle(scheme: string): void {
-    this.handlers.delete(scheme);
-  }
-  isProtocolHandled(scheme: string): boolean {
-    return this.handlers.has(scheme);
-  }
-  /** A request the page makes for `url` of a custom scheme. */
-  async fetch(url: string): Promise<Response> {
-    const handler = this.handlers.get(new URL(url).protocol.replace(/:$/, ''));
-    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME ${url}`);
-    return handler(new Request(url));
-  }
-}
-
-export class FakeWebRequest implements Pick<WebRequest, 'onHeadersReceived'> {
-  listener: HeadersListener | null = null;
-
-  onHeadersReceived(filter: WebRequestFilter, listener: HeadersListener | null): void;
-  onHeadersReceived(listener: HeadersListener | null): void;
-  onHeadersReceived(a: WebRequestFilter | HeadersListener | null, b?: HeadersListener | null): void {
-    this.listener = typeof a === 'function' || a === null ? a : (b ?? null);
-  }
-
-  /** A response from `url` reaches the session: the headers the page is given. */
-  headersFor(url: string, responseHeaders: Record<string, string[]>): Promise<Record<string, string[]> | undefined> {
-    const listener = this.listener;
-    if (!listener) return Promise.resolve(responseHeaders);
-    return new Promise((resolve) => {
-      const details = { id: 1, url, method: 'GET', timestamp: Date.now(), resourceType: 'mainFrame', referrer: '', statusLine: 'HTTP/1.1 200 OK', statusCode: 200, responseHeaders };
-      listener(details as unknown as OnHeadersReceivedListenerDetails, (response) => resolve(response.responseHeaders as Record<string, string[]> | undefined));
-    });
-  }
-}
-
-export class FakeSession implements Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> {
-  readonly protocol = new FakeProtocol();
-  readonly webRequest = new FakeWebRequest();
-  permissionRequestHandler: PermissionRequestHandler | null = null;
-  permissionCheckHandler: PermissionCheckHandler | null = null;
-
-  setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
-    this.permissionRequestHandler = handler;
-  }
-  setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
-    this.permissionCheckHandler = handler;
-  }
-
-  /** A page at `requestingUrl` asks for a permission (getUserMedia, clipboard…): whether it is granted. */
-  requestPermission(permission: Parameters<PermissionRequestHandler>[1], requestingUrl: string, mediaTypes?: Array<'audio' | 'video'>): Promise<boolean> {
-    const handler = this.permissionRequestHandler;
-    if (!handler) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const details = { requestingUrl, isMainFrame: true, ...(mediaTypes ? { mediaTypes } : {}) };
-      handler(null as unknown as WebContents, permission, resolve, details as Parameters<PermissionRequestHandler>[3]);
-    });
   }
 }
 
