@@ -194,6 +194,24 @@ describe('main.ts', () => {
     expect(await value(app.invoke('session.get', {}))).toMatchObject({ state: 'signed-in', userId: me });
   });
 
+  it('after a relaunch that resumed the session, notifies of messages and counts them on the tray', async () => {
+    let app = await launchApp();
+    const me = await signUpInApp(app);
+    const other = await peer();
+    fake.Tray.all[0]!.contextMenu!.click('Quit');
+    await fake.app.whenExited();
+
+    app = await launchApp();
+    await until(async () => (await value(app.invoke('connection.get', {}))).state === 'online', 10_000, 'online again');
+    fake.windows()[0]!.blur();
+    const { convId } = await call(other.core, 'conversation.startPrivate', { userId: me });
+    await call(other.core, 'messages.send', { convId, kind: 'text', body: { text: 'welcome back' } });
+    await until(() => app.events('message:added').length > 0, 10_000, 'the message');
+    await until(() => fake.Notification.all.length > 0, 5000, 'a notification');
+    expect(fake.Notification.all[0]).toMatchObject({ title: other.id.toUpperCase(), body: 'welcome back' });
+    await until(() => fake.Tray.all[0]!.tooltip === 'Parley — 1 unread message', 5000, 'the tray’s count');
+  });
+
   it('checks, downloads and offers the update; "restart to update" installs only once the message in flight is acknowledged', async () => {
     const app = await launchApp();
     const me = await signUpInApp(app);
