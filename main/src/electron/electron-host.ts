@@ -67,6 +67,11 @@ export interface ElectronHostOptions {
   dev?: boolean;
   /** "Check for Updates…" in the menu; absent where this copy does not update itself. */
   onCheckForUpdates?: () => void;
+  /**
+   * Starts the core (resumes the saved session): run once this copy holds the single-instance lock and the app
+   * is ready (safeStorage opens the token from then on), before the host first reads the core's state.
+   */
+  start?: () => void;
   /** Runs once when the app quits, before it exits: close the connection and the database. */
   shutdown?: () => Promise<void>;
   /** The machine woke from sleep or the window regained focus: a good moment to reconnect at once. */
@@ -125,6 +130,9 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   powerMonitor.on('resume', () => options.onWake?.());
   powerMonitor.on('unlock-screen', () => options.onWake?.());
 
+  // Started after the context below read the session, the core would resume it unseen (no notifications,
+  // links held); started before an await, messages could arrive before the notifier listens.
+  options.start?.();
   // The core's view for notifications, tray and badge.
   const context = createCoreContext({ handlers: options.handlers, events: options.events, systemLocale: () => app.getLocale(), onError });
   const locale = () => resolveLocale(context.settings().language, app.getLocale());

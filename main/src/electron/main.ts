@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     startHidden: process.argv.includes('--hidden') || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true),
     dev: !app.isPackaged,
     onCheckForUpdates: feed.url === null ? undefined : () => void updater?.checkNow(),
+    start: () => core.start(),
     shutdown: async () => {
       updater?.stop();
       // Whatever is queued is already in SQLite; give what is in flight a moment to be acknowledged.
@@ -122,7 +123,6 @@ async function main(): Promise<void> {
   if (!host) return; // another instance is running and was focused instead
   // `npm start`'s Ctrl+C, a service manager, a logout: quit the way the Quit menu item does.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => host?.quit());
-  core.start();
   (updater as UpdateService | null)?.start();
 }
 
