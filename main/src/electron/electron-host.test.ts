@@ -447,9 +447,9 @@ describe('lifecycle', () => {
     expect(app.shutdowns).toBe(1);
     expect(tray.isDestroyed()).toBe(true);
     expect(fake.ipcMain.handlers.size).toBe(0);
-    // The window's place is remembered for the next launch (written as the window closes, not awaited).
+    // The window's place is remembered for the next launch: written as the window closes, before the app exits.
     const stateFile = path.join(fake.app.getPath('userData'), 'window-state.json');
-    await until(() => fs.existsSync(stateFile), 5000, 'window state');
+    expect(fs.existsSync(stateFile)).toBe(true);
     const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
     expect(saved).toMatchObject({ width: app.window.options.width, height: app.window.options.height, maximized: false });
   });
@@ -472,6 +472,19 @@ describe('lifecycle', () => {
     const second = await launch({ userData });
     expect(second.window.options).toMatchObject({ x: 40, y: 30, width: 1000, height: 700 });
     expect(second.window.isMaximized()).toBe(true);
+  });
+
+  it('a page that fails to load still leaves an app that quits cleanly and takes links from a second instance', async () => {
+    fake.BrowserWindow.failNextLoad = new Error('ERR_CONNECTION_REFUSED (-102) loading the app');
+    const app = await launch();
+    expect(fake.Tray.all).toHaveLength(1);
+    app.window.close(); // to the tray
+    fake.app.emit('second-instance', {}, ['/opt/Parley/parley'], '/');
+    expect(app.window.isVisible()).toBe(true);
+    fake.Tray.all[0]!.contextMenu!.click('Quit');
+    await fake.app.whenExited();
+    expect(app.shutdowns).toBe(1);
+    expect(fake.ipcMain.handlers.size).toBe(0);
   });
 
   it('reconnects at once when the machine wakes or the window regains focus', async () => {

@@ -259,10 +259,15 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   win.on('restore', focusChanged);
 
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last write of the window's place, awaited before the app exits (a quick quit would cut it short). */
+  let lastSave: Promise<void> = Promise.resolve();
   const captureState = (): WindowState => ({ ...win.getNormalBounds(), maximized: win.isMaximized() });
+  const saveNow = () => {
+    lastSave = saveWindowState(stateFile, captureState()).catch(onError);
+  };
   const saveSoon = () => {
     clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => saveWindowState(stateFile, captureState()).catch(onError), 500);
+    saveTimer = setTimeout(saveNow, 500);
   };
   win.on('resize', saveSoon);
   win.on('move', saveSoon);
@@ -270,7 +275,7 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   win.on('unmaximize', saveSoon);
   win.on('close', (event) => {
     clearTimeout(saveTimer);
-    saveWindowState(stateFile, captureState()).catch(onError);
+    saveNow();
     // An IM client keeps running (and notifying) in the tray; Quit in the tray menu or the app menu ends it.
     if (!quitting && tray !== null) {
       event.preventDefault();
@@ -280,7 +285,6 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   win.on('closed', () => {
     window = null;
   });
-  await win.loadURL(appUrl);
 
   // Tray and badge.
   tray = new Tray(options.trayIconPath ? nativeImage.createFromPath(options.trayIconPath) : nativeImage.createEmpty());
@@ -327,13 +331,13 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
     ipcMain.removeHandler(IPC_CHANNELS.invoke);
     tray?.destroy();
     tray = null;
-    if (!options.shutdown) return;
     event.preventDefault();
-    options
-      .shutdown()
-      .catch(onError)
-      .finally(() => app.quit());
+    Promise.allSettled([lastSave, options.shutdown?.().catch(onError)]).finally(() => app.quit());
   });
+
+  // Last, once quitting, links from a second instance and the tray are handled: a page that fails to load leaves a
+  // window that can still be quit cleanly (and reloaded from the menu), not an app without its shutdown.
+  await win.loadURL(appUrl).catch(onError);
 
   return {
     showWindow,

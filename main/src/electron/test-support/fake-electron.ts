@@ -412,6 +412,7 @@ export function createFakeElectron(): FakeElectron {
       powerMonitor.removeAllListeners();
       nativeTheme.themeSource = 'system';
       FakeBrowserWindow.all = [];
+      FakeBrowserWindow.failNextLoad = null;
       FakeTray.all = [];
       FakeNotification.all = [];
       FakeNotification.supported = true;

@@ -123,6 +123,8 @@ export class FakeBrowserWindow extends EventEmitter implements Omit<WindowPart, 
   static all: FakeBrowserWindow[] = [];
   static onCreated: (window: FakeBrowserWindow) => void = () => {};
   static journal: string[] = [];
+  /** The next page load fails with this (as Electron's loadURL rejects on ERR_CONNECTION_REFUSED, say). */
+  static failNextLoad: Error | null = null;
 
   readonly id = nextId++;
   readonly webContents: FakeWebContents;
@@ -214,6 +216,13 @@ export class FakeBrowserWindow extends EventEmitter implements Omit<WindowPart, 
   /** Resolves once the page has loaded (`did-finish-load`); the first paint follows (`ready-to-show`). */
   async loadURL(url: string): Promise<void> {
     this.loadedUrls.push(url);
+    const failure = FakeBrowserWindow.failNextLoad;
+    if (failure) {
+      FakeBrowserWindow.failNextLoad = null;
+      await new Promise((resolve) => setImmediate(resolve));
+      this.webContents.emit('did-fail-load', {}, -102, failure.message, url, true);
+      throw failure;
+    }
     this.webContents.mainFrame.url = url;
     await new Promise((resolve) => setImmediate(resolve));
     this.webContents.emit('did-finish-load');
