@@ -22,7 +22,7 @@ export interface FakeGroupSpec {
   /** Muted members: userId → until (ms since epoch). */
   mutedUntil?: Record<string, number>;
   mutedAllUntil?: number;
-  /** The member limit (the server's maxGroupMembers); default 3000. */
+  /** The member limit of this group; default: the fake server's maxGroupMembers. */
   maxMembers?: number;
 }
 
@@ -35,11 +35,11 @@ interface FakeGroup {
   members: Map<string, { role: GroupRole; mutedUntil: number }>;
   requests: Map<string, { userId: string; note: string; ts: number }>;
   mutedAllUntil: number;
-  maxMembers: number;
+  /** Undefined: the fake server's maxGroupMembers (as it is now). */
+  maxMembers: number | undefined;
   dismissed: boolean;
 }
 
-const DEFAULT_MAX_MEMBERS = 3000;
 const DEFAULT_PAGE = 100;
 const ROLE_ORDER: Record<GroupRole, number> = { owner: 0, admin: 1, member: 2 };
 
@@ -66,7 +66,7 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
       members,
       requests,
       mutedAllUntil: spec.mutedAllUntil ?? 0,
-      maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
+      maxMembers: spec.maxMembers,
       dismissed: false,
     });
     // A seeded group the user is in is in their conversation list (unless the test gave one).
@@ -106,7 +106,8 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
     if (missing.length > 0) fail('NOT_FOUND', `no such users: ${missing.join(', ')}`);
   };
   const requireRoom = (g: FakeGroup, adding: number) => {
-    if (g.members.size + adding > g.maxMembers) fail('GROUP_FULL', `a group holds at most ${g.maxMembers} members`);
+    const max = g.maxMembers ?? ctx.limits().maxGroupMembers;
+    if (g.members.size + adding > max) fail('GROUP_FULL', `a group holds at most ${max} members`);
   };
   const ownerOf = (g: FakeGroup) => [...g.members].find(([, m]) => m.role === 'owner')?.[0] ?? '';
 
@@ -153,12 +154,12 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
         ctx.record('groups.create', arg, () => {
           const groupId = arg.groupId ?? `grp-${nextGroup++}`;
           const others = unique(arg.members).filter((id) => id !== self());
-          if (others.length + 1 > DEFAULT_MAX_MEMBERS) fail('GROUP_FULL');
+          if (others.length + 1 > ctx.limits().maxGroupMembers) fail('GROUP_FULL', `a group holds at most ${ctx.limits().maxGroupMembers} members`);
           requireUsers(others);
           if (groups.has(groupId)) fail('CONFLICT', 'a group with this id exists or existed');
           const g: FakeGroup = {
             groupId, name: arg.name, announcement: '', joinPolicy: arg.joinPolicy, members: new Map(), requests: new Map(),
-            mutedAllUntil: 0, maxMembers: DEFAULT_MAX_MEMBERS, dismissed: false,
+            mutedAllUntil: 0, maxMembers: undefined, dismissed: false,
           };
           g.members.set(self(), { role: 'owner', mutedUntil: 0 });
           for (const id of others) g.members.set(id, { role: 'member', mutedUntil: 0 });
