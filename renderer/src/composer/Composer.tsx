@@ -10,11 +10,11 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../preload/api-types';
+import { privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
 import { Icon } from '../common/Icon';
 import { quoteText } from '../conversation/QuoteBlock';
-import { peerOf } from '../lib/conv-id';
 import { mentionQueryAt, mentionsIn } from '../lib/mentions';
 import { useStore } from '../lib/store';
 import { formatFullTime } from '../lib/time-format';
@@ -245,7 +245,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     onCancelReply();
     onSent();
     try {
-      const peer = peerOf(convId, selfId);
+      const peer = privatePeer(convId, selfId);
       const candidates = group ? group.members.map((m) => m.userId).filter((id) => id !== selfId) : peer ? [peer] : [];
       const mentions = mentionsIn(value, candidates, { allowAll: canMentionAll(group) });
       await model.api.messages.send({

@@ -5,9 +5,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserView } from '../../../preload/api-types';
+import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
-import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { codePoints, JOIN_POLICIES, MAX_NAME, splitIds, type JoinPolicy } from './group-rules';
 import { PolicyOptions } from './PolicyOptions';
@@ -36,7 +36,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
     if (checking) return null;
     const ids = splitIds(memberText);
     if (ids.length === 0) return picked;
-    if (ids.some((id) => !isValidUserId(id))) return refuse(t('auth.invalidUserId'));
+    if (ids.some((id) => !isValidId(id))) return refuse(t('auth.invalidUserId'));
     if (ids.includes(selfId)) return refuse(t('groups.memberSelf'));
     const fresh = ids.filter((id) => !picked.some((u) => u.userId === id));
     if (fresh.length === 0) {

@@ -7,10 +7,10 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, GroupMemberView } from '../../../preload/api-types';
+import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Avatar } from '../common/Avatar';
 import { Icon } from '../common/Icon';
-import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
 import { deleteChat, setMuted, setPinned } from '../sidebar/conversation-actions';
@@ -233,7 +233,7 @@ function InviteForm({ groupId }: { groupId: string }) {
     e.preventDefault();
     const ids = splitIds(text);
     if (ids.length === 0) return;
-    if (ids.some((id) => !isValidUserId(id))) return setError(t('auth.invalidUserId'));
+    if (ids.some((id) => !isValidId(id))) return setError(t('auth.invalidUserId'));
     setBusy(true);
     try {
       await model.api.group.invite({ groupId, userIds: ids });

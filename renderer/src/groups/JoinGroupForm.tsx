@@ -6,8 +6,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupInfo } from '../../../preload/api-types';
+import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
-import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { codePoints, MAX_NOTE } from './group-rules';
 import { policyLabel } from './PolicyOptions';
@@ -31,7 +31,7 @@ export function JoinGroupForm({ onCancel, onJoined }: { onCancel: () => void; on
     e.preventDefault();
     const id = groupId.trim();
     // Group ids follow the same pattern as user ids (docs/protocol.md "Identifiers").
-    if (!isValidUserId(id)) return setError(t('groups.joinIdInvalid'));
+    if (!isValidId(id)) return setError(t('groups.joinIdInvalid'));
     if (codePoints(note) > MAX_NOTE) return setError(t('groups.noteTooLong', { max: MAX_NOTE }));
     setBusy(true);
     setError(null);

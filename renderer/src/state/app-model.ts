@@ -16,7 +16,7 @@ import type {
   Settings,
   UserView,
 } from '../../../preload/api-types';
-import { DEFAULT_LIMITS } from '../../../protocol/pure.js';
+import { DEFAULT_LIMITS, parseConvId } from '../../../protocol/pure.js';
 import { FileCache } from '../lib/file-cache';
 import { createStore, type Store } from '../lib/store';
 
@@ -154,9 +154,8 @@ export class AppModel {
       }),
       // A membership or settings change is a system entry: groups on screen reload (debounced per group).
       api.on('message:added', ({ message }) => {
-        if (message.kind !== 'system' || !message.convId.startsWith('g:')) return;
-        const groupId = message.convId.slice(2);
-        if (this.groups.get().has(groupId)) this.reloadGroupSoon(groupId);
+        const parsed = message.kind === 'system' ? parseConvId(message.convId) : null;
+        if (parsed?.kind === 'group' && this.groups.get().has(parsed.groupId)) this.reloadGroupSoon(parsed.groupId);
       }),
     );
     void this.loadSession();
