@@ -10,7 +10,7 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../preload/api-types';
-import { privatePeer } from '../../../protocol/pure.js';
+import { mayDo, muteOf, privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
 import { Icon } from '../common/Icon';
@@ -19,7 +19,7 @@ import { mentionQueryAt, mentionsIn } from '../lib/mentions';
 import { useStore } from '../lib/store';
 import { formatFullTime } from '../lib/time-format';
 import { EmojiPicker } from './EmojiPicker';
-import { canMentionAll, restrictionOf, type GroupSeat } from './group-seat';
+import type { GroupSeat } from './group-seat';
 import { MentionPopup, mentionOptionId } from './MentionPopup';
 import { mentionOptions, mentionToken, type MentionOption } from './mention-options';
 import { deleteChat } from '../sidebar/conversation-actions';
@@ -63,7 +63,9 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const [deleting, setDeleting] = useState(false);
   // Ticks only while a mute runs, so the composer reopens when it ends.
   const clock = useNow(5000, group?.mutedUntil != null);
-  const restriction = restrictionOf(group, clock);
+  // Why the viewer cannot speak now, if so ("mute everyone" has no end: it lasts until turned off).
+  const restriction = group?.role ? muteOf({ role: group.role, mutedUntil: group.mutedUntil ?? undefined }, group.mutedAll ? Infinity : 0, clock) : null;
+  const mayMentionAll = mayDo(group?.role, 'mentionAll');
   const [text, setText] = useState(() => model.draftOf(convId));
   const [emojiOpen, setEmojiOpen] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -166,8 +168,8 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const options = useMemo<MentionOption[]>(() => {
     if (!group || !mention) return [];
     const nameOfMember = (id: string) => users.get(id)?.name || id;
-    return mentionOptions({ members: group.members, query: mention.query, selfId, nameOf: nameOfMember, allowAll: canMentionAll(group), allLabel });
-  }, [group, mention, users, selfId, allLabel]);
+    return mentionOptions({ members: group.members, query: mention.query, selfId, nameOf: nameOfMember, allowAll: mayMentionAll, allLabel });
+  }, [group, mention, users, selfId, allLabel, mayMentionAll]);
   const popupOpen = options.length > 0;
   const active = Math.min(activeOption, Math.max(0, options.length - 1));
 
@@ -247,7 +249,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     try {
       const peer = privatePeer(convId, selfId);
       const candidates = group ? group.members.map((m) => m.userId).filter((id) => id !== selfId) : peer ? [peer] : [];
-      const mentions = mentionsIn(value, candidates, { allowAll: canMentionAll(group) });
+      const mentions = mentionsIn(value, candidates, { allowAll: mayMentionAll });
       await model.api.messages.send({
         convId,
         kind: 'text',
@@ -336,11 +338,11 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
       {restriction ? (
         <p className="composer-notice composer-muted" role="status" data-testid="composer-muted">
           <Icon name="bellOff" size={16} />
-          {restriction.kind === 'mutedAll'
+          {restriction.reason === 'mutedAll'
             ? t('rooms.mutedAll')
-            : restriction.until - clock > INDEFINITE_MUTE_MS
+            : restriction.untilTs - clock > INDEFINITE_MUTE_MS
               ? t('rooms.mutedIndefinitely')
-              : t('rooms.mutedUntil', { time: formatFullTime(restriction.until, i18n.language) })}
+              : t('rooms.mutedUntil', { time: formatFullTime(restriction.untilTs, i18n.language) })}
         </p>
       ) : null}
       {context ? (

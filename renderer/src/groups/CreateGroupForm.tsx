@@ -5,11 +5,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserView } from '../../../preload/api-types';
-import { isValidId } from '../../../protocol/pure.js';
+import { codePointLength, isValidId, JOIN_POLICIES, MAX_NAME, type JoinPolicyName } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
 import { errorText } from '../lib/errors';
-import { codePoints, JOIN_POLICIES, MAX_NAME, splitIds, type JoinPolicy } from './group-rules';
+import { splitIds } from './group-rules';
 import { PolicyOptions } from './PolicyOptions';
 
 export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: string; onCancel: () => void; onCreated: (convId: string) => void }) {
@@ -22,7 +22,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
   const [picked, setPicked] = useState<readonly UserView[]>([]);
   const [checking, setChecking] = useState(false);
   // Approval by default: knowing a group's id should not be enough to walk in.
-  const [policy, setPolicy] = useState<JoinPolicy>('approval');
+  const [policy, setPolicy] = useState<JoinPolicyName>('approval');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const nameId = useId();
@@ -75,7 +75,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
     e.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return setNameError(t('groups.nameRequired'));
-    if (codePoints(trimmed) > MAX_NAME) return setNameError(t('groups.nameTooLong', { max: MAX_NAME }));
+    if (codePointLength(trimmed) > MAX_NAME) return setNameError(t('groups.nameTooLong', { max: MAX_NAME }));
     // Ids typed but not yet added count too: check them first.
     const members = await addMembers();
     if (members === null) return;
@@ -167,7 +167,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
       </div>
       <div className="field">
         <label htmlFor={policyId}>{t('groups.policy')}</label>
-        <select id={policyId} className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicy)} data-testid="group-policy-select">
+        <select id={policyId} className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicyName)} data-testid="group-policy-select">
           <PolicyOptions policies={JOIN_POLICIES} />
         </select>
       </div>

@@ -7,7 +7,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, GroupMemberView } from '../../../preload/api-types';
-import { isValidId } from '../../../protocol/pure.js';
+import { isManager, isValidId, mayInvite } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Avatar } from '../common/Avatar';
 import { Icon } from '../common/Icon';
@@ -17,7 +17,7 @@ import { deleteChat, setMuted, setPinned } from '../sidebar/conversation-actions
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { GroupEditForm } from './GroupEditForm';
 import { GroupMemberList } from './GroupMemberList';
-import { FOREVER_MS, isManager, mayInvite, roleOf, splitIds, type MemberAction } from './group-rules';
+import { FOREVER_MS, roleOf, splitIds, type MemberAction } from './group-rules';
 import { JoinRequestList } from './JoinRequestList';
 import { policyLabel } from './PolicyOptions';
 
@@ -193,7 +193,7 @@ export function GroupInfoPanel({ conversation: c, selfId, onClose }: GroupInfoPa
           {t('groups.edit')}
         </button>
       ) : null}
-      {!left && info && mayInvite(info, role) ? <InviteForm groupId={groupId} /> : null}
+      {!left && info && mayInvite(role, info.joinPolicy) ? <InviteForm groupId={groupId} /> : null}
       {!left && manager ? <JoinRequestList groupId={groupId} /> : null}
       {!left && members.length > 0 ? <GroupMemberList members={members} selfId={selfId} selfRole={role} onAction={onMemberAction} /> : null}
       {!left && info ? (

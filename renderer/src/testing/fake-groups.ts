@@ -5,9 +5,8 @@
  * announces the conversation as main would.
  */
 import type { GroupInfo, GroupMemberView, GroupRole } from '../../../preload/api-types';
+import { ROLE_RANK, type JoinPolicyName } from '../../../protocol/pure.js';
 import { fakeConversation, type FakeContext } from './fake-context';
-
-type JoinPolicy = GroupInfo['joinPolicy'];
 
 export interface FakeGroupSpec {
   groupId: string;
@@ -16,7 +15,7 @@ export interface FakeGroupSpec {
   admins?: string[];
   members: string[];
   announcement?: string;
-  joinPolicy?: JoinPolicy;
+  joinPolicy?: JoinPolicyName;
   /** Pending join requests (for the owner and admins to approve or reject). */
   requests?: Array<{ userId: string; note?: string; ts?: number }>;
   /** Muted members: userId → until (ms since epoch). */
@@ -30,7 +29,7 @@ interface FakeGroup {
   groupId: string;
   name: string;
   announcement: string;
-  joinPolicy: JoinPolicy;
+  joinPolicy: JoinPolicyName;
   /** In insertion order; the owner is the entry with role 'owner'. */
   members: Map<string, { role: GroupRole; mutedUntil: number }>;
   requests: Map<string, { userId: string; note: string; ts: number }>;
@@ -41,7 +40,6 @@ interface FakeGroup {
 }
 
 const DEFAULT_PAGE = 100;
-const ROLE_ORDER: Record<GroupRole, number> = { owner: 0, admin: 1, member: 2 };
 
 export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec[] = []) {
   const groups = new Map<string, FakeGroup>();
@@ -150,7 +148,7 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
 
   return {
     groups: {
-      create: (arg: { groupId?: string; name: string; members: string[]; joinPolicy: JoinPolicy }) =>
+      create: (arg: { groupId?: string; name: string; members: string[]; joinPolicy: JoinPolicyName }) =>
         ctx.record('groups.create', arg, () => {
           const groupId = arg.groupId ?? `grp-${nextGroup++}`;
           const others = unique(arg.members).filter((id) => id !== self());
@@ -177,7 +175,7 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
           const start = arg.cursor === undefined ? 0 : Number(arg.cursor);
           if (!Number.isInteger(start) || start < 0) fail('BAD_REQUEST', 'cursor is not one this server issued');
           const limit = arg.limit ?? DEFAULT_PAGE;
-          const sorted = [...g.members].sort(([, a], [, b]) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
+          const sorted = [...g.members].sort(([, a], [, b]) => ROLE_RANK[a.role] - ROLE_RANK[b.role]);
           const now = ctx.now();
           const members: GroupMemberView[] = sorted
             .slice(start, start + limit)
@@ -250,7 +248,7 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
           g.requests.clear();
           g.dismissed = true;
         }),
-      update: (arg: { groupId: string; name?: string; announcement?: string; joinPolicy?: JoinPolicy }) =>
+      update: (arg: { groupId: string; name?: string; announcement?: string; joinPolicy?: JoinPolicyName }) =>
         ctx.record('group.update', arg, () => {
           const { name, announcement, joinPolicy } = arg;
           if (name === undefined && announcement === undefined && joinPolicy === undefined) fail('BAD_REQUEST', 'give at least one of name, announcement, joinPolicy');
