@@ -10,7 +10,7 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../preload/api-types';
-import { mayDo, muteOf, privatePeer } from '../../../protocol/pure.js';
+import { codePointLength, mayDo, muteOf, privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
 import { Icon } from '../common/Icon';
@@ -27,7 +27,6 @@ import { sendFiles } from './send-files';
 
 export const DRAFT_DEBOUNCE_MS = 500;
 const TYPING_INTERVAL_MS = 3000;
-const MAX_TEXT = 8000;
 /** A mute longer than this reads as "muted" without an end (the group screens mute "forever" as ten years). */
 const INDEFINITE_MUTE_MS = 365 * 24 * 3600_000;
 
@@ -53,6 +52,8 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const { t, i18n } = useTranslation();
   const model = useModel();
   const users = useStore(model.users);
+  // The longest text the server accepts (hello's maxTextChars).
+  const maxText = useStore(model.limits).maxTextChars;
   const selfId = model.session.get()?.userId ?? '';
   const popupId = useId();
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
@@ -212,7 +213,8 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     return true;
   };
 
-  const tooLong = [...text].length > MAX_TEXT;
+  const length = codePointLength(text);
+  const tooLong = length > maxText;
   const canSend = text.trim().length > 0 && !tooLong && restriction === null;
 
   const send = async () => {
@@ -442,8 +444,8 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
         </button>
       </div>
       {tooLong ? (
-        <p className="composer-limit" role="alert">
-          {[...text].length} / {MAX_TEXT}
+        <p className="composer-limit" role="alert" data-testid="composer-limit">
+          {length} / {maxText}
         </p>
       ) : null}
     </div>
