@@ -304,7 +304,10 @@ export const en = {
     UNAVAILABLE: 'The app isn’t responding. Try again in a moment.',
     OFFLINE: 'You’re offline. Try again when the connection is back.',
     unknown: 'Something went wrong.',
-    recallWindow: 'Messages can be recalled only within 2 minutes.',
+    recallWindow_one: 'Messages can be recalled only within {{count}} minute.',
+    recallWindow_other: 'Messages can be recalled only within {{count}} minutes.',
+    recallWindowSeconds_one: 'Messages can be recalled only within {{count}} second.',
+    recallWindowSeconds_other: 'Messages can be recalled only within {{count}} seconds.',
     copyFailed: 'Couldn’t copy the text.',
   },
   languageNames: {

@@ -303,7 +303,10 @@ export const zhCN: Translation = {
     UNAVAILABLE: '应用暂时没有响应，请稍后重试。',
     OFFLINE: '当前处于离线状态，请在恢复联网后重试。',
     unknown: '出错了。',
-    recallWindow: '只能撤回 2 分钟内的消息。',
+    recallWindow_one: '只能撤回 {{count}} 分钟内的消息。',
+    recallWindow_other: '只能撤回 {{count}} 分钟内的消息。',
+    recallWindowSeconds_one: '只能撤回 {{count}} 秒内的消息。',
+    recallWindowSeconds_other: '只能撤回 {{count}} 秒内的消息。',
     copyFailed: '复制失败。',
   },
   languageNames: {
