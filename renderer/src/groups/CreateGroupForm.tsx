@@ -9,12 +9,15 @@ import { codePointLength, isValidId, JOIN_POLICIES, MAX_NAME, type JoinPolicyNam
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
 import { errorText } from '../lib/errors';
+import { useStore } from '../lib/store';
 import { splitIds } from './group-rules';
 import { PolicyOptions } from './PolicyOptions';
 
 export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: string; onCancel: () => void; onCreated: (convId: string) => void }) {
   const { t } = useTranslation();
   const model = useModel();
+  // The most members a group holds on this server, the owner included.
+  const maxMembers = useStore(model.limits).maxGroupMembers;
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [memberText, setMemberText] = useState('');
@@ -43,6 +46,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
       setMemberText('');
       return picked;
     }
+    if (picked.length + fresh.length + 1 > maxMembers) return refuse(t('groups.tooManyMembers', { max: maxMembers }));
     setChecking(true);
     try {
       const { users } = await model.api.users.get({ userIds: fresh });
@@ -79,6 +83,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
     // Ids typed but not yet added count too: check them first.
     const members = await addMembers();
     if (members === null) return;
+    if (members.length + 1 > maxMembers) return refuse(t('groups.tooManyMembers', { max: maxMembers }));
     setBusy(true);
     setError(null);
     try {

@@ -349,6 +349,7 @@ export const en = {
     memberRemove: 'Remove {{name}}',
     memberUnknown: 'No user with the ID {{id}}',
     memberSelf: 'You’re in the group already, as its owner',
+    tooManyMembers: 'A group holds at most {{max}} members on this server',
     picked_one: '{{count}} member picked',
     picked_other: '{{count}} members picked',
     policy: 'Who can join',

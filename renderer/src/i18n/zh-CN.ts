@@ -348,6 +348,7 @@ export const zhCN: Translation = {
     memberRemove: '移除 {{name}}',
     memberUnknown: '找不到用户 ID 为 {{id}} 的用户',
     memberSelf: '你已经是群主，无需添加自己',
+    tooManyMembers: '此服务器上的群最多 {{max}} 人',
     picked_one: '已选 {{count}} 位成员',
     picked_other: '已选 {{count}} 位成员',
     policy: '入群方式',
