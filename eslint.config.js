@@ -1,6 +1,7 @@
 // Lint rules, including the layering of docs/architecture.md: protocol/ imports nothing of ours and nothing of
 // Node, Electron or React; main, renderer and server never import each other; the renderer reaches main only
-// through window.api (types from preload/api-types) and has no Node; `electron` is imported only by the Electron
+// through window.api (types from preload/api-types), takes from protocol/ only pure.ts (the rest builds validators with
+// `new Function`, which its CSP forbids) and has no Node; `electron` is imported only by the Electron
 // layer (main/src/electron) and preload. Every cross-folder import here is a relative path, so ESLint's own
 // no-restricted-imports can enforce it. scripts/lint-fence.test.ts proves each fence holds.
 import { builtinModules } from 'node:module';
@@ -25,11 +26,13 @@ function forbid(folders, message, extra = []) {
 const NODE_BUILTINS = `^(node:.*|(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})(/.*)?)$`;
 const ELECTRON = '^(electron|electron-updater|@electron/.*)$';
 
-const noNodeOrElectron = [
+const rendererLimits = [
   { regex: NODE_BUILTINS, message: 'the renderer has no Node' },
   { regex: ELECTRON, message: 'the renderer has no Electron' },
   // window.api's types (and the isApiError guard) come from api-types; the rest of preload/ is main's side.
   { regex: '^(\\.\\./)+preload/(?!api-types(\\.js)?$)', message: 'the renderer imports preload/api-types only' },
+  // protocol/index and validate compile TypeBox validators with `new Function`: the renderer's CSP has no 'unsafe-eval'.
+  { regex: '^(\\.\\./)+protocol(/(?!pure(\\.js)?$)|$)', message: 'the renderer imports protocol/pure only (no compiled validators under its CSP)' },
 ];
 const noElectron = [{ regex: ELECTRON, message: 'electron is imported only in main/src/electron and preload/' }];
 
@@ -62,7 +65,7 @@ export default tseslint.config(
   {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: { 'no-restricted-imports': forbid(['server', 'main'], 'renderer/ talks to main only through window.api', noNodeOrElectron) },
+    rules: { 'no-restricted-imports': forbid(['server', 'main'], 'renderer/ talks to main only through window.api', rendererLimits) },
   },
   {
     // Client tests start the real server in-process; tests are never shipped, so main/ may import server/ there.

@@ -18,6 +18,7 @@ export type {
   GroupMemberView,
   GroupRole,
   Language,
+  LimitsView,
   MessagePreview,
   MessageStatus,
   MessageView,

@@ -6,12 +6,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, SessionView } from '../../../preload/api-types';
+import { parseConvId, privatePeer } from '../../../protocol/pure.js';
 import { ConnectionBanner } from '../common/ConnectionBanner';
 import { UpdateBanner } from '../common/UpdateBanner';
 import { isMac, isPrimaryModifier } from '../common/focus';
 import { Icon } from '../common/Icon';
 import { ConversationPane } from '../conversation/ConversationPane';
-import { peerOf } from '../lib/conv-id';
 import { sortConversations } from '../lib/sort-conversations';
 import { useStore } from '../lib/store';
 import { NewGroupDialog } from '../groups/NewGroupDialog';
@@ -159,11 +159,11 @@ export function Shell({ session }: { session: SessionView }) {
 
 /** A chat just started may reach the list a moment after we open it: show it by its peer's id meanwhile. */
 function placeholderConversation(convId: string, selfId: string): ConversationView {
-  const peer = peerOf(convId, selfId);
+  const parsed = parseConvId(convId);
   return {
     convId,
-    kind: convId.startsWith('g:') ? 'group' : convId.startsWith('r:') ? 'room' : 'private',
-    title: peer ?? convId.slice(2),
+    kind: parsed?.kind ?? 'private',
+    title: privatePeer(convId, selfId) ?? (parsed?.kind === 'group' ? parsed.groupId : parsed?.kind === 'room' ? parsed.roomId : convId.slice(2)),
     lastSeq: 0,
     readSeq: 0,
     unread: 0,

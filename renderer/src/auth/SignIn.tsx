@@ -5,8 +5,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, SessionView } from '../../../preload/api-types';
+import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
-import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
 
@@ -56,7 +56,7 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
 
   const validate = (): string | null => {
     if (!SERVER_RE.test(server.trim())) return t('auth.invalidServer');
-    if (!isValidUserId(userId.trim())) return t('auth.invalidUserId');
+    if (!isValidId(userId.trim())) return t('auth.invalidUserId');
     if (mode === 'register' && !name.trim()) return t('auth.nameRequired');
     if (mode === 'register' && password.length < 8) return t('auth.passwordTooShort');
     if (password.length === 0) return t('auth.passwordTooShort');

@@ -4,8 +4,8 @@
  */
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
-import { peerOf } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { playNotificationSound } from '../lib/notification-sound';
 import { useStore } from '../lib/store';
@@ -72,7 +72,7 @@ function ToastView({ toast }: { toast: Toast }) {
             model.navigate(request.convId);
           }}
         >
-          <Avatar id={peerOf(request.convId, selfId) ?? request.convId} name={request.title} size="md" />
+          <Avatar id={(selfId ? privatePeer(request.convId, selfId) : null) ?? request.convId} name={request.title} size="md" />
           <span className="toast-text">
             <span className="toast-title">
               {request.title}

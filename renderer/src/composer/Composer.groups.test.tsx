@@ -168,10 +168,12 @@ describe('Composer in a group: @mentions', () => {
 
   it('keeps private chats as they were: only the peer is a mention', async () => {
     const A = 'p:alice|me';
-    const { fake } = renderWithModel(
+    const { fake, model } = renderWithModel(
       <Composer convId={A} reply={null} edit={null} offline={false} nameOf={(id) => id} onCancelReply={noop} onCancelEdit={noop} onSent={noop} onEditLast={noop} />,
       { conversations: [conv(A)] },
     );
+    // The peer is the member of the chat who is not the signed-in user: known once the session is.
+    await waitFor(() => expect(model.session.get()?.userId).toBe('me'));
     type('@alice @bob @all');
     expect(screen.queryByTestId('mention-popup')).toBeNull();
     fireEvent.keyDown(input(), { key: 'Enter' });

@@ -97,4 +97,24 @@ describe('Composer', () => {
     fireEvent.keyDown(input(), { key: 'Enter' });
     await waitFor(() => expect(input().value).toBe('oops'));
   });
+
+  it('holds the text to the server’s maxTextChars, and follows it when the server announces another', async () => {
+    const { fake } = renderWithModel(<Harness />, { conversations: [conv(A)], limits: { maxTextChars: 10 } });
+    const send = () => screen.getByTestId('composer-send') as HTMLButtonElement;
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'server.limits')).toBe(true));
+    fireEvent.change(input(), { target: { value: '😀'.repeat(10) } });
+    await waitFor(() => expect(send().disabled).toBe(false));
+    expect(screen.queryByTestId('composer-limit')).toBeNull();
+    fireEvent.change(input(), { target: { value: '😀'.repeat(11) } });
+    await waitFor(() => expect(screen.getByTestId('composer-limit').textContent).toBe('11 / 10'));
+    expect(send().disabled).toBe(true);
+    fireEvent.keyDown(input(), { key: 'Enter' });
+    expect(sends(fake.calls)).toHaveLength(0);
+
+    act(() => fake.setLimits({ maxTextChars: 20 }));
+    await waitFor(() => expect(screen.queryByTestId('composer-limit')).toBeNull());
+    expect(send().disabled).toBe(false);
+    fireEvent.change(input(), { target: { value: 'x'.repeat(21) } });
+    expect(screen.getByTestId('composer-limit').textContent).toBe('21 / 20');
+  });
 });

@@ -10,16 +10,16 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../preload/api-types';
+import { codePointLength, mayDo, muteOf, privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
 import { Icon } from '../common/Icon';
 import { quoteText } from '../conversation/QuoteBlock';
-import { peerOf } from '../lib/conv-id';
 import { mentionQueryAt, mentionsIn } from '../lib/mentions';
 import { useStore } from '../lib/store';
 import { formatFullTime } from '../lib/time-format';
 import { EmojiPicker } from './EmojiPicker';
-import { canMentionAll, restrictionOf, type GroupSeat } from './group-seat';
+import type { GroupSeat } from './group-seat';
 import { MentionPopup, mentionOptionId } from './MentionPopup';
 import { mentionOptions, mentionToken, type MentionOption } from './mention-options';
 import { deleteChat } from '../sidebar/conversation-actions';
@@ -27,7 +27,6 @@ import { sendFiles } from './send-files';
 
 export const DRAFT_DEBOUNCE_MS = 500;
 const TYPING_INTERVAL_MS = 3000;
-const MAX_TEXT = 8000;
 /** A mute longer than this reads as "muted" without an end (the group screens mute "forever" as ten years). */
 const INDEFINITE_MUTE_MS = 365 * 24 * 3600_000;
 
@@ -53,6 +52,8 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const { t, i18n } = useTranslation();
   const model = useModel();
   const users = useStore(model.users);
+  // The longest text the server accepts (hello's maxTextChars).
+  const maxText = useStore(model.limits).maxTextChars;
   const selfId = model.session.get()?.userId ?? '';
   const popupId = useId();
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
@@ -63,7 +64,9 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const [deleting, setDeleting] = useState(false);
   // Ticks only while a mute runs, so the composer reopens when it ends.
   const clock = useNow(5000, group?.mutedUntil != null);
-  const restriction = restrictionOf(group, clock);
+  // Why the viewer cannot speak now, if so ("mute everyone" has no end: it lasts until turned off).
+  const restriction = group?.role ? muteOf({ role: group.role, mutedUntil: group.mutedUntil ?? undefined }, group.mutedAll ? Infinity : 0, clock) : null;
+  const mayMentionAll = mayDo(group?.role, 'mentionAll');
   const [text, setText] = useState(() => model.draftOf(convId));
   const [emojiOpen, setEmojiOpen] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -166,8 +169,8 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
   const options = useMemo<MentionOption[]>(() => {
     if (!group || !mention) return [];
     const nameOfMember = (id: string) => users.get(id)?.name || id;
-    return mentionOptions({ members: group.members, query: mention.query, selfId, nameOf: nameOfMember, allowAll: canMentionAll(group), allLabel });
-  }, [group, mention, users, selfId, allLabel]);
+    return mentionOptions({ members: group.members, query: mention.query, selfId, nameOf: nameOfMember, allowAll: mayMentionAll, allLabel });
+  }, [group, mention, users, selfId, allLabel, mayMentionAll]);
   const popupOpen = options.length > 0;
   const active = Math.min(activeOption, Math.max(0, options.length - 1));
 
@@ -210,7 +213,8 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     return true;
   };
 
-  const tooLong = [...text].length > MAX_TEXT;
+  const length = codePointLength(text);
+  const tooLong = length > maxText;
   const canSend = text.trim().length > 0 && !tooLong && restriction === null;
 
   const send = async () => {
@@ -245,9 +249,9 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     onCancelReply();
     onSent();
     try {
-      const peer = peerOf(convId, selfId);
+      const peer = privatePeer(convId, selfId);
       const candidates = group ? group.members.map((m) => m.userId).filter((id) => id !== selfId) : peer ? [peer] : [];
-      const mentions = mentionsIn(value, candidates, { allowAll: canMentionAll(group) });
+      const mentions = mentionsIn(value, candidates, { allowAll: mayMentionAll });
       await model.api.messages.send({
         convId,
         kind: 'text',
@@ -336,11 +340,11 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
       {restriction ? (
         <p className="composer-notice composer-muted" role="status" data-testid="composer-muted">
           <Icon name="bellOff" size={16} />
-          {restriction.kind === 'mutedAll'
+          {restriction.reason === 'mutedAll'
             ? t('rooms.mutedAll')
-            : restriction.until - clock > INDEFINITE_MUTE_MS
+            : restriction.untilTs - clock > INDEFINITE_MUTE_MS
               ? t('rooms.mutedIndefinitely')
-              : t('rooms.mutedUntil', { time: formatFullTime(restriction.until, i18n.language) })}
+              : t('rooms.mutedUntil', { time: formatFullTime(restriction.untilTs, i18n.language) })}
         </p>
       ) : null}
       {context ? (
@@ -440,8 +444,8 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
         </button>
       </div>
       {tooLong ? (
-        <p className="composer-limit" role="alert">
-          {[...text].length} / {MAX_TEXT}
+        <p className="composer-limit" role="alert" data-testid="composer-limit">
+          {length} / {maxText}
         </p>
       ) : null}
     </div>

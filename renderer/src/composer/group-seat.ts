@@ -5,6 +5,7 @@
  */
 import { useMemo } from 'react';
 import type { ConversationView, GroupMemberView, GroupRole } from '../../../preload/api-types';
+import { parseConvId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { roleOf } from '../groups/group-rules';
 import { useStore } from '../lib/store';
@@ -21,16 +22,11 @@ export interface GroupSeat {
   mutedAll: boolean;
 }
 
-export type SpeakRestriction = { kind: 'muted'; until: number } | { kind: 'mutedAll' } | null;
-
-export function groupIdOf(convId: string): string | null {
-  return convId.startsWith('g:') ? convId.slice(2) : null;
-}
-
 export function useGroupSeat(conversation: ConversationView, selfId: string): GroupSeat | null {
   const model = useModel();
   const groups = useStore(model.groups);
-  const groupId = conversation.kind === 'group' ? groupIdOf(conversation.convId) : null;
+  const parsed = conversation.kind === 'group' ? parseConvId(conversation.convId) : null;
+  const groupId = parsed?.kind === 'group' ? parsed.groupId : null;
   const state = groupId ? groups.get(groupId) : undefined;
   return useMemo(() => {
     if (!groupId) return null;
@@ -45,16 +41,4 @@ export function useGroupSeat(conversation: ConversationView, selfId: string): Gr
       mutedAll: state?.info?.mutedAll ?? false,
     };
   }, [groupId, state, selfId]);
-}
-
-export function canMentionAll(seat: GroupSeat | null): boolean {
-  return seat?.role === 'owner' || seat?.role === 'admin';
-}
-
-/** Why the viewer cannot speak now, if so. An admin muted by the owner is muted too; the owner never is. */
-export function restrictionOf(seat: GroupSeat | null, now: number): SpeakRestriction {
-  if (!seat) return null;
-  if (seat.mutedUntil !== null && seat.mutedUntil > now) return { kind: 'muted', until: seat.mutedUntil };
-  if (seat.mutedAll && seat.role === 'member') return { kind: 'mutedAll' };
-  return null;
 }

@@ -6,12 +6,12 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, MessageView } from '../../../preload/api-types';
+import { privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
 import { Composer } from '../composer/Composer';
 import { useGroupSeat } from '../composer/group-seat';
 import { sendFiles } from '../composer/send-files';
-import { peerOf } from '../lib/conv-id';
 import { useStore } from '../lib/store';
 import { MessageWindow, PAGE_SIZE } from '../state/message-window';
 import type { NavigationTarget } from '../state/app-model';
@@ -51,7 +51,7 @@ export function ConversationPane({ conversation, target, selfId, onSearchHere }:
   const users = useStore(model.users);
   const typing = useStore(model.typing);
   const connection = useStore(model.connection);
-  const peerId = conversation.kind === 'private' ? peerOf(convId, selfId) : null;
+  const peerId = conversation.kind === 'private' ? privatePeer(convId, selfId) : null;
   const peer = peerId ? (users.get(peerId) ?? null) : null;
   const groupSeat = useGroupSeat(conversation, selfId);
   const groupId = groupSeat?.groupId ?? null;

@@ -14,6 +14,7 @@ import { isContextMenuKey } from '../common/focus';
 import { menuPointFor } from '../common/Menu';
 import { avatarHue } from '../lib/avatar-color';
 import { failureText } from '../lib/errors';
+import { useStore } from '../lib/store';
 import { systemText } from '../lib/system-text';
 import { formatClock, formatFullTime } from '../lib/time-format';
 import type { UploadProgress } from '../state/app-model';
@@ -63,6 +64,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const own = m.from === selfId;
   const name = own ? t('message.you') : props.nameOf(m.from);
   const model = useModel();
+  const recallWindowMs = useStore(model.limits).recallWindowMs;
   // Groups show who wrote what (and who a notice is about): make sure main is asked for those names.
   useEffect(() => {
     if (convKind === 'private') return;
@@ -129,7 +131,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const showSender = convKind !== 'private' && !own && props.groupStart;
   const showAvatar = convKind !== 'private' && !own;
   const time = formatClock(m.ts, i18n.language);
-  const change = changeDisplay(m.change, t);
+  const change = changeDisplay(m.change, t, recallWindowMs);
   const recalling = change?.kind === 'recall' && change.status === 'pending';
   const contentKind = m.kind === 'image' || m.kind === 'file' || m.kind === 'voice' || m.kind === 'location' ? m.kind : 'text';
 

@@ -4,10 +4,8 @@
  */
 import type { TFunction } from 'i18next';
 import type { MessageView, PendingChangeView } from '../../../preload/api-types';
+import { isRecallable, recallVerdict } from '../../../protocol/pure.js';
 import { failureText } from '../lib/errors';
-
-/** The server's default recall window (docs/protocol.md); the server refuses later recalls anyway. */
-export const RECALL_WINDOW_MS = 2 * 60_000;
 
 export type MessageActionId = 'reply' | 'copy' | 'save' | 'edit' | 'recall' | 'retry' | 'delete';
 
@@ -21,12 +19,11 @@ export function canEdit(m: MessageView, selfId: string): boolean {
   return m.from === selfId && m.kind === 'text' && !m.recalled && m.seq !== null && !hasPendingChange(m);
 }
 
-export function canRecall(m: MessageView, selfId: string, now: number): boolean {
-  return m.from === selfId && !m.recalled && m.seq !== null && now - m.ts < RECALL_WINDOW_MS && !hasPendingChange(m);
-}
-
-/** The actions the message's menu offers, in menu order. */
-export function offeredActions(m: MessageView, selfId: string, now: number): MessageActionId[] {
+/**
+ * The actions the message's menu offers, in menu order. `recallWindowMs`: the server's (hello's limits), so
+ * Recall is offered exactly while that server would accept it.
+ */
+export function offeredActions(m: MessageView, selfId: string, now: number, recallWindowMs: number): MessageActionId[] {
   if (m.recalled || m.kind === 'system') return [];
   const body = m.body as { text?: string; fileId?: string; label?: string };
   const list: MessageActionId[] = [];
@@ -34,7 +31,13 @@ export function offeredActions(m: MessageView, selfId: string, now: number): Mes
   if (copyTextOf(m)) list.push('copy');
   if ((m.kind === 'image' || m.kind === 'file') && body.fileId) list.push('save');
   if (canEdit(m, selfId)) list.push('edit');
-  if (canRecall(m, selfId, now)) list.push('recall');
+  // Only an acknowledged message (it has a seq) with no edit or recall on its way.
+  const recall =
+    m.seq !== null &&
+    !hasPendingChange(m) &&
+    isRecallable(m) &&
+    recallVerdict({ role: null, own: m.from === selfId, sentAt: m.ts, now, recallWindowMs }) === 'allowed';
+  if (recall) list.push('recall');
   if (m.status === 'failed') list.push('retry');
   if (m.status !== 'sent') list.push('delete');
   return list;
@@ -56,15 +59,25 @@ export interface ChangeDisplay {
   retryable: boolean;
 }
 
-/** How a message's unacknowledged edit or recall is shown; null when it has none. */
-export function changeDisplay(change: PendingChangeView | undefined, t: TFunction): ChangeDisplay | null {
+/** "Messages can be recalled only within 10 minutes", for the server's window. */
+export function recallWindowText(recallWindowMs: number, t: TFunction): string {
+  return recallWindowMs % 60_000 === 0
+    ? t('errors.recallWindow', { count: recallWindowMs / 60_000 })
+    : t('errors.recallWindowSeconds', { count: Math.round(recallWindowMs / 1000) });
+}
+
+/**
+ * How a message's unacknowledged edit or recall is shown; null when it has none. `recallWindowMs`: the server's,
+ * for why a recall was refused.
+ */
+export function changeDisplay(change: PendingChangeView | undefined, t: TFunction, recallWindowMs: number): ChangeDisplay | null {
   if (!change) return null;
   if (change.status === 'pending') {
     return { kind: change.kind, status: 'pending', label: t(change.kind === 'edit' ? 'message.editPending' : 'message.recallPending'), retryable: false };
   }
   const label = t(change.kind === 'edit' ? 'message.editFailed' : 'message.recallFailed');
   const failure = change.failure;
-  if (change.kind === 'recall' && failure?.code === 'FORBIDDEN') return { kind: change.kind, status: 'failed', label, reason: t('errors.recallWindow'), retryable: false };
+  if (change.kind === 'recall' && failure?.code === 'FORBIDDEN') return { kind: change.kind, status: 'failed', label, reason: recallWindowText(recallWindowMs, t), retryable: false };
   // The server's own words, when it said more than the code, follow the localized reason.
   const detail = failure?.message && failure.message !== failure.code ? failure.message.trim() : '';
   const reason = failureText(failure, t) + (detail ? ` (${detail})` : '');

@@ -20,7 +20,7 @@ export interface MessageMenuOptions {
 export function messageMenuItems(m: MessageView, options: MessageMenuOptions): MenuItem[] {
   const { t, model } = options;
   const body = m.body as { fileId?: string; name?: string };
-  return offeredActions(m, options.selfId, options.now).map((id): MenuItem => {
+  return offeredActions(m, options.selfId, options.now, model.limits.get().recallWindowMs).map((id): MenuItem => {
     switch (id) {
       case 'reply':
         return { id, label: t('menu.reply'), icon: 'reply', onSelect: () => options.onReply(m) };

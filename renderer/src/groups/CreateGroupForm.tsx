@@ -5,16 +5,19 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserView } from '../../../preload/api-types';
+import { codePointLength, isValidId, JOIN_POLICIES, MAX_NAME, type JoinPolicyName } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
-import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
-import { codePoints, JOIN_POLICIES, MAX_NAME, splitIds, type JoinPolicy } from './group-rules';
+import { useStore } from '../lib/store';
+import { splitIds } from './group-rules';
 import { PolicyOptions } from './PolicyOptions';
 
 export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: string; onCancel: () => void; onCreated: (convId: string) => void }) {
   const { t } = useTranslation();
   const model = useModel();
+  // The most members a group holds on this server, the owner included.
+  const maxMembers = useStore(model.limits).maxGroupMembers;
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [memberText, setMemberText] = useState('');
@@ -22,7 +25,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
   const [picked, setPicked] = useState<readonly UserView[]>([]);
   const [checking, setChecking] = useState(false);
   // Approval by default: knowing a group's id should not be enough to walk in.
-  const [policy, setPolicy] = useState<JoinPolicy>('approval');
+  const [policy, setPolicy] = useState<JoinPolicyName>('approval');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const nameId = useId();
@@ -36,13 +39,14 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
     if (checking) return null;
     const ids = splitIds(memberText);
     if (ids.length === 0) return picked;
-    if (ids.some((id) => !isValidUserId(id))) return refuse(t('auth.invalidUserId'));
+    if (ids.some((id) => !isValidId(id))) return refuse(t('auth.invalidUserId'));
     if (ids.includes(selfId)) return refuse(t('groups.memberSelf'));
     const fresh = ids.filter((id) => !picked.some((u) => u.userId === id));
     if (fresh.length === 0) {
       setMemberText('');
       return picked;
     }
+    if (picked.length + fresh.length + 1 > maxMembers) return refuse(t('groups.tooManyMembers', { max: maxMembers }));
     setChecking(true);
     try {
       const { users } = await model.api.users.get({ userIds: fresh });
@@ -75,10 +79,11 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
     e.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return setNameError(t('groups.nameRequired'));
-    if (codePoints(trimmed) > MAX_NAME) return setNameError(t('groups.nameTooLong', { max: MAX_NAME }));
+    if (codePointLength(trimmed) > MAX_NAME) return setNameError(t('groups.nameTooLong', { max: MAX_NAME }));
     // Ids typed but not yet added count too: check them first.
     const members = await addMembers();
     if (members === null) return;
+    if (members.length + 1 > maxMembers) return refuse(t('groups.tooManyMembers', { max: maxMembers }));
     setBusy(true);
     setError(null);
     try {
@@ -167,7 +172,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
       </div>
       <div className="field">
         <label htmlFor={policyId}>{t('groups.policy')}</label>
-        <select id={policyId} className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicy)} data-testid="group-policy-select">
+        <select id={policyId} className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicyName)} data-testid="group-policy-select">
           <PolicyOptions policies={JOIN_POLICIES} />
         </select>
       </div>

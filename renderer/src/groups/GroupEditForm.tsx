@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupInfo } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
-import { codePoints, JOIN_POLICIES, MAX_ANNOUNCEMENT, MAX_NAME, type JoinPolicy } from './group-rules';
+import { codePointLength, JOIN_POLICIES, MAX_ANNOUNCEMENT, MAX_NAME, type JoinPolicyName } from '../../../protocol/pure.js';
 import { PolicyOptions } from './PolicyOptions';
 
 export function GroupEditForm({ info, onDone }: { info: GroupInfo; onDone: () => void }) {
@@ -11,7 +11,7 @@ export function GroupEditForm({ info, onDone }: { info: GroupInfo; onDone: () =>
   const model = useModel();
   const [name, setName] = useState(info.name);
   const [announcement, setAnnouncement] = useState(info.announcement);
-  const [policy, setPolicy] = useState<JoinPolicy>(info.joinPolicy);
+  const [policy, setPolicy] = useState<JoinPolicyName>(info.joinPolicy);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const nameId = useId();
@@ -22,10 +22,10 @@ export function GroupEditForm({ info, onDone }: { info: GroupInfo; onDone: () =>
     e.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return setError(t('groups.nameRequired'));
-    if (codePoints(trimmed) > MAX_NAME) return setError(t('groups.nameTooLong', { max: MAX_NAME }));
-    if (codePoints(announcement) > MAX_ANNOUNCEMENT) return setError(t('groups.announcementTooLong', { max: MAX_ANNOUNCEMENT }));
+    if (codePointLength(trimmed) > MAX_NAME) return setError(t('groups.nameTooLong', { max: MAX_NAME }));
+    if (codePointLength(announcement) > MAX_ANNOUNCEMENT) return setError(t('groups.announcementTooLong', { max: MAX_ANNOUNCEMENT }));
     // Only what changed: each field set writes itself into the group.updated entry everyone sees.
-    const changes: { name?: string; announcement?: string; joinPolicy?: JoinPolicy } = {};
+    const changes: { name?: string; announcement?: string; joinPolicy?: JoinPolicyName } = {};
     if (trimmed !== info.name) changes.name = trimmed;
     if (announcement.trim() !== info.announcement.trim()) changes.announcement = announcement.trim();
     if (policy !== info.joinPolicy) changes.joinPolicy = policy;
@@ -73,7 +73,7 @@ export function GroupEditForm({ info, onDone }: { info: GroupInfo; onDone: () =>
       </div>
       <div className="field">
         <label htmlFor={policyId}>{t('groups.policy')}</label>
-        <select id={policyId} className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicy)} data-testid="group-edit-policy">
+        <select id={policyId} className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicyName)} data-testid="group-edit-policy">
           <PolicyOptions policies={JOIN_POLICIES} />
         </select>
       </div>

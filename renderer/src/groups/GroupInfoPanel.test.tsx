@@ -18,7 +18,7 @@ function Harness({ convId }: { convId: string }) {
   return c ? <GroupInfoPanel conversation={c} selfId="me" onClose={() => undefined} /> : null;
 }
 
-function setup(spec: Omit<FakeGroupSpec, 'groupId' | 'name'> & { name?: string }, options: { language?: 'en' | 'zh-CN' } = {}) {
+function setup(spec: Omit<FakeGroupSpec, 'groupId' | 'name'> & { name?: string }, options: { language?: 'en' | 'zh-CN'; limits?: { maxGroupMembers: number } } = {}) {
   const group: FakeGroupSpec = { groupId: 'g1', name: 'Team', ...spec };
   return renderWithModel(<Harness convId="g:g1" />, { users, groups: [group], ...options });
 }
@@ -64,6 +64,19 @@ describe('GroupInfoPanel for a plain member', () => {
     fireEvent.click(screen.getByTestId('group-invite-submit'));
     await screen.findByTestId('group-member-dave');
     expect(callsOf(fake, 'group.invite')[0]?.arg).toEqual({ groupId: 'g1', userIds: ['carol', 'dave'] });
+  });
+
+  it('invites up to the server’s maxGroupMembers; members already in do not count twice', async () => {
+    const { fake } = setup({ owner: 'alice', members: ['me'] }, { limits: { maxGroupMembers: 3 } });
+    await screen.findByTestId('group-member-me');
+    fireEvent.change(screen.getByTestId('group-invite-input'), { target: { value: 'carol, dave' } });
+    fireEvent.click(screen.getByTestId('group-invite-submit'));
+    expect((await screen.findByRole('alert')).textContent).toBe('A group holds at most 3 members on this server');
+    expect(callsOf(fake, 'group.invite')).toHaveLength(0);
+    fireEvent.change(screen.getByTestId('group-invite-input'), { target: { value: 'alice, carol' } });
+    fireEvent.click(screen.getByTestId('group-invite-submit'));
+    await screen.findByTestId('group-member-carol');
+    expect(callsOf(fake, 'group.invite')[0]?.arg).toEqual({ groupId: 'g1', userIds: ['alice', 'carol'] });
   });
 
   it('leaves after confirming, then shows only the notice and a way to delete the chat', async () => {

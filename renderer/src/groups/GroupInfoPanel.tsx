@@ -7,17 +7,17 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, GroupMemberView } from '../../../preload/api-types';
+import { isManager, isValidId, mayInvite } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Avatar } from '../common/Avatar';
 import { Icon } from '../common/Icon';
-import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
 import { deleteChat, setMuted, setPinned } from '../sidebar/conversation-actions';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { GroupEditForm } from './GroupEditForm';
 import { GroupMemberList } from './GroupMemberList';
-import { FOREVER_MS, isManager, mayInvite, roleOf, splitIds, type MemberAction } from './group-rules';
+import { FOREVER_MS, roleOf, splitIds, type MemberAction } from './group-rules';
 import { JoinRequestList } from './JoinRequestList';
 import { policyLabel } from './PolicyOptions';
 
@@ -193,7 +193,7 @@ export function GroupInfoPanel({ conversation: c, selfId, onClose }: GroupInfoPa
           {t('groups.edit')}
         </button>
       ) : null}
-      {!left && info && mayInvite(info, role) ? <InviteForm groupId={groupId} /> : null}
+      {!left && info && mayInvite(role, info.joinPolicy) ? <InviteForm groupId={groupId} memberCount={info.memberCount} members={members} /> : null}
       {!left && manager ? <JoinRequestList groupId={groupId} /> : null}
       {!left && members.length > 0 ? <GroupMemberList members={members} selfId={selfId} selfRole={role} onAction={onMemberAction} /> : null}
       {!left && info ? (
@@ -219,10 +219,11 @@ export function GroupInfoPanel({ conversation: c, selfId, onClose }: GroupInfoPa
   );
 }
 
-/** Adds people by user id, several at once (commas or spaces between them). */
-function InviteForm({ groupId }: { groupId: string }) {
+/** Adds people by user id, several at once (commas or spaces between them), up to the server's group size. */
+function InviteForm({ groupId, memberCount, members }: { groupId: string; memberCount: number; members: readonly GroupMemberView[] }) {
   const { t } = useTranslation();
   const model = useModel();
+  const maxMembers = useStore(model.limits).maxGroupMembers;
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -233,7 +234,10 @@ function InviteForm({ groupId }: { groupId: string }) {
     e.preventDefault();
     const ids = splitIds(text);
     if (ids.length === 0) return;
-    if (ids.some((id) => !isValidUserId(id))) return setError(t('auth.invalidUserId'));
+    if (ids.some((id) => !isValidId(id))) return setError(t('auth.invalidUserId'));
+    // Members already in the group are not added again.
+    const adding = ids.filter((id) => !members.some((m) => m.userId === id)).length;
+    if (memberCount + adding > maxMembers) return setError(t('groups.tooManyMembers', { max: maxMembers }));
     setBusy(true);
     try {
       await model.api.group.invite({ groupId, userIds: ids });

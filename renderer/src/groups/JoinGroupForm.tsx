@@ -6,10 +6,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupInfo } from '../../../preload/api-types';
+import { codePointLength, isValidId, MAX_JOIN_NOTE } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
-import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
-import { codePoints, MAX_NOTE } from './group-rules';
 import { policyLabel } from './PolicyOptions';
 
 type Outcome = { kind: 'pending' } | { kind: 'inviteOnly' } | null;
@@ -31,8 +30,8 @@ export function JoinGroupForm({ onCancel, onJoined }: { onCancel: () => void; on
     e.preventDefault();
     const id = groupId.trim();
     // Group ids follow the same pattern as user ids (docs/protocol.md "Identifiers").
-    if (!isValidUserId(id)) return setError(t('groups.joinIdInvalid'));
-    if (codePoints(note) > MAX_NOTE) return setError(t('groups.noteTooLong', { max: MAX_NOTE }));
+    if (!isValidId(id)) return setError(t('groups.joinIdInvalid'));
+    if (codePointLength(note) > MAX_JOIN_NOTE) return setError(t('groups.noteTooLong', { max: MAX_JOIN_NOTE }));
     setBusy(true);
     setError(null);
     setOutcome(null);

@@ -14,7 +14,7 @@ const groups: FakeGroupSpec[] = [
   { groupId: 'secret', name: 'Secret', owner: 'alice', members: [], joinPolicy: 'invite' },
 ];
 
-function setup(options: { language?: 'en' | 'zh-CN' } = {}) {
+function setup(options: { language?: 'en' | 'zh-CN'; limits?: { maxGroupMembers: number } } = {}) {
   const onOpened = vi.fn();
   const onClose = vi.fn();
   const rendered = renderWithModel(<NewGroupDialog selfId="me" onClose={onClose} onOpened={onOpened} />, { users, groups, ...options });
@@ -25,6 +25,20 @@ const type = (testId: string, value: string) => fireEvent.change(screen.getByTes
 const callsOf = (fake: ReturnType<typeof setup>['fake'], method: string) => fake.calls.filter((c) => c.method === method);
 
 describe('NewGroupDialog: create', () => {
+  it('holds a new group to the server’s maxGroupMembers, the owner included', async () => {
+    const { fake, model } = setup({ limits: { maxGroupMembers: 3 } });
+    await waitFor(() => expect(model.limits.get().maxGroupMembers).toBe(3));
+    type('group-name-input', 'Trio');
+    type('group-member-input', 'alice bob carol');
+    fireEvent.keyDown(screen.getByTestId('group-member-input'), { key: 'Enter' });
+    expect((await screen.findByTestId('group-member-error')).textContent).toBe('A group holds at most 3 members on this server');
+    expect(screen.queryAllByTestId(/^group-member-chip-/)).toHaveLength(0);
+    type('group-member-input', 'alice bob');
+    fireEvent.click(screen.getByTestId('group-create-submit'));
+    await waitFor(() => expect(callsOf(fake, 'groups.create')).toHaveLength(1));
+    expect(callsOf(fake, 'groups.create')[0]?.arg).toMatchObject({ members: ['alice', 'bob'] });
+  });
+
   it('creates a group with the picked members and opens its conversation', async () => {
     const { fake, onOpened } = setup();
     type('group-name-input', 'Weekend hike');

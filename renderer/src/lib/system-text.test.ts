@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_EVENTS, isGroupSystemBody, type SystemEventBodies, type SystemEventName } from '../../../protocol/pure.js';
 import { createI18n } from '../i18n/setup';
 import { systemText, systemUserIds } from './system-text';
 
@@ -25,5 +26,36 @@ describe('systemText', () => {
 
   it('lists the users a notice names', () => {
     expect(systemUserIds({ event: 'member.invited', actor: 'alice', targets: ['bob', 'alice', 7] })).toEqual(['alice', 'bob']);
+  });
+
+  it('reads every system event protocol/ defines as its own sentence, in both languages', () => {
+    // One well-formed body per event: a new event in protocol/ fails to compile here until it has one.
+    const bodies: { [E in SystemEventName]: SystemEventBodies[E] } = {
+      'group.created': { event: 'group.created', actor: 'alice', targets: ['bob'], name: 'Team' },
+      'member.invited': { event: 'member.invited', actor: 'alice', targets: ['bob'] },
+      'member.joined': { event: 'member.joined', actor: 'bob', targets: ['bob'] },
+      'member.left': { event: 'member.left', actor: 'bob', targets: ['bob'] },
+      'member.kicked': { event: 'member.kicked', actor: 'alice', targets: ['bob'] },
+      'owner.transferred': { event: 'owner.transferred', actor: 'alice', targets: ['bob'] },
+      'admins.changed': { event: 'admins.changed', actor: 'alice', targets: ['bob'], admin: true },
+      'group.updated': { event: 'group.updated', actor: 'alice', joinPolicy: 'open' },
+      'group.muted': { event: 'group.muted', actor: 'alice', targets: ['bob'], untilTs: 2000 },
+      'group.dismissed': { event: 'group.dismissed', actor: 'alice' },
+    };
+    expect(Object.keys(bodies).sort()).toEqual([...SYSTEM_EVENTS].sort());
+    for (const language of ['en', 'zh-CN'] as const) {
+      const unknown = systemText({ event: 'group.exploded' }, 0, options(language));
+      const seen = new Set<string>();
+      for (const event of SYSTEM_EVENTS) {
+        const body = bodies[event];
+        expect(isGroupSystemBody(body)).toBe(true);
+        const text = systemText(body, 1000, options(language));
+        expect(text, `${language} ${event}`).not.toBe(unknown);
+        expect(text, `${language} ${event}`).not.toMatch(/system\.|\{\{/);
+        expect(text, `${language} ${event}`).toContain(names[body.actor]);
+        seen.add(text);
+      }
+      expect(seen.size).toBe(SYSTEM_EVENTS.length);
+    }
   });
 });

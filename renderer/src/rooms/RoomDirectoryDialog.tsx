@@ -6,10 +6,10 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoomView } from '../../../preload/api-types';
+import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
-import { isValidUserId } from '../lib/conv-id';
 import { errorCode, errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
 
@@ -67,7 +67,7 @@ export function RoomDirectoryDialog({ onClose, onJoined }: RoomDirectoryDialogPr
   const submitId = (e: FormEvent) => {
     e.preventDefault();
     const id = typedId.trim();
-    if (!isValidUserId(id)) return setIdError(t('rooms.invalidId'));
+    if (!isValidId(id)) return setIdError(t('rooms.invalidId'));
     void join(id, true);
   };
 

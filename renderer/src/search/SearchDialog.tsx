@@ -5,12 +5,12 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SearchHit } from '../../../preload/api-types';
+import { privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
 import { Avatar } from '../common/Avatar';
 import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
-import { peerOf } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 import { MENTION_ALL, withMentionNames } from '../lib/mentions';
 import { mentionLabel } from '../lib/preview';
@@ -171,7 +171,7 @@ export function SearchDialog({ initialConvId, onClose, onOpen }: SearchDialogPro
                   <div key={group.convId} role="group" aria-label={title} className="search-group">
                     {scope === null ? (
                       <div className="search-group-title" aria-hidden="true">
-                        <Avatar id={peerOf(group.convId, selfId) ?? group.convId} name={title} size="sm" />
+                        <Avatar id={privatePeer(group.convId, selfId) ?? group.convId} name={title} size="sm" />
                         <span>{title}</span>
                       </div>
                     ) : null}

@@ -1,9 +1,9 @@
 import { memo, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView } from '../../../preload/api-types';
+import { privatePeer } from '../../../protocol/pure.js';
 import { Avatar } from '../common/Avatar';
 import { Icon } from '../common/Icon';
-import { peerOf } from '../lib/conv-id';
 import { rowPreview } from '../lib/preview';
 import { formatListTime } from '../lib/time-format';
 
@@ -31,7 +31,7 @@ export const ConversationRow = memo(function ConversationRow(props: Conversation
   const preview = rowPreview(c, { selfId, selfName: props.selfName, draft: props.draft, nameOf, t, locale: i18n.language });
   const time = c.lastMessage?.ts ?? c.updatedAt;
   const badge = c.unread > 99 ? '99+' : String(c.unread);
-  const avatarId = peerOf(c.convId, selfId) ?? c.convId;
+  const avatarId = privatePeer(c.convId, selfId) ?? c.convId;
 
   return (
     <li className="conv-item">

@@ -1,9 +1,9 @@
 /** Start a private chat by the other person's user id (conversation.startPrivate). */
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Dialog } from '../common/Dialog';
-import { isValidUserId } from '../lib/conv-id';
 import { errorText } from '../lib/errors';
 
 export function NewChatDialog({ selfId, onClose, onStarted }: { selfId: string; onClose: () => void; onStarted: (convId: string) => void }) {
@@ -18,7 +18,7 @@ export function NewChatDialog({ selfId, onClose, onStarted }: { selfId: string; 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const id = userId.trim();
-    if (!isValidUserId(id)) return setError(t('auth.invalidUserId'));
+    if (!isValidId(id)) return setError(t('auth.invalidUserId'));
     if (id === selfId) return setError(t('newChat.self'));
     setBusy(true);
     try {

@@ -1,6 +1,6 @@
 /**
- * The renderer's long-lived state, outside React: what main told us (session, settings, connection,
- * conversations, users, typing, upload progress) plus UI-wide things (toasts, the open conversation).
+ * The renderer's long-lived state, outside React: what main told us (session, settings, connection, the
+ * server's limits, conversations, users, typing, upload progress) plus UI-wide things (toasts, the open conversation).
  * Each piece is a small store; `start()` subscribes to `window.api` events and loads the first values.
  * Whenever the session changes (or the bridge reconnected and says so), everything is fetched again.
  */
@@ -10,11 +10,13 @@ import type {
   ConversationView,
   GroupInfo,
   GroupMemberView,
+  LimitsView,
   NotificationRequest,
   SessionView,
   Settings,
   UserView,
 } from '../../../preload/api-types';
+import { DEFAULT_LIMITS, parseConvId } from '../../../protocol/pure.js';
 import { FileCache } from '../lib/file-cache';
 import { createStore, type Store } from '../lib/store';
 
@@ -43,6 +45,9 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: { enabled: true, sound: true, preview: true },
 };
 
+/** What the UI follows until main says (the protocol's defaults, as main reports them before the first hello). */
+export const DEFAULT_LIMITS_VIEW: LimitsView = { ...DEFAULT_LIMITS, announced: false };
+
 const USER_BATCH = 100;
 /** group.members pages while loading a whole member list (3,000 members at most by default). */
 const MEMBER_PAGE = 500;
@@ -66,6 +71,8 @@ export class AppModel {
   readonly session: Store<SessionView | null> = createStore<SessionView | null>(null);
   readonly settings: Store<Settings> = createStore(DEFAULT_SETTINGS);
   readonly connection: Store<ConnectionView> = createStore<ConnectionView>({ state: 'connecting', queued: 0 });
+  /** The signed-in user's server's limits (recall window, text length, group size): what the UI may offer. */
+  readonly limits: Store<LimitsView> = createStore<LimitsView>(DEFAULT_LIMITS_VIEW);
   readonly conversations: Store<{ byId: ReadonlyMap<string, ConversationView>; loaded: boolean }> = createStore<{
     byId: ReadonlyMap<string, ConversationView>;
     loaded: boolean;
@@ -94,6 +101,8 @@ export class AppModel {
   private userQueue = new Set<string>();
   private userTimer: ReturnType<typeof setTimeout> | undefined;
   private toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Bumped by every limits:changed, so an answer to an older server.limits does not overwrite a newer event. */
+  private limitsVersion = 0;
 
   readonly files: FileCache;
 
@@ -106,6 +115,10 @@ export class AppModel {
     this.unsubscribers.push(
       api.on('session:changed', (session) => this.applySession(session)),
       api.on('connection:changed', (c) => this.connection.set(c)),
+      api.on('limits:changed', (limits) => {
+        this.limitsVersion += 1;
+        this.limits.set(limits);
+      }),
       api.on('settings:changed', (s) => this.settings.set(s)),
       api.on('conversations:changed', ({ conversations, removed }) => this.applyConversations(conversations, removed)),
       api.on('typing:changed', ({ convId, userIds }) => {
@@ -141,13 +154,13 @@ export class AppModel {
       }),
       // A membership or settings change is a system entry: groups on screen reload (debounced per group).
       api.on('message:added', ({ message }) => {
-        if (message.kind !== 'system' || !message.convId.startsWith('g:')) return;
-        const groupId = message.convId.slice(2);
-        if (this.groups.get().has(groupId)) this.reloadGroupSoon(groupId);
+        const parsed = message.kind === 'system' ? parseConvId(message.convId) : null;
+        if (parsed?.kind === 'group' && this.groups.get().has(parsed.groupId)) this.reloadGroupSoon(parsed.groupId);
       }),
     );
     void this.loadSession();
     void this.loadSettings();
+    void this.loadLimits();
   }
 
   stop(): void {
@@ -185,8 +198,10 @@ export class AppModel {
       this.joinRequests.set(new Map());
       this.files.clear();
       this.navigation.set(null);
+      this.limits.set(DEFAULT_LIMITS_VIEW);
     }
     this.epoch.set((n) => n + 1);
+    void this.loadLimits();
     if (session.state === 'signed-in') {
       void this.loadConversations();
       void this.loadConnection();
@@ -200,6 +215,16 @@ export class AppModel {
       this.settings.set(await this.api.settings.get());
     } catch {
       // Defaults stay; settings:changed will bring the real ones.
+    }
+  }
+
+  async loadLimits(): Promise<void> {
+    const version = this.limitsVersion;
+    try {
+      const limits = await this.api.server.limits();
+      if (version === this.limitsVersion) this.limits.set(limits);
+    } catch {
+      // The defaults (or what was known) stay; limits:changed brings the server's.
     }
   }
 

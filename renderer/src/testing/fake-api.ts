@@ -17,6 +17,7 @@ import type {
   ApiEvents,
   ConnectionView,
   ConversationView,
+  LimitsView,
   MessagePreview,
   MessageView,
   SearchHit,
@@ -25,6 +26,7 @@ import type {
   SystemNoticeBody,
   UserView,
 } from '../../../preload/api-types';
+import { DEFAULT_LIMITS } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
 import { createFakeChanges } from './fake-changes';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
@@ -54,6 +56,8 @@ export interface FakeApiOptions {
   appInfo?: Partial<AppInfo>;
   groups?: FakeGroupSpec[];
   rooms?: FakeRoomSpec[];
+  /** The server's limits `server.limits` answers (announced); the protocol's defaults for the rest. */
+  limits?: Partial<Omit<LimitsView, 'announced'>>;
 }
 
 export interface FakeApi {
@@ -72,6 +76,8 @@ export interface FakeApi {
   conversation(convId: string): ConversationView | undefined;
   messagesOf(convId: string): MessageView[];
   setConnection(view: ConnectionView): void;
+  /** The server announced other limits: `server.limits` answers them and `limits:changed` tells. */
+  setLimits(limits: Partial<Omit<LimitsView, 'announced'>>): void;
 }
 
 export function apiError(code: ApiErrorCode, message: string = code): { name: 'ApiError'; code: ApiErrorCode; message: string } {
@@ -117,6 +123,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   let session: SessionView = options.session ?? { state: 'signed-in', userId: 'me', name: 'Me', serverUrl: 'http://127.0.0.1:8080' };
   let settings: Settings = structuredClone(options.settings ?? DEFAULT_SETTINGS);
   let connection: ConnectionView = options.connection ?? { state: 'online', queued: 0 };
+  let limits: LimitsView = { ...DEFAULT_LIMITS, ...options.limits, announced: true };
   let desktop: DesktopSettings = { openAtLogin: false, updateChannel: 'stable' };
   const update: UpdateView = { state: 'idle', supported: false, channel: 'stable', currentVersion: '0.0.0-test' };
   const conversations = new Map<string, ConversationView>((options.conversations ?? []).map((c) => [c.convId, { ...c }]));
@@ -252,6 +259,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const context: FakeContext = {
     selfId: () => session.userId ?? '',
     now,
+    limits: () => limits,
     record,
     emit,
     error: (code, message) => apiError(code, message),
@@ -295,6 +303,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       get: () => record('connection.get', {}, () => connection),
       retry: () => record('connection.retry', {}, () => undefined),
     },
+    server: { limits: () => record('server.limits', {}, () => limits) },
     conversations: { list: () => record('conversations.list', {}, () => ({ conversations: [...conversations.values()] })) },
     conversation: {
       open: (arg: { convId: string | null }) => record('conversation.open', arg, () => undefined),
@@ -504,6 +513,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     messagesOf(convId) {
       const log = logOf(convId);
       return [...range(log, 1, lastSeqOf(log)), ...pendingOf(log)];
+    },
+    setLimits(patch) {
+      limits = { ...limits, ...patch, announced: true };
+      emit('limits:changed', limits);
     },
     setConnection(view) {
       connection = view;

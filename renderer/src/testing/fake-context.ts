@@ -2,7 +2,7 @@
  * What the parts of the fake api (fake-groups.ts, fake-rooms.ts) get from its core: the recorder, events,
  * the conversation and user tables, and a way to append entries to a conversation's log as main would.
  */
-import type { ApiErrorCode, ConversationView, MessageView, UserView } from '../../../preload/api-types';
+import type { ApiErrorCode, ConversationView, LimitsView, MessageView, UserView } from '../../../preload/api-types';
 
 /** An entry to append: who, what, and optionally any other field of the view (mentions, replyTo…). */
 export type FakeEntry = { from: string; kind: MessageView['kind']; body: Record<string, unknown> } & Partial<Omit<MessageView, 'kind' | 'body'>>;
@@ -10,6 +10,8 @@ export type FakeEntry = { from: string; kind: MessageView['kind']; body: Record<
 export interface FakeContext {
   selfId(): string;
   now(): number;
+  /** The fake server's limits, as `server.limits` answers them. */
+  limits(): LimitsView;
   /** Records the call and applies `failNext`; run the method's effect inside. */
   record<T>(method: string, arg: unknown, run: () => T | Promise<T>): Promise<T>;
   emit(event: string, payload: unknown): void;

@@ -5,9 +5,8 @@
  * announces the conversation as main would.
  */
 import type { GroupInfo, GroupMemberView, GroupRole } from '../../../preload/api-types';
+import { ROLE_RANK, type JoinPolicyName } from '../../../protocol/pure.js';
 import { fakeConversation, type FakeContext } from './fake-context';
-
-type JoinPolicy = GroupInfo['joinPolicy'];
 
 export interface FakeGroupSpec {
   groupId: string;
@@ -16,13 +15,13 @@ export interface FakeGroupSpec {
   admins?: string[];
   members: string[];
   announcement?: string;
-  joinPolicy?: JoinPolicy;
+  joinPolicy?: JoinPolicyName;
   /** Pending join requests (for the owner and admins to approve or reject). */
   requests?: Array<{ userId: string; note?: string; ts?: number }>;
   /** Muted members: userId → until (ms since epoch). */
   mutedUntil?: Record<string, number>;
   mutedAllUntil?: number;
-  /** The member limit (the server's maxGroupMembers); default 3000. */
+  /** The member limit of this group; default: the fake server's maxGroupMembers. */
   maxMembers?: number;
 }
 
@@ -30,18 +29,17 @@ interface FakeGroup {
   groupId: string;
   name: string;
   announcement: string;
-  joinPolicy: JoinPolicy;
+  joinPolicy: JoinPolicyName;
   /** In insertion order; the owner is the entry with role 'owner'. */
   members: Map<string, { role: GroupRole; mutedUntil: number }>;
   requests: Map<string, { userId: string; note: string; ts: number }>;
   mutedAllUntil: number;
-  maxMembers: number;
+  /** Undefined: the fake server's maxGroupMembers (as it is now). */
+  maxMembers: number | undefined;
   dismissed: boolean;
 }
 
-const DEFAULT_MAX_MEMBERS = 3000;
 const DEFAULT_PAGE = 100;
-const ROLE_ORDER: Record<GroupRole, number> = { owner: 0, admin: 1, member: 2 };
 
 export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec[] = []) {
   const groups = new Map<string, FakeGroup>();
@@ -66,7 +64,7 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
       members,
       requests,
       mutedAllUntil: spec.mutedAllUntil ?? 0,
-      maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
+      maxMembers: spec.maxMembers,
       dismissed: false,
     });
     // A seeded group the user is in is in their conversation list (unless the test gave one).
@@ -106,7 +104,8 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
     if (missing.length > 0) fail('NOT_FOUND', `no such users: ${missing.join(', ')}`);
   };
   const requireRoom = (g: FakeGroup, adding: number) => {
-    if (g.members.size + adding > g.maxMembers) fail('GROUP_FULL', `a group holds at most ${g.maxMembers} members`);
+    const max = g.maxMembers ?? ctx.limits().maxGroupMembers;
+    if (g.members.size + adding > max) fail('GROUP_FULL', `a group holds at most ${max} members`);
   };
   const ownerOf = (g: FakeGroup) => [...g.members].find(([, m]) => m.role === 'owner')?.[0] ?? '';
 
@@ -149,16 +148,16 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
 
   return {
     groups: {
-      create: (arg: { groupId?: string; name: string; members: string[]; joinPolicy: JoinPolicy }) =>
+      create: (arg: { groupId?: string; name: string; members: string[]; joinPolicy: JoinPolicyName }) =>
         ctx.record('groups.create', arg, () => {
           const groupId = arg.groupId ?? `grp-${nextGroup++}`;
           const others = unique(arg.members).filter((id) => id !== self());
-          if (others.length + 1 > DEFAULT_MAX_MEMBERS) fail('GROUP_FULL');
+          if (others.length + 1 > ctx.limits().maxGroupMembers) fail('GROUP_FULL', `a group holds at most ${ctx.limits().maxGroupMembers} members`);
           requireUsers(others);
           if (groups.has(groupId)) fail('CONFLICT', 'a group with this id exists or existed');
           const g: FakeGroup = {
             groupId, name: arg.name, announcement: '', joinPolicy: arg.joinPolicy, members: new Map(), requests: new Map(),
-            mutedAllUntil: 0, maxMembers: DEFAULT_MAX_MEMBERS, dismissed: false,
+            mutedAllUntil: 0, maxMembers: undefined, dismissed: false,
           };
           g.members.set(self(), { role: 'owner', mutedUntil: 0 });
           for (const id of others) g.members.set(id, { role: 'member', mutedUntil: 0 });
@@ -176,7 +175,7 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
           const start = arg.cursor === undefined ? 0 : Number(arg.cursor);
           if (!Number.isInteger(start) || start < 0) fail('BAD_REQUEST', 'cursor is not one this server issued');
           const limit = arg.limit ?? DEFAULT_PAGE;
-          const sorted = [...g.members].sort(([, a], [, b]) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
+          const sorted = [...g.members].sort(([, a], [, b]) => ROLE_RANK[a.role] - ROLE_RANK[b.role]);
           const now = ctx.now();
           const members: GroupMemberView[] = sorted
             .slice(start, start + limit)
@@ -249,7 +248,7 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
           g.requests.clear();
           g.dismissed = true;
         }),
-      update: (arg: { groupId: string; name?: string; announcement?: string; joinPolicy?: JoinPolicy }) =>
+      update: (arg: { groupId: string; name?: string; announcement?: string; joinPolicy?: JoinPolicyName }) =>
         ctx.record('group.update', arg, () => {
           const { name, announcement, joinPolicy } = arg;
           if (name === undefined && announcement === undefined && joinPolicy === undefined) fail('BAD_REQUEST', 'give at least one of name, announcement, joinPolicy');
