@@ -17,7 +17,7 @@ import { uploadFile } from './http-client.js';
 import { OutboxSender } from './outbox-sender.js';
 import { ServerConnection, type ConnectionState, type DeviceInfo } from './server-connection.js';
 import type { SavedSession } from './session-file.js';
-import { SyncEngine } from './sync-engine.js';
+import { SyncEngine, syncStoreOf } from './sync-engine.js';
 import { TypingTracker } from './typing-tracker.js';
 import { conversationView, messageView } from './views.js';
 
@@ -86,20 +86,7 @@ export class Account {
     this.maintenance = scheduleMaintenance(this.store, { onError: (error) => this.log.warn({ err: describeError(error) }, 'store upkeep stopped') });
     this.conn = new ServerConnection({ serverUrl: session.serverUrl, token: session.token, device: options.device, backoff: options.backoff });
     const store = this.store;
-    this.sync = new SyncEngine(
-      this.conn,
-      {
-        upsertConversations: (list) => store.upsertConversations(list),
-        heldSeq: (convId) => store.getConversation(convId)?.heldSeq ?? 0,
-        applyEntries: (convId, entries) => store.applyEntries(convId, entries),
-        setRead: (convId, seq) => store.setRead(convId, seq),
-        markReadSent: (convId, seq) => store.markReadSent(convId, seq),
-        setPeerRead: (convId, seq) => store.setPeerRead(convId, seq),
-        setLeft: (convId, left) => store.setLeft(convId, left),
-        groupIds: () => store.conversationIds('group'),
-      },
-      session.userId,
-    );
+    this.sync = new SyncEngine(this.conn, syncStoreOf(store), session.userId);
     this.outbox = new OutboxSender(
       this.conn,
       { ...store.outbox, markSent: (id, ack) => store.markSent(id, ack) },

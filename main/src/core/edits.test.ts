@@ -31,6 +31,18 @@ async function login(core: ClientCore, userId: string): Promise<void> {
   await until(() => core.current?.conn.online === true, 10_000, `${userId} online`);
 }
 
+/** Alice on two devices (the first on a data directory that survives a restart) and Bob, all signed in. */
+async function aliceTwiceAndBob() {
+  const aliceDir = tempDir('alice');
+  const alice = fixture.newCore(aliceDir);
+  const alice2 = fixture.newCore();
+  const bob = fixture.newCore();
+  await register(alice, 'alice');
+  await login(alice2, 'alice');
+  await register(bob, 'bob');
+  return { aliceDir, alice, alice2, bob };
+}
+
 const message = (core: ClientCore, seq: number) => core.current!.store.getMessage(conv, seq);
 const allSent = (core: ClientCore) => core.current!.store.outbox.list().length === 0;
 
@@ -44,13 +56,9 @@ async function sendAndWait(from: ClientCore, to: ClientCore[], text: string): Pr
 
 describe('edits and recalls', () => {
   it('an edit shows on the editor’s own devices and the peer’s, in search and previews, after a restart too', async () => {
-    const aliceDir = tempDir('alice');
-    let alice = fixture.newCore(aliceDir);
-    const alice2 = fixture.newCore();
-    const bob = fixture.newCore();
-    await register(alice, 'alice');
-    await login(alice2, 'alice');
-    await register(bob, 'bob');
+    const devices = await aliceTwiceAndBob();
+    const { aliceDir, alice2, bob } = devices;
+    let { alice } = devices;
     const seq = await sendAndWait(alice, [alice2, bob], 'see you tomorow');
 
     const shown = nextEvent(alice, 'message:updated', ({ message: m }) => m.seq === seq && m.change?.status === 'pending');
@@ -112,12 +120,7 @@ describe('edits and recalls', () => {
   });
 
   it('a recall the server already has (another device recalled it) counts as done', async () => {
-    const alice = fixture.newCore();
-    const alice2 = fixture.newCore();
-    const bob = fixture.newCore();
-    await register(alice, 'alice');
-    await login(alice2, 'alice');
-    await register(bob, 'bob');
+    const { alice, alice2, bob } = await aliceTwiceAndBob();
     const seq = await sendAndWait(alice, [alice2, bob], 'twice recalled');
     await server.close();
     await until(() => alice.current!.conn.state.state !== 'online' && alice2.current!.conn.state.state !== 'online', 5000, 'offline');
@@ -158,13 +161,9 @@ describe('edits and recalls', () => {
 
 describe('reads', () => {
   it('a read made offline reaches the server and the other devices even when the app quit before reconnecting', async () => {
-    const aliceDir = tempDir('alice');
-    let alice = fixture.newCore(aliceDir);
-    const alice2 = fixture.newCore();
-    const bob = fixture.newCore();
-    await register(alice, 'alice');
-    await login(alice2, 'alice');
-    await register(bob, 'bob');
+    const devices = await aliceTwiceAndBob();
+    const { aliceDir, alice2, bob } = devices;
+    let { alice } = devices;
     const seq = await sendAndWait(bob, [alice, alice2], 'read me');
     await server.close();
     await until(() => alice.current!.conn.state.state !== 'online', 5000, 'offline');

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation, Op, OpResult } from '../../../protocol/index.js';
 import { NOW, tempStore, type TempStore } from '../store/test-support.js';
 import type { ServerConnection } from './server-connection.js';
-import { SyncEngine } from './sync-engine.js';
+import { SyncEngine, syncStoreOf } from './sync-engine.js';
 
 let t: TempStore;
 beforeEach(() => {
@@ -31,23 +31,7 @@ function heldSync() {
   return { conn, release: (answer: OpResult<'sync'>) => release(answer) };
 }
 
-function engine(conn: ServerConnection): SyncEngine {
-  const store = t.store;
-  return new SyncEngine(
-    conn,
-    {
-      upsertConversations: (list) => store.upsertConversations(list),
-      heldSeq: (convId) => store.getConversation(convId)?.heldSeq ?? 0,
-      applyEntries: (convId, entries) => store.applyEntries(convId, entries),
-      setRead: (convId, seq) => store.setRead(convId, seq),
-      markReadSent: (convId, seq) => store.markReadSent(convId, seq),
-      setPeerRead: (convId, seq) => store.setPeerRead(convId, seq),
-      setLeft: (convId, left) => store.setLeft(convId, left),
-      groupIds: () => store.conversationIds('group'),
-    },
-    'me',
-  );
-}
+const engine = (conn: ServerConnection) => new SyncEngine(conn, syncStoreOf(t.store), 'me');
 
 describe('catching up', () => {
   it('a change announced while the sync answer was on its way wins over that (older) answer', async () => {

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Conversation, EventBodies, LogEntry } from '../../../protocol/index.js';
+import type { Store } from '../store/store.js';
 import type { ApplyResult } from '../store/types.js';
 import type { ServerConnection } from './server-connection.js';
 
@@ -30,6 +31,20 @@ export interface SyncStore {
   setLeft(convId: string, left: boolean): boolean;
   /** The group conversations held locally. */
   groupIds(): string[];
+}
+
+/** The local store as the sync engine sees it. */
+export function syncStoreOf(store: Store): SyncStore {
+  return {
+    upsertConversations: (list) => store.upsertConversations(list),
+    heldSeq: (convId) => store.getConversation(convId)?.heldSeq ?? 0,
+    applyEntries: (convId, entries) => store.applyEntries(convId, entries),
+    setRead: (convId, seq) => store.setRead(convId, seq),
+    markReadSent: (convId, seq) => store.markReadSent(convId, seq),
+    setPeerRead: (convId, seq) => store.setPeerRead(convId, seq),
+    setLeft: (convId, left) => store.setLeft(convId, left),
+    groupIds: () => store.conversationIds('group'),
+  };
 }
 
 export interface SyncEngineEvents {

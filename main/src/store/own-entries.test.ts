@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PendingMessageInput } from './types.js';
-import { NOW, entry, tempStore, type TempStore } from './test-support.js';
+import { NOW, composeIn, entry, tempStore, type TempStore } from './test-support.js';
 
 const P = 'p:bob|me';
 const G = 'g:team';
@@ -15,11 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-let createdAt = NOW;
-function compose(convId: string, clientMsgId: string, extra: Partial<PendingMessageInput> = {}) {
-  createdAt += 10;
-  return t.store.insertPending({ convId, clientMsgId, from: 'me', kind: 'text', body: { text: clientMsgId }, createdAt, ...extra });
-}
+const compose = (convId: string, clientMsgId: string, extra: Partial<PendingMessageInput> = {}) => composeIn(t.store, convId, clientMsgId, extra);
 
 describe('own edits', () => {
   it('show at once as pending on the message, and for good once acknowledged (search and preview too)', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuplicateClientMsgIdError } from './send-flow.js';
 import type { PendingMessageInput } from './types.js';
-import { NOW, entry, tempStore, type TempStore } from './test-support.js';
+import { NOW, composeIn, entry, tempStore, type TempStore } from './test-support.js';
 
 const G = 'g:team';
 const P = 'p:bob|me';
@@ -12,11 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-let createdAt = NOW;
-function compose(convId: string, clientMsgId: string, extra: Partial<PendingMessageInput> = {}) {
-  createdAt += 10;
-  return t.store.insertPending({ convId, clientMsgId, from: 'me', kind: 'text', body: { text: clientMsgId }, createdAt, ...extra });
-}
+const compose = (convId: string, clientMsgId: string, extra: Partial<PendingMessageInput> = {}) => composeIn(t.store, convId, clientMsgId, extra);
 const sendable = () => t.store.outbox.nextSendable().map((item) => item.clientMsgId);
 
 describe('insertPending', () => {
@@ -24,7 +20,7 @@ describe('insertPending', () => {
     const message = compose(G, 'a', { mentions: ['bob'], replyTo: 3 });
     expect(message).toMatchObject({ convId: G, seq: null, status: 'pending', from: 'me', body: { text: 'a' }, mentions: ['bob'], replyTo: 3 });
     expect(t.store.outbox.get('a')).toMatchObject({ convId: G, kind: 'text', body: { text: 'a' }, state: 'queued', attempts: 0, mentions: ['bob'], replyTo: 3 });
-    expect(t.store.getConversation(G)).toMatchObject({ kind: 'group', updatedAt: createdAt, lastMessage: { seq: null, status: 'pending', preview: 'a' } });
+    expect(t.store.getConversation(G)).toMatchObject({ kind: 'group', updatedAt: message.createdAt, lastMessage: { seq: null, status: 'pending', preview: 'a' } });
   });
 
   it('refuses a reused clientMsgId and leaves nothing half-written', () => {

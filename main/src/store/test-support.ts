@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LogEntry } from '../../../protocol/index.js';
 import { openStore, type Store, type StoreOptions } from './store.js';
+import type { PendingMessageInput } from './types.js';
 
 export const NOW = Date.UTC(2025, 10, 20, 12, 0, 0);
 export const DAY = 86_400_000;
@@ -62,4 +63,12 @@ export function entries(convId: string, from: number, to: number): LogEntry[] {
   const list: LogEntry[] = [];
   for (let seq = from; seq <= to; seq++) list.push(entry(convId, seq));
   return list;
+}
+
+let composedAt = NOW;
+
+/** What the user composes on this device (a text by default; kind and body as given), 10 ms after the last. */
+export function composeIn(store: Store, convId: string, clientMsgId: string, extra: Partial<PendingMessageInput> = {}) {
+  composedAt += 10;
+  return store.insertPending({ convId, clientMsgId, from: 'me', kind: 'text', body: { text: clientMsgId }, createdAt: composedAt, ...extra });
 }
