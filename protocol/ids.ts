@@ -63,6 +63,18 @@ export function parseConvId(convId: string): ParsedConvId | null {
   }
 }
 
+/** The group of a group conversation's id, or null for any other id. */
+export function groupIdOf(convId: string): string | null {
+  const parsed = parseConvId(convId);
+  return parsed?.kind === 'group' ? parsed.groupId : null;
+}
+
+/** The room of a chatroom conversation's id, or null for any other id. */
+export function roomIdOf(convId: string): string | null {
+  const parsed = parseConvId(convId);
+  return parsed?.kind === 'room' ? parsed.roomId : null;
+}
+
 /** The other member of a private conversation, or null when `userId` is not in it. */
 export function privatePeer(convId: string, userId: string): string | null {
   const parsed = parseConvId(convId);

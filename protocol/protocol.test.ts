@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { utf8Length } from './kinds.js';
+import { groupIdOf, roomIdOf } from './ids.js';
 import {
   codePointLength,
   isValidFileId,
@@ -100,5 +101,16 @@ describe('utf8Length', () => {
     for (const text of ['', 'ascii', 'Résumé', '你好，世界', '👩‍👩‍👧 emoji', '\ud800 lone', 'x'.repeat(1000)]) {
       expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
     }
+  });
+});
+
+describe('conversation ids', () => {
+  it('name their group or room, and nothing for other kinds or malformed ids', () => {
+    expect(groupIdOf('g:team-1')).toBe('team-1');
+    expect(roomIdOf('r:lobby')).toBe('lobby');
+    expect(groupIdOf('r:lobby')).toBeNull();
+    expect(roomIdOf('g:team')).toBeNull();
+    expect(groupIdOf('p:alice|bob')).toBeNull();
+    expect(groupIdOf('g:bad id')).toBeNull();
   });
 });

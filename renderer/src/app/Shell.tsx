@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, SessionView } from '../../../preload/api-types';
-import { parseConvId, privatePeer } from '../../../protocol/pure.js';
+import { groupIdOf, parseConvId, privatePeer, roomIdOf } from '../../../protocol/pure.js';
 import { ConnectionBanner } from '../common/ConnectionBanner';
 import { UpdateBanner } from '../common/UpdateBanner';
 import { isMac, isPrimaryModifier } from '../common/focus';
@@ -163,7 +163,7 @@ function placeholderConversation(convId: string, selfId: string): ConversationVi
   return {
     convId,
     kind: parsed?.kind ?? 'private',
-    title: privatePeer(convId, selfId) ?? (parsed?.kind === 'group' ? parsed.groupId : parsed?.kind === 'room' ? parsed.roomId : convId.slice(2)),
+    title: privatePeer(convId, selfId) ?? groupIdOf(convId) ?? roomIdOf(convId) ?? convId,
     lastSeq: 0,
     readSeq: 0,
     unread: 0,

@@ -10,7 +10,7 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../preload/api-types';
-import { codePointLength, mayDo, muteOf, privatePeer } from '../../../protocol/pure.js';
+import { codePointLength, mayDo, muteOf, privatePeer, roomIdOf } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
 import { Icon } from '../common/Icon';
@@ -143,7 +143,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
     saveDraft(value);
     const now = Date.now();
     // Chatrooms have no typing indicator (the server refuses it).
-    if (value.trim() && !convId.startsWith('r:') && now - lastTyping.current > TYPING_INTERVAL_MS) {
+    if (value.trim() && roomIdOf(convId) === null && now - lastTyping.current > TYPING_INTERVAL_MS) {
       lastTyping.current = now;
       model.api.typing.send({ convId }).catch(() => undefined);
     }

@@ -2,6 +2,7 @@
  * Title, a subtitle (presence or typing; a group's member count; a chatroom's online count) and the
  * conversation's own actions (search here, pin, mute, info; Leave for a chatroom, which has no pin or mute).
  */
+import { groupIdOf, roomIdOf } from '../../../protocol/pure.js';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, UserView } from '../../../preload/api-types';
@@ -30,9 +31,9 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
   const now = useNow(30_000);
   const groups = useStore(model.groups);
   const isRoom = c.kind === 'room';
-  const roomId = isRoom ? c.convId.slice(2) : null;
+  const roomId = roomIdOf(c.convId);
   const online = useRoomOnline(roomId);
-  const memberCount = c.kind === 'group' && !c.left ? groups.get(c.convId.slice(2))?.info?.memberCount : undefined;
+  const memberCount = c.kind === 'group' && !c.left ? groups.get(groupIdOf(c.convId) ?? '')?.info?.memberCount : undefined;
   const [leaving, setLeaving] = useState(false);
 
   const onLeave = async () => {

@@ -4,6 +4,7 @@
  * than that is reused, a request under way is shared, and a failure just leaves the last answer (it is a
  * nicety: the next round asks again).
  */
+import { groupIdOf } from '../../../protocol/pure.js';
 import { useEffect, useSyncExternalStore } from 'react';
 import type { Api } from '../../../preload/api-types';
 
@@ -48,7 +49,7 @@ export class ReadCounts {
     if (!force && entry.fetchedAt > 0 && this.now() - entry.fetchedAt < READ_COUNT_REFRESH_MS - 1000) return;
     entry.inFlight = true;
     entry.fetchedAt = this.now();
-    this.api.group.readCount({ groupId: convId.slice(2), seq }).then(
+    this.api.group.readCount({ groupId: groupIdOf(convId) ?? '', seq }).then(
       (value) => {
         entry.inFlight = false;
         if (entry.value?.count === value.count && entry.value.total === value.total) return;

@@ -7,7 +7,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, GroupMemberView } from '../../../preload/api-types';
-import { isManager, isValidId, mayInvite } from '../../../protocol/pure.js';
+import { groupIdOf, isManager, isValidId, mayInvite } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Avatar } from '../common/Avatar';
 import { Icon } from '../common/Icon';
@@ -32,7 +32,7 @@ const HOUR = 3600_000;
 export function GroupInfoPanel({ conversation: c, selfId, onClose }: GroupInfoPanelProps) {
   const { t } = useTranslation();
   const model = useModel();
-  const groupId = c.convId.slice(2);
+  const groupId = groupIdOf(c.convId) ?? '';
   const left = c.left === true;
   const state = useStore(model.groups).get(groupId);
   const info = state?.info ?? null;

@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupInfo } from '../../../preload/api-types';
-import { codePointLength, isValidId, MAX_JOIN_NOTE } from '../../../protocol/pure.js';
+import { codePointLength, groupConvId, isValidId, MAX_JOIN_NOTE } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { errorText } from '../lib/errors';
 import { policyLabel } from './PolicyOptions';
@@ -45,7 +45,7 @@ export function JoinGroupForm({ onCancel, onJoined }: { onCancel: () => void; on
       const trimmed = note.trim();
       const { status } = await model.api.group.join(trimmed ? { groupId: id, note: trimmed } : { groupId: id });
       if (status === 'joined') {
-        onJoined(`g:${id}`);
+        onJoined(groupConvId(id));
         return;
       }
       setOutcome({ kind: 'pending' });

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoomView } from '../../../preload/api-types';
-import { isValidId } from '../../../protocol/pure.js';
+import { isValidId, roomConvId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
@@ -105,7 +105,7 @@ export function RoomDirectoryDialog({ onClose, onJoined }: RoomDirectoryDialogPr
         ) : (
           <ul className="room-list" aria-label={t('rooms.list')} aria-busy={status === 'loading' || undefined} data-testid="rooms-list">
             {rooms.map((room) => {
-              const here = byId.has(`r:${room.roomId}`);
+              const here = byId.has(roomConvId(room.roomId));
               return (
                 <li key={room.roomId} className={`room-row${here ? ' is-here' : ''}`} onClick={() => void join(room.roomId, false)} data-testid={`room-${room.roomId}`}>
                   <span className="room-row-icon" aria-hidden="true">

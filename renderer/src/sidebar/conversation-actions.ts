@@ -1,4 +1,5 @@
 /** Pin, mute, mark read, leave a chatroom, delete a former group: shared by the list's context menu and the conversation screens. */
+import { roomIdOf } from '../../../protocol/pure.js';
 import type { ConversationView } from '../../../preload/api-types';
 import type { AppModel } from '../state/app-model';
 
@@ -35,7 +36,7 @@ export async function markRead(model: AppModel, c: ConversationView, seq = c.las
 /** Leaves a chatroom (main clears its local copy and the list drops it); false when it failed (and said why). */
 export async function leaveRoom(model: AppModel, c: Pick<ConversationView, 'convId'>): Promise<boolean> {
   try {
-    await model.api.room.leave({ roomId: c.convId.slice(2) });
+    await model.api.room.leave({ roomId: roomIdOf(c.convId) ?? '' });
     if (model.navigation.get()?.convId === c.convId) model.navigate(null);
     return true;
   } catch (error) {
