@@ -352,7 +352,7 @@ export function Composer({ convId, reply, edit, offline, nameOf, onCancelReply, 
           <Icon name={edit ? 'edit' : 'reply'} size={18} className="composer-context-icon" />
           <div className="composer-context-text">
             <span className="composer-context-title">{edit ? t('composer.editing') : t('composer.replyingTo', { name: nameOf(context.from) })}</span>
-            <span className="composer-context-quote">{quoteText(context, t)}</span>
+            <span className="composer-context-quote">{quoteText(context, t, nameOf)}</span>
           </div>
           <button type="button" className="icon-button icon-button-sm" onClick={edit ? onCancelEdit : onCancelReply} aria-label={edit ? t('composer.cancelEdit') : t('composer.cancelReply')}>
             <Icon name="close" size={16} />

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
+import { MENTION_ALL, withMentionNames } from '../lib/mentions';
 import { kindLabel } from '../lib/preview';
 
 const fetched = new Map<string, Promise<MessageView | null>>();
@@ -27,11 +28,14 @@ function fetchQuoted(api: ReturnType<typeof useModel>['api'], convId: string, se
   return entry;
 }
 
-export function quoteText(m: MessageView, t: ReturnType<typeof useTranslation>['t']): string {
+/** One line for a quoted message; mentions read as names (`nameOf`), as in the message itself. */
+export function quoteText(m: MessageView, t: ReturnType<typeof useTranslation>['t'], nameOf: (id: string) => string): string {
   if (m.recalled) return t('message.quotedRecalled');
   const body = m.body as { text?: string; name?: string; label?: string };
   const label = kindLabel(m.kind, t);
-  if (m.kind === 'text') return body.text ?? '';
+  if (m.kind === 'text') {
+    return withMentionNames(body.text ?? '', [], m.mentions, (id) => (id === MENTION_ALL ? t('rooms.mentionAll') : nameOf(id))).text;
+  }
   return [label, body.name ?? body.label ?? ''].filter(Boolean).join(' ');
 }
 
@@ -62,7 +66,7 @@ export function QuoteBlock({ convId, seq, loaded, nameOf, onJump }: { convId: st
       data-quote-seq={seq}
     >
       <span className="msg-quote-name">{m ? nameOf(m.from) : t('message.quotedMissing')}</span>
-      <span className="msg-quote-text">{m ? quoteText(m, t) : remote === undefined ? t('message.loading') : t('message.unavailable')}</span>
+      <span className="msg-quote-text">{m ? quoteText(m, t, nameOf) : remote === undefined ? t('message.loading') : t('message.unavailable')}</span>
     </button>
   );
 }
