@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { httpErrorCode, pconv, signedRequest, useServer, type HttpAnswer } from './harness.js';
+import { httpErrorCode, pconv, sign, signedRequest, signV2, useServer, type HttpAnswer } from './harness.js';
 
 function expect2xx(res: HttpAnswer, what: string): void {
   expect(res.status, `${what}: ${res.status} ${res.text}`).toBeGreaterThanOrEqual(200);
@@ -156,6 +156,13 @@ describe('admin API signature version 2: bound to method, path and query', () =>
     expect((await srv.admin('POST', '/v1/admin/users', { userId, name: prefix })).status).toBe(201);
     return userId;
   }
+
+  it('signs the worked example of docs/protocol.md part 2 as it says', () => {
+    const [nonce, ts, body] = ['4f1c2a9be07d4e55', '1767225600000', '{"ttlSeconds":3600}'];
+    expect(signV2('example-secret', 'POST', '/v1/admin/users/bob/token', nonce, ts, body)).toBe('b3771c2bbdd34eb9af52fda2256379e446db028d637a930256bff954c2ff2c91');
+    expect(signV2('example-secret', 'POST', '/v1/admin/users/alice/token', nonce, ts, body)).toBe('954d67a9f7dcddf074121d6d097eeed34a3238db162c89c19c45d31d8b588914');
+    expect(sign('example-secret', nonce, ts, body)).toBe('b67aceaf595c4f579b884ef9e9c0b0690824a8a8955701fe1dd884268502429b');
+  });
 
   it('accepts a valid version 2 request', async () => {
     const userId = await appUser('v2ok');
