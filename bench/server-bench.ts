@@ -251,7 +251,8 @@ function adminRequest(port: number, urlPath: string, body: unknown): Promise<{ s
   const raw = JSON.stringify(body);
   const nonce = randomBytes(12).toString('hex');
   const ts = String(Date.now());
-  const signature = createHmac('sha256', APP_SECRET).update(nonce + ts + raw).digest('hex');
+  // Signature version 2 (docs/protocol.md part 2): bound to the method and path; these paths carry no query.
+  const signature = createHmac('sha256', APP_SECRET).update(['v2', 'POST', urlPath, '', nonce, ts, raw].join('\n')).digest('hex');
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -266,6 +267,7 @@ function adminRequest(port: number, urlPath: string, body: unknown): Promise<{ s
           'x-app-key': APP_KEY,
           'x-nonce': nonce,
           'x-timestamp': ts,
+          'x-signature-version': '2',
           'x-signature': signature,
         },
       },

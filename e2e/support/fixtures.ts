@@ -172,15 +172,27 @@ export async function registerOverHttp(serverUrl: string, userId: string): Promi
   return ((await res.json()) as { token: string }).token;
 }
 
-/** A signed admin API call (docs/protocol.md "Admin API"): creating chatrooms, posting as a user. */
+/**
+ * A signed admin API call (docs/protocol.md "Admin API", signature version 2 of part 2): creating chatrooms,
+ * posting as a user. `path` may carry a query; no `?` signs an empty one.
+ */
 export async function admin(serverUrl: string, method: 'POST' | 'DELETE', path: string, payload?: unknown): Promise<Response> {
   const body = payload === undefined ? '' : JSON.stringify(payload);
   const nonce = randomUUID();
   const ts = String(Date.now());
-  const signature = createHmac('sha256', E2E_ADMIN.appSecret).update(nonce + ts + body).digest('hex');
+  const q = path.indexOf('?');
+  const signed = ['v2', method, q < 0 ? path : path.slice(0, q), q < 0 ? '' : path.slice(q + 1), nonce, ts, body].join('\n');
+  const signature = createHmac('sha256', E2E_ADMIN.appSecret).update(signed).digest('hex');
   const res = await fetch(`${serverUrl}${path}`, {
     method,
-    headers: { 'X-App-Key': E2E_ADMIN.appKey, 'X-Nonce': nonce, 'X-Timestamp': ts, 'X-Signature': signature, 'Content-Type': 'application/json' },
+    headers: {
+      'X-App-Key': E2E_ADMIN.appKey,
+      'X-Nonce': nonce,
+      'X-Timestamp': ts,
+      'X-Signature-Version': '2',
+      'X-Signature': signature,
+      'Content-Type': 'application/json',
+    },
     ...(body ? { body } : {}),
   });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);

@@ -62,8 +62,11 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const messaging = new Messaging(storage, committer, hub, words, config, groups, rooms);
   const adminOn = Boolean(config.appKey && config.appSecret);
   const admin = adminOn
-    ? new AdminApi({ appKey: config.appKey!, appSecret: config.appSecret!, storage, tokens, hub, messaging, rooms, words })
+    ? new AdminApi({ appKey: config.appKey!, appSecret: config.appSecret!, allowV1: config.adminSignatureV1, storage, tokens, hub, messaging, rooms, words })
     : null;
+  if (admin && config.adminSignatureV1) {
+    log.warn('the admin API accepts deprecated version 1 signatures, which a captured request can reuse on another route or user: sign with version 2, then set PARLEY_ADMIN_SIGNATURE_V1=false');
+  }
   const router = createRouter({
     storage,
     metrics,

@@ -44,6 +44,8 @@ export interface ServerConfig {
   /** A connection with more unsent output than this misses chatroom messages instead of being closed. */
   roomSlowBytes: number;
   logLevel: string;
+  /** The admin API also accepts part 1's signature (version 1), which is not bound to the method or path; deprecated. */
+  adminSignatureV1: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -73,6 +75,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   roomMaxPending: 1000,
   roomSlowBytes: 1024 * 1024,
   logLevel: 'info',
+  adminSignatureV1: true,
 };
 
 export class ConfigError extends Error {
@@ -140,6 +143,7 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   roomMaxPending: { env: 'PARLEY_ROOM_MAX_PENDING', type: 'int', min: 1 },
   roomSlowBytes: { env: 'PARLEY_ROOM_SLOW_BYTES', type: 'int', min: 1 },
   logLevel: { env: 'PARLEY_LOG_LEVEL', type: 'string' },
+  adminSignatureV1: { env: 'PARLEY_ADMIN_SIGNATURE_V1', type: 'bool' },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {

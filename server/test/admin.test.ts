@@ -1,7 +1,10 @@
-/** docs/protocol.md "HTTP" admin API: signed requests, users, tokens, server-sent messages. */
+/**
+ * docs/protocol.md "HTTP" admin API: signed requests, users, tokens, server-sent messages; part 2's signature version 2
+ * and PARLEY_ADMIN_SIGNATURE_V1.
+ */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { httpErrorCode, pconv, signedRequest, useServer, type HttpAnswer } from './harness.js';
+import { httpErrorCode, pconv, sign, signedRequest, signV2, useServer, type HttpAnswer } from './harness.js';
 
 function expect2xx(res: HttpAnswer, what: string): void {
   expect(res.status, `${what}: ${res.status} ${res.text}`).toBeGreaterThanOrEqual(200);
@@ -93,50 +96,144 @@ describe('admin API', () => {
     expect(notMember.status).toBeLessThan(500);
   });
 
-  it('refuses a wrong signature, a wrong key, missing headers and a tampered body (401)', async () => {
-    const body = { userId: `sig-${randomUUID().slice(0, 8)}`, name: 'x' };
-    expectRefused(await srv.sendSigned(signedRequest('POST', '/v1/admin/users', body, { secret: 'not-the-secret' })));
-    expectRefused(await srv.sendSigned(signedRequest('POST', '/v1/admin/users', body, { signature: '00'.repeat(32) })));
-    expectRefused(await srv.sendSigned(signedRequest('POST', '/v1/admin/users', body, { appKey: 'someone-else' })));
-    const good = signedRequest('POST', '/v1/admin/users', body);
-    expectRefused(await srv.sendSigned({ ...good, body: JSON.stringify({ ...body, name: 'tampered' }) }));
-    for (const h of ['x-app-key', 'x-nonce', 'x-timestamp', 'x-signature']) {
-      const r = signedRequest('POST', '/v1/admin/users', body);
-      const headers = { ...r.headers };
-      delete headers[h];
-      expectRefused(await srv.sendSigned({ ...r, headers }));
+  // Part 1's rules hold for version 1 (allowed by default) and for version 2 alike.
+  for (const version of [1, 2] as const) {
+    describe(`signature version ${version}`, () => {
+      it('refuses a wrong signature, a wrong key, missing headers and a tampered body (401)', async () => {
+        const body = { userId: `sig-${randomUUID().slice(0, 8)}`, name: 'x' };
+        expectRefused(await srv.sendSigned(signedRequest('POST', '/v1/admin/users', body, { secret: 'not-the-secret', version })));
+        expectRefused(await srv.sendSigned(signedRequest('POST', '/v1/admin/users', body, { signature: '00'.repeat(32), version })));
+        expectRefused(await srv.sendSigned(signedRequest('POST', '/v1/admin/users', body, { appKey: 'someone-else', version })));
+        const good = signedRequest('POST', '/v1/admin/users', body, { version });
+        expectRefused(await srv.sendSigned({ ...good, body: JSON.stringify({ ...body, name: 'tampered' }) }));
+        for (const h of ['x-app-key', 'x-nonce', 'x-timestamp', 'x-signature', ...(version === 2 ? ['x-signature-version'] : [])]) {
+          const r = signedRequest('POST', '/v1/admin/users', body, { version });
+          const headers = { ...r.headers };
+          delete headers[h];
+          expectRefused(await srv.sendSigned({ ...r, headers }));
+        }
+        expectRefused(await srv.http('POST', '/v1/admin/users', { json: body }));
+        // None of these created the user; the correctly signed request does.
+        expect((await srv.sendSigned(signedRequest('POST', '/v1/admin/users', body, { version }))).status).toBe(201);
+      });
+
+      it('refuses a timestamp more than 5 minutes away either way, accepts one within', async () => {
+        const mk = (offset: number) => signedRequest('POST', '/v1/admin/users', { userId: `ts-${randomUUID().slice(0, 8)}`, name: 'x' }, { timestamp: Date.now() + offset, version });
+        expectRefused(await srv.sendSigned(mk(-6 * 60_000)));
+        expectRefused(await srv.sendSigned(mk(6 * 60_000)));
+        expectRefused(await srv.sendSigned(mk(-3600_000)));
+        expect((await srv.sendSigned(mk(-4 * 60_000))).status).toBe(201);
+        expect((await srv.sendSigned(mk(4 * 60_000))).status).toBe(201);
+        // A timestamp in seconds is far from the server's clock in ms.
+        expectRefused(await srv.sendSigned(mk(Math.floor(Date.now() / 1000) - Date.now())));
+      });
+
+      it('refuses a nonce seen before, replayed exactly or re-signed', async () => {
+        const first = signedRequest('POST', '/v1/admin/users', { userId: `n-${randomUUID().slice(0, 8)}`, name: 'x' }, { version });
+        expect((await srv.sendSigned(first)).status).toBe(201);
+        expectRefused(await srv.sendSigned(first));
+        const reSigned = signedRequest('POST', '/v1/admin/users', { userId: `n-${randomUUID().slice(0, 8)}`, name: 'y' }, { nonce: first.headers['x-nonce'], timestamp: Date.now() + 1, version });
+        expectRefused(await srv.sendSigned(reSigned));
+      });
+
+      it('refuses a replayed nonce after a restart too', async () => {
+        const first = signedRequest('POST', '/v1/admin/users', { userId: `r-${randomUUID().slice(0, 8)}`, name: 'x' }, { version });
+        expect((await srv.sendSigned(first)).status).toBe(201);
+        await srv.restart();
+        expectRefused(await srv.sendSigned(first));
+        // The admin API itself works after the restart.
+        expect((await srv.admin('POST', '/v1/admin/users', { userId: `r-${randomUUID().slice(0, 8)}`, name: 'z' })).status).toBe(201);
+      });
+    });
+  }
+});
+
+describe('admin API signature version 2: bound to method, path and query', () => {
+  const srv = useServer();
+
+  async function appUser(prefix: string): Promise<string> {
+    const userId = `${prefix}-${randomUUID().slice(0, 8)}`;
+    expect((await srv.admin('POST', '/v1/admin/users', { userId, name: prefix })).status).toBe(201);
+    return userId;
+  }
+
+  it('signs the worked example of docs/protocol.md part 2 as it says', () => {
+    const [nonce, ts, body] = ['4f1c2a9be07d4e55', '1767225600000', '{"ttlSeconds":3600}'];
+    expect(signV2('example-secret', 'POST', '/v1/admin/users/bob/token', nonce, ts, body)).toBe('b3771c2bbdd34eb9af52fda2256379e446db028d637a930256bff954c2ff2c91');
+    expect(signV2('example-secret', 'POST', '/v1/admin/users/alice/token', nonce, ts, body)).toBe('954d67a9f7dcddf074121d6d097eeed34a3238db162c89c19c45d31d8b588914');
+    expect(sign('example-secret', nonce, ts, body)).toBe('b67aceaf595c4f579b884ef9e9c0b0690824a8a8955701fe1dd884268502429b');
+  });
+
+  it('accepts a valid version 2 request', async () => {
+    const userId = await appUser('v2ok');
+    const res = await srv.sendSigned(signedRequest('POST', `/v1/admin/users/${userId}/token`, {}));
+    expect2xx(res, 'token');
+    expect(typeof (res.json as { token: unknown }).token).toBe('string');
+  });
+
+  it('refuses a request signed for one user\'s path and sent to another\'s', async () => {
+    const lowpriv = await appUser('lowpriv');
+    const victim = await appUser('victim');
+    const captured = signedRequest('POST', `/v1/admin/users/${lowpriv}/token`, {});
+    const res = await srv.sendSigned({ ...captured, path: `/v1/admin/users/${victim}/token` });
+    expectRefused(res);
+    expect(res.text).not.toContain('"token"');
+    // The captured request was not used up by the refusal: sent where it was signed for, it works.
+    expect2xx(await srv.sendSigned(captured), 'the captured request on its own path');
+  });
+
+  it('refuses a request signed for another route or method', async () => {
+    const userId = await appUser('route');
+    const forBan = signedRequest('POST', `/v1/admin/users/${userId}/ban`, {});
+    expectRefused(await srv.sendSigned({ ...forBan, path: `/v1/admin/users/${userId}/token` }));
+    const forPut = signedRequest('PUT', `/v1/admin/users/${userId}/token`, {});
+    expectRefused(await srv.sendSigned({ ...forPut, method: 'POST' }));
+  });
+
+  it('covers the query as sent: added, removed or reordered, it is refused', async () => {
+    const userId = await appUser('query');
+    const target = `/v1/admin/users/${userId}/token`;
+    expectRefused(await srv.sendSigned({ ...signedRequest('POST', `${target}?a=1&b=2`, {}), path: target }));
+    expectRefused(await srv.sendSigned({ ...signedRequest('POST', target, {}), path: `${target}?a=1` }));
+    expectRefused(await srv.sendSigned({ ...signedRequest('POST', `${target}?a=1&b=2`, {}), path: `${target}?b=2&a=1` }));
+    expect2xx(await srv.sendSigned(signedRequest('POST', `${target}?a=1&b=2`, {})), 'the query as signed');
+  });
+
+  it('refuses a replay of the same request (its nonce is used)', async () => {
+    const userId = await appUser('replay');
+    const req = signedRequest('POST', `/v1/admin/users/${userId}/token`, {});
+    expect2xx(await srv.sendSigned(req), 'first');
+    expectRefused(await srv.sendSigned(req));
+  });
+
+  it('refuses a version it does not know', async () => {
+    const r = signedRequest('POST', '/v1/admin/users', { userId: `v3-${randomUUID().slice(0, 8)}`, name: 'x' });
+    expectRefused(await srv.sendSigned({ ...r, headers: { ...r.headers, 'x-signature-version': '3' } }));
+  });
+});
+
+describe('admin API with version 1 signatures turned off (PARLEY_ADMIN_SIGNATURE_V1=false)', () => {
+  const srv = useServer({ adminSignatureV1: false });
+
+  it('refuses a version 1 request replayed to another user: the victim gets no token', async () => {
+    const lowpriv = `lowpriv-${randomUUID().slice(0, 8)}`;
+    const victim = `victim-${randomUUID().slice(0, 8)}`;
+    for (const userId of [lowpriv, victim]) expect((await srv.admin('POST', '/v1/admin/users', { userId, name: userId })).status).toBe(201);
+    const captured = signedRequest('POST', `/v1/admin/users/${lowpriv}/token`, {}, { version: 1 });
+    const res = await srv.sendSigned({ ...captured, path: `/v1/admin/users/${victim}/token` });
+    expectRefused(res);
+    expect(res.text).not.toContain('"token"');
+  });
+
+  it('refuses any version 1 request, saying to use version 2', async () => {
+    for (const headers of [{}, { 'x-signature-version': '1' }] as Array<Record<string, string>>) {
+      const r = signedRequest('POST', '/v1/admin/users', { userId: `v1-${randomUUID().slice(0, 8)}`, name: 'x' }, { version: 1 });
+      const res = await srv.sendSigned({ ...r, headers: { ...r.headers, ...headers } });
+      expectRefused(res);
+      expect((res.json as { error: { message: string } }).error.message).toMatch(/version 2/);
     }
-    expectRefused(await srv.http('POST', '/v1/admin/users', { json: body }));
-    // None of these created the user; the correctly signed request does.
-    expect((await srv.sendSigned(signedRequest('POST', '/v1/admin/users', body))).status).toBe(201);
-  });
-
-  it('refuses a timestamp more than 5 minutes away either way, accepts one within', async () => {
-    const mk = (offset: number) => signedRequest('POST', '/v1/admin/users', { userId: `ts-${randomUUID().slice(0, 8)}`, name: 'x' }, { timestamp: Date.now() + offset });
-    expectRefused(await srv.sendSigned(mk(-6 * 60_000)));
-    expectRefused(await srv.sendSigned(mk(6 * 60_000)));
-    expectRefused(await srv.sendSigned(mk(-3600_000)));
-    expect((await srv.sendSigned(mk(-4 * 60_000))).status).toBe(201);
-    expect((await srv.sendSigned(mk(4 * 60_000))).status).toBe(201);
-    // A timestamp in seconds is far from the server's clock in ms.
-    expectRefused(await srv.sendSigned(mk(Math.floor(Date.now() / 1000) - Date.now())));
-  });
-
-  it('refuses a nonce seen before, replayed exactly or re-signed', async () => {
-    const first = signedRequest('POST', '/v1/admin/users', { userId: `n-${randomUUID().slice(0, 8)}`, name: 'x' });
-    expect((await srv.sendSigned(first)).status).toBe(201);
-    expectRefused(await srv.sendSigned(first));
-    const reSigned = signedRequest('POST', '/v1/admin/users', { userId: `n-${randomUUID().slice(0, 8)}`, name: 'y' }, { nonce: first.headers['x-nonce'], timestamp: Date.now() + 1 });
-    expectRefused(await srv.sendSigned(reSigned));
-  });
-
-  it('refuses a replayed nonce after a restart too', async () => {
-    const first = signedRequest('POST', '/v1/admin/users', { userId: `r-${randomUUID().slice(0, 8)}`, name: 'x' });
-    expect((await srv.sendSigned(first)).status).toBe(201);
-    await srv.restart();
-    expectRefused(await srv.sendSigned(first));
-    // The admin API itself works after the restart.
-    expect((await srv.admin('POST', '/v1/admin/users', { userId: `r-${randomUUID().slice(0, 8)}`, name: 'z' })).status).toBe(201);
+    // Version 2 works.
+    expect((await srv.admin('POST', '/v1/admin/users', { userId: `v2-${randomUUID().slice(0, 8)}`, name: 'x' })).status).toBe(201);
   });
 });
 

@@ -45,26 +45,43 @@ export interface SignedRequest {
   headers: Record<string, string>;
 }
 
+/** Version 1 (part 1): hex HMAC-SHA256(secret, nonce + timestamp + body). */
 export function sign(secret: string, nonce: string, timestamp: string, body: string): string {
   return createHmac('sha256', secret).update(nonce + timestamp + body).digest('hex');
 }
 
-/** Builds the headers of a signed admin request; every part can be overridden to forge a bad one. */
+/**
+ * Version 2 (docs/protocol.md part 2): the HMAC covers "v2", the method, the path and the query as sent (the
+ * request target split at its first `?`), nonce, timestamp and body, joined by newlines.
+ */
+export function signV2(secret: string, method: string, target: string, nonce: string, timestamp: string, body: string): string {
+  const q = target.indexOf('?');
+  const [pathPart, query] = q < 0 ? [target, ''] : [target.slice(0, q), target.slice(q + 1)];
+  return createHmac('sha256', secret).update(['v2', method, pathPart, query, nonce, timestamp, body].join('\n')).digest('hex');
+}
+
+/**
+ * Builds the headers of a signed admin request (version 2 unless `version: 1`); every part can be overridden to
+ * forge a bad one.
+ */
 export function signedRequest(
   method: string,
   urlPath: string,
   body: unknown,
-  opts: { nonce?: string; timestamp?: number; appKey?: string; secret?: string; signature?: string } = {},
+  opts: { nonce?: string; timestamp?: number; appKey?: string; secret?: string; signature?: string; version?: 1 | 2 } = {},
 ): SignedRequest {
   const text = body === undefined ? '' : JSON.stringify(body);
   const nonce = opts.nonce ?? randomUUID();
   const timestamp = String(opts.timestamp ?? Date.now());
+  const secret = opts.secret ?? APP_SECRET;
+  const version = opts.version ?? 2;
   const headers: Record<string, string> = {
     'x-app-key': opts.appKey ?? APP_KEY,
     'x-nonce': nonce,
     'x-timestamp': timestamp,
-    'x-signature': opts.signature ?? sign(opts.secret ?? APP_SECRET, nonce, timestamp, text),
+    'x-signature': opts.signature ?? (version === 1 ? sign(secret, nonce, timestamp, text) : signV2(secret, method, urlPath, nonce, timestamp, text)),
   };
+  if (version === 2) headers['x-signature-version'] = '2';
   if (text !== '') headers['content-type'] = 'application/json';
   return { method, path: urlPath, body: text, headers };
 }
@@ -214,7 +231,7 @@ export class TestServer {
     return this.http(req.method, req.path, { body: req.body === '' ? undefined : req.body, headers: req.headers });
   }
 
-  /** A correctly signed admin request. */
+  /** A correctly signed admin request (version 2). */
   admin(method: string, urlPath: string, body?: unknown): Promise<HttpAnswer> {
     return this.sendSigned(signedRequest(method, urlPath, body));
   }

@@ -65,15 +65,27 @@ export function texts(core: ClientCore, convId: string): string[] {
   return core.current!.store.listMessages(convId, { limit: 500 }).map((m) => String(m.body.text ?? ''));
 }
 
-/** A signed admin API call (docs/protocol.md "Admin API"), for servers started with TEST_ADMIN's key. */
+/**
+ * A signed admin API call (docs/protocol.md "Admin API", signature version 2 of part 2), for servers started with
+ * TEST_ADMIN's key. `path` may carry a query; no `?` signs an empty one.
+ */
 export async function admin(server: TestServer, method: string, path: string, payload?: unknown): Promise<Response> {
   const body = payload === undefined ? '' : JSON.stringify(payload);
   const nonce = randomUUID();
   const ts = String(Date.now());
-  const signature = createHmac('sha256', TEST_ADMIN.appSecret).update(nonce + ts + body).digest('hex');
+  const q = path.indexOf('?');
+  const signed = ['v2', method, q < 0 ? path : path.slice(0, q), q < 0 ? '' : path.slice(q + 1), nonce, ts, body].join('\n');
+  const signature = createHmac('sha256', TEST_ADMIN.appSecret).update(signed).digest('hex');
   return fetch(`${server.url}${path}`, {
     method,
-    headers: { 'X-App-Key': TEST_ADMIN.appKey, 'X-Nonce': nonce, 'X-Timestamp': ts, 'X-Signature': signature, 'Content-Type': 'application/json' },
+    headers: {
+      'X-App-Key': TEST_ADMIN.appKey,
+      'X-Nonce': nonce,
+      'X-Timestamp': ts,
+      'X-Signature-Version': '2',
+      'X-Signature': signature,
+      'Content-Type': 'application/json',
+    },
     ...(body ? { body } : {}),
   });
 }

@@ -1,6 +1,8 @@
 /**
- * The signed admin API for the app's own server. Each request is authenticated by HMAC-SHA256 over
- * nonce + timestamp + body; a nonce is accepted once (remembered in storage, so also across restarts).
+ * The signed admin API for the app's own server. Each request is authenticated by HMAC-SHA256: version 2
+ * (docs/protocol.md part 2) over the method, path, query, nonce, timestamp and body; version 1 (part 1, only
+ * while `adminSignatureV1` allows it) over nonce + timestamp + body. A nonce is accepted once (remembered in
+ * storage, so also across restarts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,6 +27,7 @@ import type { Storage } from '../storage/storage.js';
 import { parseJson, readBody, sendJson } from './respond.js';
 
 export const CLOCK_SKEW_MS = 5 * 60_000;
+export const SIGNATURE_VERSION_HEADER = 'x-signature-version';
 export const SENSITIVE_WORDS_KEY = 'sensitive-words';
 
 const userBody = compile(AdminUserBody);
@@ -45,9 +48,22 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * What a version 2 signature covers, before the raw body: "v2", the method, the path and the query as sent (the
+ * request target split at its first `?`; no `?` is an empty query), nonce and timestamp, each followed by "\n".
+ */
+export function v2SignedPrefix(method: string, target: string, nonce: string, timestamp: string): string {
+  const q = target.indexOf('?');
+  const pathPart = q < 0 ? target : target.slice(0, q);
+  const query = q < 0 ? '' : target.slice(q + 1);
+  return ['v2', method, pathPart, query, nonce, timestamp, ''].join('\n');
+}
+
 export interface AdminDeps {
   appKey: string;
   appSecret: string;
+  /** Whether version 1 signatures (part 1) are still accepted. */
+  allowV1: boolean;
   storage: Storage;
   tokens: TokenService;
   hub: Hub;
@@ -63,12 +79,17 @@ export class AdminApi {
   private async verify(req: IncomingMessage, raw: Buffer): Promise<void> {
     const refuse = (why: string) => new ProtocolError('UNAUTHENTICATED', why);
     if (!safeEqual(header(req, ADMIN_HEADERS.appKey), this.deps.appKey)) throw refuse('unknown app key');
+    const versionText = header(req, SIGNATURE_VERSION_HEADER) || '1';
+    if (versionText !== '1' && versionText !== '2') throw refuse('X-Signature-Version must be 2 (or 1 where allowed)');
+    const version = Number(versionText);
+    if (version === 1 && !this.deps.allowV1) throw refuse('version 1 signatures are turned off on this server: sign with version 2 (X-Signature-Version: 2)');
     const nonce = header(req, ADMIN_HEADERS.nonce);
     const tsText = header(req, ADMIN_HEADERS.timestamp);
     const ts = Number(tsText);
     if (!/^[\x21-\x7e]{8,128}$/.test(nonce)) throw refuse('X-Nonce must be 8–128 printable characters');
     if (!/^\d{1,16}$/.test(tsText) || Math.abs(Date.now() - ts) > CLOCK_SKEW_MS) throw refuse('X-Timestamp is missing or more than 5 minutes off');
-    const expected = createHmac('sha256', this.deps.appSecret).update(nonce + tsText).update(raw).digest('hex');
+    const signed = version === 2 ? v2SignedPrefix(req.method ?? 'GET', req.url ?? '/', nonce, tsText) : nonce + tsText;
+    const expected = createHmac('sha256', this.deps.appSecret).update(signed).update(raw).digest('hex');
     if (!safeEqual(header(req, ADMIN_HEADERS.signature).toLowerCase(), expected)) throw refuse('bad signature');
     if (!(await this.deps.storage.rememberNonce(nonce, ts))) throw refuse('nonce already used');
   }
