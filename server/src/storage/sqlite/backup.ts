@@ -136,14 +136,15 @@ export async function restoreDatabase(file: string, dataDir: string): Promise<Ba
       await copyDatabase(backup, incoming, { readonly: true });
       const summary = inspect(incoming);
       let previous: string | null = null;
-      if (fs.existsSync(target)) {
+      const [db, wal, shm] = databaseFiles(target) as [string, string, string];
+      if (fs.existsSync(db) || fs.existsSync(wal)) {
         previous = `${target}.pre-restore`;
         for (const f of databaseFiles(previous)) fs.rmSync(f, { force: true });
-        fs.renameSync(target, previous);
+        if (fs.existsSync(db)) fs.renameSync(db, previous);
         // The old WAL belongs to the old database: it must never meet the restored one.
-        if (fs.existsSync(`${target}-wal`)) fs.renameSync(`${target}-wal`, `${previous}-wal`);
-        fs.rmSync(`${target}-shm`, { force: true });
+        if (fs.existsSync(wal)) fs.renameSync(wal, `${previous}-wal`);
       }
+      fs.rmSync(shm, { force: true });
       fs.renameSync(incoming, target);
       fsyncDir(dataDir);
       return { file: target, bytes: fs.statSync(target).size, ...summary, previous };

@@ -40,6 +40,14 @@ describe('the lock of a database', () => {
     await second.close();
   });
 
+  it('is released when the database cannot be opened', () => {
+    const file = tempFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, 'this is not a database, but long enough to have a header that SQLite reads and rejects'.repeat(20));
+    expect(() => new SqliteStorage({ file })).toThrow();
+    expect(DataDirLock.isHeld(file)).toBe(false);
+  });
+
   it('is not held when no lock file exists, and leaves no journal beside it', () => {
     const file = tempFile();
     expect(DataDirLock.isHeld(file)).toBe(false);

@@ -137,19 +137,23 @@ export class SqliteStorage implements Storage {
     } else {
       this.lock = null;
     }
+    let db: Database | undefined;
     try {
-      this.db = new DatabaseCtor(options.file);
+      db = new DatabaseCtor(options.file);
+      this.db = db;
+      this.db.pragma('journal_mode = WAL');
+      // In WAL mode FULL syncs the WAL at every commit; the group commit makes that one sync per batch of messages.
+      this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db);
+      this.stmt = this.prepare();
     } catch (error) {
+      // A database that cannot be opened or migrated must not keep the directory locked.
+      if (db?.open) db.close();
       this.lock?.release();
       throw error;
     }
-    this.db.pragma('journal_mode = WAL');
-    // In WAL mode FULL syncs the WAL at every commit; the group commit makes that one sync per batch of messages.
-    this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
-    this.stmt = this.prepare();
     if (options.file === ':memory:') {
       this.checkpointer = null;
     } else {
