@@ -2,7 +2,8 @@
  * `npm run bench:server`: starts the real server (server/src/cli.ts) as a child process, drives it from
  * separate load-generator processes (bench/server-load.ts) over loopback, and measures
  *   1. idle authenticated connections held, and the server's memory (VmRSS);
- *   2. sustained private-chat throughput, persisted (acks) and delivered (recipients' msg events);
+ *   2. sustained private-chat throughput, persisted (acks) and delivered (recipients' msg events), then again on a
+ *      server with PARLEY_DURABILITY=normal (2′: what synchronous=FULL costs);
  *   3. end-to-end latency at a fixed, open-loop send rate;
  *   4. a message to a 3,000-member group with 1,000 members online: time until every online member has it;
  *   5. a chatroom with 5,000 joined members receiving 100 messages/s: delivery latency and losses.
@@ -15,6 +16,7 @@
  *   --group-members N --group-online N --group-messages N --room-members N --room-rate N --room-senders N
  *   --room-warmup S --room-seconds S
  *   --profile (server runs with --cpu-prof; profiles are kept) --no-write (do not touch BENCHMARKS.md)
+ *   --skip-normal (phase 2 runs only once, with the default PARLEY_DURABILITY=full, not again with normal)
  *   --server <path of a cli.ts> (A/B runs against a patched copy; BENCHMARKS.md is then left alone)
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
@@ -72,6 +74,7 @@ const { values: opts } = parseArgs({
     server: { type: 'string', default: 'server/src/cli.ts' },
     'quiet-wait': { type: 'string', default: '60' },
     'no-write': { type: 'boolean', default: false },
+    'skip-normal': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -107,6 +110,8 @@ const cfg = {
   // Another entry point (e.g. a patched copy of server/) for A/B runs; figures are then not written.
   serverEntry: String(opts.server),
   write: !opts['no-write'] && opts.server === 'server/src/cli.ts',
+  /** Phase 2 runs a second time on a server with PARLEY_DURABILITY=normal, to show what FULL costs. */
+  compareNormal: !opts['skip-normal'],
 };
 
 // --- the machine and /proc
@@ -177,6 +182,20 @@ async function waitForQuiet(maxWaitMs: number, threshold = 25): Promise<number> 
   }
 }
 
+/** The type of the file system holding `dir` (the longest mount point of /proc/mounts above it). */
+function fsTypeOf(dir: string): string {
+  try {
+    let best = { at: '', type: 'unknown' };
+    for (const line of fs.readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const [, at, type] = line.split(' ');
+      if (at && type && (dir === at || dir.startsWith(at.endsWith('/') ? at : `${at}/`)) && at.length > best.at.length) best = { at, type };
+    }
+    return best.type;
+  } catch {
+    return 'unknown';
+  }
+}
+
 function fdLimits(): { soft: number; hard: number } {
   const out = execFileSync('bash', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' }).trim().split('\n');
   const parse = (s: string | undefined) => (s === 'unlimited' ? Infinity : Number(s));
@@ -204,9 +223,9 @@ interface ServerProc {
   logFile: string;
 }
 
-async function startServerProcess(dataDir: string, fdLimit: number | null, profileDir: string | null): Promise<ServerProc> {
+async function startServerProcess(dataDir: string, fdLimit: number | null, profileDir: string | null, durability: 'full' | 'normal' = 'full'): Promise<ServerProc> {
   const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', cfg.serverEntry, '--port', '0', '--data', dataDir];
-  const env = { ...process.env, PARLEY_SEND_RATE: '0', PARLEY_APP_KEY: APP_KEY, PARLEY_APP_SECRET: APP_SECRET };
+  const env = { ...process.env, PARLEY_SEND_RATE: '0', PARLEY_APP_KEY: APP_KEY, PARLEY_APP_SECRET: APP_SECRET, PARLEY_DURABILITY: durability };
   const logFile = path.join(dataDir, 'server.log');
   const log = fs.openSync(logFile, 'a');
   const child =
@@ -569,6 +588,23 @@ async function throughputPhase(server: ServerProc, gens: Generator[], users: Ben
   return figures;
 }
 
+/** Phase 2 again on a second fresh server with PARLEY_DURABILITY=normal (synchronous=NORMAL: no sync per commit). */
+async function normalThroughputPhase(gens: Generator[], fdLimit: number | null): Promise<ThroughputFigures> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-normal-'));
+  tempDirs.push(dataDir);
+  const server = await startServerProcess(dataDir, fdLimit, null, 'normal');
+  children.push(server.child);
+  console.log(`\n[2'] the same with PARLEY_DURABILITY=normal: server pid ${server.pid}, data ${dataDir}`);
+  const users = await provision(server.port, 2 * cfg.tpPairs);
+  agent.destroy();
+  try {
+    return await throughputPhase(server, gens, users);
+  } finally {
+    await stopServer(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 interface LatencyFigures {
   pairs: number;
   rate: number;
@@ -778,6 +814,7 @@ interface Report {
   generators: number;
   idle: IdleFigures | null;
   throughput: ThroughputFigures | null;
+  throughputNormal: ThroughputFigures | null;
   latency: LatencyFigures | null;
   group: GroupFigures | null;
   room: RoomFigures | null;
@@ -812,6 +849,14 @@ function renderSection(r: Report): string {
         `(${t.errors} errors, ${t.lost} acked but undelivered) | ${verdict(Math.min(t.ackedPerSec, t.deliveredPerSec) >= 10_000)} |`,
     );
   }
+  if (r.throughput && r.throughputNormal) {
+    const n = r.throughputNormal;
+    const cost = 1 - r.throughput.ackedPerSec / n.ackedPerSec;
+    lines.push(
+      `| 2′ | The same with \`PARLEY_DURABILITY=normal\` (row 2 is the default, \`full\`) | — | ${fmt(n.ackedPerSec)} / ${fmt(n.deliveredPerSec)} msg/s ` +
+        `(${n.errors} errors, ${n.lost} acked but undelivered); acked with \`full\` ${cost >= 0 ? `${fmt(cost * 100, 1)}% fewer` : `${fmt(-cost * 100, 1)}% more`} | — |`,
+    );
+  }
   if (r.latency) {
     const l = r.latency;
     lines.push(
@@ -822,7 +867,7 @@ function renderSection(r: Report): string {
   lines.push('', '### Method', '');
   lines.push(
     '- `npm run bench:server` (bench/server-bench.ts) starts the real server, `node --import tsx server/src/cli.ts --port 0 --data <tmpdir>`, ' +
-      'with `PARLEY_SEND_RATE=0` (no per-connection send limit) and the admin API on; the data directory is a fresh temporary one (SQLite, WAL, `synchronous=NORMAL`), removed afterwards.',
+      'with `PARLEY_SEND_RATE=0` (no per-connection send limit) and the admin API on; the data directory is a fresh temporary one (SQLite, WAL, `synchronous=FULL`: the default `PARLEY_DURABILITY=full`), removed afterwards.',
     `- ${fmt(r.users)} users, each with a token, are created through the signed admin API (\`POST /v1/admin/users\`, \`POST /v1/admin/users/<id>/token\`, 16 in flight) in ${fmt(r.provisionSeconds, 1)} s.`,
     '- The load comes from bench/server-load.ts in separate process(es) (`child_process.fork`), driven over IPC. Its WebSockets use a zero masking key so the generator does not spend its core XOR-ing payloads (the server still runs its unmasking code).',
     `- File descriptors: soft/hard limit ${r.fd.soft}/${r.fd.hard}${r.fd.used ? `; the server was spawned with \`ulimit -n ${r.fd.used}\`` : ' (enough; no change)'}.`,
@@ -843,6 +888,13 @@ function renderSection(r: Report): string {
         'acks (the entry is committed to SQLite) and `msg` events received by the recipients. After the window, sending stops and everything acked must arrive (checked).',
     );
   }
+  if (r.throughputNormal) {
+    lines.push(
+      `- **2′.** Phase 2 again, right after it, on a second fresh server started with \`PARLEY_DURABILITY=normal\` (\`synchronous=NORMAL\`: a commit is not synced to disk, ` +
+        'so it survives the process being killed but not a power loss) and its own freshly provisioned users; the first server stays up, idle. ' +
+        `Both data directories are in ${os.tmpdir()} (file system: ${fsTypeOf(os.tmpdir())}; on tmpfs a sync costs nothing). Skip it with \`--skip-normal\`.`,
+    );
+  }
   if (r.latency) {
     const l = r.latency;
     lines.push(
@@ -858,6 +910,7 @@ function renderSection(r: Report): string {
   const row = (name: string, s: WindowStats, messages: number) =>
     `| ${name} | ${fmt(s.serverCpuPct)}% (${fmt(s.serverSysPct)}%) | ${fmt((s.serverCpuMs * 1000) / messages)} µs | ${fmt(s.generatorCpuPct)}% | ${fmt(s.otherCpuPct)}% | ${fmt(s.machineBusyPct)}% | ${fmt(s.avgCommitBatch, 1)} | ${fmt(s.eventLoopLagP99Ms, 1)} ms | ${fmt(s.serverRssBytes / MiB)} MiB |`;
   if (r.throughput) lines.push(row('2. throughput', r.throughput.stats, r.throughput.ackedPerSec * r.throughput.seconds));
+  if (r.throughputNormal) lines.push(row('2′. throughput, normal', r.throughputNormal.stats, r.throughputNormal.ackedPerSec * r.throughputNormal.seconds));
   if (r.latency) lines.push(row(`3. latency (${fmt(r.latency.rate)}/s)`, r.latency.stats, r.latency.scheduled));
   lines.push('', '### What limits it', '', ...LIMITS, '');
   return lines.join('\n');
@@ -1063,6 +1116,7 @@ async function main(): Promise<void> {
     generators: cfg.generators,
     idle: null,
     throughput: null,
+    throughputNormal: null,
     latency: null,
     group: null,
     room: null,
@@ -1070,6 +1124,7 @@ async function main(): Promise<void> {
   };
   if (cfg.phases.has('idle')) report.idle = await idlePhase(server, gens, users);
   if (cfg.phases.has('throughput')) report.throughput = await throughputPhase(server, gens, users);
+  if (cfg.phases.has('throughput') && cfg.compareNormal) report.throughputNormal = await normalThroughputPhase(gens, fdUsed);
   if (cfg.phases.has('latency')) report.latency = await latencyPhase(server, gens, users);
   if (cfg.phases.has('group')) report.group = await groupPhase(server, gens, users);
   if (cfg.phases.has('room')) report.room = await roomPhase(server, gens, users);

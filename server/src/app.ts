@@ -44,7 +44,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const config = resolveConfig(partial);
   const log = createLogger(config.logLevel);
   const metrics = new Metrics();
-  const storage = parts.storage ?? new SqliteStorage({ file: path.join(config.dataDir, 'parley.db') });
+  const storage = parts.storage ?? new SqliteStorage({ file: path.join(config.dataDir, 'parley.db'), durability: config.durability });
   const bus = parts.bus ?? new LocalBus();
   const tokens = new TokenService(storage, config.tokenTtlSeconds);
   const hub = new Hub(storage, bus, metrics, log);
@@ -94,7 +94,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log.info({ port, dataDir: config.dataDir, admin: adminOn, accounts: config.builtinAccounts }, 'server started');
+  log.info({ port, dataDir: config.dataDir, durability: storage.durability?.() ?? null, admin: adminOn, accounts: config.builtinAccounts }, 'server started');
 
   let closing: Promise<void> | null = null;
   return {

@@ -1,8 +1,58 @@
-/** `npm run server -- --port N --data DIR`: prints the ready line to stdout, stops cleanly on SIGTERM/SIGINT. */
-import { ConfigError, USAGE, configFromArgs } from './config.js';
+/**
+ * `npm run server -- --port N --data DIR`: prints the ready line to stdout, stops cleanly on SIGTERM/SIGINT.
+ * `npm run server -- backup FILE [--data DIR]` and `… restore FILE --data DIR`: the data commands (README "Backup").
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, DEFAULT_CONFIG, USAGE, configFromArgs } from './config.js';
 import { startServer } from './app.js';
+import { BackupError, DataDirBusyError, backupDatabase, restoreDatabase } from './storage/sqlite/backup.js';
+
+/** Exit codes of the data commands: 1 failed, 2 wrong usage, 3 the data directory is in use by a running server. */
+const EXIT_BUSY = 3;
+
+function usageError(message: string): never {
+  console.error(`parley-server: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function dataCommand(command: 'backup' | 'restore', argv: string[]): Promise<void> {
+  let values: { data?: string | undefined };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: { data: { type: 'string' } }, strict: true, allowPositionals: true }));
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+  if (positionals.length !== 1) usageError(`${command} takes one file, got ${positionals.length}`);
+  const file = positionals[0]!;
+  const dataDir = values.data ?? (process.env.PARLEY_DATA_DIR || undefined);
+  // Restoring replaces a database: the directory is never guessed.
+  if (command === 'restore' && !dataDir) usageError('restore needs --data <dir> (or PARLEY_DATA_DIR)');
+  const dir = path.resolve(dataDir ?? DEFAULT_CONFIG.dataDir);
+  try {
+    if (command === 'backup') {
+      const s = await backupDatabase(dir, file);
+      process.stdout.write(`backed up ${dir} to ${s.file}: ${s.messages} messages, ${s.users} users, schema ${s.schemaVersion}, ${s.bytes} bytes (files/ is not included)\n`);
+    } else {
+      const s = await restoreDatabase(file, dir);
+      const kept = s.previous ? `; the replaced database is kept as ${s.previous}` : '';
+      process.stdout.write(`restored ${path.resolve(file)} into ${dir}: ${s.messages} messages, ${s.users} users, schema ${s.schemaVersion}${kept}\n`);
+    }
+  } catch (error) {
+    if (error instanceof DataDirBusyError) {
+      console.error(`parley-server: refusing to ${command}: ${error.message}; stop that server first`);
+      process.exit(EXIT_BUSY);
+    }
+    const message = error instanceof BackupError ? error.message : String((error as Error).stack ?? error);
+    console.error(`parley-server: ${command} failed: ${message}`);
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
+  const [first, ...rest] = process.argv.slice(2);
+  if (first === 'backup' || first === 'restore') return dataCommand(first, rest);
   let config;
   try {
     config = configFromArgs(process.argv.slice(2), process.env);

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, ENV_SETTINGS, configFromArgs, envForConfig, type ServerConfig } from './config.js';
+import { ConfigError, DEFAULT_CONFIG, ENV_SETTINGS, configFromArgs, envForConfig, resolveConfig, type ServerConfig } from './config.js';
 
 describe('server configuration', () => {
   it('every setting can be given through the environment, and envForConfig gives back what it was given', () => {
     const changed = Object.fromEntries(
       Object.entries(DEFAULT_CONFIG).map(([key, value]) => {
         const setting = ENV_SETTINGS[key as keyof ServerConfig];
-        const next = setting.type === 'bool' ? !value : setting.type === 'int' ? Number(value) + 7 : key === 'dataDir' ? '/tmp/parley-config-test' : `${key}-x`;
+        const next =
+          setting.type === 'bool'
+            ? !value
+            : setting.type === 'int'
+              ? Number(value) + 7
+              : setting.type === 'enum'
+                ? setting.values.find((v) => v !== value)
+                : key === 'dataDir'
+                  ? '/tmp/parley-config-test'
+                  : `${key}-x`;
         return [key, next];
       }),
     ) as unknown as ServerConfig;
@@ -19,5 +28,17 @@ describe('server configuration', () => {
     expect(configFromArgs(['--port', '7000'], { PARLEY_PORT: '8000' }).port).toBe(7000);
     expect(() => configFromArgs([], { PARLEY_RECALL_WINDOW_MS: 'soon' })).toThrow(ConfigError);
     expect(() => configFromArgs([], { PARLEY_PING_INTERVAL_MS: '0' })).toThrow(/PARLEY_PING_INTERVAL_MS/);
+  });
+
+  it('durability is full unless PARLEY_DURABILITY says normal; anything else is a ConfigError', () => {
+    expect(DEFAULT_CONFIG.durability).toBe('full');
+    expect(configFromArgs([], {}).durability).toBe('full');
+    expect(configFromArgs([], { PARLEY_DURABILITY: 'normal' }).durability).toBe('normal');
+    expect(configFromArgs([], { PARLEY_DURABILITY: 'full' }).durability).toBe('full');
+    for (const bad of ['FULL', 'off', 'extra', '2']) {
+      expect(() => configFromArgs([], { PARLEY_DURABILITY: bad })).toThrow(ConfigError);
+    }
+    expect(() => configFromArgs([], { PARLEY_DURABILITY: 'off' })).toThrow(/PARLEY_DURABILITY must be one of full, normal/);
+    expect(() => resolveConfig({ durability: 'off' as ServerConfig['durability'] })).toThrow(ConfigError);
   });
 });

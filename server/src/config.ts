@@ -46,7 +46,16 @@ export interface ServerConfig {
   logLevel: string;
   /** The admin API also accepts part 1's signature (version 1), which is not bound to the method or path; deprecated. */
   adminSignatureV1: boolean;
+  /**
+   * SQLite's synchronous mode for the server's database. `full`: a message is acknowledged only once its commit
+   * has been synced to disk, so it survives a power loss; `normal`: it survives the process being killed, but a
+   * power loss may lose the last commits. The group commit makes one sync per batch either way.
+   */
+  durability: Durability;
 }
+
+export const DURABILITY_MODES = ['full', 'normal'] as const;
+export type Durability = (typeof DURABILITY_MODES)[number];
 
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
@@ -76,6 +85,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   roomSlowBytes: 1024 * 1024,
   logLevel: 'info',
   adminSignatureV1: true,
+  durability: 'full',
 };
 
 export class ConfigError extends Error {
@@ -96,6 +106,12 @@ function boolFrom(value: string | undefined, name: string): boolean | undefined 
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
 }
 
+function oneOf(value: string | undefined, name: string, values: readonly string[]): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!values.includes(value)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${value}"`);
+  return value;
+}
+
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -111,9 +127,14 @@ PARLEY_SEND_BURST set the per-connection send limit (0 rate turns it off); PARLE
 PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; groups and chatrooms:
 PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
 PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES; connections:
-PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE.`;
+PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; storage:
+PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss).
 
-type Setting = { env: string } & ({ type: 'int'; min: number } | { type: 'bool' } | { type: 'string' });
+Data commands:
+  npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
+  npm run server -- restore <file> --data <dir>     replace the database with a backup (the server must be stopped)`;
+
+type Setting = { env: string } & ({ type: 'int'; min: number } | { type: 'bool' } | { type: 'string' } | { type: 'enum'; values: readonly string[] });
 
 /** Every setting the environment can give, by its ServerConfig key (flags cover a few of them too). */
 export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
@@ -144,13 +165,21 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   roomSlowBytes: { env: 'PARLEY_ROOM_SLOW_BYTES', type: 'int', min: 1 },
   logLevel: { env: 'PARLEY_LOG_LEVEL', type: 'string' },
   adminSignatureV1: { env: 'PARLEY_ADMIN_SIGNATURE_V1', type: 'bool' },
+  durability: { env: 'PARLEY_DURABILITY', type: 'enum', values: DURABILITY_MODES },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
   const config: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(ENV_SETTINGS) as Array<[keyof ServerConfig, Setting]>) {
     const raw = env[setting.env];
-    config[key] = setting.type === 'int' ? intFrom(raw, setting.env, setting.min) : setting.type === 'bool' ? boolFrom(raw, setting.env) : raw || undefined;
+    config[key] =
+      setting.type === 'int'
+        ? intFrom(raw, setting.env, setting.min)
+        : setting.type === 'bool'
+          ? boolFrom(raw, setting.env)
+          : setting.type === 'enum'
+            ? oneOf(raw, setting.env, setting.values)
+            : raw || undefined;
   }
   return defined(config) as Partial<ServerConfig>;
 }
@@ -197,6 +226,9 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
 export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
   const config = { ...DEFAULT_CONFIG, ...defined(partial) };
   if (config.port > 65535) throw new ConfigError(`port must be ≤ 65535, got ${config.port}`);
+  if (!(DURABILITY_MODES as readonly string[]).includes(config.durability)) {
+    throw new ConfigError(`durability must be one of ${DURABILITY_MODES.join(', ')}, got "${String(config.durability)}"`);
+  }
   config.dataDir = path.resolve(config.dataDir);
   return config;
 }

@@ -47,6 +47,17 @@ function cliArgs(): string[] {
   return BUILT_CLI ? [BUILT_CLI] : ['--import', 'tsx', 'server/src/cli.ts'];
 }
 
+/** Runs one CLI command (such as `backup FILE --data DIR`) to its end: its exit code and output. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [...cliArgs(), ...args], { cwd: REPO, env: serverEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await withTimeout(new Promise<number | null>((r) => child.once('close', (c) => r(c))), 60_000, `parley-server ${args[0] ?? ''}`);
+  return { code, stdout, stderr };
+}
+
 export class ServerProcess {
   child: ChildProcess | null = null;
   url = '';

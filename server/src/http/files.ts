@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProtocolError, isValidFileId } from '../../../protocol/index.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Storage } from '../storage/storage.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, mkdirPrivate, tightenToPrivate } from '../storage/private-files.js';
 import { bearerUser, sendJson } from './respond.js';
 
 const MIME_RE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
@@ -45,7 +46,9 @@ export class Files {
   ) {
     this.root = path.join(dataDir, 'files');
     this.tmp = path.join(this.root, 'tmp');
-    fs.mkdirSync(this.tmp, { recursive: true });
+    mkdirPrivate(this.tmp);
+    tightenToPrivate(this.root);
+    tightenToPrivate(this.tmp);
   }
 
   private pathOf(fileId: string): string {
@@ -71,9 +74,9 @@ export class Files {
       },
     });
     try {
-      await pipeline(req, counter, fs.createWriteStream(tmpPath, { flags: 'wx' }));
+      await pipeline(req, counter, fs.createWriteStream(tmpPath, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
       const finalPath = this.pathOf(fileId);
-      await fs.promises.mkdir(path.dirname(finalPath), { recursive: true });
+      await fs.promises.mkdir(path.dirname(finalPath), { recursive: true, mode: PRIVATE_DIR_MODE });
       await fs.promises.rename(tmpPath, finalPath);
     } catch (error) {
       await fs.promises.rm(tmpPath, { force: true });

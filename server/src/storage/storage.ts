@@ -219,5 +219,7 @@ export interface Storage {
 
   /** Answers when storage works (for /healthz). */
   ping(): Promise<void>;
+  /** What an acknowledged commit survives, as the database itself reports it (SQLite: `full` or `normal`). */
+  durability?(): string;
   close(): Promise<void>;
 }

@@ -1,5 +1,4 @@
 /** The default Storage: one SQLite file in WAL mode through better-sqlite3. */
-import fs from 'node:fs';
 import path from 'node:path';
 import DatabaseCtor, { type Database } from 'better-sqlite3';
 import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type EntryKind, type LogEntry } from '../../../../protocol/index.js';
@@ -21,7 +20,9 @@ import type {
   TokenRecord,
   UserRecord,
 } from '../storage.js';
+import { ensurePrivateFile, mkdirPrivate, tightenToPrivate } from '../private-files.js';
 import { Checkpointer } from './checkpointer.js';
+import { DataDirLock } from './data-dir-lock.js';
 import { migrate } from './migrations.js';
 
 interface MessageRow {
@@ -102,26 +103,57 @@ function toUser(row: UserRow): UserRecord {
 export interface SqliteStorageOptions {
   /** Path of the database file; ':memory:' for tests that need no file. */
   file: string;
+  /**
+   * `full` (the default): every commit is synced to disk before it returns, so it survives a power loss.
+   * `normal`: a commit has reached the WAL file when it returns, so it survives the process being killed
+   * (kill -9), but a power loss may lose the last transactions. See docs/protocol.md "Server options".
+   */
+  durability?: 'full' | 'normal';
+}
+
+const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
+
+/** The files SQLite keeps for a database in WAL mode. */
+export function databaseFiles(file: string): string[] {
+  return [file, `${file}-wal`, `${file}-shm`];
 }
 
 export class SqliteStorage implements Storage {
   private readonly db: Database;
   private readonly stmt: ReturnType<SqliteStorage['prepare']>;
   private readonly checkpointer: Checkpointer | null;
+  private readonly lock: DataDirLock | null;
   /** Conversations whose row and members are known to exist (committed), so appends skip re-ensuring them. */
   private readonly knownConversations = new Set<string>();
 
   constructor(options: SqliteStorageOptions) {
-    if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    this.db = new DatabaseCtor(options.file);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a commit has reached the WAL file when it returns, so it survives the process
-    // being killed (kill -9); only a power loss could lose the last transactions.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
-    this.stmt = this.prepare();
+    const onDisk = options.file !== ':memory:';
+    if (onDisk) {
+      mkdirPrivate(path.dirname(options.file));
+      this.lock = DataDirLock.acquire(options.file);
+      // SQLite gives the -wal and -shm files the mode of the database file, so that one is made 0600 first.
+      ensurePrivateFile(options.file);
+      for (const f of databaseFiles(options.file).slice(1)) tightenToPrivate(f);
+    } else {
+      this.lock = null;
+    }
+    let db: Database | undefined;
+    try {
+      db = new DatabaseCtor(options.file);
+      this.db = db;
+      this.db.pragma('journal_mode = WAL');
+      // In WAL mode FULL syncs the WAL at every commit; the group commit makes that one sync per batch of messages.
+      this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db);
+      this.stmt = this.prepare();
+    } catch (error) {
+      // A database that cannot be opened or migrated must not keep the directory locked.
+      if (db?.open) db.close();
+      this.lock?.release();
+      throw error;
+    }
     if (options.file === ':memory:') {
       this.checkpointer = null;
     } else {
@@ -576,12 +608,22 @@ export class SqliteStorage implements Storage {
     this.db.prepare('SELECT 1').get();
   }
 
+  /** SQLite's synchronous level as the database connection reports it (2 FULL, 1 NORMAL). */
+  synchronousLevel(): number {
+    return this.db.pragma('synchronous', { simple: true }) as number;
+  }
+
+  durability(): string {
+    return SYNCHRONOUS_NAMES[this.synchronousLevel()] ?? String(this.synchronousLevel());
+  }
+
   async close() {
     await this.checkpointer?.stop();
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }
+    this.lock?.release();
   }
 }
 
