@@ -29,6 +29,8 @@ export interface Pools {
   roomIds: string[];
   tokens: string[];
   clientMsgIds: string[];
+  /** Per slot, the conversations its user can be in. */
+  slotConvIds: string[][];
 }
 
 export interface ActionOptions {
@@ -41,7 +43,7 @@ export interface ActionOptions {
 /** Ops that end a group, or the owner's hold on it, drawn less often so the world stays interesting for longer. */
 const RARE_OPS: ReadonlySet<string> = new Set(['group.dismiss', 'group.leave', 'group.transfer']);
 
-export function overridesFor(pools: Pools): Overrides {
+export function overridesFor(pools: Pools, slot: number): Overrides {
   const user = fc.constantFrom(...pools.userIds);
   const smallSeq = fc.integer({ min: 0, max: 12 });
   return {
@@ -51,7 +53,7 @@ export function overridesFor(pools: Pools): Overrides {
     'mentions[]': fc.oneof(user, fc.constant('@all')),
     groupId: fc.constantFrom(...pools.groupIds),
     roomId: fc.constantFrom(...pools.roomIds),
-    convId: fc.constantFrom(...pools.convIds),
+    convId: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...(pools.slotConvIds[slot] ?? pools.convIds)) }, { weight: 1, arbitrary: fc.constantFrom(...pools.convIds) }),
     clientMsgId: fc.oneof(fc.constantFrom(...pools.clientMsgIds), fc.uuid()),
     seq: smallSeq,
     replyTo: smallSeq,
@@ -80,9 +82,15 @@ export function bodyOf(op: Op, overrides: Overrides): fc.Arbitrary<Record<string
 }
 
 export function actionArbitrary(opts: ActionOptions): fc.Arbitrary<Action> {
-  const overrides = overridesFor(opts.pools);
+  const perSlot = Array.from({ length: opts.slots }, (_, s) => actionOfSlot(opts, s));
+  return fc.nat({ max: opts.slots - 1 }).chain((s) => perSlot[s]!);
+}
+
+/** The actions of one fuzzing connection (`slot`): its bodies name mostly the conversations its user is in. */
+function actionOfSlot(opts: ActionOptions, slotIndex: number): fc.Arbitrary<Action> {
+  const overrides = overridesFor(opts.pools, slotIndex);
   const known = [...opts.pools.userIds, ...opts.pools.groupIds];
-  const slot = fc.nat({ max: opts.slots - 1 });
+  const slot = fc.constant(slotIndex);
   const idStyle = fc.constantFrom<IdStyle>('plain', 'plain', 'plain', 'negative', 'big');
   const ops = OPS.filter((o) => o !== 'hello');
   const validByOp = Object.fromEntries(OPS.map((op) => [op, bodyOf(op, overrides)])) as Record<Op, fc.Arbitrary<Record<string, unknown>>>;

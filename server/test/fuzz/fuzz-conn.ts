@@ -202,6 +202,7 @@ export class FuzzConn {
     if (!sent) return this.problem(`answer to no frame of this connection: ${clip(text)}`);
     const { prediction } = sent;
     count(this.sink, frame.ok ? 'answer ok' : `answer ${frame.error.code}`);
+    count(this.sink, `op ${prediction.op ?? '(malformed)'} ${frame.ok ? 'ok' : frame.error.code}`);
     const about = `${prediction.op ?? 'frame'} ${clip(sent.text, 200)} → ${clip(text, 300)}`;
     if (frame.ok) {
       if (prediction.mustRefuse) return this.problem(`accepted what must be refused with BAD_REQUEST: ${about}`);

@@ -88,7 +88,7 @@ export interface World {
   roomIds: string[];
   bystanders: Bystanders;
   /** Every user id, token, conversation id the generators pick from. */
-  pools: { userIds: string[]; convIds: string[]; tokens: string[]; clientMsgIds: string[] };
+  pools: { userIds: string[]; convIds: string[]; tokens: string[]; clientMsgIds: string[]; slotConvIds: string[][] };
 }
 
 export function pconv(a: string, b: string): string {
@@ -107,9 +107,15 @@ export async function buildWorld(url: string, tag: string): Promise<World> {
   for (const [i, u] of slotUser.entries()) conns.push(await signedIn(url, fuzzers[u]!, `fuzz slot ${i} (${fuzzers[u]!.userId})`, sink, ids));
   const [ca, , cb, cc] = conns as [FuzzConn, FuzzConn, FuzzConn, FuzzConn];
 
+  // Two groups belong to a keeper outside the fuzz, so no case dismisses them (fuzzer a administers both; the
+  // fuzzers can still leave, be kicked, join and be invited back); fuzzer c owns the third, for the owner's ops.
+  const keeper = await register(url, `kp${tag}`);
+  const ck = await signedIn(url, keeper, `keeper ${keeper.userId}`, sink, ids);
   const groupIds = [`g${tag}open`, `g${tag}appr`, `g${tag}inv`];
-  await call(ca, ids, 'group.create', { groupId: groupIds[0], name: 'Open', members: [b.userId], joinPolicy: 'open' });
-  await call(cb, ids, 'group.create', { groupId: groupIds[1], name: 'Approval', members: [a.userId, c.userId], joinPolicy: 'approval' });
+  await call(ck, ids, 'group.create', { groupId: groupIds[0], name: 'Open', members: [a.userId, b.userId], joinPolicy: 'open' });
+  await call(ck, ids, 'group.create', { groupId: groupIds[1], name: 'Approval', members: [a.userId, c.userId], joinPolicy: 'approval' });
+  for (const g of groupIds.slice(0, 2)) await call(ck, ids, 'group.admins', { groupId: g, userIds: [a.userId], admin: true });
+  ck.close();
   await call(cc, ids, 'group.create', { groupId: groupIds[2], name: 'Invite', members: [a.userId, b.userId], joinPolicy: 'invite' });
   const roomIds = [`r${tag}one`, `r${tag}two`];
   for (const [i, roomId] of roomIds.entries()) await call(conns[i + 1]!, ids, 'room.join', { roomId }); // roomAutoCreate creates it
@@ -117,10 +123,11 @@ export async function buildWorld(url: string, tag: string): Promise<World> {
   for (let i = 0; i < 3; i++) {
     await call(ca, ids, 'send', { convId: pconv(a.userId, b.userId), clientMsgId: `seed-${tag}-p-${i}`, kind: 'text', body: { text: `hello ${i}` } });
     await call(cc, ids, 'send', { convId: `g:${groupIds[2]}`, clientMsgId: `seed-${tag}-g-${i}`, kind: 'text', body: { text: `group ${i}` } });
+    await call(cb, ids, 'send', { convId: `g:${groupIds[0]}`, clientMsgId: `seed-${tag}-o-${i}`, kind: 'text', body: { text: `open ${i}` } });
   }
 
   const bystanders = await Bystanders.start(url, tag, sink, ids);
-  const everyone = [...fuzzers.map((u) => u.userId), bystanders.a.userId, bystanders.b.userId];
+  const everyone = [...fuzzers.map((u) => u.userId), bystanders.a.userId, bystanders.b.userId, keeper.userId];
   const convIds = new Set<string>();
   for (const x of everyone) for (const y of everyone) if (x !== y) convIds.add(pconv(x, y));
   for (const g of [...groupIds, `g${tag}none`]) convIds.add(`g:${g}`);
@@ -137,6 +144,12 @@ export async function buildWorld(url: string, tag: string): Promise<World> {
     bystanders,
     pools: {
       userIds: [...everyone, `nobody${tag}`],
+      // Per fuzzing connection, the conversations its user can be in: most requests name one of those.
+      slotConvIds: slotUser.map((u) => [
+        ...everyone.filter((x) => x !== fuzzers[u]!.userId).map((x) => pconv(x, fuzzers[u]!.userId)),
+        ...groupIds.map((g) => `g:${g}`),
+        ...roomIds.map((r) => `r:${r}`),
+      ]),
       convIds: [...convIds],
       tokens: fuzzers.map((u) => u.token),
       clientMsgIds: [`seed-${tag}-p-0`, `seed-${tag}-g-1`, `dup-${tag}-1`, `dup-${tag}-2`],
@@ -195,8 +208,20 @@ export class Bystanders {
     return this.acked[0]!.length + this.acked[1]!.length;
   }
 
+  private inFlight: Promise<void> | null = null;
+
+  /** Starts a round unless one is under way; the fuzz goes on meanwhile. */
+  tick(): void {
+    this.inFlight ??= this.exchange().finally(() => (this.inFlight = null));
+  }
+
+  /** Waits for the round under way. */
+  async settle(): Promise<void> {
+    await this.inFlight;
+  }
+
   /** One round: a → b and b → a at once. */
-  async exchange(): Promise<void> {
+  private async exchange(): Promise<void> {
     const r = ++this.round;
     await Promise.all([0, 1].map((i) => this.sendOne(i, `round ${r} from ${i === 0 ? 'a' : 'b'}`)));
   }
