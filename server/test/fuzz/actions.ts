@@ -19,6 +19,8 @@ export type Action =
   | { t: 'binary'; slot: number; bytes: number[] }
   /** A frame over the server's limit: the connection must be closed with 1009. */
   | { t: 'oversize'; slot: number; pad: string }
+  /** `n` valid text sends into `convId`, pipelined (past the send rate's burst: RATE_LIMITED with retryAfterMs). */
+  | { t: 'burst'; slot: number; convId: string; n: number }
   /** The first frame of a fresh connection (a hello, or something else). */
   | { t: 'prehello'; frame: string };
 
@@ -155,8 +157,15 @@ function actionOfSlot(opts: ActionOptions, slotIndex: number): fc.Arbitrary<Acti
       hugeString(opts.maxFrameBytes).map((s) => JSON.stringify({ type: 'req', id: 4, op: 'hello', body: { token: s } })),
     ),
   });
+  const burst = fc.record({
+    t: fc.constant('burst' as const),
+    slot,
+    convId: fc.constantFrom(...(opts.pools.slotConvIds[slotIndex] ?? opts.pools.convIds)),
+    n: fc.integer({ min: 2, max: 12 }),
+  });
   return fc.oneof(
     { weight: 10, arbitrary: valid },
+    { weight: 1, arbitrary: burst },
     { weight: 6, arbitrary: mutated },
     { weight: 1, arbitrary: unknownOp },
     { weight: 1, arbitrary: envelope },

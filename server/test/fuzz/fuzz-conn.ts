@@ -66,9 +66,13 @@ export function count(sink: Sink, key: string, n = 1): void {
   sink.tally[key] = (sink.tally[key] ?? 0) + n;
 }
 
+/** An answer as the fuzz sees it. */
+export type AnswerFrame = { ok: true; body: Record<string, unknown> } | { ok: false; error: { code: string } };
+
 interface Sent {
   prediction: Prediction;
   text: string;
+  onAnswer?: (answer: AnswerFrame) => void;
 }
 
 /** Shortens a frame for a report. */
@@ -140,14 +144,14 @@ export class FuzzConn {
   }
 
   /** Sends one frame and records what its answer must be. */
-  send(input: string | Buffer): Prediction {
+  send(input: string | Buffer, onAnswer?: (answer: AnswerFrame) => void): Prediction {
     // What the server reads: a string goes out as UTF-8 (a lone surrogate becomes U+FFFD).
     const data = typeof input === 'string' ? Buffer.from(input, 'utf8').toString('utf8') : input;
     const prediction = predict(data);
     count(this.sink, 'frames');
     if (prediction.malformed) this.malformedSent++;
     const list = this.pending.get(prediction.id) ?? [];
-    list.push({ prediction, text: typeof data === 'string' ? data : `<binary ${data.length} bytes>` });
+    list.push({ prediction, text: typeof data === 'string' ? data : `<binary ${data.length} bytes>`, onAnswer });
     this.pending.set(prediction.id, list);
     this.ws.send(data);
     return prediction;
@@ -201,6 +205,7 @@ export class FuzzConn {
     if (list && list.length === 0) this.pending.delete(frame.id);
     if (!sent) return this.problem(`answer to no frame of this connection: ${clip(text)}`);
     const { prediction } = sent;
+    sent.onAnswer?.(frame as AnswerFrame);
     count(this.sink, frame.ok ? 'answer ok' : `answer ${frame.error.code}`);
     count(this.sink, `op ${prediction.op ?? '(malformed)'} ${frame.ok ? 'ok' : frame.error.code}`);
     const about = `${prediction.op ?? 'frame'} ${clip(sent.text, 200)} → ${clip(text, 300)}`;

@@ -158,6 +158,7 @@ function requestId(world: World, style: 'plain' | 'negative' | 'big'): number {
 }
 
 async function runCase(world: World, actions: Action[], maxFrameBytes: number): Promise<void> {
+  const bursts: Array<Promise<void>> = [];
   for (const a of actions) {
     switch (a.t) {
       case 'req':
@@ -166,6 +167,24 @@ async function runCase(world: World, actions: Action[], maxFrameBytes: number): 
       case 'envelope':
         await sendOn(world, a.slot, JSON.stringify(a.freshId ? { ...a.frame, id: world.ids.next() } : a.frame), maxFrameBytes);
         break;
+      case 'burst': {
+        // Pipelined sends of one connection are stored in arrival order: the acknowledged seqs grow.
+        const seqs: Array<number | null> = Array.from({ length: a.n }, () => null);
+        const conn = world.conns[a.slot]!;
+        for (let i = 0; i < a.n; i++) {
+          const body = { convId: a.convId, clientMsgId: `burst-${world.ids.next()}`, kind: 'text', body: { text: `burst ${i}` } };
+          conn.send(JSON.stringify({ type: 'req', id: world.ids.next(), op: 'send', body }), (answer) => {
+            if (answer.ok) seqs[i] = answer.body.seq as number;
+          });
+        }
+        bursts.push(
+          conn.drained(WAIT_MS).then(() => {
+            const acked = seqs.filter((x): x is number => x !== null);
+            if (acked.some((x, i) => i > 0 && x <= acked[i - 1]!)) world.sink.problems.push(`${conn.label}: pipelined sends into ${a.convId} acknowledged out of order: seqs ${acked.join(', ')}`);
+          }),
+        );
+        break;
+      }
       case 'raw':
         await sendOn(world, a.slot, a.text, maxFrameBytes);
         break;
@@ -183,6 +202,7 @@ async function runCase(world: World, actions: Action[], maxFrameBytes: number): 
     }
   }
   await Promise.all(world.conns.map((c) => c.drained(WAIT_MS)));
+  await Promise.all(bursts);
   for (const [slot, c] of world.conns.entries()) {
     if (c.closeInfo) {
       if (!c.closeExpected) world.sink.problems.push(`${c.label}: closed by the server (${c.closeInfo.code} ${c.closeInfo.reason})`);
