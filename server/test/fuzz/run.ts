@@ -128,6 +128,7 @@ async function preHello(world: World, maxFrameBytes: number, text: string): Prom
     return;
   }
   count(world.sink, `pre-hello ${frame.error?.code}`);
+  if (mayPass) problems.push(`${about}: a hello with a valid token and body was refused: ${clip(answer)}`);
   if (frame.error?.code !== 'UNAUTHENTICATED') problems.push(`${about}: refused with ${frame.error?.code}, expected UNAUTHENTICATED`);
   const code = await Promise.race([closed, timeout]);
   if (code !== 4401) problems.push(`${about}: after a refused hello the connection must close with 4401, got ${code}`);
