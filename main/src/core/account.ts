@@ -20,6 +20,7 @@ import type { SavedSession } from './session-file.js';
 import { SyncEngine, syncStoreOf } from './sync-engine.js';
 import { TypingTracker } from './typing-tracker.js';
 import { conversationView, messageView } from './views.js';
+import { PRIVATE_FILE_MODE, ensurePrivateDir } from '../fs/private-files.js';
 
 /** Bulk catch-up batches larger than this are announced as a conversation change, not message by message. */
 const MAX_EVENTS_PER_BATCH = 200;
@@ -73,8 +74,8 @@ export class Account {
     this.log = options.log ?? silentLogger;
     this.filesDir = path.join(options.dir, 'outbox-files');
     this.fileCacheDir = path.join(options.dir, 'file-cache');
-    fs.mkdirSync(this.filesDir, { recursive: true });
-    fs.mkdirSync(this.fileCacheDir, { recursive: true });
+    ensurePrivateDir(this.filesDir);
+    ensurePrivateDir(this.fileCacheDir);
     const dbFile = path.join(options.dir, 'parley.db');
     this.store = openStore({ path: dbFile, userId: session.userId, nativeBinding: options.nativeBinding });
     this.checkpointer = new Checkpointer({
@@ -97,7 +98,7 @@ export class Account {
           async ({ fileId, mime }) => {
             // Uploaded: the copy becomes the cached file, so the sender sees it without downloading.
             await fs.promises.rename(a.localPath!, path.join(this.fileCacheDir, fileId)).catch(() => undefined);
-            await fs.promises.writeFile(path.join(this.fileCacheDir, `${fileId}.mime`), mime).catch(() => undefined);
+            await fs.promises.writeFile(path.join(this.fileCacheDir, `${fileId}.mime`), mime, { mode: PRIVATE_FILE_MODE }).catch(() => undefined);
             return fileId;
           },
         );
@@ -300,7 +301,7 @@ export class Account {
   /** Keeps a copy of an attachment in the account's directory, so a restart can still upload it. */
   async keepAttachment(clientMsgId: string, data: Uint8Array): Promise<string> {
     const file = path.join(this.filesDir, clientMsgId);
-    await fs.promises.writeFile(file, data);
+    await fs.promises.writeFile(file, data, { mode: PRIVATE_FILE_MODE });
     return file;
   }
 

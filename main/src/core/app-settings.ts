@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../../../preload/contract.js';
+import { PRIVATE_FILE_MODE } from '../fs/private-files.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   language: 'system',
@@ -36,7 +37,7 @@ export class AppSettings {
   set(patch: SettingsPatch): Settings {
     this.current = merge(this.current, patch);
     const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.current, null, 2));
+    fs.writeFileSync(tmp, JSON.stringify(this.current, null, 2), { mode: PRIVATE_FILE_MODE });
     fs.renameSync(tmp, this.file);
     return this.get();
   }

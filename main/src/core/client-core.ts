@@ -23,6 +23,7 @@ import { downloadFile, login, register } from './http-client.js';
 import { NoAnswerError } from './server-connection.js';
 import { SessionFile, plainBox, type SavedSession, type SecretBox } from './session-file.js';
 import { conversationView, limitsView, messageView, searchHitView } from './views.js';
+import { PRIVATE_FILE_MODE } from '../fs/private-files.js';
 
 export interface ClientCoreOptions {
   /** The app's data directory (per OS user). */
@@ -262,8 +263,8 @@ export class ClientCore {
           return { data: new Uint8Array(await fs.promises.readFile(cached)), mime: await fs.promises.readFile(mimeFile, 'utf8') };
         }
         const file = await this.reach(() => downloadFile(account.serverUrl, this.session!.token!, fileId, MAX_SHOWN_FILE_BYTES));
-        await fs.promises.writeFile(cached, file.data);
-        await fs.promises.writeFile(mimeFile, file.mime);
+        await fs.promises.writeFile(cached, file.data, { mode: PRIVATE_FILE_MODE });
+        await fs.promises.writeFile(mimeFile, file.mime, { mode: PRIVATE_FILE_MODE });
         return file;
       },
 

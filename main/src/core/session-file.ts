@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir } from '../fs/private-files.js';
 
 export interface SavedSession {
   serverUrl: string;
@@ -44,7 +45,7 @@ export class SessionFile {
     private readonly dataDir: string,
     private readonly box: SecretBox = plainBox,
   ) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     this.file = path.join(dataDir, 'session.json');
     this.deviceFile = path.join(dataDir, 'device.json');
   }
@@ -86,7 +87,8 @@ export class SessionFile {
   accountDir(serverUrl: string, userId: string): string {
     const host = new URL(serverUrl).host.replace(/[^A-Za-z0-9_.-]/g, '_');
     const dir = path.join(this.dataDir, 'accounts', `${userId}@${host}`);
-    fs.mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(path.join(this.dataDir, 'accounts'));
+    ensurePrivateDir(dir);
     return dir;
   }
 }

@@ -1,6 +1,7 @@
 /** The desktop app's log file: <logs>/main.log, kept under a size by moving it to main.1.log at start. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { PRIVATE_FILE_MODE, ensurePrivateDir, tighten } from '../fs/private-files.js';
 
 export const MAX_LOG_BYTES = 5 * 1024 * 1024;
 
@@ -8,8 +9,11 @@ export const MAX_LOG_BYTES = 5 * 1024 * 1024;
 export function prepareLogFile(logsDir: string, maxBytes = MAX_LOG_BYTES): string {
   const file = path.join(logsDir, 'main.log');
   try {
-    fs.mkdirSync(logsDir, { recursive: true });
+    ensurePrivateDir(logsDir);
     if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > maxBytes) fs.renameSync(file, path.join(logsDir, 'main.1.log'));
+    // The log is appended to by pino; created here first, for the user alone.
+    fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+    tighten(file);
   } catch {
     // An unwritable directory: pino reports it on its stream; the app runs on.
   }

@@ -4,6 +4,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PRIVATE_FILE_MODE } from '../fs/private-files.js';
 
 export interface Rect {
   x: number;
@@ -91,6 +92,6 @@ export async function loadWindowState(file: string): Promise<WindowState | null>
 export async function saveWindowState(file: string, state: WindowState): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(state));
+  await writeFile(tmp, JSON.stringify(state), { mode: PRIVATE_FILE_MODE });
   await rename(tmp, file);
 }

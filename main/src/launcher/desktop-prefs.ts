@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DesktopSettings } from '../../../preload/contract.js';
+import { PRIVATE_FILE_MODE } from '../fs/private-files.js';
 
 export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = { openAtLogin: false, updateChannel: 'stable' };
 
@@ -40,7 +41,7 @@ export class DesktopPrefs {
     this.current = parseDesktopSettings(patch, this.current);
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.current, null, 2));
+    fs.writeFileSync(tmp, JSON.stringify(this.current, null, 2), { mode: PRIVATE_FILE_MODE });
     fs.renameSync(tmp, this.file);
     return this.get();
   }

@@ -10,6 +10,7 @@
 import Database from 'better-sqlite3';
 import { registerIndexFunctions } from './index-text.js';
 import { migrate } from './migrations/index.js';
+import { tighten } from '../fs/private-files.js';
 
 export interface OpenDatabaseOptions {
   /** Path to a better_sqlite3.node built for the running runtime's ABI (Electron); default: the package's own. */
@@ -21,6 +22,8 @@ export interface OpenDatabaseOptions {
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database.Database {
   const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
+    // For the user alone; SQLite gives the -wal and -shm files the database file's mode.
+    tighten(path);
     db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL survives a crash of the app; only a power loss can drop the last commits, and the
     // server holds the truth for everything but the outbox.
