@@ -7,7 +7,7 @@
  * an IPC call (conversations.list, through the real handler table) issued every 10 ms waits for its answer.
  * Writes the "## Client catch-up (npm run bench:store)" section of BENCHMARKS.md.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { ClientCore } from '../main/src/core/client-core.js';
-import { replaceSection } from './benchmarks-file.js';
+import { headCommit, replaceSection } from './benchmarks-file.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION = '## Client catch-up (npm run bench:store)';
@@ -99,13 +99,7 @@ function percentileOf(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown commit';
-  }
-}
+const commit = (): string => headCommit() ?? 'unknown commit';
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -7,10 +7,10 @@
  * 300), SOAK_MODE full | sends-reads (default full), SOAK_SERVER_KILLS per run (default 3), SOAK_CRASHES (client
  * SIGKILLs) per run (default 2).
  */
-import { execSync } from 'node:child_process';
 import { randomSeed } from '../main/src/test-support/convergence/prng.js';
 import { describeResult, runConvergence, type RunResult } from '../main/src/test-support/convergence/run.js';
 import type { Mode } from '../main/src/test-support/convergence/scenario.js';
+import { headCommit } from './benchmarks-file.js';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 10);
 const maxRuns = process.env.PARLEY_SEED !== undefined ? 1 : Number(process.env.SOAK_RUNS ?? Number.POSITIVE_INFINITY);
@@ -19,13 +19,7 @@ const mode = (process.env.SOAK_MODE ?? 'full') as Mode;
 const serverKills = Number(process.env.SOAK_SERVER_KILLS ?? 3);
 const crashes = Number(process.env.SOAK_CRASHES ?? 2);
 
-function commit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
+const commit = (): string => headCommit() ?? 'unknown';
 
 async function main(): Promise<void> {
   const deadline = Date.now() + minutes * 60_000;

@@ -7,12 +7,12 @@
  * Options (environment): FUZZ_MINUTES (default 5), FUZZ_RUNS cases per seed (default 20000), FUZZ_MAX_ACTIONS per
  * case (default 10), FUZZ_RSS_MB growth allowed per seed (default 200) and over the whole run (twice that).
  */
-import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../server/src/app.js';
 import { runProtocolFuzz, summaryLine, type FuzzResult } from '../server/test/fuzz/run.js';
+import { headCommit } from './benchmarks-file.js';
 
 const MAX_FRAME = 256 * 1024;
 const minutes = Number(process.env.FUZZ_MINUTES ?? 5);
@@ -21,13 +21,7 @@ const maxActions = Number(process.env.FUZZ_MAX_ACTIONS ?? 10);
 const rssMb = Number(process.env.FUZZ_RSS_MB ?? 200);
 const replay = process.env.PARLEY_FUZZ_SEED !== undefined ? Number(process.env.PARLEY_FUZZ_SEED) : null;
 
-function commit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
+const commit = (): string => headCommit() ?? 'unknown';
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-fuzz-'));

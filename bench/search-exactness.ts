@@ -8,7 +8,6 @@
  *
  *   SEARCH_EXACT_MESSAGES=300000 (the least recorded), SEARCH_EXACT_QUERIES=1000
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import type { LogEntry } from '../protocol/index.js';
 import { openStore } from '../main/src/store/index.js';
 import { MessageSearch } from '../main/src/store/search.js';
 import { EMOJI, checkExactness, exactnessQueries, random } from '../main/src/test-support/search-exactness.js';
-import { replaceSection } from './benchmarks-file.js';
+import { headCommit, replaceSection } from './benchmarks-file.js';
 import { poetryLines } from './poetry-corpus.js';
 
 const MESSAGES = Number(process.env.SEARCH_EXACT_MESSAGES ?? 300_000);
@@ -65,7 +64,7 @@ function main(): void {
     console.log(`${result.queries} queries, ${result.expected.toLocaleString('en')} expected matches: precision ${pct(precision)}, recall ${pct(recall)} (${seconds} s)`);
     for (const line of result.problems.slice(0, 20)) console.log(`  not exact: ${line}`);
 
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const commit = headCommit() ?? 'unknown commit';
     replaceSection(
       SECTION,
       [

@@ -41,6 +41,7 @@ import type {
   ThroughputResult,
 } from './server-common.js';
 import { percentiles } from './server-common.js';
+import { hasChanges, headCommit } from './benchmarks-file.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION_TITLE = '## Server (npm run bench:server)';
@@ -204,13 +205,9 @@ function fdLimits(): { soft: number; hard: number } {
 
 /** Read-only git queries: the commit, marked "+changes" when server/ or protocol/ differ from it. */
 function revision(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'protocol'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
-    return `\`${head}\`${dirty ? ' (+ uncommitted changes in server/ or protocol/)' : ''}`;
-  } catch {
-    return 'an unknown revision';
-  }
+  const head = headCommit();
+  if (head === null) return 'an unknown revision';
+  return `\`${head}\`${hasChanges(['server', 'protocol']) ? ' (+ uncommitted changes in server/ or protocol/)' : ''}`;
 }
 
 // --- the server

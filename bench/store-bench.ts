@@ -11,9 +11,8 @@
  *   npm run bench:store            (STORE_BENCH_MESSAGES=200000 for a shorter trial run, not recorded;
  *                                   STORE_BENCH_CORPORA=real to run one corpus)
  */
-import { BENCHMARKS_FILE, replaceSection } from './benchmarks-file.js';
+import { BENCHMARKS_FILE, hasChanges, headCommit, replaceSection } from './benchmarks-file.js';
 import { poetryLines } from './poetry-corpus.js';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -252,13 +251,9 @@ function runCorpus(corpus: Corpus, dir: string): CorpusResult {
 }
 
 function commit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'main', 'bench'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head} (+ uncommitted changes)` : head;
-  } catch {
-    return 'unknown commit';
-  }
+  const head = headCommit();
+  if (head === null) return 'unknown commit';
+  return hasChanges(['main', 'bench']) ? `${head} (+ uncommitted changes)` : head;
 }
 
 const ms = (t: Timing) => `${t.p50.toFixed(2)} / ${t.p95.toFixed(2)} ms`;
