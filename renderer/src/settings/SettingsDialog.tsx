@@ -1,5 +1,5 @@
 /**
- * Settings: language, theme, notifications, account. Each change applies at once (optimistically) and is
+ * Settings: language, theme, notifications, account, its devices and password. Each change applies at once (optimistically) and is
  * stored through settings.set; settings:changed from main has the last word.
  */
 import { useId, type ReactNode } from 'react';
@@ -11,6 +11,8 @@ import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
 import { useStore } from '../lib/store';
 import { DesktopSection } from './DesktopSection';
+import { DevicesSection } from './DevicesSection';
+import { PasswordSection } from './PasswordSection';
 
 type Patch = { language?: Language; theme?: Theme; notifications?: Partial<NotificationSettings> };
 
@@ -96,6 +98,12 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
           <Icon name="logout" size={18} />
           {t('settings.signOut')}
         </button>
+      </Section>
+      <Section title={t('sessions.devices')}>
+        <DevicesSection />
+      </Section>
+      <Section title={t('sessions.password')}>
+        <PasswordSection />
       </Section>
     </Dialog>
   );
