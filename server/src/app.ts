@@ -119,6 +119,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
         await gateway.close();
         server.closeIdleConnections();
         await committer.drain();
+        await sessions.flush();
         const force = setTimeout(() => server.closeAllConnections(), 5_000);
         await stopped;
         clearTimeout(force);

@@ -137,6 +137,21 @@ describe('devices', () => {
   });
 });
 
+describe('devices across a restart', () => {
+  const srv = useServer();
+
+  it('the device a token was used from, and when, survive a restart of the server', async () => {
+    const u = await srv.user('restart');
+    const before = Date.now();
+    await srv.device(u, 'laptop');
+    await srv.restart();
+    const again = await srv.device({ token: await loginToken(srv, u.userId) }, 'phone');
+    const laptop = (await again.call('devices.list', {})).devices.find((d) => d.deviceId === 'laptop');
+    expect(laptop).toMatchObject({ platform: 'test', app: 'conformance/1', current: false });
+    expect(laptop!.lastSeen).toBeGreaterThanOrEqual(before);
+  });
+});
+
 describe('password change', () => {
   const srv = useServer();
 

@@ -4,7 +4,7 @@
  */
 import { ProtocolError, type DeviceSession, type OpResult } from '../../../protocol/index.js';
 import type { Logger } from '../logger.js';
-import type { SessionRecord, Storage, TokenDevice } from '../storage/storage.js';
+import type { SessionRecord, Storage, TokenDevice, TokenUse } from '../storage/storage.js';
 import type { Hub } from './hub.js';
 
 /** Why a revoked connection was closed, as its `session.revoked` event says. */
@@ -17,28 +17,56 @@ export const REVOKE_REASONS = {
 /** Expired tokens are kept this long before their rows are deleted (a late client still hears "expired"). */
 const EXPIRED_KEPT_MS = 24 * 3600_000;
 
+/** Token uses (hello, disconnect) are written together at most this often: one transaction, not one per hello. */
+const USE_FLUSH_MS = 1000;
+
 export class Sessions {
+  /** Uses not yet written, by token hash (the latest wins; a hello's device is kept until written). */
+  private readonly pending = new Map<string, TokenUse>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly storage: Storage,
     private readonly hub: Hub,
     private readonly log: Logger,
   ) {}
 
-  /** At hello: the token is now used from this device. A failed write does not refuse the hello. */
-  async opened(tokenHash: string, device: TokenDevice, now = Date.now()): Promise<void> {
-    try {
-      await this.storage.bindToken(tokenHash, device, now);
-    } catch (error) {
-      this.log.warn({ err: error }, 'token device not stored');
-    }
+  /** At hello: the token is now used from this device. */
+  opened(tokenHash: string, device: TokenDevice, now = Date.now()): void {
+    this.note({ tokenHash, seenAt: now, device });
   }
 
   /** When a connection ends: its token was last seen now. */
   closed(tokenHash: string, now = Date.now()): void {
-    void this.storage.touchToken(tokenHash, now).catch((error: unknown) => this.log.warn({ err: error }, 'token last seen not stored'));
+    const before = this.pending.get(tokenHash);
+    this.note({ tokenHash, seenAt: now, ...(before?.device ? { device: before.device } : {}) });
+  }
+
+  /** Writes the pending uses (also before every read of them, and at shutdown). Never throws. */
+  flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.size === 0) return this.flushing;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    this.flushing = this.flushing
+      .then(() => this.storage.recordTokenUse(batch))
+      .catch((error: unknown) => this.log.warn({ err: error, tokens: batch.length }, 'token use not stored'));
+    return this.flushing;
+  }
+
+  private note(use: TokenUse): void {
+    const before = this.pending.get(use.tokenHash);
+    this.pending.set(use.tokenHash, before && before.seenAt > use.seenAt ? { ...use, seenAt: before.seenAt } : use);
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => void this.flush(), USE_FLUSH_MS);
+      this.flushTimer.unref();
+    }
   }
 
   async list(userId: string, currentTokenHash: string): Promise<OpResult<'devices.list'>> {
+    await this.flush();
     const byDevice = new Map<string, DeviceSession>();
     for (const s of await this.storage.listSessions(userId, Date.now())) {
       if (s.deviceId === null) continue;
@@ -59,6 +87,7 @@ export class Sessions {
 
   /** Signs out one other device of the user: every live token last used from it. */
   async revokeDevice(userId: string, currentTokenHash: string, deviceId: string): Promise<void> {
+    await this.flush();
     const tokens = (await this.storage.listSessions(userId, Date.now())).filter((s) => s.deviceId === deviceId);
     if (tokens.length === 0) throw new ProtocolError('NOT_FOUND', 'no signed-in device with this id');
     if (tokens.some((s) => s.tokenHash === currentTokenHash)) {

@@ -27,6 +27,13 @@ export interface TokenDevice {
   app: string;
 }
 
+/** A token was used at `seenAt`; with `device`, from that device (a hello). */
+export interface TokenUse {
+  tokenHash: string;
+  seenAt: number;
+  device?: TokenDevice;
+}
+
 /** A live (unrevoked, unexpired) token of a user, as the device list shows it. */
 export interface SessionRecord {
   tokenHash: string;
@@ -165,10 +172,8 @@ export interface Storage {
   insertToken(tokenHash: string, userId: string, createdAt: number, expiresAt: number): Promise<void>;
   getToken(tokenHash: string): Promise<TokenRecord | null>;
   revokeUserTokens(userId: string): Promise<void>;
-  /** Records the device a token is used from, and when. */
-  bindToken(tokenHash: string, device: TokenDevice, seenAt: number): Promise<void>;
-  /** Moves a token's last-seen time forward. */
-  touchToken(tokenHash: string, seenAt: number): Promise<void>;
+  /** Records, in one transaction, when tokens were used (last seen only moves forward) and from which device. */
+  recordTokenUse(uses: readonly TokenUse[]): Promise<void>;
   /** The user's tokens neither revoked nor expired at `now`. */
   listSessions(userId: string, now: number): Promise<SessionRecord[]>;
   /** Revokes the named tokens of the user that are still live; returns those it revoked. */

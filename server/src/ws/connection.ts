@@ -197,8 +197,7 @@ export class WsConnection implements ClientConnection {
       if (body.protocol !== PROTOCOL_VERSION) throw new ProtocolError('UNAUTHENTICATED', 'unsupported protocol version');
       const { userId, tokenHash } = await this.deps.tokens.authenticate(body.token);
       if ((this.state as State) === 'closed') return;
-      await this.deps.sessions.opened(tokenHash, { deviceId: body.device.id, platform: body.device.platform, app: body.device.app });
-      if ((this.state as State) === 'closed') return;
+      this.deps.sessions.opened(tokenHash, { deviceId: body.device.id, platform: body.device.platform, app: body.device.app });
       this.userId = userId;
       this.deviceId = body.device.id;
       this.tokenHash = tokenHash;

@@ -105,8 +105,10 @@ describe('migration: tokens remember their device', () => {
       { tokenHash: 'h1', deviceId: null, platform: '', app: '', createdAt: 5, lastSeen: 0 },
       { tokenHash: 'h2', deviceId: null, platform: '', app: '', createdAt: 6, lastSeen: 0 },
     ]);
-    await s.bindToken('h1', { deviceId: 'laptop', platform: 'linux', app: 'parley/1' }, 20);
-    await s.touchToken('h1', 15); // never moves back
+    await s.recordTokenUse([
+      { tokenHash: 'h1', seenAt: 20, device: { deviceId: 'laptop', platform: 'linux', app: 'parley/1' } },
+      { tokenHash: 'h1', seenAt: 15 }, // last seen never moves back
+    ]);
     expect((await s.listSessions('alice', 10))[0]).toMatchObject({ deviceId: 'laptop', platform: 'linux', app: 'parley/1', lastSeen: 20 });
     // Revoked rows and rows expired before the cut are pruned; live ones stay.
     expect(await s.revokeTokens('alice', ['h2', 'unknown'])).toEqual(['h2']);

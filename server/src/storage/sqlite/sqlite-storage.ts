@@ -18,8 +18,8 @@ import type {
   RoomRecord,
   Storage,
   SessionRecord,
-  TokenDevice,
   TokenRecord,
+  TokenUse,
   UserRecord,
 } from '../storage.js';
 import { ensurePrivateFile, mkdirPrivate, tightenToPrivate } from '../private-files.js';
@@ -384,11 +384,13 @@ export class SqliteStorage implements Storage {
   async revokeUserTokens(userId: string) {
     this.stmt.revokeTokens.run(userId);
   }
-  async bindToken(tokenHash: string, device: TokenDevice, seenAt: number) {
-    this.stmt.bindToken.run(device.deviceId, device.platform, device.app, seenAt, tokenHash);
-  }
-  async touchToken(tokenHash: string, seenAt: number) {
-    this.stmt.touchToken.run(seenAt, tokenHash);
+  async recordTokenUse(uses: readonly TokenUse[]) {
+    this.db.transaction(() => {
+      for (const u of uses) {
+        if (u.device) this.stmt.bindToken.run(u.device.deviceId, u.device.platform, u.device.app, u.seenAt, u.tokenHash);
+        else this.stmt.touchToken.run(u.seenAt, u.tokenHash);
+      }
+    })();
   }
   async listSessions(userId: string, now: number): Promise<SessionRecord[]> {
     return this.stmt.listSessions.all(userId, now).map((r) => ({
