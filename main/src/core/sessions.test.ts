@@ -1,5 +1,6 @@
 /** Signing out, the device list and password changes, through the core against a real server. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDispatcher } from '../ipc/dispatcher.js';
 import { CoreFixture, call, nextEvent, signUp } from '../test-support/cores.js';
 import { startTestServer, until, type TestServer } from '../test-support/server.js';
 import type { ClientCore } from './client-core.js';
@@ -89,5 +90,24 @@ describe('sessions', () => {
     await expect(call(phone, 'auth.login', { serverUrl: server.url, userId: 'alice', password: PASSWORD })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await call(phone, 'auth.login', { serverUrl: server.url, userId: 'alice', password: NEW_PASSWORD });
     expect(await call(phone, 'session.get', {})).toMatchObject({ state: 'signed-in' });
+  });
+
+  it('refuses bad arguments at the IPC edge before they reach the server', async () => {
+    const laptop = fixture.newCore();
+    await signUp(laptop, server, 'alice');
+    const dispatcher = createDispatcher(laptop.handlers);
+    const ctx = { transport: 'host' as const, clientId: 't' };
+    const bad = [
+      ['auth.changePassword', { oldPassword: PASSWORD, newPassword: 'short' }],
+      ['auth.changePassword', { oldPassword: '', newPassword: NEW_PASSWORD }],
+      ['auth.changePassword', { oldPassword: PASSWORD, newPassword: NEW_PASSWORD, extra: 1 }],
+      ['devices.revoke', { deviceId: '../../etc' }],
+      ['devices.revoke', {}],
+      ['devices.revokeOthers', { all: true }],
+    ] as const;
+    for (const [method, arg] of bad) {
+      expect(await dispatcher.dispatch(method, arg, ctx), method).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    expect(await deviceCount(laptop)).toBe(1);
   });
 });
