@@ -1,6 +1,6 @@
 /** docs/protocol.md part 2, "Sessions and devices": logout, the device list, signing devices out, password change. */
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, httpErrorCode, pconv, useServer, type TestServer, type TestUser, type WsClient } from './harness.js';
+import { PASSWORD, clockPast, httpErrorCode, pconv, useServer, type TestServer, type TestUser, type WsClient } from './harness.js';
 
 const NEW_PASSWORD = 'a different horse, 2nd';
 
@@ -78,6 +78,16 @@ describe('devices', () => {
     }
     const fromPhone = await phone.call('devices.list', {});
     expect(fromPhone.devices.find((d) => d.current)?.deviceId).toBe('phone');
+  });
+
+  it('devices.list shows a device connected now as seen now, not at its hello', async () => {
+    const { laptop, phoneToken } = await twoDevices();
+    const phone = await srv.connect();
+    const hello = await phone.hello(phoneToken, 'phone');
+    if (!hello.ok) throw new Error('hello refused');
+    await clockPast(hello.body.serverTime);
+    const seen = (await laptop.call('devices.list', {})).devices.find((d) => d.deviceId === 'phone')!.lastSeen;
+    expect(seen).toBeGreaterThan(hello.body.serverTime);
   });
 
   it('devices.list keeps a device that disconnected: it is still signed in', async () => {

@@ -67,8 +67,12 @@ export class Sessions {
 
   async list(userId: string, currentTokenHash: string): Promise<OpResult<'devices.list'>> {
     await this.flush();
+    const now = Date.now();
+    // A token connected to this node right now was last seen now, not at its hello (which may be days ago).
+    const connected = new Set([...this.hub.connectionsOf(userId)].map((c) => c.tokenHash));
     const byDevice = new Map<string, DeviceSession>();
-    for (const s of await this.storage.listSessions(userId, Date.now())) {
+    for (const stored of await this.storage.listSessions(userId, now)) {
+      const s = connected.has(stored.tokenHash) ? { ...stored, lastSeen: now } : stored;
       if (s.deviceId === null) continue;
       const current = s.tokenHash === currentTokenHash;
       const seen = byDevice.get(s.deviceId);
