@@ -10,7 +10,8 @@ import { ConfirmDialog, type ConfirmRequest } from '../groups/ConfirmDialog';
 import { errorText } from '../lib/errors';
 import { deviceLabel, formatLastSeen } from './device-label';
 
-export function DevicesSection() {
+/** `reload`: changes when the list is known to have changed elsewhere (a password change signs the others out). */
+export function DevicesSection({ reload = 0 }: { reload?: number }) {
   const { t, i18n } = useTranslation();
   const model = useModel();
   const [devices, setDevices] = useState<DeviceView[] | null>(null);
@@ -28,7 +29,7 @@ export function DevicesSection() {
 
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, reload]);
 
   const signOutOne = (d: DeviceView) =>
     setConfirm({

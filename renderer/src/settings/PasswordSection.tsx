@@ -8,7 +8,8 @@ import { useModel } from '../app/model-context';
 import { errorCode, errorText } from '../lib/errors';
 import { passwordProblem } from './password-check';
 
-export function PasswordSection() {
+/** `onChanged`: the password was changed (and the account's other devices signed out). */
+export function PasswordSection({ onChanged }: { onChanged?: () => void }) {
   const { t } = useTranslation();
   const model = useModel();
   const ids = { old: useId(), next: useId(), again: useId() };
@@ -35,6 +36,7 @@ export function PasswordSection() {
       setNew('');
       setAgain('');
       setDone(true);
+      onChanged?.();
     } catch (err) {
       setError(errorCode(err) === 'FORBIDDEN' ? t('sessions.wrongPassword') : errorText(err, t));
     } finally {

@@ -88,6 +88,8 @@ describe('Settings: password', () => {
     expect((await screen.findByTestId('password-done')).textContent).toBe('Password changed. Your other devices were signed out.');
     expect(fake.calls.filter((c) => c.method === 'auth.changePassword').map((c) => c.arg)).toEqual([{ oldPassword: 'old password', newPassword: 'a long new password' }]);
     expect((screen.getByTestId('password-old') as HTMLInputElement).value).toBe('');
+    // The server signed the other devices out: the list shows it.
+    await waitFor(() => expect(rows()).toEqual(['device-laptop']));
   });
 
   it('says so when the current password is wrong, in Chinese too', async () => {

@@ -2,7 +2,7 @@
  * Settings: language, theme, notifications, account, its devices and password. Each change applies at once (optimistically) and is
  * stored through settings.set; settings:changed from main has the last word.
  */
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, NotificationSettings, SessionView, Settings, Theme } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
@@ -20,6 +20,7 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
   const { t } = useTranslation();
   const model = useModel();
   const settings = useStore(model.settings);
+  const [devicesChanged, setDevicesChanged] = useState(0);
 
   const update = async (patch: Patch) => {
     const before = model.settings.get();
@@ -100,10 +101,10 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
         </button>
       </Section>
       <Section title={t('sessions.devices')}>
-        <DevicesSection />
+        <DevicesSection reload={devicesChanged} />
       </Section>
       <Section title={t('sessions.password')}>
-        <PasswordSection />
+        <PasswordSection onChanged={() => setDevicesChanged((n) => n + 1)} />
       </Section>
     </Dialog>
   );
