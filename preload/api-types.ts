@@ -14,6 +14,7 @@ export type {
   ConnectionView,
   ConversationView,
   DesktopSettings,
+  DeviceView,
   GroupInfo,
   GroupMemberView,
   GroupRole,

@@ -27,7 +27,7 @@ import {
 import type { ErrorCode } from '../protocol/errors.js';
 import { CodePointString } from '../protocol/kinds.js';
 import type { ServerLimits } from '../protocol/limits.js';
-import { REQUESTS, type ConvKindName, type GroupInfo, type GroupRole, type UserInfo } from '../protocol/ops.js';
+import { REQUESTS, type ConvKindName, type DeviceSession, type GroupInfo, type GroupRole, type UserInfo } from '../protocol/ops.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Values that cross the boundary
@@ -78,6 +78,9 @@ export interface SessionView {
   serverUrl?: string;
   name?: string;
 }
+
+/** A signed-in device of the account (the server's devices.list, as it is). */
+export type DeviceView = DeviceSession;
 
 export interface ConnectionView {
   state: 'connecting' | 'online' | 'offline';
@@ -372,7 +375,18 @@ export const API_METHODS = {
     Arg({ serverUrl: ServerUrl, userId: UserId, password: Type.String({ minLength: 1, maxLength: 256 }) }),
     returns<SessionView>(),
   ),
+  /** Signs out: the token is revoked on the server when it can be reached, and forgotten here in any case. */
   'auth.logout': method(NoArg, returns<void>()),
+  /** Changes the password; the server signs out every other device. */
+  'auth.changePassword': method(
+    Arg({ oldPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 8, maxLength: 256 }) }),
+    returns<void>(),
+  ),
+  'devices.list': method(NoArg, returns<{ devices: DeviceView[] }>()),
+  /** Signs out one other device. */
+  'devices.revoke': method(Closed(REQUESTS['devices.revoke']), returns<void>()),
+  /** Signs out every other device. */
+  'devices.revokeOthers': method(NoArg, returns<{ revoked: number }>()),
   'connection.get': method(NoArg, returns<ConnectionView>()),
   /** Try to reach the server now instead of at the next scheduled attempt (the banner's "Retry now"). */
   'connection.retry': method(NoArg, returns<void>()),

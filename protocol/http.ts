@@ -9,6 +9,12 @@ export const RegisterBody = Type.Object({
   name: CodePointString(64, 1),
 });
 export const LoginBody = Type.Object({ userId: UserId, password: Type.String({ minLength: 1, maxLength: 256 }) });
+/** Extension (docs/protocol.md part 2, "Sessions and devices"): POST /v1/auth/password with the bearer token. */
+export const PasswordChangeBody = Type.Object({
+  oldPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  newPassword: Type.String({ minLength: 8, maxLength: 256 }),
+});
+export type PasswordChangeRequest = Static<typeof PasswordChangeBody>;
 export interface TokenAnswer {
   token: string;
   expiresAt: number;

@@ -21,11 +21,13 @@ const UserIds = (max: number) => Type.Array(UserId, { minItems: 1, maxItems: max
 export const JoinPolicy = Type.Union(JOIN_POLICIES.map((p) => Type.Literal(p)));
 export const GroupRoleSchema = Type.Union(GROUP_ROLES.map((r) => Type.Literal(r)));
 
+const DeviceId = Type.String({ pattern: ID_PATTERN });
+
 export const REQUESTS = {
   hello: Type.Object({
     token: Type.String({ minLength: 1, maxLength: 512 }),
     device: Type.Object({
-      id: Type.String({ pattern: ID_PATTERN }),
+      id: DeviceId,
       platform: Type.String({ maxLength: 64 }),
       app: Type.String({ maxLength: 128 }),
     }),
@@ -93,6 +95,12 @@ export const REQUESTS = {
   'room.list': Empty,
   'room.join': Type.Object({ roomId: RoomId }),
   'room.leave': Type.Object({ roomId: RoomId }),
+  /** Extension (docs/protocol.md part 2, "Sessions and devices"): the account's signed-in devices. */
+  'devices.list': Empty,
+  /** Extension: signs out one other device (revokes its tokens, closes its connections with 4403). */
+  'devices.revoke': Type.Object({ deviceId: DeviceId }),
+  /** Extension: signs out every device but this connection's token. */
+  'devices.revokeOthers': Empty,
 } satisfies Record<string, TSchema>;
 
 export type Op = keyof typeof REQUESTS;
@@ -158,6 +166,20 @@ export const JoinRequestSchema = Type.Object({ userId: Type.String(), note: Type
 export type JoinRequest = Static<typeof JoinRequestSchema>;
 
 
+/** A signed-in device of the account (extension): its tokens taken together. */
+export const DeviceSessionSchema = Type.Object({
+  deviceId: Type.String(),
+  platform: Type.String(),
+  app: Type.String(),
+  /** When the device last said hello or disconnected (ms). */
+  lastSeen: Int,
+  /** When its oldest live token was issued (ms). */
+  createdAt: Int,
+  /** Whether this is the device of the connection asking. */
+  current: Type.Boolean(),
+});
+export type DeviceSession = Static<typeof DeviceSessionSchema>;
+
 /** Send's acknowledgement (also a recall's, when named with a clientMsgId). */
 const Ack = Type.Object({ msgId: Type.String(), seq: Seq, ts: Int });
 
@@ -196,6 +218,10 @@ export const ANSWERS = {
   'room.list': Type.Object({ rooms: Type.Array(Type.Object({ roomId: Type.String(), name: Type.String(), online: Count })) }),
   'room.join': Type.Object({ room: Type.Object({ roomId: Type.String(), name: Type.String() }), messages: Type.Array(LogEntrySchema) }),
   'room.leave': Done,
+  /** Extensions. */
+  'devices.list': Type.Object({ devices: Type.Array(DeviceSessionSchema) }),
+  'devices.revoke': Done,
+  'devices.revokeOthers': Type.Object({ revoked: Count }),
 } satisfies { [O in Op]: TSchema };
 
 /** The answer body of each op. */

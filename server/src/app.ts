@@ -22,6 +22,8 @@ import { Accounts } from './http/accounts.js';
 import { Files } from './http/files.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
 import { createRouter } from './http/router.js';
+import { SessionRoutes } from './http/sessions.js';
+import { Sessions } from './services/sessions.js';
 
 export type { ServerConfig } from './config.js';
 
@@ -48,6 +50,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const bus = parts.bus ?? new LocalBus();
   const tokens = new TokenService(storage, config.tokenTtlSeconds);
   const hub = new Hub(storage, bus, metrics, log);
+  const sessions = new Sessions(storage, hub, log);
   const committer = new Committer(storage, metrics);
   const words = new SensitiveWordFilter();
   const savedWords = await storage.getSetting(SENSITIVE_WORDS_KEY);
@@ -72,6 +75,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     metrics,
     log,
     accounts: config.builtinAccounts ? new Accounts(storage, tokens) : null,
+    sessions: new SessionRoutes(storage, tokens, sessions, config.builtinAccounts),
     files: new Files(config.dataDir, storage, tokens, config.maxFileBytes),
     admin,
   });
@@ -80,10 +84,15 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   server.requestTimeout = 0; // large uploads may take long; idle sockets are still timed out below
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
-  const gateway = new Gateway(server, { config, hub, tokens, handlers: createHandlers(messaging, groups, rooms), metrics, log });
+  const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers: createHandlers(messaging, groups, rooms, sessions), metrics, log });
 
   const pruneTimer = setInterval(() => void storage.pruneNonces(Date.now() - 2 * CLOCK_SKEW_MS).catch(() => undefined), 60_000);
   pruneTimer.unref();
+  // Revoked and long-expired token rows: at start, then hourly, so the table stays the size of the live sessions.
+  const pruneTokens = () => void sessions.prune().catch((error: unknown) => log.warn({ err: error }, 'token rows not pruned'));
+  pruneTokens();
+  const tokenPruneTimer = setInterval(pruneTokens, 3600_000);
+  tokenPruneTimer.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -105,10 +114,12 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     close() {
       closing ??= (async () => {
         clearInterval(pruneTimer);
+        clearInterval(tokenPruneTimer);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await gateway.close();
         server.closeIdleConnections();
         await committer.drain();
+        await sessions.flush();
         const force = setTimeout(() => server.closeAllConnections(), 5_000);
         await stopped;
         clearTimeout(force);

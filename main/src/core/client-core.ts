@@ -19,7 +19,7 @@ import { createEventBus, type ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
 import { Account } from './account.js';
 import { AppSettings } from './app-settings.js';
-import { downloadFile, login, register } from './http-client.js';
+import { changePassword, downloadFile, login, logout, register } from './http-client.js';
 import { NoAnswerError } from './server-connection.js';
 import { SessionFile, plainBox, type SavedSession, type SecretBox } from './session-file.js';
 import { conversationView, limitsView, messageView, searchHitView } from './views.js';
@@ -40,6 +40,8 @@ export interface ClientCoreOptions {
 }
 
 const MAX_SHOWN_FILE_BYTES = 100 * 1024 * 1024;
+/** How long signing out waits for the server to revoke the token before giving up on it. */
+const LOGOUT_TIMEOUT_MS = 3_000;
 
 function kindForMime(mime: string): 'image' | 'file' {
   return /^image\/(png|jpe?g|gif|webp|bmp|avif)$/.test(mime) ? 'image' : 'file';
@@ -119,15 +121,27 @@ export class ClientCore {
     account.start();
   }
 
-  /** Signs out cleanly: the account's data, queued messages included, stays for the next sign-in. */
-  private async signOut(_reason: string): Promise<void> {
+  /**
+   * Signs out cleanly: the account's data, queued messages included, stays for the next sign-in. With `revoke`
+   * (the user signed out, the server did not end the session) the token is then revoked on the server, best
+   * effort: signing out completes offline too, and the token is forgotten here either way.
+   */
+  private async signOut(_reason: string, revoke = false): Promise<void> {
     const account = this.account;
+    const token = this.session?.token;
+    const serverUrl = this.session?.serverUrl;
     this.account = null;
     this.sessionFile.signOut();
     this.session = this.sessionFile.load();
+    // Closed first, so the revocation does not come back as a 4403 on a connection still open.
     await account?.close();
     this.events.emit('session:changed', this.sessionView());
     this.events.emit('connection:changed', { state: 'offline', reason: 'signed out', queued: 0 });
+    if (revoke && token && serverUrl) {
+      await logout(serverUrl, token, LOGOUT_TIMEOUT_MS).catch((error: unknown) =>
+        this.log.warn({ err: describeError(error) }, 'token not revoked on the server (signed out here anyway)'),
+      );
+    }
   }
 
   private async signIn(serverUrl: string, userId: string, name: string, token: string): Promise<SessionView> {
@@ -168,7 +182,14 @@ export class ClientCore {
         const { token } = await this.reach(() => login(serverUrl, userId, password));
         return this.signIn(serverUrl, userId, userId, token);
       },
-      'auth.logout': async () => this.signOut('signed out'),
+      'auth.logout': async () => this.signOut('signed out', true),
+      'auth.changePassword': async ({ oldPassword, newPassword }) => {
+        const account = this.need();
+        await this.reach(() => changePassword(account.serverUrl, this.session!.token!, oldPassword, newPassword));
+      },
+      'devices.list': async () => this.ask('devices.list', {}),
+      'devices.revoke': async (arg) => void (await this.ask('devices.revoke', arg)),
+      'devices.revokeOthers': async () => this.ask('devices.revokeOthers', {}),
       'connection.get': async () => this.account?.connectionView() ?? { state: 'offline', reason: 'signed out', queued: 0 },
       'connection.retry': async () => {
         this.need();

@@ -24,14 +24,16 @@ async function errorFrom(status: number, text: string): Promise<ProtocolError> {
   return new ProtocolError(status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', `HTTP ${status}`);
 }
 
-async function postJson<T>(serverUrl: string, path: string, body: unknown): Promise<T> {
+async function postJson<T>(serverUrl: string, path: string, body: unknown, options: { token?: string; timeoutMs?: number } = {}): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
   try {
     res = await fetch(new URL(path, serverUrl), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers,
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(20_000),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
     });
   } catch (error) {
     throw new NoAnswerError(`cannot reach ${new URL(serverUrl).host}: ${(error as Error).message}`);
@@ -47,6 +49,16 @@ export function register(serverUrl: string, userId: string, password: string, na
 
 export function login(serverUrl: string, userId: string, password: string): Promise<TokenAnswer> {
   return postJson(serverUrl, '/v1/auth/login', { userId, password });
+}
+
+/** Revokes the token on the server (extension, docs/protocol.md part 2). */
+export async function logout(serverUrl: string, token: string, timeoutMs: number): Promise<void> {
+  await postJson(serverUrl, '/v1/auth/logout', {}, { token, timeoutMs });
+}
+
+/** Changes the password; the server revokes the account's other tokens and keeps this one. */
+export async function changePassword(serverUrl: string, token: string, oldPassword: string, newPassword: string): Promise<void> {
+  await postJson(serverUrl, '/v1/auth/password', { oldPassword, newPassword }, { token });
 }
 
 export interface UploadOptions {

@@ -1,8 +1,8 @@
 /**
- * Settings: language, theme, notifications, account. Each change applies at once (optimistically) and is
+ * Settings: language, theme, notifications, account, its devices and password. Each change applies at once (optimistically) and is
  * stored through settings.set; settings:changed from main has the last word.
  */
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, NotificationSettings, SessionView, Settings, Theme } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
@@ -11,6 +11,8 @@ import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
 import { useStore } from '../lib/store';
 import { DesktopSection } from './DesktopSection';
+import { DevicesSection } from './DevicesSection';
+import { PasswordSection } from './PasswordSection';
 
 type Patch = { language?: Language; theme?: Theme; notifications?: Partial<NotificationSettings> };
 
@@ -18,6 +20,7 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
   const { t } = useTranslation();
   const model = useModel();
   const settings = useStore(model.settings);
+  const [devicesChanged, setDevicesChanged] = useState(0);
 
   const update = async (patch: Patch) => {
     const before = model.settings.get();
@@ -96,6 +99,12 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
           <Icon name="logout" size={18} />
           {t('settings.signOut')}
         </button>
+      </Section>
+      <Section title={t('sessions.devices')}>
+        <DevicesSection reload={devicesChanged} />
+      </Section>
+      <Section title={t('sessions.password')}>
+        <PasswordSection onChanged={() => setDevicesChanged((n) => n + 1)} />
       </Section>
     </Dialog>
   );

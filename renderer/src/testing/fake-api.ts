@@ -11,6 +11,7 @@ import type {
   Api,
   AppInfo,
   DesktopSettings,
+  DeviceView,
   UpdateView,
   ApiErrorCode,
   ApiEventName,
@@ -29,6 +30,7 @@ import type {
 import { DEFAULT_LIMITS } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
 import { createFakeChanges } from './fake-changes';
+import { createFakeDevices } from './fake-devices';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
 import { createFakeRooms, type FakeRoomSpec } from './fake-rooms';
 
@@ -56,6 +58,8 @@ export interface FakeApiOptions {
   appInfo?: Partial<AppInfo>;
   groups?: FakeGroupSpec[];
   rooms?: FakeRoomSpec[];
+  /** The account's signed-in devices (default: this one only). */
+  devices?: DeviceView[];
   /** The server's limits `server.limits` answers (announced); the protocol's defaults for the rest. */
   limits?: Partial<Omit<LimitsView, 'announced'>>;
 }
@@ -278,9 +282,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
   };
 
+  const sessions = createFakeDevices(context, options.devices);
   const api = {
     session: { get: () => record('session.get', {}, () => session) },
+    devices: sessions.devices,
     auth: {
+      changePassword: sessions.changePassword,
       register: (arg: { serverUrl: string; userId: string; name: string }) =>
         record('auth.register', arg, () => {
           session = { state: 'signed-in', userId: arg.userId, name: arg.name, serverUrl: arg.serverUrl };

@@ -27,14 +27,20 @@ export class TokenService {
 
   /** The user a token belongs to; UNAUTHENTICATED when it is malformed, unknown, expired, revoked or banned. */
   async verify(token: unknown, now = Date.now()): Promise<string> {
+    return (await this.authenticate(token, now)).userId;
+  }
+
+  /** As verify, with the token's hash: the key under which the session can be listed and revoked. */
+  async authenticate(token: unknown, now = Date.now()): Promise<{ userId: string; tokenHash: string }> {
     if (typeof token !== 'string' || !TOKEN_RE.test(token)) throw new ProtocolError('UNAUTHENTICATED', 'malformed token');
-    const record = await this.storage.getToken(hashToken(token));
+    const tokenHash = hashToken(token);
+    const record = await this.storage.getToken(tokenHash);
     if (!record) throw new ProtocolError('UNAUTHENTICATED', 'unknown token');
     if (record.revoked) throw new ProtocolError('UNAUTHENTICATED', 'token revoked');
     if (record.expiresAt <= now) throw new ProtocolError('UNAUTHENTICATED', 'token expired');
     const user = await this.storage.getUser(record.userId);
     if (!user) throw new ProtocolError('UNAUTHENTICATED', 'unknown user');
     if (user.bannedUntil > now) throw new ProtocolError('UNAUTHENTICATED', 'user banned');
-    return record.userId;
+    return { userId: record.userId, tokenHash };
   }
 }

@@ -5,8 +5,8 @@
 export type BusMessage =
   /** Deliver an already-serialized frame to every connection of these users, except one connection. */
   | { type: 'deliver'; userIds: readonly string[]; frame: string; exceptConnectionId?: string }
-  /** End every session of a user (ban, revoked token). */
-  | { type: 'revoke'; userId: string; reason: string }
+  /** End every session of a user (ban), or only those opened with the named tokens (by hash: logout, revoked devices). */
+  | { type: 'revoke'; userId: string; reason: string; tokenHashes?: readonly string[] }
   /** A group's membership or settings changed: every node drops what it cached of it. */
   | { type: 'group.changed'; groupId: string };
 

@@ -62,9 +62,13 @@ export function parseJson<T>(raw: Buffer, validator: Validator<T>, what: string)
   return value;
 }
 
-export async function bearerUser(req: IncomingMessage, tokens: TokenService): Promise<string> {
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer (\S+)$/.exec(header);
+/** The token of an `Authorization: Bearer <token>` header; UNAUTHENTICATED without one. */
+export function bearerToken(req: IncomingMessage): string {
+  const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
   if (!match) throw new ProtocolError('UNAUTHENTICATED', 'Authorization: Bearer <token> required');
-  return tokens.verify(match[1]);
+  return match[1]!;
+}
+
+export async function bearerUser(req: IncomingMessage, tokens: TokenService): Promise<string> {
+  return tokens.verify(bearerToken(req));
 }

@@ -7,6 +7,7 @@ import type { Storage } from '../storage/storage.js';
 import type { Accounts } from './accounts.js';
 import type { AdminApi } from './admin.js';
 import type { Files } from './files.js';
+import type { SessionRoutes } from './sessions.js';
 import { sendError, sendJson } from './respond.js';
 
 export interface RouterDeps {
@@ -14,6 +15,7 @@ export interface RouterDeps {
   metrics: Metrics;
   log: Logger;
   accounts: Accounts | null;
+  sessions: SessionRoutes;
   files: Files;
   admin: AdminApi | null;
 }
@@ -37,6 +39,14 @@ export function createRouter(deps: RouterDeps) {
       res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
       res.end(text);
       return 'metrics';
+    }
+    if (pathname === '/v1/auth/logout' && method === 'POST') {
+      await deps.sessions.logout(req, res);
+      return 'logout';
+    }
+    if (pathname === '/v1/auth/password' && method === 'POST') {
+      await deps.sessions.changePassword(req, res);
+      return 'password';
     }
     if (pathname.startsWith('/v1/auth/') && deps.accounts) {
       if (pathname === '/v1/auth/register' && method === 'POST') {

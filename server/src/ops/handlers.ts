@@ -3,10 +3,13 @@ import type { Op, OpRequest, OpResult } from '../../../protocol/index.js';
 import type { Groups } from '../services/groups.js';
 import type { Messaging } from '../services/messaging.js';
 import type { Rooms } from '../services/rooms.js';
+import type { Sessions } from '../services/sessions.js';
 
 export interface OpContext {
   userId: string;
   connectionId: string;
+  /** The hash of the token the connection said hello with: "this device" of the device ops. */
+  tokenHash: string;
   /** For `send`: the entry is queued for commit, so the connection may start its next send. */
   onQueued?: () => void;
 }
@@ -16,7 +19,7 @@ export type OpHandlers = { [O in Exclude<Op, 'hello'>]: OpHandler<O> };
 
 const EMPTY = {} as Record<string, never>;
 
-export function createHandlers(messaging: Messaging, groups: Groups, rooms: Rooms): OpHandlers {
+export function createHandlers(messaging: Messaging, groups: Groups, rooms: Rooms, sessions: Sessions): OpHandlers {
   return {
     send: (ctx, b) =>
       messaging.send(ctx.userId, b, { connectionId: ctx.connectionId, exceptConnectionId: ctx.connectionId, onQueued: ctx.onQueued }),
@@ -97,5 +100,11 @@ export function createHandlers(messaging: Messaging, groups: Groups, rooms: Room
       rooms.leave(ctx.connectionId, b.roomId);
       return EMPTY;
     },
+    'devices.list': (ctx) => sessions.list(ctx.userId, ctx.tokenHash),
+    'devices.revoke': async (ctx, b) => {
+      await sessions.revokeDevice(ctx.userId, ctx.tokenHash, b.deviceId);
+      return EMPTY;
+    },
+    'devices.revokeOthers': async (ctx) => ({ revoked: await sessions.revokeOthers(ctx.userId, ctx.tokenHash) }),
   };
 }

@@ -22,6 +22,8 @@ export interface ClientConnection {
   readonly id: string;
   readonly userId: string;
   readonly deviceId: string;
+  /** The hash of the token the connection said hello with ('' for connections not opened by a token). */
+  readonly tokenHash: string;
   /** Bytes queued for the socket and not yet handed to the kernel. */
   readonly bufferedAmount: number;
   /** Sends one text frame (a Buffer holds its UTF-8 encoding, so one encoding can serve many connections). */
@@ -130,6 +132,12 @@ export class Hub {
     this.bus.publish({ type: 'revoke', userId, reason });
   }
 
+  /** Ends the sessions of the user opened with these tokens (by hash), on every node, as `revoke` does. */
+  revokeTokens(userId: string, tokenHashes: readonly string[], reason: string): void {
+    if (tokenHashes.length === 0) return;
+    this.bus.publish({ type: 'revoke', userId, reason, tokenHashes });
+  }
+
   closeAll(code: number, reason: string): void {
     for (const conn of [...this.byDevice.values()]) conn.close(code, reason);
   }
@@ -156,7 +164,9 @@ export class Hub {
       const set = this.byUser.get(message.userId);
       if (!set) return;
       const frame = eventFrame('session.revoked', { reason: message.reason });
+      const only = message.tokenHashes ? new Set(message.tokenHashes) : null;
       for (const conn of [...set]) {
+        if (only && !only.has(conn.tokenHash)) continue;
         conn.sendFrame(frame);
         this.remove(conn);
         conn.close(CloseCode.sessionRevoked, message.reason);

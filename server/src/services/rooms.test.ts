@@ -21,6 +21,7 @@ class FakeConnection implements ClientConnection {
     readonly id: string,
     readonly userId: string,
     readonly deviceId = 'd',
+    readonly tokenHash = '',
   ) {}
   sendFrame(frame: string | Buffer): void {
     this.writes++;

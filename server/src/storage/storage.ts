@@ -20,6 +20,32 @@ export interface TokenRecord {
   revoked: boolean;
 }
 
+/** The device a token was last used from (bound at hello). */
+export interface TokenDevice {
+  deviceId: string;
+  platform: string;
+  app: string;
+}
+
+/** A token was used at `seenAt`; with `device`, from that device (a hello). */
+export interface TokenUse {
+  tokenHash: string;
+  seenAt: number;
+  device?: TokenDevice;
+}
+
+/** A live (unrevoked, unexpired) token of a user, as the device list shows it. */
+export interface SessionRecord {
+  tokenHash: string;
+  /** Null until the token has said hello. */
+  deviceId: string | null;
+  platform: string;
+  app: string;
+  createdAt: number;
+  /** Its last hello or disconnect; 0 when it never connected. */
+  lastSeen: number;
+}
+
 /** One entry to append; `seq` is assigned by the storage inside the committing transaction. */
 export interface AppendItem {
   convId: string;
@@ -146,6 +172,16 @@ export interface Storage {
   insertToken(tokenHash: string, userId: string, createdAt: number, expiresAt: number): Promise<void>;
   getToken(tokenHash: string): Promise<TokenRecord | null>;
   revokeUserTokens(userId: string): Promise<void>;
+  /** Records, in one transaction, when tokens were used (last seen only moves forward) and from which device. */
+  recordTokenUse(uses: readonly TokenUse[]): Promise<void>;
+  /** The user's tokens neither revoked nor expired at `now`. */
+  listSessions(userId: string, now: number): Promise<SessionRecord[]>;
+  /** Revokes the named tokens of the user that are still live; returns those it revoked. */
+  revokeTokens(userId: string, tokenHashes: readonly string[]): Promise<string[]>;
+  /** Stores a new password hash and revokes every other token of the user, in one transaction; returns the revoked ones. */
+  setPassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<string[]>;
+  /** Deletes the rows of tokens revoked, or expired before `expiredBefore`; returns how many. */
+  pruneTokens(expiredBefore: number): Promise<number>;
 
   // the logs
   /** Appends the items in one transaction, in order; each gets the next seq of its conversation. */

@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { ClientConnection, FrameBatch, Hub } from '../services/hub.js';
+import type { Sessions } from '../services/sessions.js';
 import { TokenBucket } from '../services/rate-limit.js';
 import type { OpHandlers } from '../ops/handlers.js';
 import { encodeTextFrames } from './frames.js';
@@ -30,6 +31,7 @@ export interface ConnectionDeps {
   config: ServerConfig;
   hub: Hub;
   tokens: TokenService;
+  sessions: Sessions;
   handlers: OpHandlers;
   metrics: Metrics;
   log: Logger;
@@ -49,6 +51,7 @@ export class WsConnection implements ClientConnection {
   readonly id = randomUUID();
   userId = '';
   deviceId = '';
+  tokenHash = '';
   lastPong = Date.now();
   private state: State = 'awaiting-hello';
   private readonly helloTimer: NodeJS.Timeout;
@@ -124,7 +127,10 @@ export class WsConnection implements ClientConnection {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     clearTimeout(this.helloTimer);
-    if (wasOpen) this.deps.hub.remove(this);
+    if (wasOpen) {
+      this.deps.hub.remove(this);
+      this.deps.sessions.closed(this.tokenHash);
+    }
   }
 
   private answer(id: number, body: unknown): void {
@@ -189,10 +195,12 @@ export class WsConnection implements ClientConnection {
     try {
       const body = parseRequestBody('hello', parsed.body);
       if (body.protocol !== PROTOCOL_VERSION) throw new ProtocolError('UNAUTHENTICATED', 'unsupported protocol version');
-      const userId = await this.deps.tokens.verify(body.token);
+      const { userId, tokenHash } = await this.deps.tokens.authenticate(body.token);
       if ((this.state as State) === 'closed') return;
+      this.deps.sessions.opened(tokenHash, { deviceId: body.device.id, platform: body.device.platform, app: body.device.app });
       this.userId = userId;
       this.deviceId = body.device.id;
+      this.tokenHash = tokenHash;
       clearTimeout(this.helloTimer);
       this.state = 'open';
       this.deps.hub.add(this);
@@ -236,13 +244,13 @@ export class WsConnection implements ClientConnection {
         // The next send of this connection starts once this one is queued for commit, not committed.
         let queued!: () => void;
         const isQueued = new Promise<void>((resolve) => (queued = resolve));
-        const ctx = { userId: this.userId, connectionId: this.id, onQueued: queued };
+        const ctx = { userId: this.userId, connectionId: this.id, tokenHash: this.tokenHash, onQueued: queued };
         const run = this.sendChain.then(() => this.deps.handlers.send(ctx, body as never));
         this.sendChain = Promise.race([isQueued, run.then(noop, noop)]);
         result = await run;
         this.deps.metrics.sendLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
       } else {
-        const ctx = { userId: this.userId, connectionId: this.id };
+        const ctx = { userId: this.userId, connectionId: this.id, tokenHash: this.tokenHash };
         const handler = this.deps.handlers[op as Exclude<Op, 'hello'>] as (c: typeof ctx, b: unknown) => Promise<unknown>;
         result = await handler(ctx, body);
       }

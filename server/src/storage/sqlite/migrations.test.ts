@@ -89,6 +89,38 @@ describe('migration 2 (groups and chatrooms)', () => {
   });
 });
 
+describe('migration: tokens remember their device', () => {
+  it('upgrades the previous schema: issued tokens stay valid, with no device until their next hello', async () => {
+    const file = tempFile();
+    const before = new DatabaseCtor(file);
+    const previous = MIGRATIONS.findIndex((m) => m.name === 'tokens remember their device');
+    migrate(before, MIGRATIONS.slice(0, previous));
+    before.prepare("INSERT INTO users (user_id, name, created_at) VALUES ('alice', 'Alice', 1)").run();
+    before.prepare("INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ('h1', 'alice', 5, 9e15), ('h2', 'alice', 6, 9e15), ('h3', 'alice', 1, 2)").run();
+    before.close();
+
+    const s = new SqliteStorage({ file });
+    expect(await s.getToken('h1')).toEqual({ userId: 'alice', expiresAt: 9e15, revoked: false });
+    expect(await s.listSessions('alice', 10)).toEqual([
+      { tokenHash: 'h1', deviceId: null, platform: '', app: '', createdAt: 5, lastSeen: 0 },
+      { tokenHash: 'h2', deviceId: null, platform: '', app: '', createdAt: 6, lastSeen: 0 },
+    ]);
+    await s.recordTokenUse([
+      { tokenHash: 'h1', seenAt: 20, device: { deviceId: 'laptop', platform: 'linux', app: 'parley/1' } },
+      { tokenHash: 'h1', seenAt: 15 }, // last seen never moves back
+    ]);
+    expect((await s.listSessions('alice', 10))[0]).toMatchObject({ deviceId: 'laptop', platform: 'linux', app: 'parley/1', lastSeen: 20 });
+    // Revoked rows and rows expired before the cut are pruned; live ones stay.
+    expect(await s.revokeTokens('alice', ['h2', 'unknown'])).toEqual(['h2']);
+    expect(await s.revokeTokens('bob', ['h1'])).toEqual([]);
+    expect(await s.pruneTokens(10)).toBe(2);
+    expect(await s.getToken('h2')).toBeNull();
+    expect(await s.getToken('h3')).toBeNull();
+    expect(await s.getToken('h1')).not.toBeNull();
+    await s.close();
+  });
+});
+
 describe('append batches', () => {
   it('give each conversation consecutive seqs inside one transaction and answer repeats with the original', async () => {
     const s = new SqliteStorage({ file: tempFile() });

@@ -124,6 +124,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'tokens remember their device',
+    // A token learns its device at hello (device_id NULL until then); last_seen is written at hello and when the
+    // connection ends, not per frame. The partial index lets the pruning of revoked rows skip the live ones.
+    sql: `
+      ALTER TABLE tokens ADD COLUMN device_id TEXT;
+      ALTER TABLE tokens ADD COLUMN platform TEXT NOT NULL DEFAULT '';
+      ALTER TABLE tokens ADD COLUMN app TEXT NOT NULL DEFAULT '';
+      ALTER TABLE tokens ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX tokens_by_expiry ON tokens(expires_at);
+      CREATE INDEX tokens_revoked ON tokens(revoked) WHERE revoked = 1;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -17,7 +17,9 @@ import type {
   MemberState,
   RoomRecord,
   Storage,
+  SessionRecord,
   TokenRecord,
+  TokenUse,
   UserRecord,
 } from '../storage.js';
 import { ensurePrivateFile, mkdirPrivate, tightenToPrivate } from '../private-files.js';
@@ -175,6 +177,17 @@ export class SqliteStorage implements Storage {
         'SELECT user_id, expires_at, revoked FROM tokens WHERE token_hash = ?',
       ),
       revokeTokens: db.prepare('UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0'),
+      revokeToken: db.prepare('UPDATE tokens SET revoked = 1 WHERE token_hash = ? AND user_id = ? AND revoked = 0'),
+      revokeOtherTokens: db.prepare<[string, string], { token_hash: string }>(
+        'UPDATE tokens SET revoked = 1 WHERE user_id = ? AND token_hash != ? AND revoked = 0 RETURNING token_hash',
+      ),
+      bindToken: db.prepare('UPDATE tokens SET device_id = ?, platform = ?, app = ?, last_seen = max(last_seen, ?) WHERE token_hash = ?'),
+      touchToken: db.prepare('UPDATE tokens SET last_seen = max(last_seen, ?) WHERE token_hash = ?'),
+      listSessions: db.prepare<[string, number], { token_hash: string; device_id: string | null; platform: string; app: string; created_at: number; last_seen: number }>(
+        'SELECT token_hash, device_id, platform, app, created_at, last_seen FROM tokens WHERE user_id = ? AND revoked = 0 AND expires_at > ? ORDER BY created_at',
+      ),
+      setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE user_id = ?'),
+      pruneTokens: db.prepare('DELETE FROM tokens WHERE revoked = 1 OR expires_at < ?'),
       findByClientId: db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender = ? AND client_msg_id = ?'),
       ensureConv: db.prepare('INSERT INTO conversations (conv_id, kind, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       ensureMember: db.prepare('INSERT INTO conv_members (conv_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -370,6 +383,36 @@ export class SqliteStorage implements Storage {
   }
   async revokeUserTokens(userId: string) {
     this.stmt.revokeTokens.run(userId);
+  }
+  async recordTokenUse(uses: readonly TokenUse[]) {
+    this.db.transaction(() => {
+      for (const u of uses) {
+        if (u.device) this.stmt.bindToken.run(u.device.deviceId, u.device.platform, u.device.app, u.seenAt, u.tokenHash);
+        else this.stmt.touchToken.run(u.seenAt, u.tokenHash);
+      }
+    })();
+  }
+  async listSessions(userId: string, now: number): Promise<SessionRecord[]> {
+    return this.stmt.listSessions.all(userId, now).map((r) => ({
+      tokenHash: r.token_hash,
+      deviceId: r.device_id,
+      platform: r.platform,
+      app: r.app,
+      createdAt: r.created_at,
+      lastSeen: r.last_seen,
+    }));
+  }
+  async revokeTokens(userId: string, tokenHashes: readonly string[]) {
+    return this.db.transaction(() => tokenHashes.filter((h) => this.stmt.revokeToken.run(h, userId).changes === 1))();
+  }
+  async setPassword(userId: string, passwordHash: string, keepTokenHash: string) {
+    return this.db.transaction(() => {
+      this.stmt.setPassword.run(passwordHash, userId);
+      return this.stmt.revokeOtherTokens.all(userId, keepTokenHash).map((r) => r.token_hash);
+    })();
+  }
+  async pruneTokens(expiredBefore: number) {
+    return this.stmt.pruneTokens.run(expiredBefore).changes;
   }
 
   // --- logs

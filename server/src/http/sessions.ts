@@ -1,0 +1,59 @@
+/**
+ * The session routes (docs/protocol.md part 2, "Sessions and devices"): logout revokes the bearer token; a password
+ * change, with the old password, revokes every other token of the account.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PasswordChangeBody, ProtocolError, compile } from '../../../protocol/index.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { TokenService } from '../auth/tokens.js';
+import { TokenBucket } from '../services/rate-limit.js';
+import type { Sessions } from '../services/sessions.js';
+import type { Storage } from '../storage/storage.js';
+import { bearerToken, parseJson, readBody, sendJson } from './respond.js';
+
+const passwordBody = compile(PasswordChangeBody);
+const MAX_TRACKED = 10_000;
+
+export class SessionRoutes {
+  /** Wrong old passwords per account, so a stolen token cannot be used to guess the password quickly. */
+  private readonly failures = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly tokens: TokenService,
+    private readonly sessions: Sessions,
+    /** Whether password changes are offered (the built-in accounts are on). */
+    private readonly passwords: boolean,
+  ) {}
+
+  async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { userId, tokenHash } = await this.tokens.authenticate(bearerToken(req));
+    await this.sessions.logout(userId, tokenHash);
+    sendJson(res, 200, {});
+  }
+
+  async changePassword(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.passwords) throw new ProtocolError('NOT_FOUND', 'this server has no built-in accounts');
+    const { userId, tokenHash } = await this.tokens.authenticate(bearerToken(req));
+    const body = parseJson(await readBody(req, 16 * 1024), passwordBody, 'password');
+    const limiter = this.failures.get(userId);
+    if (limiter) {
+      const wait = limiter.take();
+      if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many wrong passwords', { retryAfterMs: wait });
+    }
+    const user = await this.storage.getUser(userId);
+    if (!user?.passwordHash) throw new ProtocolError('FORBIDDEN', 'this account has no password to change');
+    if (!(await verifyPassword(body.oldPassword, user.passwordHash))) {
+      if (!limiter) {
+        if (this.failures.size >= MAX_TRACKED) this.failures.clear();
+        this.failures.set(userId, new TokenBucket(0.2, 5));
+      }
+      // FORBIDDEN, not UNAUTHENTICATED: the token is good, and a client must not sign out over a typo.
+      throw new ProtocolError('FORBIDDEN', 'the current password is wrong');
+    }
+    this.failures.delete(userId);
+    // password policy: the new password's check goes here, before it is hashed.
+    await this.sessions.passwordChanged(userId, tokenHash, await hashPassword(body.newPassword));
+    sendJson(res, 200, {});
+  }
+}
