@@ -183,7 +183,10 @@ describe('the environment of a release build', () => {
     expect(packagingConfig(base, { PARLEY_UPDATE_URL: 'https://u.example.com/parley/' }).publish).toEqual([
       { provider: 'generic', url: 'https://u.example.com/parley/' },
     ]);
-    expect(() => packagingConfig(base, { PARLEY_UPDATE_URL: 'ftp://u.example.com' })).toThrow(/http/);
+    expect(() => packagingConfig(base, { PARLEY_UPDATE_URL: 'ftp://u.example.com' })).toThrow(/https/);
+    // The packaged app would refuse it: the build does too, rather than ship an app that never updates.
+    expect(() => packagingConfig(base, { PARLEY_UPDATE_URL: 'http://u.example.com/parley/' })).toThrow(/https/);
+    expect(() => packagingConfig(base, { PARLEY_UPDATE_URL: 'http://127.0.0.1:8000/' })).toThrow(/https/);
   });
 
   it('notarizes only with a complete set of Apple credentials', () => {
