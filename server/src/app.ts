@@ -74,6 +74,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     accounts: config.builtinAccounts ? new Accounts(storage, tokens) : null,
     files: new Files(config.dataDir, storage, tokens, config.maxFileBytes),
     admin,
+    instanceToken: config.instanceToken ?? null,
   });
 
   const server = http.createServer((req, res) => void router(req, res));
