@@ -1,7 +1,8 @@
 /**
- * Where a plain-http URL stays on this computer. The desktop app sends a password, and fetches an update feed,
- * over http only to a loopback address: localhost, 127.0.0.0/8 or ::1. Decided on the parsed URL (WHATWG
- * `URL`, which normalises `127.1`, `0x7f.0.0.1` and `[::1]`), never on the text.
+ * Where a plain-http URL stays on this computer: a loopback address (localhost, 127.0.0.0/8 or ::1). The sign-in
+ * form asks before a password goes over http anywhere else; a development run fetches an update feed over http
+ * only from here. Decided on the parsed URL (WHATWG `URL`, which normalises `127.1`, `0x7f.0.0.1`, `2130706433`
+ * and `[::1]`), never on the text.
  */
 
 /** True for `localhost`, 127.0.0.0/8 (also IPv4-mapped) and ::1, as a WHATWG URL spells the hostname. */
