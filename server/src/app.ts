@@ -78,6 +78,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     sessions: new SessionRoutes(storage, tokens, sessions, config.builtinAccounts),
     files: new Files(config.dataDir, storage, tokens, config.maxFileBytes),
     admin,
+    instanceToken: config.instanceToken ?? null,
   });
 
   const server = http.createServer((req, res) => void router(req, res));

@@ -52,6 +52,8 @@ export interface ServerConfig {
    * power loss may lose the last commits. The group commit makes one sync per batch either way.
    */
   durability: Durability;
+  /** Set by `npm start` for the server it runs: the secret of the launcher's instance proof (http/instance.ts). */
+  instanceToken: string | undefined;
 }
 
 export const DURABILITY_MODES = ['full', 'normal'] as const;
@@ -86,6 +88,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'info',
   adminSignatureV1: true,
   durability: 'full',
+  instanceToken: undefined,
 };
 
 export class ConfigError extends Error {
@@ -128,7 +131,8 @@ PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; groups 
 PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
 PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES; connections:
 PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; storage:
-PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss).
+PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss); PARLEY_INSTANCE_TOKEN
+(set by npm start) answers the launcher's instance proof.
 
 Data commands:
   npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
@@ -166,6 +170,7 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   logLevel: { env: 'PARLEY_LOG_LEVEL', type: 'string' },
   adminSignatureV1: { env: 'PARLEY_ADMIN_SIGNATURE_V1', type: 'bool' },
   durability: { env: 'PARLEY_DURABILITY', type: 'enum', values: DURABILITY_MODES },
+  instanceToken: { env: 'PARLEY_INSTANCE_TOKEN', type: 'string' },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {

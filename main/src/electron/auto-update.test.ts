@@ -44,6 +44,18 @@ describe('electronUpdateEngine', () => {
     expect(updater.listenerCount('download-progress')).toBe(0);
   });
 
+  it('refuses a feed that is not https, except http to this computer in a development run', async () => {
+    const engine = (feedUrl: string, dev: boolean) => electronUpdateEngine({ feedUrl, log: recordingLog(), allowQuit: () => {}, dev });
+    for (const url of ['http://updates.example/parley/', 'http://10.0.0.2/u/', 'ftp://updates.example/']) {
+      expect(() => engine(url, false), url).toThrow(/https/);
+      expect(() => engine(url, true), url).toThrow(/https/);
+    }
+    expect(() => engine('http://127.0.0.1:9/u/', false)).toThrow(/https/);
+    updater.offered = '1.3.0';
+    await engine('http://127.0.0.1:9/u/', true).download({ version: '1.3.0', feed: 'latest' }, () => {});
+    expect(updater.feedUrls.at(-1)).toEqual({ provider: 'generic', url: 'http://127.0.0.1:9/u/' });
+  });
+
   it('takes pre-releases only from the beta feed, and lets a development run use the feed', async () => {
     const engine = electronUpdateEngine({ feedUrl: 'https://updates.example/', log: recordingLog(), allowQuit: () => {}, dev: true });
     updater.offered = '1.4.0-beta.2';

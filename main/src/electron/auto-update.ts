@@ -5,6 +5,7 @@
  */
 import { autoUpdater } from 'electron-updater';
 import { describeError, type Logger } from '../ipc/logger.js';
+import { feedUrl } from '../updater/update-config.js';
 import type { UpdateEngine } from '../updater/update-service.js';
 
 export interface ElectronUpdateEngineOptions {
@@ -18,6 +19,8 @@ export interface ElectronUpdateEngineOptions {
 
 export function electronUpdateEngine(options: ElectronUpdateEngineOptions): UpdateEngine {
   const { log } = options;
+  // update-config.ts already decided; this is the last place before electron-updater, so it checks again.
+  if (feedUrl(options.feedUrl, options.dev) === null) throw new Error('the update feed must be https (or, in development, http to this computer)');
   const updater = () => {
     const u = autoUpdater;
     u.autoDownload = false;

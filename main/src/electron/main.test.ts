@@ -5,6 +5,7 @@
  * environment, as the launcher and Electron would.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type * as FsPromises from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +39,7 @@ let server: TestServer;
 let proxy: PausableProxy;
 let feed: http.Server;
 let feedUrl: string;
+let feedRequests = 0;
 const fixture = new CoreFixture();
 let root: string;
 let users = 0;
@@ -49,7 +51,10 @@ beforeAll(async () => {
   server = await startTestServer();
   proxy = await startPausableProxy({ port: server.port });
   const update = fs.readFileSync(path.join(import.meta.dirname, '../updater/fixtures/latest-newer.yml'), 'utf8');
-  feed = http.createServer((req, res) => (req.url?.endsWith('.yml') ? res.end(update) : res.writeHead(404).end()));
+  feed = http.createServer((req, res) => {
+    feedRequests += 1;
+    return req.url?.endsWith('.yml') ? res.end(update) : res.writeHead(404).end();
+  });
   await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
   feedUrl = `http://127.0.0.1:${(feed.address() as AddressInfo).port}/`;
 });
@@ -118,8 +123,9 @@ interface Run {
   events<T>(name: string): T[];
 }
 
-async function launchApp(): Promise<Run> {
+async function launchApp(options: { packaged?: boolean } = {}): Promise<Run> {
   fake.reset();
+  fake.app.isPackaged = options.packaged ?? false;
   dropSignalListeners();
   vi.resetModules();
   fake.app.becomeReady();
@@ -254,6 +260,23 @@ describe('main.ts', () => {
     expect((helpNow.submenu as MenuItemConstructorOptions[]).map((i) => i.id ?? i.role)).toEqual(['about']);
     expect(await value(app.invoke('updates.get', {}))).toMatchObject({ supported: false, error: 'a development run does not update itself' });
     expect(await app.invoke('updates.restart', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('a packaged app ignores PARLEY_UPDATE_URL: it checks the https feed built into it, and its log says so without the URL', async () => {
+    // The feed built in (app-update.yml) is https and answers nothing here; PARLEY_UPDATE_URL names the local feed.
+    fs.writeFileSync(path.join(process.resourcesPath, 'app-update.yml'), 'provider: generic\nurl: https://127.0.0.1:1/parley/\n');
+    process.env.PARLEY_SQLITE_BINDING = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    process.env.PARLEY_LOG_LEVEL = 'warn';
+    const before = feedRequests;
+    const app = await launchApp({ packaged: true });
+    const help = fake.Menu.applicationMenu!.template.find((m) => m.role === 'help')!;
+    ((help.submenu as MenuItemConstructorOptions[]).find((i) => i.id === 'check-for-updates')!.click as () => void)();
+    await until(() => app.events<UpdateView>('update:changed').some((v) => v.state === 'error'), 10_000, 'the built-in feed to fail');
+    expect(app.events<UpdateView>('update:changed').some((v) => v.state === 'ready' || v.state === 'downloading')).toBe(false);
+    expect(feedRequests).toBe(before);
+    const logFile = path.join(process.env.PARLEY_USER_DATA!, 'logs', 'main.log');
+    await until(() => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('PARLEY_UPDATE_URL is ignored by a packaged app'), 5000, 'the log line');
+    expect(fs.readFileSync(logFile, 'utf8')).not.toContain(feedUrl);
   });
 
   it('"Start at login" on Linux writes and removes the XDG autostart entry', async () => {

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     process.env.PARLEY_SQLITE_BINDING ??
     (app.isPackaged ? path.join(`${app.getAppPath()}.unpacked`, 'out', 'native', 'package', 'better_sqlite3.node') : fs.existsSync(devBinding) ? devBinding : undefined);
   const feed = resolveFeedConfig({ env: process.env, packaged: app.isPackaged, appUpdateYml: readOrNull(path.join(process.resourcesPath, 'app-update.yml')) });
+  if (feed.ignored) log.warn({}, feed.ignored);
 
   let host: ElectronHost | null = null;
   let updater: UpdateService | null = null;

@@ -1,26 +1,48 @@
 /**
  * The local Parley server `npm start` runs: the real server CLI (server/src/cli.ts under tsx) as a child
- * process, its data in the per-user directory, its JSON logs in a file there. A healthy Parley server
- * already on the port (a second `npm start`) is reused; a port taken by something else yields a free one.
+ * process, its data in the per-user directory, its JSON logs in a file there. A server already on the port is
+ * reused only when it proves to be the one an earlier `npm start` ran on this data directory (a second
+ * `npm start`): it answers a fresh nonce with the HMAC of the secret kept in the data directory (the
+ * instance proof, docs/protocol.md part 2). Anything else on the port, whatever it answers, yields a free one.
  * Stopping sends SIGTERM, on which the server commits what is in flight before it exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-export type PortProbe = 'free' | 'parley' | 'other';
+export type PortProbe = 'free' | 'ours' | 'other';
 
-/** Is the port free, held by a Parley server (healthz ok and Parley's metrics), or by something else? */
-export async function probePort(host: string, port: number, timeoutMs = 2000): Promise<PortProbe> {
-  if (await canListen(host, port)) return 'free';
-  const base = `http://${host}:${port}`;
+/** The file in the server's data directory holding the secret of the instance proof (0600). */
+export const INSTANCE_TOKEN_FILE = 'launcher-token';
+
+/** The data directory's instance secret, created (0600) the first time. */
+export function instanceToken(dataDir: string): string {
+  const file = path.join(dataDir, INSTANCE_TOKEN_FILE);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
-    const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await health.json().catch(() => null)) as { status?: unknown } | null;
-    if (!health.ok || body?.status !== 'ok') return 'other';
-    const metrics = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
-    return (await metrics.text()).includes('parley_') ? 'parley' : 'other';
+    fs.writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const token = fs.readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(token)) throw new Error(`${file} is not an instance token; delete it and start again`);
+  return token;
+}
+
+/** Is the port free, held by the server that knows `token` (it answers the instance proof), or by something else? */
+export async function probePort(host: string, port: number, token: string, timeoutMs = 2000): Promise<PortProbe> {
+  if (await canListen(host, port)) return 'free';
+  const nonce = randomBytes(16).toString('hex');
+  const expected = createHmac('sha256', token).update(`${nonce}:${port}`).digest();
+  try {
+    const url = new URL(`http://${host.includes(':') ? `[${host}]` : host}:${port}/v1/instance`);
+    url.searchParams.set('nonce', nonce);
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    const body = (await res.json().catch(() => null)) as { proof?: unknown } | null;
+    if (!res.ok || typeof body?.proof !== 'string' || !/^[0-9a-f]{64}$/.test(body.proof)) return 'other';
+    return timingSafeEqual(Buffer.from(body.proof, 'hex'), expected) ? 'ours' : 'other';
   } catch {
     return 'other';
   }
@@ -63,20 +85,22 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const host = options.host ?? '127.0.0.1';
   let port = options.port;
   let note: string | undefined;
+  const token = instanceToken(options.dataDir);
   if (port !== 0) {
-    const probe = await probePort(host, port);
-    if (probe === 'parley') {
+    const probe = await probePort(host, port, token);
+    if (probe === 'ours') {
       return { url: `http://${host}:${port}`, reused: true, onExit: () => undefined, stop: async () => undefined, kill: () => undefined };
     }
     if (probe === 'other') {
-      note = `port ${port} is taken by another program`;
+      note = `port ${port} is taken by another program (or a server that is not this data directory's)`;
       port = 0;
     }
   }
   fs.mkdirSync(options.dataDir, { recursive: true });
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  // Flags say where it listens and keeps data; the environment must not say otherwise.
-  const env = { ...process.env };
+  // Flags say where it listens and keeps data; the environment must not say otherwise. The instance secret
+  // goes by the environment, never on the command line, where any user's `ps` would show it.
+  const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_INSTANCE_TOKEN: token };
   for (const key of ['PARLEY_PORT', 'PARLEY_HOST', 'PARLEY_DATA_DIR']) delete env[key];
   const logFd = fs.openSync(options.logFile, 'a');
   let child: ChildProcess;

@@ -82,7 +82,7 @@ export async function launch(options: LauncherOptions): Promise<Launched> {
   const server = await startLocalServer({ root, dataDir: dirs.server, port: options.port, logFile: path.join(dirs.logs, 'server.log') });
   say(
     server.reused
-      ? `using the Parley server already running at ${server.url}`
+      ? `using the Parley server already running at ${server.url} (it proved it is this data directory's)`
       : `server: ${server.url} (data in ${dirs.server}${server.note ? `; ${server.note}` : ''})`,
   );
 

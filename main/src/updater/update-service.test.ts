@@ -227,6 +227,32 @@ describe('resolveFeedConfig', () => {
     expect(resolveFeedConfig({ env: {}, packaged: false, appUpdateYml: yml })).toMatchObject({ url: null, reason: expect.stringContaining('development') });
     expect(resolveFeedConfig({ env: {}, packaged: true, appUpdateYml: null })).toMatchObject({ url: null });
     expect(resolveFeedConfig({ env: {}, packaged: true, appUpdateYml: 'provider: github\nowner: x\n' })).toMatchObject({ url: null });
-    expect(resolveFeedConfig({ env: { PARLEY_UPDATE_URL: 'file:///etc' }, packaged: true, appUpdateYml: yml })).toMatchObject({ url: null });
+    expect(resolveFeedConfig({ env: { PARLEY_UPDATE_URL: 'file:///etc' }, packaged: false, appUpdateYml: null })).toMatchObject({ url: null });
+  });
+  it('fetches updates only over https, except a development run trying a feed on this computer', () => {
+    const httpYml = 'provider: generic\nurl: http://updates.example.com/parley\n';
+    expect(resolveFeedConfig({ env: {}, packaged: true, appUpdateYml: httpYml })).toMatchObject({ url: null, reason: expect.stringContaining('https') });
+    expect(resolveFeedConfig({ env: {}, packaged: true, appUpdateYml: 'provider: generic\nurl: http://127.0.0.1:8000/\n' })).toMatchObject({ url: null });
+    for (const remote of ['http://updates.example.com/parley', 'http://192.168.1.5/u/', 'http://127.0.0.1.nip.io/u/']) {
+      expect(resolveFeedConfig({ env: { PARLEY_UPDATE_URL: remote }, packaged: false, appUpdateYml: null }), remote).toMatchObject({
+        url: null,
+        reason: expect.stringContaining('https'),
+      });
+    }
+    expect(resolveFeedConfig({ env: { PARLEY_UPDATE_URL: 'http://localhost:9/u/' }, packaged: false, appUpdateYml: null })).toEqual({ url: 'http://localhost:9/u/' });
+    expect(resolveFeedConfig({ env: { PARLEY_UPDATE_URL: 'https://staging.example.com/u/' }, packaged: false, appUpdateYml: null })).toEqual({
+      url: 'https://staging.example.com/u/',
+    });
+  });
+  it('ignores PARLEY_UPDATE_URL in a packaged app, and says so without its value', () => {
+    for (const override of ['https://evil.example.com/u/', 'http://127.0.0.1:9/u/', 'https://user:secret@evil.example.com/']) {
+      const feed = resolveFeedConfig({ env: { PARLEY_UPDATE_URL: override }, packaged: true, appUpdateYml: yml });
+      expect(feed).toEqual({ url: 'https://updates.example.com/parley', ignored: 'PARLEY_UPDATE_URL is ignored by a packaged app' });
+      expect(JSON.stringify(feed)).not.toContain('evil');
+    }
+    expect(resolveFeedConfig({ env: { PARLEY_UPDATE_URL: 'https://evil.example.com/u/' }, packaged: true, appUpdateYml: null })).toMatchObject({
+      url: null,
+      ignored: expect.stringContaining('ignored'),
+    });
   });
 });

@@ -9,6 +9,7 @@ import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
+import { CleartextConfirm, CleartextWarning, useCleartextConsent } from './cleartext-consent';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 const SERVER_RE = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
@@ -16,6 +17,11 @@ const SERVER_RE = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 function fromQuery(search: string): string | null {
   const value = new URLSearchParams(search).get('server')?.trim();
   return value && SERVER_RE.test(value) ? value : null;
+}
+
+/** The address as it is used: trimmed, no trailing slash. */
+function serverUrlOf(text: string): string {
+  return text.trim().replace(/\/+$/, '');
 }
 
 /** `?server=` in the page URL, else the last server used, else the local default. */
@@ -53,6 +59,8 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const ids = { server: useId(), user: useId(), name: useId(), password: useId(), error: useId() };
+  const consent = useCleartextConsent(server);
+  const form = useRef<HTMLFormElement>(null);
 
   const validate = (): string | null => {
     if (!SERVER_RE.test(server.trim())) return t('auth.invalidServer');
@@ -69,9 +77,10 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
     const invalid = validate();
     setError(invalid);
     if (invalid) return;
+    const serverUrl = serverUrlOf(server);
+    if (!consent.mayProceed(serverUrl)) return;
     setBusy(true);
     try {
-      const serverUrl = server.trim().replace(/\/+$/, '');
       const next =
         mode === 'register'
           ? await model.api.auth.register({ serverUrl, userId: userId.trim(), password, name: name.trim() })
@@ -109,7 +118,7 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
           <option value="en">{t('languageNames.en')}</option>
         </select>
       </div>
-      <form className="auth-card" onSubmit={submit} noValidate aria-describedby={error ? ids.error : undefined}>
+      <form ref={form} className="auth-card" onSubmit={submit} noValidate aria-describedby={error ? ids.error : undefined}>
         <div className="auth-brand">
           <span className="brand-mark" aria-hidden="true" />
           <h1>{t('auth.welcome')}</h1>
@@ -142,6 +151,7 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
             data-testid="auth-server"
           />
           <span className="field-hint">{t('auth.serverHint')}</span>
+          {consent.cleartext ? <CleartextWarning /> : null}
         </div>
         <div className="field">
           <label htmlFor={ids.user}>{t('auth.userId')}</label>
@@ -184,7 +194,17 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
           </p>
         ) : null}
 
-        <button type="submit" className="button button-primary button-block" disabled={busy} data-testid="auth-submit">
+        {consent.asking ? (
+          <CleartextConfirm
+            onContinue={() => {
+              consent.accept(serverUrlOf(server));
+              form.current?.requestSubmit();
+            }}
+            onCancel={consent.cancel}
+          />
+        ) : null}
+
+        <button type="submit" className="button button-primary button-block" disabled={busy || consent.asking} data-testid="auth-submit">
           {busy ? t('auth.working') : mode === 'register' ? t('auth.submitRegister') : t('auth.submitSignIn')}
         </button>
       </form>

@@ -29,6 +29,11 @@ export const en = {
     invalidUserId: 'A user ID uses only letters, digits and _ . @ - (1–64 characters)',
     passwordTooShort: 'The password needs at least 8 characters',
     nameRequired: 'Enter the name others will see',
+    cleartextWarning: 'Not encrypted: a password sent to this address can be read on the way. Use https:// if the server offers it.',
+    cleartextTitle: 'Send your password unencrypted?',
+    cleartextQuestion: 'This server does not use encryption (http://). Your password would be sent in clear, readable by anyone on the network between you and it. Continue?',
+    cleartextContinue: 'Send anyway',
+    cleartextCancel: 'Cancel',
     signOut: 'Sign out',
   },
   nav: {

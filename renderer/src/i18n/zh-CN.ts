@@ -28,6 +28,11 @@ export const zhCN: Translation = {
     invalidUserId: '用户 ID 只能包含字母、数字及 _ . @ -（1–64 个字符）',
     passwordTooShort: '密码至少需要 8 个字符',
     nameRequired: '请输入其他人看到的昵称',
+    cleartextWarning: '未加密：发往此地址的密码在传输途中可被读取。如服务器支持，请使用 https://。',
+    cleartextTitle: '以明文发送密码？',
+    cleartextQuestion: '此服务器未使用加密（http://）。你的密码将以明文发送，你与服务器之间网络上的任何人都能读取。是否继续？',
+    cleartextContinue: '仍然发送',
+    cleartextCancel: '取消',
     signOut: '退出登录',
   },
   nav: {

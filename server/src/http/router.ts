@@ -7,6 +7,7 @@ import type { Storage } from '../storage/storage.js';
 import type { Accounts } from './accounts.js';
 import type { AdminApi } from './admin.js';
 import type { Files } from './files.js';
+import { answerInstance } from './instance.js';
 import type { SessionRoutes } from './sessions.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -18,6 +19,8 @@ export interface RouterDeps {
   sessions: SessionRoutes;
   files: Files;
   admin: AdminApi | null;
+  /** PARLEY_INSTANCE_TOKEN: turns on GET /v1/instance (./instance.ts); null leaves that route unknown. */
+  instanceToken: string | null;
 }
 
 export function createRouter(deps: RouterDeps) {
@@ -65,6 +68,10 @@ export function createRouter(deps: RouterDeps) {
     if (pathname.startsWith('/v1/files/') && method === 'GET') {
       await deps.files.download(req, res, pathname.slice('/v1/files/'.length));
       return 'files.get';
+    }
+    if (pathname === '/v1/instance' && method === 'GET' && deps.instanceToken) {
+      answerInstance(req, res, deps.instanceToken);
+      return 'instance';
     }
     if (pathname.startsWith('/v1/admin/') && deps.admin) {
       if (await deps.admin.handle(req, res, pathname)) return 'admin';

@@ -76,6 +76,37 @@ describe('electron-builder.yml', () => {
     expect(entitlements).toContain('com.apple.security.device.audio-input');
   });
 
+  it('grants the Mac app no hardened-runtime exception beyond the JIT, the microphone and the network', () => {
+    for (const key of ['entitlements', 'entitlementsInherit']) {
+      const plist = fs.readFileSync(path.join(root, section('mac')[key] as string), 'utf8');
+      const granted = [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1]);
+      expect(granted.sort(), key).toEqual(['com.apple.security.cs.allow-jit', 'com.apple.security.device.audio-input', 'com.apple.security.network.client']);
+    }
+  });
+
+  it('flips the fuses that would let the packaged app run other code, as electron-builder hands them to @electron/fuses', async () => {
+    const { PlatformPackager } = require('app-builder-lib') as {
+      PlatformPackager: { prototype: { generateFuseConfig(fuses: unknown): Promise<Record<string, unknown>> } };
+    };
+    // The @electron/fuses electron-builder itself loads.
+    const { FuseV1Options, FuseVersion } = createRequire(path.join(builderLib, 'package.json'))('@electron/fuses') as {
+      FuseV1Options: Record<string, number>;
+      FuseVersion: Record<string, string>;
+    };
+    const fuses = await PlatformPackager.prototype.generateFuseConfig.call(null, base.electronFuses);
+    expect(fuses).toEqual({
+      version: FuseVersion.V1!,
+      resetAdHocDarwinSignature: true,
+      [FuseV1Options.RunAsNode!]: false,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable!]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments!]: false,
+      [FuseV1Options.OnlyLoadAppFromAsar!]: true,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation!]: true,
+    });
+    // Only app.asar can be loaded, so the app must be one (its integrity is what the fuse checks).
+    expect(base.asar).toBe(true);
+  });
+
   it('builds AppImage and deb for x64 and arm64', () => {
     expect(targets('linux')).toEqual([
       { target: 'AppImage', arch: ['x64', 'arm64'] },
@@ -152,7 +183,10 @@ describe('the environment of a release build', () => {
     expect(packagingConfig(base, { PARLEY_UPDATE_URL: 'https://u.example.com/parley/' }).publish).toEqual([
       { provider: 'generic', url: 'https://u.example.com/parley/' },
     ]);
-    expect(() => packagingConfig(base, { PARLEY_UPDATE_URL: 'ftp://u.example.com' })).toThrow(/http/);
+    expect(() => packagingConfig(base, { PARLEY_UPDATE_URL: 'ftp://u.example.com' })).toThrow(/https/);
+    // The packaged app would refuse it: the build does too, rather than ship an app that never updates.
+    expect(() => packagingConfig(base, { PARLEY_UPDATE_URL: 'http://u.example.com/parley/' })).toThrow(/https/);
+    expect(() => packagingConfig(base, { PARLEY_UPDATE_URL: 'http://127.0.0.1:8000/' })).toThrow(/https/);
   });
 
   it('notarizes only with a complete set of Apple credentials', () => {

@@ -1,6 +1,6 @@
 /**
  * The effective electron-builder configuration: electron-builder.yml plus what only the environment of a
- * release build knows. PARLEY_UPDATE_URL becomes the generic update feed (written into the app as
+ * release build knows. PARLEY_UPDATE_URL (https) becomes the generic update feed (written into the app as
  * app-update.yml; without it the app does not update itself); Apple credentials turn notarization on.
  * Code signing needs nothing here: electron-builder reads CSC_LINK / CSC_KEY_PASSWORD (and WIN_CSC_* ) itself
  * and builds unsigned when they are absent.
@@ -38,7 +38,8 @@ export function updateFeedFromEnv(env: NodeJS.ProcessEnv): string | null {
   } catch {
     throw new Error(`PARLEY_UPDATE_URL is not a URL: ${raw}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`PARLEY_UPDATE_URL must be http(s): ${raw}`);
+  // The packaged app fetches updates only over https (updater/update-config.ts): an http feed would never be read.
+  if (url.protocol !== 'https:') throw new Error('PARLEY_UPDATE_URL must be an https URL');
   return url.toString();
 }
 
