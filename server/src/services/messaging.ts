@@ -336,10 +336,17 @@ export class Messaging {
     return this.storage.blocks(userId);
   }
 
-  async users(userIds: readonly string[]): Promise<UserInfo[]> {
+  /**
+   * Users as `viewer` may see them: presence (online, lastSeen) only where the `presence` events' rule lets the
+   * viewer see it, and for the viewer itself; otherwise offline with lastSeen 0, the answer's shape kept.
+   */
+  async users(viewer: string, userIds: readonly string[]): Promise<UserInfo[]> {
     const records = await this.storage.getUsers(userIds);
+    const visible = new Set(await this.storage.presenceVisible(viewer, records.map((u) => u.userId)));
+    visible.add(viewer);
     return records.map((u) => {
-      const info: UserInfo = { userId: u.userId, name: u.name, online: this.hub.isOnline(u.userId), lastSeen: u.lastSeen };
+      const shown = visible.has(u.userId);
+      const info: UserInfo = { userId: u.userId, name: u.name, online: shown && this.hub.isOnline(u.userId), lastSeen: shown ? u.lastSeen : 0 };
       if (u.avatar) info.avatar = u.avatar;
       return info;
     });
