@@ -312,6 +312,12 @@ describe('messaging in private chats', () => {
     expect(await b2.call('blocks', {})).toMatchObject({ userIds: [alice.userId] });
     expect(await a1.call('blocks', {})).toMatchObject({ userIds: [] });
     expect((await a1.fail('send', { convId: conv, clientMsgId: randomUUID(), kind: 'text', body: { text: 'blocked?' } })).code).toBe('BLOCKED');
+    // Nor does "typing…" reach bob: answered, and dropped (checked after a round trip on each of his devices).
+    expect(await a1.call('typing', { convId: conv })).toEqual({});
+    for (const d of [b1, b2]) {
+      await d.call('blocks', {});
+      expect(d.bufferedEvents('typing')).toEqual([]);
+    }
     const log = await b1.history(conv);
     expect(log.map((e) => textOf(e))).toEqual(['before']);
     expect(await b2.call('unblock', { userId: alice.userId })).toEqual({});

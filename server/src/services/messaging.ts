@@ -289,7 +289,11 @@ export class Messaging {
     // Big groups answer but tell nobody: "someone is typing" means little among hundreds, and costs a frame
     // per member connection per keystroke burst.
     if (conv.kind === 'group' && conv.members.length > this.config.typingMaxGroupMembers) return;
-    this.hub.send(conv.members.filter((m) => m !== userId), 'typing', { convId, userId });
+    const others = conv.members.filter((m) => m !== userId);
+    // A blocked user's messages are refused; their "typing…" is dropped as quietly.
+    const peer = conv.kind === 'private' ? others[0] : undefined;
+    if (peer !== undefined && (await this.storage.isBlocked(peer, userId))) return;
+    this.hub.send(others, 'typing', { convId, userId });
   }
 
   async updateConversation(userId: string, convId: string, settings: { muted?: boolean; pinned?: boolean }, connectionId?: string): Promise<void> {
