@@ -468,10 +468,11 @@ export const API_METHODS = {
   'users.blocked': method(NoArg, returns<{ userIds: string[] }>()),
 
   // groups: the protocol's group ops, for the UI's group screens
-  'groups.create': method(Closed(REQUESTS['group.create']), returns<{ groupId: string; convId: string }>()),
+  /** `notAdded`: users named who could not be added (they blocked the user); absent when everyone was. */
+  'groups.create': method(Closed(REQUESTS['group.create']), returns<{ groupId: string; convId: string; notAdded?: string[] }>()),
   'group.info': method(Closed(REQUESTS['group.info']), returns<GroupInfo>()),
   'group.members': method(Closed(REQUESTS['group.members']), returns<{ members: GroupMemberView[]; cursor?: string }>()),
-  'group.invite': method(Closed(REQUESTS['group.invite']), returns<void>()),
+  'group.invite': method(Closed(REQUESTS['group.invite']), returns<{ notAdded?: string[] }>()),
   'group.kick': method(Closed(REQUESTS['group.kick']), returns<void>()),
   'group.join': method(Closed(REQUESTS['group.join']), returns<{ status: 'joined' | 'pending' }>()),
   'group.requests': method(

@@ -198,10 +198,12 @@ export const ANSWERS = {
   unblock: Done,
   blocks: Type.Object({ userIds: Type.Array(Type.String()) }),
   'users.get': Type.Object({ users: Type.Array(UserInfoSchema) }),
-  'group.create': Type.Object({ groupId: Type.String() }),
+  /** `notAdded` (extension): users named who were not added, present only when there are some. */
+  'group.create': Type.Object({ groupId: Type.String(), notAdded: Type.Optional(Type.Array(Type.String())) }),
   'group.info': GroupInfoSchema,
   'group.members': Type.Object({ members: Type.Array(GroupMemberSchema), cursor: Type.Optional(Type.String()) }),
-  'group.invite': Done,
+  /** `notAdded` (extension), as for `group.create`; otherwise `{}`. */
+  'group.invite': Type.Object({ notAdded: Type.Optional(Type.Array(Type.String())) }),
   'group.kick': Done,
   'group.join': Type.Object({ status: Type.Union([Type.Literal('joined'), Type.Literal('pending')]) }),
   'group.requests': Type.Object({ requests: Type.Array(JoinRequestSchema) }),

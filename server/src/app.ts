@@ -2,7 +2,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { resolveConfig, type ServerConfig } from './config.js';
+import { parseListenAddress, resolveConfig, type ServerConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
@@ -21,9 +21,10 @@ import { Gateway } from './ws/gateway.js';
 import { Accounts } from './http/accounts.js';
 import { Files } from './http/files.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
-import { createRouter } from './http/router.js';
 import { SessionRoutes } from './http/sessions.js';
 import { Sessions } from './services/sessions.js';
+import { metricsPolicy } from './http/metrics-access.js';
+import { createMetricsRouter, createRouter } from './http/router.js';
 
 export type { ServerConfig } from './config.js';
 
@@ -32,6 +33,8 @@ export interface RunningServer {
   url: string;
   port: number;
   config: ServerConfig;
+  /** http://host:port of the metrics address (PARLEY_METRICS_ADDRESS), null when metrics are on the main listener. */
+  metricsUrl: string | null;
   log: Logger;
   /** Stops accepting, closes connections, commits what is in flight, closes storage. */
   close(): Promise<void>;
@@ -70,9 +73,11 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   if (admin && config.adminSignatureV1) {
     log.warn('the admin API accepts deprecated version 1 signatures, which a captured request can reuse on another route or user: sign with version 2, then set PARLEY_ADMIN_SIGNATURE_V1=false');
   }
+  const metricsAccess = { metricsToken: config.metricsToken, metricsAddress: config.metricsAddress };
   const router = createRouter({
     storage,
     metrics,
+    metricsAccess,
     log,
     accounts: config.builtinAccounts ? new Accounts(storage, tokens) : null,
     sessions: new SessionRoutes(storage, tokens, sessions, config.builtinAccounts),
@@ -95,34 +100,57 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const tokenPruneTimer = setInterval(pruneTokens, 3600_000);
   tokenPruneTimer.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log.info({ port, dataDir: config.dataDir, durability: storage.durability?.() ?? null, admin: adminOn, accounts: config.builtinAccounts }, 'server started');
+  let metricsServer: http.Server | null = null;
+  let metricsUrl: string | null = null;
+  if (config.metricsAddress) {
+    const address = parseListenAddress(config.metricsAddress);
+    const metricsRouter = createMetricsRouter({ metrics, log, metricsAccess });
+    metricsServer = http.createServer((req, res) => void metricsRouter(req, res));
+    try {
+      await listen(metricsServer, address.port, address.host);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+    const metricsHost = address.host.includes(':') ? `[${address.host}]` : address.host;
+    metricsUrl = `http://${metricsHost}:${(metricsServer.address() as AddressInfo).port}`;
+  }
+  log.info(
+    {
+      port,
+      dataDir: config.dataDir,
+      durability: storage.durability?.() ?? null,
+      admin: adminOn,
+      accounts: config.builtinAccounts,
+      metrics: metricsPolicy(metricsAccess, metricsUrl),
+    },
+    'server started',
+  );
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host}:${port}`,
     port,
     config,
+    metricsUrl,
     log,
     close() {
       closing ??= (async () => {
         clearInterval(pruneTimer);
         clearInterval(tokenPruneTimer);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const metricsStopped = new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+        metricsServer?.closeAllConnections();
         await gateway.close();
         server.closeIdleConnections();
         await committer.drain();
         await sessions.flush();
         const force = setTimeout(() => server.closeAllConnections(), 5_000);
         await stopped;
+        await metricsStopped;
         clearTimeout(force);
         rooms.dispose();
         groupCache.dispose();
@@ -134,4 +162,14 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
       return closing;
     },
   };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

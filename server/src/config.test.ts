@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, ENV_SETTINGS, configFromArgs, envForConfig, resolveConfig, type ServerConfig } from './config.js';
+import { ConfigError, DEFAULT_CONFIG, ENV_SETTINGS, configFromArgs, envForConfig, parseListenAddress, resolveConfig, type ServerConfig } from './config.js';
 
 describe('server configuration', () => {
   it('every setting can be given through the environment, and envForConfig gives back what it was given', () => {
@@ -15,7 +15,9 @@ describe('server configuration', () => {
                 ? setting.values.find((v) => v !== value)
                 : key === 'dataDir'
                   ? '/tmp/parley-config-test'
-                  : `${key}-x`;
+                  : key === 'metricsAddress'
+                    ? '127.0.0.1:9464'
+                    : `${key}-x`;
         return [key, next];
       }),
     ) as unknown as ServerConfig;
@@ -40,5 +42,17 @@ describe('server configuration', () => {
     }
     expect(() => configFromArgs([], { PARLEY_DURABILITY: 'off' })).toThrow(/PARLEY_DURABILITY must be one of full, normal/);
     expect(() => resolveConfig({ durability: 'off' as ServerConfig['durability'] })).toThrow(ConfigError);
+  });
+
+  it('PARLEY_METRICS_ADDRESS is host:port or [v6]:port; anything else is a ConfigError naming the variable', () => {
+    expect(DEFAULT_CONFIG.metricsAddress).toBeUndefined();
+    expect(DEFAULT_CONFIG.metricsToken).toBeUndefined();
+    expect(configFromArgs([], { PARLEY_METRICS_ADDRESS: '10.0.0.5:9464' }).metricsAddress).toBe('10.0.0.5:9464');
+    expect(parseListenAddress('10.0.0.5:9464')).toEqual({ host: '10.0.0.5', port: 9464 });
+    expect(parseListenAddress('[::1]:0')).toEqual({ host: '::1', port: 0 });
+    expect(parseListenAddress('metrics.internal:9464')).toEqual({ host: 'metrics.internal', port: 9464 });
+    for (const bad of ['9464', ':9464', '10.0.0.5', '10.0.0.5:', '::1:9464', '10.0.0.5:70000', 'host:port']) {
+      expect(() => configFromArgs([], { PARLEY_METRICS_ADDRESS: bad }), bad).toThrow(/PARLEY_METRICS_ADDRESS/);
+    }
   });
 });

@@ -54,6 +54,13 @@ export interface ServerConfig {
   durability: Durability;
   /** Set by `npm start` for the server it runs: the secret of the launcher's instance proof (http/instance.ts). */
   instanceToken: string | undefined;
+  /** `Authorization: Bearer <token>` that `GET /metrics` requires; unset: no token. */
+  metricsToken: string | undefined;
+  /**
+   * `host:port` of a listener of its own that serves `GET /metrics` only (the main listener then answers 404 for it);
+   * unset: metrics are on the main listener, for loopback peers only unless a token is set.
+   */
+  metricsAddress: string | undefined;
 }
 
 export const DURABILITY_MODES = ['full', 'normal'] as const;
@@ -89,6 +96,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   adminSignatureV1: true,
   durability: 'full',
   instanceToken: undefined,
+  metricsToken: undefined,
+  metricsAddress: undefined,
 };
 
 export class ConfigError extends Error {
@@ -132,7 +141,9 @@ PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARL
 PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES; connections:
 PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; storage:
 PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss); PARLEY_INSTANCE_TOKEN
-(set by npm start) answers the launcher's instance proof.
+(set by npm start) answers the launcher's instance proof; metrics:
+PARLEY_METRICS_TOKEN (GET /metrics needs Authorization: Bearer <token>), PARLEY_METRICS_ADDRESS=host:port (serve
+/metrics there only); with neither, /metrics answers loopback peers only.
 
 Data commands:
   npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
@@ -171,6 +182,8 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   adminSignatureV1: { env: 'PARLEY_ADMIN_SIGNATURE_V1', type: 'bool' },
   durability: { env: 'PARLEY_DURABILITY', type: 'enum', values: DURABILITY_MODES },
   instanceToken: { env: 'PARLEY_INSTANCE_TOKEN', type: 'string' },
+  metricsToken: { env: 'PARLEY_METRICS_TOKEN', type: 'string' },
+  metricsAddress: { env: 'PARLEY_METRICS_ADDRESS', type: 'string' },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
@@ -234,6 +247,18 @@ export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
   if (!(DURABILITY_MODES as readonly string[]).includes(config.durability)) {
     throw new ConfigError(`durability must be one of ${DURABILITY_MODES.join(', ')}, got "${String(config.durability)}"`);
   }
+  if (config.metricsAddress !== undefined) parseListenAddress(config.metricsAddress);
   config.dataDir = path.resolve(config.dataDir);
   return config;
+}
+
+/** `host:port` or `[v6]:port` (PARLEY_METRICS_ADDRESS); port 0 picks a free one. */
+export function parseListenAddress(value: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  const host = m?.[1] ?? m?.[2];
+  const port = Number(m?.[3]);
+  if (!host || !Number.isInteger(port) || port > 65535) {
+    throw new ConfigError(`PARLEY_METRICS_ADDRESS must be host:port (or [v6]:port), got "${value}"`);
+  }
+  return { host, port };
 }

@@ -498,6 +498,63 @@ describe('group size limit (maxGroupMembers = 4)', () => {
     await o.call('group.approve', { groupId: approvalId, userId: rest[6]!.userId });
     expect(await code(o, 'group.approve', { groupId: approvalId, userId: rest[7]!.userId })).toBe('GROUP_FULL');
   });
+
+  it('create: a user who blocked the creator is not added; the others are, and the answer names who was not', async () => {
+    const [mallory, bob, carol] = await Promise.all([srv.user('bm'), srv.user('bb'), srv.user('bc')]);
+    const [m, b, c] = await online(srv, mallory, bob, carol);
+    await b.call('block', { userId: mallory.userId });
+
+    const answer = await m.call('group.create', { name: 'Reach', members: [bob.userId, carol.userId], joinPolicy: 'open' });
+    expect(answer).toEqual({ groupId: answer.groupId, notAdded: [bob.userId] });
+    const { groupId } = answer;
+    const created = await nextSystem(c, groupId, 'group.created');
+    expect(created.body).toMatchObject({ actor: mallory.userId, targets: [carol.userId] });
+    expect((await c.call('group.members', { groupId })).members.map((x) => x.userId).sort()).toEqual([mallory.userId, carol.userId].sort());
+    expect(await c.call('group.info', { groupId })).toMatchObject({ memberCount: 2 });
+
+    // Bob is not reachable through it: the message reaches carol, and bob (after a round trip) got nothing of the group.
+    await m.sendText(gconv(groupId), 'can you hear me?');
+    await c.nextEvent('msg', (e) => e.convId === gconv(groupId) && e.kind === 'text');
+    await settled(b);
+    expect(received(b, groupId)).toEqual([]);
+    expect(b.bufferedEvents('conv').filter((x) => x.convId === gconv(groupId))).toEqual([]);
+    expect(await b.conversation(gconv(groupId))).toBeUndefined();
+    expect(await code(b, 'history', { convId: gconv(groupId) })).toBe('FORBIDDEN');
+
+    // A group of blockers only is created with its owner alone; without blocks the answer is part 1's.
+    const alone = await m.call('group.create', { name: 'Alone', members: [bob.userId], joinPolicy: 'open' });
+    expect(alone.notAdded).toEqual([bob.userId]);
+    expect(await m.call('group.info', { groupId: alone.groupId })).toMatchObject({ memberCount: 1 });
+    const plain = await c.call('group.create', { name: 'Plain', members: [bob.userId, mallory.userId], joinPolicy: 'open' });
+    expect(plain).toEqual({ groupId: plain.groupId });
+  });
+
+  it('invite: a user who blocked the inviter is not added; the others are; someone else may still invite them', async () => {
+    const [owner, mallory, bob, carol] = await Promise.all([srv.user('io'), srv.user('im'), srv.user('ib'), srv.user('ic')]);
+    const [o, m, b] = await online(srv, owner, mallory, bob);
+    await b.call('block', { userId: mallory.userId });
+    const groupId = await createGroup(o, [mallory]);
+
+    expect(await m.call('group.invite', { groupId, userIds: [bob.userId, carol.userId] })).toEqual({ notAdded: [bob.userId] });
+    const invited = await nextSystem(o, groupId, 'member.invited');
+    expect(invited.body).toMatchObject({ actor: mallory.userId, targets: [carol.userId] });
+    expect(await o.call('group.info', { groupId })).toMatchObject({ memberCount: 3 });
+
+    // Only blockers named: nothing is written.
+    const before = (await o.conversation(gconv(groupId)))?.lastSeq;
+    expect(await m.call('group.invite', { groupId, userIds: [bob.userId] })).toEqual({ notAdded: [bob.userId] });
+    expect((await o.conversation(gconv(groupId)))?.lastSeq).toBe(before);
+    await settled(b);
+    expect(received(b, groupId)).toEqual([]);
+    expect(await code(b, 'history', { convId: gconv(groupId) })).toBe('FORBIDDEN');
+
+    // Invited by someone bob did not block, he is added, and in the group they share bob gets mallory's messages
+    // (one log for every member: docs/protocol.md, "Privacy").
+    expect(await o.call('group.invite', { groupId, userIds: [bob.userId] })).toEqual({});
+    await nextSystem(b, groupId, 'member.invited');
+    await m.sendText(gconv(groupId), 'hello everyone');
+    expect(await b.nextEvent('msg', (e) => e.convId === gconv(groupId) && e.kind === 'text')).toMatchObject({ from: mallory.userId });
+  });
 });
 
 describe('groups across a restart', () => {

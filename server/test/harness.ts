@@ -96,8 +96,9 @@ interface Running {
 
 /** The built server (PARLEY_TEST_SERVER_CLI) as a child process, configured through its environment. */
 async function startBuilt(config: StartConfig, dataDir: string): Promise<Running> {
-  const { host: _host, port = 0, dataDir: _dir, ...settings } = config;
-  const proc = new ServerProcess(port, dataDir, envForConfig(settings));
+  const { host, port = 0, dataDir: _dir, ...settings } = config;
+  // The CLI binds 127.0.0.1 unless told otherwise; another address is passed on (a test that needs a non-loopback peer).
+  const proc = new ServerProcess(port, dataDir, envForConfig(host && host !== '127.0.0.1' ? { host, ...settings } : settings));
   await proc.start();
   return {
     url: proc.url,

@@ -312,6 +312,12 @@ describe('messaging in private chats', () => {
     expect(await b2.call('blocks', {})).toMatchObject({ userIds: [alice.userId] });
     expect(await a1.call('blocks', {})).toMatchObject({ userIds: [] });
     expect((await a1.fail('send', { convId: conv, clientMsgId: randomUUID(), kind: 'text', body: { text: 'blocked?' } })).code).toBe('BLOCKED');
+    // Nor does "typing…" reach bob: answered, and dropped (checked after a round trip on each of his devices).
+    expect(await a1.call('typing', { convId: conv })).toEqual({});
+    for (const d of [b1, b2]) {
+      await d.call('blocks', {});
+      expect(d.bufferedEvents('typing')).toEqual([]);
+    }
     const log = await b1.history(conv);
     expect(log.map((e) => textOf(e))).toEqual(['before']);
     expect(await b2.call('unblock', { userId: alice.userId })).toEqual({});
@@ -333,7 +339,8 @@ describe('messaging in private chats', () => {
     const got = await a1.call('users.get', { userIds: [bob.userId, carol.userId] });
     const byId = new Map(got.users.map((u) => [u.userId, u]));
     expect(byId.get(bob.userId)).toMatchObject({ userId: bob.userId, name: bob.name, online: true });
-    expect(byId.get(carol.userId)).toMatchObject({ userId: carol.userId, name: carol.name, online: true });
+    // Carol shares no private chat with alice: her name, but not her presence.
+    expect(byId.get(carol.userId)).toEqual({ userId: carol.userId, name: carol.name, online: false, lastSeen: 0 });
     for (const u of got.users) expect(typeof u.lastSeen).toBe('number');
     b1.close();
     await b1.closed;
@@ -355,12 +362,49 @@ describe('messaging in private chats', () => {
     const bob = await srv.user('bob');
     const a1 = await srv.device(alice);
     const b1 = await srv.device(bob, 'b1');
+    await a1.sendText(pconv(alice.userId, bob.userId), 'hi');
     const b2 = await srv.device(bob, 'b2');
     b2.close();
     await b2.closed;
     // b1 is still connected; a round trip on it makes sure the server has handled b2's close.
     await b1.call('blocks', {});
     expect((await a1.call('users.get', { userIds: [bob.userId] })).users[0]).toMatchObject({ online: true });
+  });
+
+  it('users.get shows presence only under the presence events’ rule: a private chat, and not blocked by the user', async () => {
+    const [alice, bob, carol, dave] = await Promise.all([srv.user('alice'), srv.user('bob'), srv.user('carol'), srv.user('dave')]);
+    const [a1, b1, c1, d1] = await Promise.all([srv.device(alice), srv.device(bob), srv.device(carol), srv.device(dave)]);
+    // Bob has private chats with alice and carol, and blocks carol; dave is a stranger to him.
+    await b1.sendText(pconv(alice.userId, bob.userId), 'hi alice');
+    await b1.sendText(pconv(bob.userId, carol.userId), 'hi carol');
+    await b1.call('block', { userId: carol.userId });
+    const seen = async (viewer: WsClient) => (await viewer.call('users.get', { userIds: [bob.userId] })).users[0];
+
+    expect(await seen(a1)).toMatchObject({ userId: bob.userId, name: bob.name, online: true });
+    const hidden = { userId: bob.userId, name: bob.name, online: false, lastSeen: 0 };
+    expect(await seen(c1)).toEqual(hidden);
+    expect(await seen(d1)).toEqual(hidden);
+    // Oneself is always visible.
+    expect(await seen(b1)).toMatchObject({ online: true });
+
+    // Bob goes offline: alice gets the event and sees lastSeen; carol (blocked) and dave (stranger) get neither.
+    b1.close();
+    await b1.closed;
+    const off = await a1.nextEvent('presence', (p) => p.userId === bob.userId && !p.online);
+    expect(off.lastSeen).toBeGreaterThan(0);
+    expect((await seen(a1))?.lastSeen).toBeGreaterThan(0);
+    expect(await seen(c1)).toEqual(hidden);
+    expect(await seen(d1)).toEqual(hidden);
+    expect(c1.bufferedEvents('presence').filter((p) => p.userId === bob.userId)).toEqual([]);
+    expect(d1.bufferedEvents('presence').filter((p) => p.userId === bob.userId)).toEqual([]);
+
+    // Unblocked, carol shares presence again (the event of bob's return reaches her; users.get agrees).
+    const b2 = await srv.device(bob);
+    await b2.call('unblock', { userId: carol.userId });
+    b2.close();
+    await b2.closed;
+    expect(await c1.nextEvent('presence', (p) => p.userId === bob.userId && !p.online)).toMatchObject({ online: false });
+    expect((await seen(c1))?.lastSeen).toBeGreaterThan(0);
   });
 
   it('refuses sends to a conversation the user is not in (FORBIDDEN) and does not leak its history', async () => {

@@ -302,12 +302,15 @@ export class ClientCore {
       'users.blocked': async () => this.ask('blocks', {}),
 
       'groups.create': async (arg) => {
-        const { groupId } = await this.ask('group.create', arg);
-        return { groupId, convId: groupConvId(groupId) };
+        const { groupId, notAdded } = await this.ask('group.create', arg);
+        return notAdded?.length ? { groupId, convId: groupConvId(groupId), notAdded } : { groupId, convId: groupConvId(groupId) };
       },
       'group.info': async (arg) => this.ask('group.info', arg),
       'group.members': async (arg) => this.ask('group.members', arg),
-      'group.invite': async (arg) => void (await this.ask('group.invite', arg)),
+      'group.invite': async (arg) => {
+        const { notAdded } = await this.ask('group.invite', arg);
+        return notAdded?.length ? { notAdded } : {};
+      },
       'group.kick': async (arg) => void (await this.ask('group.kick', arg)),
       'group.join': async (arg) => this.ask('group.join', arg),
       'group.requests': async (arg) => this.ask('group.requests', arg),

@@ -87,6 +87,20 @@ describe('groups in the client core', () => {
     await until(async () => (await listed(bob, convId))?.left === undefined, 10_000, 'bob back in');
   });
 
+  it('passes on whom the server did not add (they blocked the user) from groups.create and group.invite', async () => {
+    const alice = fixture.newCore();
+    const bob = fixture.newCore();
+    await signUp(alice, 'alice');
+    await signUp(bob, 'bob');
+    await signUp(fixture.newCore(), 'carol');
+    await call(bob, 'users.block', { userId: 'alice' });
+    const created = await call(alice, 'groups.create', { name: 'Blocked', members: ['bob', 'carol'], joinPolicy: 'open' });
+    expect(created).toEqual({ groupId: created.groupId, convId: `g:${created.groupId}`, notAdded: ['bob'] });
+    expect(await call(alice, 'group.invite', { groupId: created.groupId, userIds: ['bob'] })).toEqual({ notAdded: ['bob'] });
+    await call(bob, 'users.unblock', { userId: 'alice' });
+    expect(await call(alice, 'group.invite', { groupId: created.groupId, userIds: ['bob'] })).toEqual({});
+  });
+
   it('tells the owner and admins about join requests; approval brings the requester in', async () => {
     const alice = fixture.newCore();
     const dave = fixture.newCore();

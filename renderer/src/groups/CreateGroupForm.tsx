@@ -87,7 +87,9 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
     setBusy(true);
     setError(null);
     try {
-      const { convId } = await model.api.groups.create({ name: trimmed, members: members.map((u) => u.userId), joinPolicy: policy });
+      const { convId, notAdded } = await model.api.groups.create({ name: trimmed, members: members.map((u) => u.userId), joinPolicy: policy });
+      // The server does not say why (the user blocked us); the group exists without them.
+      if (notAdded?.length) model.pushInfo(t('groups.notAdded', { ids: notAdded.join(', ') }));
       onCreated(convId);
     } catch (err) {
       setError(errorText(err, t));

@@ -18,7 +18,10 @@ function Harness({ convId }: { convId: string }) {
   return c ? <GroupInfoPanel conversation={c} selfId="me" onClose={() => undefined} /> : null;
 }
 
-function setup(spec: Omit<FakeGroupSpec, 'groupId' | 'name'> & { name?: string }, options: { language?: 'en' | 'zh-CN'; limits?: { maxGroupMembers: number } } = {}) {
+function setup(
+  spec: Omit<FakeGroupSpec, 'groupId' | 'name'> & { name?: string },
+  options: { language?: 'en' | 'zh-CN'; limits?: { maxGroupMembers: number }; blockedBy?: string[] } = {},
+) {
   const group: FakeGroupSpec = { groupId: 'g1', name: 'Team', ...spec };
   return renderWithModel(<Harness convId="g:g1" />, { users, groups: [group], ...options });
 }
@@ -64,6 +67,17 @@ describe('GroupInfoPanel for a plain member', () => {
     fireEvent.click(screen.getByTestId('group-invite-submit'));
     await screen.findByTestId('group-member-dave');
     expect(callsOf(fake, 'group.invite')[0]?.arg).toEqual({ groupId: 'g1', userIds: ['carol', 'dave'] });
+  });
+
+  it('names those the server did not add, in the form, and counts only the invited', async () => {
+    const { model } = setup({ owner: 'alice', members: ['me'] }, { blockedBy: ['dave'] });
+    await screen.findByTestId('group-member-me');
+    fireEvent.change(screen.getByTestId('group-invite-input'), { target: { value: 'carol, dave' } });
+    fireEvent.click(screen.getByTestId('group-invite-submit'));
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not add dave to the group');
+    await screen.findByTestId('group-member-carol');
+    expect(screen.queryByTestId('group-member-dave')).toBeNull();
+    expect(model.toasts.get().map((t) => ('text' in t ? t.text : ''))).toContain('Invited 1 person');
   });
 
   it('invites up to the server’s maxGroupMembers; members already in do not count twice', async () => {

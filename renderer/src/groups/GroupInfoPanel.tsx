@@ -240,10 +240,12 @@ function InviteForm({ groupId, memberCount, members }: { groupId: string; member
     if (memberCount + adding > maxMembers) return setError(t('groups.tooManyMembers', { max: maxMembers }));
     setBusy(true);
     try {
-      await model.api.group.invite({ groupId, userIds: ids });
+      const { notAdded = [] } = await model.api.group.invite({ groupId, userIds: ids });
       setText('');
-      setError(null);
-      model.pushInfo(t('groups.invited', { count: ids.length }));
+      // Those the server did not add (it does not say why) are named where the user typed them.
+      setError(notAdded.length > 0 ? t('groups.notAdded', { ids: notAdded.join(', ') }) : null);
+      const invited = ids.length - notAdded.length;
+      if (invited > 0) model.pushInfo(t('groups.invited', { count: invited }));
     } catch (err) {
       model.pushError(err);
     } finally {

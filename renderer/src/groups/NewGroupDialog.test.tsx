@@ -14,7 +14,7 @@ const groups: FakeGroupSpec[] = [
   { groupId: 'secret', name: 'Secret', owner: 'alice', members: [], joinPolicy: 'invite' },
 ];
 
-function setup(options: { language?: 'en' | 'zh-CN'; limits?: { maxGroupMembers: number } } = {}) {
+function setup(options: { language?: 'en' | 'zh-CN'; limits?: { maxGroupMembers: number }; blockedBy?: string[] } = {}) {
   const onOpened = vi.fn();
   const onClose = vi.fn();
   const rendered = renderWithModel(<NewGroupDialog selfId="me" onClose={onClose} onOpened={onOpened} />, { users, groups, ...options });
@@ -63,6 +63,22 @@ describe('NewGroupDialog: create', () => {
     expect(convId).toMatch(/^g:/);
     expect(fake.conversation(convId)).toMatchObject({ kind: 'group', title: 'Weekend hike' });
     expect(fake.messagesOf(convId)[0]?.body).toMatchObject({ event: 'group.created', actor: 'me', targets: ['alice', 'bob'] });
+  });
+
+  it('opens the group and says who could not be added when the server leaves someone out', async () => {
+    for (const [language, text] of [
+      ['en', 'Could not add bob to the group'],
+      ['zh-CN', '无法将 bob 加入群聊'],
+    ] as const) {
+      const { fake, model, onOpened, unmount } = setup({ blockedBy: ['bob'], language });
+      type('group-name-input', 'Hike');
+      type('group-member-input', 'alice bob');
+      fireEvent.click(screen.getByTestId('group-create-submit'));
+      await waitFor(() => expect(onOpened).toHaveBeenCalledTimes(1));
+      expect(callsOf(fake, 'groups.create')[0]?.arg).toMatchObject({ members: ['alice', 'bob'] });
+      expect(model.toasts.get().map((t) => ('text' in t ? t.text : ''))).toContain(text);
+      unmount();
+    }
   });
 
   it('refuses an unknown user and yourself, and lets a picked member be removed', async () => {

@@ -421,6 +421,7 @@ export const en = {
     invite: 'Invite',
     invited_one: 'Invited {{count}} person',
     invited_other: 'Invited {{count}} people',
+    notAdded: 'Could not add {{ids}} to the group',
     membersTitle_one: '{{count}} member',
     membersTitle_other: '{{count}} members',
     filterMembers: 'Find a member',

@@ -420,6 +420,7 @@ export const zhCN: Translation = {
     invite: '邀请',
     invited_one: '已邀请 {{count}} 人',
     invited_other: '已邀请 {{count}} 人',
+    notAdded: '无法将 {{ids}} 加入群聊',
     membersTitle_one: '群成员（{{count}}）',
     membersTitle_other: '群成员（{{count}}）',
     filterMembers: '查找成员',

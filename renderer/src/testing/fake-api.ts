@@ -57,6 +57,8 @@ export interface FakeApiOptions {
   now?: () => number;
   appInfo?: Partial<AppInfo>;
   groups?: FakeGroupSpec[];
+  /** Users who blocked the signed-in user: group.create and group.invite do not add them (`notAdded`). */
+  blockedBy?: string[];
   rooms?: FakeRoomSpec[];
   /** The account's signed-in devices (default: this one only). */
   devices?: DeviceView[];
@@ -458,7 +460,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       unblock: (arg: { userId: string }) => record('users.unblock', arg, () => void blocked.delete(arg.userId)),
       blocked: () => record('users.blocked', {}, () => ({ userIds: [...blocked] })),
     },
-    ...createFakeGroups(context, options.groups),
+    ...createFakeGroups(context, options.groups, options.blockedBy),
     ...createFakeRooms(context, options.rooms),
     settings: {
       get: () => record('settings.get', {}, () => settings),

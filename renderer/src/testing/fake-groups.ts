@@ -41,7 +41,7 @@ interface FakeGroup {
 
 const DEFAULT_PAGE = 100;
 
-export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec[] = []) {
+export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec[] = [], blockedBy: readonly string[] = []) {
   const groups = new Map<string, FakeGroup>();
   let nextGroup = 1;
 
@@ -103,6 +103,10 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
     const missing = ids.filter((id) => id !== self() && !ctx.users.has(id));
     if (missing.length > 0) fail('NOT_FOUND', `no such users: ${missing.join(', ')}`);
   };
+  const withoutBlockers = (ids: readonly string[]) => ({
+    others: ids.filter((id) => !blockedBy.includes(id)),
+    notAdded: ids.filter((id) => blockedBy.includes(id)),
+  });
   const requireRoom = (g: FakeGroup, adding: number) => {
     const max = g.maxMembers ?? ctx.limits().maxGroupMembers;
     if (g.members.size + adding > max) fail('GROUP_FULL', `a group holds at most ${max} members`);
@@ -151,9 +155,10 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
       create: (arg: { groupId?: string; name: string; members: string[]; joinPolicy: JoinPolicyName }) =>
         ctx.record('groups.create', arg, () => {
           const groupId = arg.groupId ?? `grp-${nextGroup++}`;
-          const others = unique(arg.members).filter((id) => id !== self());
-          if (others.length + 1 > ctx.limits().maxGroupMembers) fail('GROUP_FULL', `a group holds at most ${ctx.limits().maxGroupMembers} members`);
-          requireUsers(others);
+          const named = unique(arg.members).filter((id) => id !== self());
+          if (named.length + 1 > ctx.limits().maxGroupMembers) fail('GROUP_FULL', `a group holds at most ${ctx.limits().maxGroupMembers} members`);
+          requireUsers(named);
+          const { others, notAdded } = withoutBlockers(named);
           if (groups.has(groupId)) fail('CONFLICT', 'a group with this id exists or existed');
           const g: FakeGroup = {
             groupId, name: arg.name, announcement: '', joinPolicy: arg.joinPolicy, members: new Map(), requests: new Map(),
@@ -164,7 +169,7 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
           groups.set(groupId, g);
           announce(g, false);
           entry(g, { event: 'group.created', targets: others, name: arg.name });
-          return { groupId, convId: `g:${groupId}` };
+          return notAdded.length > 0 ? { groupId, convId: `g:${groupId}`, notAdded } : { groupId, convId: `g:${groupId}` };
         }),
     },
     group: {
@@ -186,11 +191,15 @@ export function createFakeGroups(ctx: FakeContext, specs: readonly FakeGroupSpec
         ctx.record('group.invite', arg, () => {
           const { g, role } = membership(arg.groupId);
           if (g.joinPolicy === 'invite' && role === 'member') fail('FORBIDDEN', 'only the owner and admins may invite to this group');
-          const added = unique(arg.userIds).filter((id) => !g.members.has(id));
-          if (added.length === 0) return;
-          requireUsers(added);
+          const named = unique(arg.userIds).filter((id) => !g.members.has(id));
+          if (named.length === 0) return {};
+          requireUsers(named);
+          const { others: added, notAdded } = withoutBlockers(named);
+          const answer = notAdded.length > 0 ? { notAdded } : {};
+          if (added.length === 0) return answer;
           requireRoom(g, added.length);
           add(g, added, { event: 'member.invited', targets: added });
+          return answer;
         }),
       kick: (arg: { groupId: string; userIds: string[] }) =>
         ctx.record('group.kick', arg, () => {

@@ -9,11 +9,14 @@ import type { AdminApi } from './admin.js';
 import type { Files } from './files.js';
 import { answerInstance } from './instance.js';
 import type { SessionRoutes } from './sessions.js';
+import { checkMetricsAccess, type MetricsAccessConfig } from './metrics-access.js';
 import { sendError, sendJson } from './respond.js';
 
 export interface RouterDeps {
   storage: Storage;
   metrics: Metrics;
+  /** Who may read /metrics here (docs/protocol.md part 2, "Metrics access"). */
+  metricsAccess: MetricsAccessConfig;
   log: Logger;
   accounts: Accounts | null;
   sessions: SessionRoutes;
@@ -38,9 +41,8 @@ export function createRouter(deps: RouterDeps) {
       return 'healthz';
     }
     if (pathname === '/metrics' && method === 'GET') {
-      const text = await metrics.registry.metrics();
-      res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
-      res.end(text);
+      checkMetricsAccess(req, deps.metricsAccess, false);
+      await serveMetrics(metrics, res);
       return 'metrics';
     }
     if (pathname === '/v1/auth/logout' && method === 'POST') {
@@ -79,6 +81,31 @@ export function createRouter(deps: RouterDeps) {
     throw new ProtocolError('NOT_FOUND', `no route ${method} ${pathname}`);
   }
 
+  return errorsAsAnswers(metrics, log, route);
+}
+
+/**
+ * The handler of the metrics address: `GET /metrics` (with the token when one is set), and 404 for everything else.
+ */
+export function createMetricsRouter(deps: { metrics: Metrics; log: Logger; metricsAccess: MetricsAccessConfig }) {
+  return errorsAsAnswers(deps.metrics, deps.log, async (req, res, pathname) => {
+    if (pathname !== '/metrics' || req.method !== 'GET') throw new ProtocolError('NOT_FOUND', `no route ${req.method ?? 'GET'} ${pathname}`);
+    checkMetricsAccess(req, deps.metricsAccess, true);
+    await serveMetrics(deps.metrics, res);
+    return 'metrics';
+  });
+}
+
+async function serveMetrics(metrics: Metrics, res: ServerResponse): Promise<void> {
+  const text = await metrics.registry.metrics();
+  res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+  res.end(text);
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<string>;
+
+/** Runs a route; a failure becomes `{"error":{code,message}}`; every request is counted by route and status. */
+function errorsAsAnswers(metrics: Metrics, log: Logger, route: Route) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let pathname: string;
     try {

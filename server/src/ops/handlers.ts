@@ -47,14 +47,11 @@ export function createHandlers(messaging: Messaging, groups: Groups, rooms: Room
       return EMPTY;
     },
     blocks: async (ctx) => ({ userIds: await messaging.blocks(ctx.userId) }),
-    'users.get': async (_ctx, b) => ({ users: await messaging.users(b.userIds) }),
+    'users.get': async (ctx, b) => ({ users: await messaging.users(ctx.userId, b.userIds) }),
     'group.create': (ctx, b) => groups.create(ctx.userId, b),
     'group.info': (ctx, b) => groups.info(ctx.userId, b.groupId),
     'group.members': (ctx, b) => groups.members(ctx.userId, b),
-    'group.invite': async (ctx, b) => {
-      await groups.invite(ctx.userId, b.groupId, b.userIds);
-      return EMPTY;
-    },
+    'group.invite': (ctx, b) => groups.invite(ctx.userId, b.groupId, b.userIds),
     'group.kick': async (ctx, b) => {
       await groups.kick(ctx.userId, b.groupId, b.userIds);
       return EMPTY;

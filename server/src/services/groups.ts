@@ -83,11 +83,12 @@ export class Groups {
 
   async create(actor: string, body: OpRequest<'group.create'>): Promise<OpResult<'group.create'>> {
     const groupId = body.groupId ?? randomUUID();
-    const others = unique(body.members).filter((u) => u !== actor);
-    if (others.length + 1 > this.config.maxGroupMembers) {
+    const named = unique(body.members).filter((u) => u !== actor);
+    if (named.length + 1 > this.config.maxGroupMembers) {
       throw new ProtocolError('GROUP_FULL', `a group holds at most ${this.config.maxGroupMembers} members`);
     }
-    await this.requireUsers(others);
+    await this.requireUsers(named);
+    const { others, notAdded } = await this.withoutBlockers(actor, named);
     return this.exclusive(groupId, async () => {
       const now = Date.now();
       const record: GroupRecord = { groupId, name: body.name, announcement: '', joinPolicy: body.joinPolicy, mutedAllUntil: 0, createdAt: now, dismissedAt: 0 };
@@ -99,7 +100,7 @@ export class Groups {
       const all = [actor, ...others];
       await this.sendViews(groupId, actor, await this.storage.memberStates(groupConvId(groupId)));
       this.hub.send(all, 'msg', entry);
-      return { groupId };
+      return notAdded.length > 0 ? { groupId, notAdded } : { groupId };
     });
   }
 
@@ -132,17 +133,21 @@ export class Groups {
     return result;
   }
 
-  async invite(actor: string, groupId: string, userIds: readonly string[]): Promise<void> {
-    await this.exclusive(groupId, async () => {
+  async invite(actor: string, groupId: string, userIds: readonly string[]): Promise<OpResult<'group.invite'>> {
+    return this.exclusive(groupId, async () => {
       const { group, member } = await this.membership(groupId, actor);
       if (!mayInvite(member.role, group.group.joinPolicy)) {
         throw new ProtocolError('FORBIDDEN', 'only the owner and admins may invite to this group');
       }
-      const added = unique(userIds).filter((u) => !group.members.has(u));
-      if (added.length === 0) return;
-      await this.requireUsers(added);
+      const named = unique(userIds).filter((u) => !group.members.has(u));
+      if (named.length === 0) return {};
+      await this.requireUsers(named);
+      const { others: added, notAdded } = await this.withoutBlockers(actor, named);
+      const answer = notAdded.length > 0 ? { notAdded } : {};
+      if (added.length === 0) return answer;
       this.requireRoom(group, added.length);
       await this.addMembers(group, actor, added, { event: 'member.invited', actor, targets: added });
+      return answer;
     });
   }
 
@@ -342,6 +347,15 @@ export class Groups {
     const found = new Set((await this.storage.getUsers(userIds)).map((u) => u.userId));
     const missing = userIds.filter((u) => !found.has(u));
     if (missing.length > 0) throw new ProtocolError('NOT_FOUND', `no such users: ${missing.slice(0, 10).join(', ')}`);
+  }
+
+  /**
+   * Splits the users the actor would add into those who may be added and those who blocked the actor: nobody is put
+   * into a group by someone they blocked. The answer names the latter without saying why.
+   */
+  private async withoutBlockers(actor: string, userIds: readonly string[]): Promise<{ others: string[]; notAdded: string[] }> {
+    const blockers = new Set(await this.storage.blockersAmong(actor, userIds));
+    return { others: userIds.filter((u) => !blockers.has(u)), notAdded: userIds.filter((u) => blockers.has(u)) };
   }
 
   private systemItem(groupId: string, actor: string, ts: number, body: Record<string, unknown>): AppendItem {

@@ -176,8 +176,8 @@ export class Hub {
 
   private async announcePresence(userId: string, online: boolean, lastSeen: number): Promise<void> {
     try {
-      const peers = await this.storage.privatePeers(userId);
-      this.send(peers, 'presence', { userId, online, lastSeen });
+      const viewers = await this.storage.presenceViewers(userId);
+      this.send(viewers, 'presence', { userId, online, lastSeen });
     } catch (error) {
       this.log.warn({ err: error, userId }, 'presence not announced');
     }

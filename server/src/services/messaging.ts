@@ -289,7 +289,11 @@ export class Messaging {
     // Big groups answer but tell nobody: "someone is typing" means little among hundreds, and costs a frame
     // per member connection per keystroke burst.
     if (conv.kind === 'group' && conv.members.length > this.config.typingMaxGroupMembers) return;
-    this.hub.send(conv.members.filter((m) => m !== userId), 'typing', { convId, userId });
+    const others = conv.members.filter((m) => m !== userId);
+    // A blocked user's messages are refused; their "typing…" is dropped as quietly.
+    const peer = conv.kind === 'private' ? others[0] : undefined;
+    if (peer !== undefined && (await this.storage.isBlocked(peer, userId))) return;
+    this.hub.send(others, 'typing', { convId, userId });
   }
 
   async updateConversation(userId: string, convId: string, settings: { muted?: boolean; pinned?: boolean }, connectionId?: string): Promise<void> {
@@ -336,10 +340,17 @@ export class Messaging {
     return this.storage.blocks(userId);
   }
 
-  async users(userIds: readonly string[]): Promise<UserInfo[]> {
+  /**
+   * Users as `viewer` may see them: presence (online, lastSeen) only where the `presence` events' rule lets the
+   * viewer see it, and for the viewer itself; otherwise offline with lastSeen 0, the answer's shape kept.
+   */
+  async users(viewer: string, userIds: readonly string[]): Promise<UserInfo[]> {
     const records = await this.storage.getUsers(userIds);
+    const visible = new Set(await this.storage.presenceVisible(viewer, records.map((u) => u.userId)));
+    visible.add(viewer);
     return records.map((u) => {
-      const info: UserInfo = { userId: u.userId, name: u.name, online: this.hub.isOnline(u.userId), lastSeen: u.lastSeen };
+      const shown = visible.has(u.userId);
+      const info: UserInfo = { userId: u.userId, name: u.name, online: shown && this.hub.isOnline(u.userId), lastSeen: shown ? u.lastSeen : 0 };
       if (u.avatar) info.avatar = u.avatar;
       return info;
     });

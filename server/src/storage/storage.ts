@@ -203,8 +203,10 @@ export interface Storage {
   /** Raises the user's readSeq to min(seq, lastSeq) if higher; returns the readSeq now held. */
   raiseReadSeq(convId: string, userId: string, seq: number): Promise<number>;
   updateMemberSettings(convId: string, userId: string, settings: { muted?: boolean; pinned?: boolean }): Promise<boolean>;
-  /** Users who share a private conversation with `userId`. */
-  privatePeers(userId: string): Promise<string[]>;
+  /** Users allowed to see `userId`'s presence: they share a private chat with it and it has not blocked them. */
+  presenceViewers(userId: string): Promise<string[]>;
+  /** Those of `subjects` whose presence `viewer` may see, by the rule of `presenceViewers`. */
+  presenceVisible(viewer: string, subjects: readonly string[]): Promise<string[]>;
 
   /** Every member's own state (active members only). */
   memberStates(convId: string): Promise<MemberState[]>;
@@ -239,6 +241,8 @@ export interface Storage {
   unblock(blocker: string, blocked: string): Promise<void>;
   blocks(blocker: string): Promise<string[]>;
   isBlocked(blocker: string, blocked: string): Promise<boolean>;
+  /** Those of `candidates` who have blocked `blocked`. */
+  blockersAmong(blocked: string, candidates: readonly string[]): Promise<string[]>;
 
   // files
   insertFile(file: FileRecord): Promise<void>;

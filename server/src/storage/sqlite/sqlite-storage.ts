@@ -113,6 +113,19 @@ export interface SqliteStorageOptions {
   durability?: 'full' | 'normal';
 }
 
+/**
+ * The presence rule of docs/protocol.md ("Privacy"), written once for both of its uses (the `presence` events a
+ * subject's change sends, and the presence `users.get` shows a viewer): the viewer `v` shares a private chat with
+ * the subject `s`, and `s` has not blocked `v`.
+ */
+function presencePairs(select: string, where: string): string {
+  return `
+    SELECT ${select} FROM conv_members s
+    JOIN conversations c ON c.conv_id = s.conv_id AND c.kind = 'private'
+    JOIN conv_members v ON v.conv_id = s.conv_id AND v.user_id <> s.user_id
+    WHERE ${where} AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = s.user_id AND b.blocked = v.user_id)`;
+}
+
 const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
 
 /** The files SQLite keeps for a database in WAL mode. */
@@ -235,11 +248,13 @@ export class SqliteStorage implements Storage {
         WHERE conv_id = ? AND user_id = ? RETURNING read_seq`),
       setMuted: db.prepare('UPDATE conv_members SET muted = ? WHERE conv_id = ? AND user_id = ?'),
       setPinned: db.prepare('UPDATE conv_members SET pinned = ? WHERE conv_id = ? AND user_id = ?'),
-      privatePeers: db.prepare<[string], { user_id: string }>(`
-        SELECT p.user_id FROM conv_members m
-        JOIN conversations c ON c.conv_id = m.conv_id AND c.kind = 'private'
-        JOIN conv_members p ON p.conv_id = m.conv_id AND p.user_id <> m.user_id
-        WHERE m.user_id = ?`),
+      presenceViewers: db.prepare<[string], { user_id: string }>(presencePairs('v.user_id', 's.user_id = ?')),
+      presenceVisible: db.prepare<[string, string], { user_id: string }>(
+        presencePairs('s.user_id', 'v.user_id = ? AND s.user_id IN (SELECT value FROM json_each(?))'),
+      ),
+      blockersAmong: db.prepare<[string, string], { blocker: string }>(
+        'SELECT blocker FROM blocks WHERE blocked = ? AND blocker IN (SELECT value FROM json_each(?))',
+      ),
       block: db.prepare('INSERT INTO blocks (blocker, blocked, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       unblock: db.prepare('DELETE FROM blocks WHERE blocker = ? AND blocked = ?'),
       blocks: db.prepare<[string], { blocked: string }>('SELECT blocked FROM blocks WHERE blocker = ? ORDER BY created_at'),
@@ -507,8 +522,11 @@ export class SqliteStorage implements Storage {
       return changed > 0 || (settings.muted === undefined && settings.pinned === undefined);
     })();
   }
-  async privatePeers(userId: string) {
-    return this.stmt.privatePeers.all(userId).map((r) => r.user_id);
+  async presenceViewers(userId: string) {
+    return this.stmt.presenceViewers.all(userId).map((r) => r.user_id);
+  }
+  async presenceVisible(viewer: string, subjects: readonly string[]) {
+    return this.stmt.presenceVisible.all(viewer, JSON.stringify(subjects)).map((r) => r.user_id);
   }
 
   async memberStates(convId: string): Promise<MemberState[]> {
@@ -617,6 +635,10 @@ export class SqliteStorage implements Storage {
   }
   async isBlocked(blocker: string, blocked: string) {
     return this.stmt.isBlocked.get(blocker, blocked) !== undefined;
+  }
+  async blockersAmong(blocked: string, candidates: readonly string[]) {
+    if (candidates.length === 0) return [];
+    return this.stmt.blockersAmong.all(blocked, JSON.stringify(candidates)).map((r) => r.blocker);
   }
 
   // --- files
