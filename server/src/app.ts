@@ -8,6 +8,7 @@ import { Metrics } from './metrics.js';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { Storage } from './storage/storage.js';
 import { LocalBus, type Bus } from './bus/bus.js';
+import { DEFAULT_PASSWORD_COST } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
 import { Hub } from './services/hub.js';
 import { Committer } from './services/committer.js';
@@ -71,7 +72,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     storage,
     metrics,
     log,
-    accounts: config.builtinAccounts ? new Accounts(storage, tokens) : null,
+    accounts: config.builtinAccounts ? new Accounts(storage, tokens, metrics, config) : null,
     files: new Files(config.dataDir, storage, tokens, config.maxFileBytes),
     admin,
   });
@@ -94,7 +95,23 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log.info({ port, dataDir: config.dataDir, durability: storage.durability?.() ?? null, admin: adminOn, accounts: config.builtinAccounts }, 'server started');
+  log.info(
+    {
+      port,
+      dataDir: config.dataDir,
+      durability: storage.durability?.() ?? null,
+      registration: config.builtinAccounts ? config.registration : null,
+      admin: adminOn,
+      accounts: config.builtinAccounts,
+    },
+    'server started',
+  );
+  if (config.builtinAccounts && config.passwordCost < DEFAULT_PASSWORD_COST) {
+    log.warn(`PARLEY_PASSWORD_COST=${config.passwordCost} hashes passwords below the recommended ${DEFAULT_PASSWORD_COST} (scrypt N=2^${DEFAULT_PASSWORD_COST}): for tests only`);
+  }
+  if (config.builtinAccounts && config.registration === 'invite' && !adminOn) {
+    log.warn('registration is by invite code, but the admin API that makes the codes is off (PARLEY_APP_KEY, PARLEY_APP_SECRET)');
+  }
 
   let closing: Promise<void> | null = null;
   return {

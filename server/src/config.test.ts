@@ -10,7 +10,7 @@ describe('server configuration', () => {
           setting.type === 'bool'
             ? !value
             : setting.type === 'int'
-              ? Number(value) + 7
+              ? Math.min(Number(value) + 7, setting.max ?? Number.MAX_SAFE_INTEGER)
               : setting.type === 'enum'
                 ? setting.values.find((v) => v !== value)
                 : key === 'dataDir'

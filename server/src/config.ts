@@ -1,6 +1,7 @@
 /** Server configuration from flags and environment (docs/protocol.md "Starting the server"). */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PASSWORD_COST, MAX_PASSWORD_COST, MIN_PASSWORD_COST } from './auth/passwords.js';
 
 export interface ServerConfig {
   host: string;
@@ -52,10 +53,24 @@ export interface ServerConfig {
    * power loss may lose the last commits. The group commit makes one sync per batch either way.
    */
   durability: Durability;
+  /** Who may use POST /v1/auth/register: anyone, holders of an invite code, or nobody. */
+  registration: RegistrationMode;
+  /** Registrations one client address may make per hour (0: no limit). */
+  registerPerIpPerHour: number;
+  /** Registrations the whole server accepts per minute (0: no limit). */
+  registerPerMinute: number;
+  /** log2 of scrypt's N for new password hashes; older, cheaper hashes are replaced at the next login. */
+  passwordCost: number;
+  /** Password hashes computed at once (register, login). */
+  hashConcurrency: number;
+  /** Password hashes waiting for a slot; beyond, register and login answer RATE_LIMITED. */
+  hashQueue: number;
 }
 
 export const DURABILITY_MODES = ['full', 'normal'] as const;
 export type Durability = (typeof DURABILITY_MODES)[number];
+export const REGISTRATION_MODES = ['open', 'invite', 'closed'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
@@ -86,16 +101,24 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'info',
   adminSignatureV1: true,
   durability: 'full',
+  registration: 'open',
+  registerPerIpPerHour: 20,
+  registerPerMinute: 60,
+  passwordCost: DEFAULT_PASSWORD_COST,
+  hashConcurrency: 2,
+  hashQueue: 16,
 };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function intFrom(value: string | undefined, name: string, min: number): number | undefined {
+function intFrom(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(max === Number.MAX_SAFE_INTEGER ? `${name} must be an integer ≥ ${min}, got "${value}"` : `${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
   return n;
 }
 
@@ -128,13 +151,15 @@ PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; groups 
 PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
 PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES; connections:
 PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; storage:
-PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss).
+PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss); accounts:
+PARLEY_REGISTRATION=open|invite|closed (default open), PARLEY_REGISTER_PER_IP_PER_HOUR, PARLEY_REGISTER_PER_MINUTE,
+PARLEY_PASSWORD_COST (log2 of scrypt's N, default 17), PARLEY_HASH_CONCURRENCY, PARLEY_HASH_QUEUE.
 
 Data commands:
   npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
   npm run server -- restore <file> --data <dir>     replace the database with a backup (the server must be stopped)`;
 
-type Setting = { env: string } & ({ type: 'int'; min: number } | { type: 'bool' } | { type: 'string' } | { type: 'enum'; values: readonly string[] });
+type Setting = { env: string } & ({ type: 'int'; min: number; max?: number } | { type: 'bool' } | { type: 'string' } | { type: 'enum'; values: readonly string[] });
 
 /** Every setting the environment can give, by its ServerConfig key (flags cover a few of them too). */
 export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
@@ -166,6 +191,12 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   logLevel: { env: 'PARLEY_LOG_LEVEL', type: 'string' },
   adminSignatureV1: { env: 'PARLEY_ADMIN_SIGNATURE_V1', type: 'bool' },
   durability: { env: 'PARLEY_DURABILITY', type: 'enum', values: DURABILITY_MODES },
+  registration: { env: 'PARLEY_REGISTRATION', type: 'enum', values: REGISTRATION_MODES },
+  registerPerIpPerHour: { env: 'PARLEY_REGISTER_PER_IP_PER_HOUR', type: 'int', min: 0 },
+  registerPerMinute: { env: 'PARLEY_REGISTER_PER_MINUTE', type: 'int', min: 0 },
+  passwordCost: { env: 'PARLEY_PASSWORD_COST', type: 'int', min: MIN_PASSWORD_COST, max: MAX_PASSWORD_COST },
+  hashConcurrency: { env: 'PARLEY_HASH_CONCURRENCY', type: 'int', min: 1 },
+  hashQueue: { env: 'PARLEY_HASH_QUEUE', type: 'int', min: 0 },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
@@ -174,7 +205,7 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
     const raw = env[setting.env];
     config[key] =
       setting.type === 'int'
-        ? intFrom(raw, setting.env, setting.min)
+        ? intFrom(raw, setting.env, setting.min, setting.max)
         : setting.type === 'bool'
           ? boolFrom(raw, setting.env)
           : setting.type === 'enum'
@@ -228,6 +259,12 @@ export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
   if (config.port > 65535) throw new ConfigError(`port must be ≤ 65535, got ${config.port}`);
   if (!(DURABILITY_MODES as readonly string[]).includes(config.durability)) {
     throw new ConfigError(`durability must be one of ${DURABILITY_MODES.join(', ')}, got "${String(config.durability)}"`);
+  }
+  if (!(REGISTRATION_MODES as readonly string[]).includes(config.registration)) {
+    throw new ConfigError(`registration must be one of ${REGISTRATION_MODES.join(', ')}, got "${String(config.registration)}"`);
+  }
+  if (!Number.isInteger(config.passwordCost) || config.passwordCost < MIN_PASSWORD_COST || config.passwordCost > MAX_PASSWORD_COST) {
+    throw new ConfigError(`password cost must be an integer from ${MIN_PASSWORD_COST} to ${MAX_PASSWORD_COST}, got ${config.passwordCost}`);
   }
   config.dataDir = path.resolve(config.dataDir);
   return config;
