@@ -3,12 +3,17 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ConvId, UserId } from './entries.js';
 import { CodePointString } from './kinds.js';
 
+/** What an invite code is made of (docs/protocol.md part 2, "Registration and login"). */
+export const INVITE_CODE_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+export function isInviteCode(value: string): boolean {
+  return new RegExp(INVITE_CODE_PATTERN).test(value);
+}
 export const RegisterBody = Type.Object({
   userId: UserId,
   password: Type.String({ minLength: 8, maxLength: 256 }),
   name: CodePointString(64, 1),
   /** Extension (docs/protocol.md part 2, "Registration"): needed when the server's registration mode is `invite`. */
-  inviteCode: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+  inviteCode: Type.Optional(Type.String({ pattern: INVITE_CODE_PATTERN })),
 });
 /**
  * Extension: the `reason` a refused registration's error body carries besides its code, so a client can say why in

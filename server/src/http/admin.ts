@@ -17,6 +17,7 @@ import {
   ProtocolError,
   SensitiveWordsBody,
   compile,
+  isInviteCode,
   isValidId,
   type InviteView,
 } from '../../../protocol/index.js';
@@ -194,7 +195,7 @@ export class AdminApi {
       }
       case 'DELETE invites': {
         const code = parts.slice(1).join('/');
-        if (!/^[A-Za-z0-9_-]{1,64}$/.test(code)) throw new ProtocolError('BAD_REQUEST', 'malformed invite code');
+        if (!isInviteCode(code)) throw new ProtocolError('BAD_REQUEST', 'malformed invite code');
         if (!(await storage.deleteInvite(code))) throw new ProtocolError('NOT_FOUND', 'no such invite code');
         res.writeHead(204);
         res.end();
