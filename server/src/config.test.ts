@@ -41,4 +41,13 @@ describe('server configuration', () => {
     expect(() => configFromArgs([], { PARLEY_DURABILITY: 'off' })).toThrow(/PARLEY_DURABILITY must be one of full, normal/);
     expect(() => resolveConfig({ durability: 'off' as ServerConfig['durability'] })).toThrow(ConfigError);
   });
+
+  it('registration is open and passwords cost 2^17 unless told; bad values are a ConfigError', () => {
+    expect(configFromArgs([], {})).toMatchObject({ registration: 'open', passwordCost: 17 });
+    expect(configFromArgs([], { PARLEY_REGISTRATION: 'invite', PARLEY_PASSWORD_COST: '12' })).toMatchObject({ registration: 'invite', passwordCost: 12 });
+    expect(() => configFromArgs([], { PARLEY_REGISTRATION: 'sometimes' })).toThrow(/PARLEY_REGISTRATION must be one of open, invite, closed/);
+    expect(() => configFromArgs([], { PARLEY_PASSWORD_COST: '9' })).toThrow(/PARLEY_PASSWORD_COST/);
+    expect(() => configFromArgs([], { PARLEY_PASSWORD_COST: '21' })).toThrow(/from 10 to 20/);
+    expect(() => resolveConfig({ passwordCost: 40 })).toThrow(ConfigError);
+  });
 });

@@ -1,9 +1,12 @@
 /** docs/protocol.md part 2, "Registration and login": modes, limits, hashing, throttles, password policy. */
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import DatabaseCtor from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpErrorCode, PASSWORD, TestServer, useServer, WAIT_MS, type HttpAnswer } from './harness.js';
+import { ServerProcess } from './server-process.js';
 
 /** A JSON POST sent from a chosen loopback address (127.0.0.0/8 is all loopback on Linux), so limits per address can be seen. */
 function postFrom(srv: TestServer, localAddress: string, urlPath: string, json: unknown): Promise<HttpAnswer> {
@@ -224,5 +227,23 @@ describe('registration modes', () => {
     expect([after.status, reasonOf(after)]).toEqual([403, 'INVITE_INVALID']);
     // Invites need a signed request.
     expect((await srv.http('POST', '/v1/admin/invites', { json: {} })).status).toBe(401);
+  });
+});
+
+describe('start', () => {
+  it('the "server started" line names the registration mode, and a cost below 17 is warned about', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+    const p = new ServerProcess(0, dir, { PARLEY_LOG_LEVEL: 'info', PARLEY_REGISTRATION: 'invite', PARLEY_PASSWORD_COST: '10' });
+    await p.start();
+    try {
+      const deadline = Date.now() + WAIT_MS;
+      const lines = () => p.diagnostics.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg?: string; level?: number; registration?: string });
+      while (!lines().some((l) => l.msg === 'server started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(lines().find((l) => l.msg === 'server started')).toMatchObject({ registration: 'invite' });
+      expect(lines().some((l) => l.msg?.includes('PARLEY_PASSWORD_COST=10') && l.level === 40)).toBe(true);
+    } finally {
+      await p.terminate();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
