@@ -238,9 +238,11 @@ describe('start', () => {
     try {
       const deadline = Date.now() + WAIT_MS;
       const lines = () => p.diagnostics.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg?: string; level?: number; registration?: string });
-      while (!lines().some((l) => l.msg === 'server started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const warned = () => lines().some((l) => l.msg?.includes('PARLEY_PASSWORD_COST=10') && l.level === 40);
+      // The warning follows the start line; both are written once the server listens.
+      while (!(lines().some((l) => l.msg === 'server started') && warned()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(lines().find((l) => l.msg === 'server started')).toMatchObject({ registration: 'invite' });
-      expect(lines().some((l) => l.msg?.includes('PARLEY_PASSWORD_COST=10') && l.level === 40)).toBe(true);
+      expect(warned()).toBe(true);
     } finally {
       await p.terminate();
       fs.rmSync(dir, { recursive: true, force: true });
