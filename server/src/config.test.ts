@@ -15,6 +15,8 @@ describe('server configuration', () => {
                 ? setting.values.find((v) => v !== value)
                 : key === 'dataDir'
                   ? '/tmp/parley-config-test'
+                  : key === 'trustedProxies'
+                    ? '10.0.0.1,fd00::/8'
                   : `${key}-x`;
         return [key, next];
       }),
@@ -49,5 +51,8 @@ describe('server configuration', () => {
     expect(() => configFromArgs([], { PARLEY_PASSWORD_COST: '9' })).toThrow(/PARLEY_PASSWORD_COST/);
     expect(() => configFromArgs([], { PARLEY_PASSWORD_COST: '21' })).toThrow(/from 10 to 20/);
     expect(() => resolveConfig({ passwordCost: 40 })).toThrow(ConfigError);
+    expect(() => configFromArgs([], { PARLEY_TRUSTED_PROXIES: '10.0.0.1, nginx' })).toThrow(/PARLEY_TRUSTED_PROXIES: "nginx"/);
+    expect(() => configFromArgs([], { PARLEY_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(ConfigError);
+    expect(configFromArgs([], { PARLEY_TRUSTED_PROXIES: '127.0.0.1, 172.16.0.0/12, ::1' }).trustedProxies).toBe('127.0.0.1, 172.16.0.0/12, ::1');
   });
 });

@@ -1,4 +1,5 @@
 /** Server configuration from flags and environment (docs/protocol.md "Starting the server"). */
+import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PASSWORD_COST, MAX_PASSWORD_COST, MIN_PASSWORD_COST } from './auth/passwords.js';
@@ -65,6 +66,11 @@ export interface ServerConfig {
   hashConcurrency: number;
   /** Password hashes waiting for a slot; beyond, register and login answer RATE_LIMITED. */
   hashQueue: number;
+  /**
+   * Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client for the rate
+   * limits; empty: the TCP peer is the client.
+   */
+  trustedProxies: string;
 }
 
 export const DURABILITY_MODES = ['full', 'normal'] as const;
@@ -107,6 +113,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   passwordCost: DEFAULT_PASSWORD_COST,
   hashConcurrency: 2,
   hashQueue: 16,
+  trustedProxies: '',
 };
 
 export class ConfigError extends Error {
@@ -153,7 +160,8 @@ PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PA
 PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; storage:
 PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss); accounts:
 PARLEY_REGISTRATION=open|invite|closed (default open), PARLEY_REGISTER_PER_IP_PER_HOUR, PARLEY_REGISTER_PER_MINUTE,
-PARLEY_PASSWORD_COST (log2 of scrypt's N, default 17), PARLEY_HASH_CONCURRENCY, PARLEY_HASH_QUEUE.
+PARLEY_PASSWORD_COST (log2 of scrypt's N, default 17), PARLEY_HASH_CONCURRENCY, PARLEY_HASH_QUEUE,
+PARLEY_TRUSTED_PROXIES (proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,172.16.0.0/12).
 
 Data commands:
   npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
@@ -197,6 +205,7 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   passwordCost: { env: 'PARLEY_PASSWORD_COST', type: 'int', min: MIN_PASSWORD_COST, max: MAX_PASSWORD_COST },
   hashConcurrency: { env: 'PARLEY_HASH_CONCURRENCY', type: 'int', min: 1 },
   hashQueue: { env: 'PARLEY_HASH_QUEUE', type: 'int', min: 0 },
+  trustedProxies: { env: 'PARLEY_TRUSTED_PROXIES', type: 'string' },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
@@ -254,6 +263,32 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
   return { ...config, help: values.help ?? false };
 }
 
+/**
+ * Reads PARLEY_TRUSTED_PROXIES: addresses or networks (`10.0.0.1`, `172.16.0.0/12`, `::1`), separated by commas.
+ * Null when empty: no proxy is trusted.
+ */
+export function parseTrustedProxies(text: string): BlockList | null {
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return null;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', prefixText] = entry.split('/');
+    const family = isIP(address);
+    const prefix = prefixText === undefined ? null : Number(prefixText);
+    const maxPrefix = family === 6 ? 128 : 32;
+    if (family === 0 || (prefix !== null && (!Number.isInteger(prefix) || prefix < 0 || prefix > maxPrefix))) {
+      throw new ConfigError(`PARLEY_TRUSTED_PROXIES: "${entry}" is not an IP address or network (address/prefix)`);
+    }
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === null) list.addAddress(address, type);
+    else list.addSubnet(address, prefix, type);
+  }
+  return list;
+}
+
 export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
   const config = { ...DEFAULT_CONFIG, ...defined(partial) };
   if (config.port > 65535) throw new ConfigError(`port must be ≤ 65535, got ${config.port}`);
@@ -266,6 +301,7 @@ export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
   if (!Number.isInteger(config.passwordCost) || config.passwordCost < MIN_PASSWORD_COST || config.passwordCost > MAX_PASSWORD_COST) {
     throw new ConfigError(`password cost must be an integer from ${MIN_PASSWORD_COST} to ${MAX_PASSWORD_COST}, got ${config.passwordCost}`);
   }
+  parseTrustedProxies(config.trustedProxies);
   config.dataDir = path.resolve(config.dataDir);
   return config;
 }

@@ -9,12 +9,12 @@ import { httpErrorCode, PASSWORD, TestServer, useServer, WAIT_MS, type HttpAnswe
 import { ServerProcess } from './server-process.js';
 
 /** A JSON POST sent from a chosen loopback address (127.0.0.0/8 is all loopback on Linux), so limits per address can be seen. */
-function postFrom(srv: TestServer, localAddress: string, urlPath: string, json: unknown): Promise<HttpAnswer> {
+function postFrom(srv: TestServer, localAddress: string, urlPath: string, json: unknown, extraHeaders: Record<string, string> = {}): Promise<HttpAnswer> {
   const { hostname, port } = new URL(srv.url);
   const text = JSON.stringify(json);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: hostname, port, method: 'POST', path: urlPath, localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } },
+      { host: hostname, port, method: 'POST', path: urlPath, localAddress, agent: false, headers: { ...extraHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -160,6 +160,20 @@ describe('registration limits', () => {
       statuses.push((await postFrom(srv, from, '/v1/auth/register', { userId: `global-${i}`, password: PASSWORD, name: 'G' })).status);
     }
     expect(statuses).toEqual([201, 201, 429]);
+  });
+});
+
+describe('behind a trusted proxy', () => {
+  it('counts registrations by the X-Forwarded-For client, and only when a trusted proxy says so', async () => {
+    const srv = await fresh({ registerPerIpPerHour: 1, registerPerMinute: 0, trustedProxies: '127.0.0.1' });
+    const via = (userId: string, client: string, from = '127.0.0.1') =>
+      postFrom(srv, from, '/v1/auth/register', { userId, password: PASSWORD, name: 'P' }, { 'x-forwarded-for': client });
+    expect((await via('proxied-1', '198.51.100.1')).status).toBe(201);
+    expect((await via('proxied-2', '198.51.100.1')).status).toBe(429);
+    expect((await via('proxied-3', '198.51.100.2')).status).toBe(201);
+    // Not a trusted proxy: its header is ignored, so a changing header does not escape the limit.
+    expect((await via('direct-1', '198.51.100.3', '127.0.0.20')).status).toBe(201);
+    expect((await via('direct-2', '198.51.100.4', '127.0.0.20')).status).toBe(429);
   });
 });
 

@@ -6,12 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BlockList } from 'node:net';
 import { LoginBody, ProtocolError, RegisterBody, compile } from '../../../protocol/index.js';
 import { HashingPool } from '../auth/hashing-pool.js';
 import { checkPasswordPolicy } from '../auth/password-policy.js';
 import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
-import type { RegistrationMode } from '../config.js';
+import { parseTrustedProxies, type RegistrationMode } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { KeyedBuckets, TokenBucket } from '../services/rate-limit.js';
 import type { Storage } from '../storage/storage.js';
@@ -37,6 +38,7 @@ export interface AccountsOptions {
   passwordCost: number;
   hashConcurrency: number;
   hashQueue: number;
+  trustedProxies: string;
 }
 
 function rateLimited(wait: number, why: string): ProtocolError {
@@ -52,6 +54,7 @@ export class Accounts {
   private readonly failuresByAccount = new KeyedBuckets(ACCOUNT.rate, ACCOUNT.burst, TRACKED);
   /** A hash of a random password at the current cost: unknown user ids are verified against it. */
   private dummyHash: Promise<string> | null = null;
+  private readonly trustedProxies: BlockList | null;
 
   constructor(
     private readonly storage: Storage,
@@ -59,6 +62,7 @@ export class Accounts {
     private readonly metrics: Metrics,
     private readonly options: AccountsOptions,
   ) {
+    this.trustedProxies = parseTrustedProxies(options.trustedProxies);
     this.pool = new HashingPool({ concurrency: options.hashConcurrency, queueLimit: options.hashQueue });
     const perIp = options.registerPerIpPerHour;
     this.registrationsByAddress = new KeyedBuckets(perIp / 3600, Math.max(1, perIp), TRACKED);
@@ -91,7 +95,7 @@ export class Accounts {
       throw new ProtocolError('FORBIDDEN', 'this server registers only with an invite code (inviteCode)', { reason: 'INVITE_REQUIRED' });
     }
     const now = Date.now();
-    const address = clientAddress(req);
+    const address = clientAddress(req, this.trustedProxies);
     const waitAddress = this.registrationsByAddress.take(address, now);
     if (waitAddress > 0) throw rateLimited(waitAddress, 'too many registrations from this address');
     const wait = this.registrations.take(now);
@@ -115,7 +119,7 @@ export class Accounts {
   async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = parseJson(await readBody(req, 16 * 1024), loginBody, 'login');
     const now = Date.now();
-    const address = clientAddress(req);
+    const address = clientAddress(req, this.trustedProxies);
     const pair = `${body.userId}\n${address}`;
     const wait = Math.max(this.failuresByAccountAddress.peek(pair, now), this.failuresByAddress.peek(address, now), this.failuresByAccount.peek(body.userId, now));
     if (wait > 0) throw rateLimited(wait, 'too many failed attempts');

@@ -1,5 +1,5 @@
 /** The address a request came from, as the rate limits count it. */
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6, type BlockList } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 
 /** Expands an IPv6 address to its eight groups (`::` filled with zeros). */
@@ -11,18 +11,41 @@ function ipv6Groups(address: string): string[] {
   return [...left, ...fill, ...right];
 }
 
-/**
- * The peer's socket address, with no proxy header trusted (behind a reverse proxy every request counts as the
- * proxy's). An IPv4 address mapped into IPv6 counts as the IPv4 address; any other IPv6 address counts as its /64
- * network, since one host is usually given a whole /64.
- */
-export function clientAddress(req: IncomingMessage): string {
-  const raw = (req.socket.remoteAddress ?? 'unknown').split('%')[0] ?? 'unknown';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(raw);
-  if (mapped?.[1]) return mapped[1];
-  if (!isIPv6(raw)) return raw;
-  return `${ipv6Groups(raw.toLowerCase())
+/** An address as written, without a zone; an IPv4 address mapped into IPv6 as the IPv4 address. */
+function plain(address: string): string {
+  const bare = address.trim().split('%')[0] ?? '';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  return mapped?.[1] ?? bare;
+}
+
+/** What the limits count: an IPv4 address as it is, an IPv6 address as its /64 (one host usually has a whole /64). */
+function limitKey(address: string): string {
+  if (!isIPv6(address)) return address;
+  return `${ipv6Groups(address.toLowerCase())
     .slice(0, 4)
     .map((g) => g.replace(/^0+(?=.)/, ''))
     .join(':')}::/64`;
+}
+
+function trusted(list: BlockList, address: string): boolean {
+  const family = isIP(address);
+  return family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * The client's address. Without trusted proxies it is the TCP peer, whatever the headers say. When the peer is a
+ * trusted proxy, X-Forwarded-For is read from its right end (the entry the nearest proxy added) leftwards, skipping
+ * trusted proxies: the first other address is the client. Entries further left were written by the client itself.
+ */
+export function clientAddress(req: IncomingMessage, trustedProxies: BlockList | null = null): string {
+  const peer = plain(req.socket.remoteAddress ?? 'unknown');
+  if (!trustedProxies || !trusted(trustedProxies, peer)) return limitKey(peer);
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map(plain).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (isIP(hop) === 0) return limitKey(peer); // a malformed entry: nothing left of it can be believed
+    if (!trusted(trustedProxies, hop)) return limitKey(hop);
+  }
+  return limitKey(peer);
 }
