@@ -108,7 +108,7 @@ export class World {
   static async start(): Promise<World> {
     const dataDir = tempDir('converge-server');
     const port = await freePort();
-    const server = new ServerProcess(port, dataDir, { PARLEY_SEND_RATE: '0', PARLEY_RECALL_WINDOW_MS: String(RECALL_WINDOW_MS), PARLEY_PASSWORD_COST: '10', PARLEY_REGISTER_PER_IP_PER_HOUR: '0' });
+    const server = new ServerProcess(port, dataDir, { PARLEY_SEND_RATE: '0', PARLEY_RECALL_WINDOW_MS: String(RECALL_WINDOW_MS) });
     await server.start();
     const world = new World(server, server.url);
     world.dirs.push(dataDir);
