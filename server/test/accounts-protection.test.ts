@@ -241,6 +241,13 @@ describe('registration modes', () => {
     expect([after.status, reasonOf(after)]).toEqual([403, 'INVITE_INVALID']);
     // Invites need a signed request.
     expect((await srv.http('POST', '/v1/admin/invites', { json: {} })).status).toBe(401);
+    // Bad bodies and codes are typed errors.
+    const zero = await srv.admin('POST', '/v1/admin/invites', { uses: 0 });
+    expect([zero.status, httpErrorCode(zero)]).toEqual([400, 'BAD_REQUEST']);
+    const malformed = await srv.admin('DELETE', '/v1/admin/invites/not%20a%20code');
+    expect([malformed.status, httpErrorCode(malformed)]).toEqual([400, 'BAD_REQUEST']);
+    const junk = await srv.http('POST', '/v1/auth/register', { json: { userId: 'junk', password: PASSWORD, name: 'J', inviteCode: 'has spaces' } });
+    expect([junk.status, httpErrorCode(junk)]).toEqual([400, 'BAD_REQUEST']);
   });
 });
 
