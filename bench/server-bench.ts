@@ -222,7 +222,7 @@ interface ServerProc {
 
 async function startServerProcess(dataDir: string, fdLimit: number | null, profileDir: string | null, durability: 'full' | 'normal' = 'full'): Promise<ServerProc> {
   const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', cfg.serverEntry, '--port', '0', '--data', dataDir];
-  const env = { ...process.env, PARLEY_SEND_RATE: '0', PARLEY_APP_KEY: APP_KEY, PARLEY_APP_SECRET: APP_SECRET, PARLEY_DURABILITY: durability };
+  const env = { ...process.env, PARLEY_SEND_RATE: '0', PARLEY_APP_KEY: APP_KEY, PARLEY_APP_SECRET: APP_SECRET, PARLEY_DURABILITY: durability, PARLEY_PASSWORD_COST: '10', PARLEY_REGISTER_PER_IP_PER_HOUR: '0', PARLEY_REGISTER_PER_MINUTE: '0' };
   const logFile = path.join(dataDir, 'server.log');
   const log = fs.openSync(logFile, 'a');
   const child =

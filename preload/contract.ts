@@ -25,6 +25,7 @@ import {
   type EntryKind,
 } from '../protocol/entries.js';
 import type { ErrorCode } from '../protocol/errors.js';
+import { INVITE_CODE_PATTERN, REGISTER_REFUSALS, type RegisterRefusal } from '../protocol/http.js';
 import { CodePointString } from '../protocol/kinds.js';
 import type { ServerLimits } from '../protocol/limits.js';
 import { REQUESTS, type ConvKindName, type DeviceSession, type GroupInfo, type GroupRole, type UserInfo } from '../protocol/ops.js';
@@ -43,6 +44,12 @@ export interface ApiErrorBody {
   code: ApiErrorCode;
   message: string;
   retryAfterMs?: number;
+  /** Why a registration was refused, when the server said (docs/protocol.md part 2, "Registration and login"). */
+  reason?: RegisterRefusal;
+}
+
+export function isRegisterRefusal(value: unknown): value is RegisterRefusal {
+  return (REGISTER_REFUSALS as readonly unknown[]).includes(value);
 }
 
 /** How every result crosses the boundary (Signal style): errors are values, never thrown across. */
@@ -66,6 +73,7 @@ export function isApiError(value: unknown): value is ApiError {
 export function apiError(body: ApiErrorBody): ApiError {
   const error: ApiError = { name: 'ApiError', code: body.code, message: body.message };
   if (typeof body.retryAfterMs === 'number') error.retryAfterMs = body.retryAfterMs;
+  if (isRegisterRefusal(body.reason)) error.reason = body.reason;
   return error;
 }
 
@@ -368,6 +376,8 @@ export const API_METHODS = {
       userId: UserId,
       password: Type.String({ minLength: 8, maxLength: 256 }),
       name: CodePointString(64, 1),
+      /** For a server whose registration is by invite code. */
+      inviteCode: Type.Optional(Type.String({ pattern: INVITE_CODE_PATTERN })),
     }),
     returns<SessionView>(),
   ),

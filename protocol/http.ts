@@ -3,11 +3,24 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ConvId, UserId } from './entries.js';
 import { CodePointString } from './kinds.js';
 
+/** What an invite code is made of (docs/protocol.md part 2, "Registration and login"). */
+export const INVITE_CODE_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+export function isInviteCode(value: string): boolean {
+  return new RegExp(INVITE_CODE_PATTERN).test(value);
+}
 export const RegisterBody = Type.Object({
   userId: UserId,
   password: Type.String({ minLength: 8, maxLength: 256 }),
   name: CodePointString(64, 1),
+  /** Extension (docs/protocol.md part 2, "Registration"): needed when the server's registration mode is `invite`. */
+  inviteCode: Type.Optional(Type.String({ pattern: INVITE_CODE_PATTERN })),
 });
+/**
+ * Extension: the `reason` a refused registration's error body carries besides its code, so a client can say why in
+ * its own words (BAD_REQUEST: WEAK_PASSWORD; FORBIDDEN: the other three).
+ */
+export const REGISTER_REFUSALS = ['WEAK_PASSWORD', 'INVITE_REQUIRED', 'INVITE_INVALID', 'REGISTRATION_CLOSED'] as const;
+export type RegisterRefusal = (typeof REGISTER_REFUSALS)[number];
 export const LoginBody = Type.Object({ userId: UserId, password: Type.String({ minLength: 1, maxLength: 256 }) });
 /** Extension (docs/protocol.md part 2, "Sessions and devices"): POST /v1/auth/password with the bearer token. */
 export const PasswordChangeBody = Type.Object({
@@ -39,6 +52,18 @@ export const AdminMessageBody = Type.Object({
   body: Type.Record(Type.String(), Type.Unknown()),
 });
 export const AdminRoomBody = Type.Object({ roomId: Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$' }), name: CodePointString(64, 1) });
+/** Extension: POST /v1/admin/invites. `uses` registrations it allows; `expiresAt` in ms (none: no expiry). */
+export const AdminInviteBody = Type.Object({
+  uses: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  expiresAt: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export interface InviteView {
+  code: string;
+  usesLeft: number;
+  /** ms; null: no expiry. */
+  expiresAt: number | null;
+  createdAt: number;
+}
 export const SensitiveWordsBody = Type.Object({
   words: Type.Array(CodePointString(64, 1), { maxItems: 100_000 }),
   mode: Type.Union([Type.Literal('mask'), Type.Literal('reject')]),

@@ -66,6 +66,9 @@ export async function startServer(dataDir = tempDir('server'), env: NodeJS.Proce
   const { child, match } = await spawnReady('server/src/cli.ts', ['--port', '0', '--data', dataDir, '--log-level', 'warn'], /listening on (http:\/\/[^\s]+)/, {
     PARLEY_SEND_RATE: '50',
     PARLEY_SEND_BURST: '100',
+    // Cheap password hashing (the server warns: tests only) and no limit on registrations from one address.
+    PARLEY_PASSWORD_COST: '10',
+    PARLEY_REGISTER_PER_IP_PER_HOUR: '0',
     PARLEY_APP_KEY: E2E_ADMIN.appKey,
     PARLEY_APP_SECRET: E2E_ADMIN.appSecret,
     ...env,

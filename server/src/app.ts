@@ -8,6 +8,7 @@ import { Metrics } from './metrics.js';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { Storage } from './storage/storage.js';
 import { LocalBus, type Bus } from './bus/bus.js';
+import { DEFAULT_PASSWORD_COST } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
 import { Hub } from './services/hub.js';
 import { Committer } from './services/committer.js';
@@ -74,13 +75,14 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     log.warn('the admin API accepts deprecated version 1 signatures, which a captured request can reuse on another route or user: sign with version 2, then set PARLEY_ADMIN_SIGNATURE_V1=false');
   }
   const metricsAccess = { metricsToken: config.metricsToken, metricsAddress: config.metricsAddress };
+  const accounts = config.builtinAccounts ? new Accounts(storage, tokens, metrics, config) : null;
   const router = createRouter({
     storage,
     metrics,
     metricsAccess,
     log,
-    accounts: config.builtinAccounts ? new Accounts(storage, tokens) : null,
-    sessions: new SessionRoutes(storage, tokens, sessions, config.builtinAccounts),
+    accounts,
+    sessions: new SessionRoutes(storage, tokens, sessions, accounts),
     files: new Files(config.dataDir, storage, tokens, config.maxFileBytes),
     admin,
     instanceToken: config.instanceToken ?? null,
@@ -123,12 +125,19 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
       port,
       dataDir: config.dataDir,
       durability: storage.durability?.() ?? null,
+      registration: config.builtinAccounts ? config.registration : null,
       admin: adminOn,
       accounts: config.builtinAccounts,
       metrics: metricsPolicy(metricsAccess, metricsUrl),
     },
     'server started',
   );
+  if (config.builtinAccounts && config.passwordCost < DEFAULT_PASSWORD_COST) {
+    log.warn(`PARLEY_PASSWORD_COST=${config.passwordCost} hashes passwords below the recommended ${DEFAULT_PASSWORD_COST} (scrypt N=2^${DEFAULT_PASSWORD_COST}): for tests only`);
+  }
+  if (config.builtinAccounts && config.registration === 'invite' && !adminOn) {
+    log.warn('registration is by invite code, but the admin API that makes the codes is off (PARLEY_APP_KEY, PARLEY_APP_SECRET)');
+  }
 
   let closing: Promise<void> | null = null;
   return {

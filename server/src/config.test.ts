@@ -10,14 +10,16 @@ describe('server configuration', () => {
           setting.type === 'bool'
             ? !value
             : setting.type === 'int'
-              ? Number(value) + 7
+              ? Math.min(Number(value) + 7, setting.max ?? Number.MAX_SAFE_INTEGER)
               : setting.type === 'enum'
                 ? setting.values.find((v) => v !== value)
                 : key === 'dataDir'
                   ? '/tmp/parley-config-test'
                   : key === 'metricsAddress'
                     ? '127.0.0.1:9464'
-                    : `${key}-x`;
+                    : key === 'trustedProxies'
+                      ? '10.0.0.1,fd00::/8'
+                      : `${key}-x`;
         return [key, next];
       }),
     ) as unknown as ServerConfig;
@@ -54,5 +56,17 @@ describe('server configuration', () => {
     for (const bad of ['9464', ':9464', '10.0.0.5', '10.0.0.5:', '::1:9464', '10.0.0.5:70000', 'host:port']) {
       expect(() => configFromArgs([], { PARLEY_METRICS_ADDRESS: bad }), bad).toThrow(/PARLEY_METRICS_ADDRESS/);
     }
+  });
+
+  it('registration is open and passwords cost 2^17 unless told; bad values are a ConfigError', () => {
+    expect(configFromArgs([], {})).toMatchObject({ registration: 'open', passwordCost: 17 });
+    expect(configFromArgs([], { PARLEY_REGISTRATION: 'invite', PARLEY_PASSWORD_COST: '12' })).toMatchObject({ registration: 'invite', passwordCost: 12 });
+    expect(() => configFromArgs([], { PARLEY_REGISTRATION: 'sometimes' })).toThrow(/PARLEY_REGISTRATION must be one of open, invite, closed/);
+    expect(() => configFromArgs([], { PARLEY_PASSWORD_COST: '9' })).toThrow(/PARLEY_PASSWORD_COST/);
+    expect(() => configFromArgs([], { PARLEY_PASSWORD_COST: '21' })).toThrow(/from 10 to 20/);
+    expect(() => resolveConfig({ passwordCost: 40 })).toThrow(ConfigError);
+    expect(() => configFromArgs([], { PARLEY_TRUSTED_PROXIES: '10.0.0.1, nginx' })).toThrow(/PARLEY_TRUSTED_PROXIES: "nginx"/);
+    expect(() => configFromArgs([], { PARLEY_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(ConfigError);
+    expect(configFromArgs([], { PARLEY_TRUSTED_PROXIES: '127.0.0.1, 172.16.0.0/12, ::1' }).trustedProxies).toBe('127.0.0.1, 172.16.0.0/12, ::1');
   });
 });

@@ -1,6 +1,8 @@
 /** Server configuration from flags and environment (docs/protocol.md "Starting the server"). */
+import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PASSWORD_COST, MAX_PASSWORD_COST, MIN_PASSWORD_COST } from './auth/passwords.js';
 
 export interface ServerConfig {
   host: string;
@@ -61,10 +63,29 @@ export interface ServerConfig {
    * unset: metrics are on the main listener, for loopback peers only unless a token is set.
    */
   metricsAddress: string | undefined;
+  /** Who may use POST /v1/auth/register: anyone, holders of an invite code, or nobody. */
+  registration: RegistrationMode;
+  /** Registrations one client address may make per hour (0: no limit). */
+  registerPerIpPerHour: number;
+  /** Registrations the whole server accepts per minute (0: no limit). */
+  registerPerMinute: number;
+  /** log2 of scrypt's N for new password hashes; older, cheaper hashes are replaced at the next login. */
+  passwordCost: number;
+  /** Password hashes computed at once (register, login). */
+  hashConcurrency: number;
+  /** Password hashes waiting for a slot; beyond, register and login answer RATE_LIMITED. */
+  hashQueue: number;
+  /**
+   * Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client for the rate
+   * limits; empty: the TCP peer is the client.
+   */
+  trustedProxies: string;
 }
 
 export const DURABILITY_MODES = ['full', 'normal'] as const;
 export type Durability = (typeof DURABILITY_MODES)[number];
+export const REGISTRATION_MODES = ['open', 'invite', 'closed'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
@@ -98,16 +119,25 @@ export const DEFAULT_CONFIG: ServerConfig = {
   instanceToken: undefined,
   metricsToken: undefined,
   metricsAddress: undefined,
+  registration: 'open',
+  registerPerIpPerHour: 20,
+  registerPerMinute: 60,
+  passwordCost: DEFAULT_PASSWORD_COST,
+  hashConcurrency: 2,
+  hashQueue: 16,
+  trustedProxies: '',
 };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function intFrom(value: string | undefined, name: string, min: number): number | undefined {
+function intFrom(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(max === Number.MAX_SAFE_INTEGER ? `${name} must be an integer ≥ ${min}, got "${value}"` : `${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
   return n;
 }
 
@@ -143,13 +173,16 @@ PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY
 PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss); PARLEY_INSTANCE_TOKEN
 (set by npm start) answers the launcher's instance proof; metrics:
 PARLEY_METRICS_TOKEN (GET /metrics needs Authorization: Bearer <token>), PARLEY_METRICS_ADDRESS=host:port (serve
-/metrics there only); with neither, /metrics answers loopback peers only.
+/metrics there only); with neither, /metrics answers loopback peers only; accounts:
+PARLEY_REGISTRATION=open|invite|closed (default open), PARLEY_REGISTER_PER_IP_PER_HOUR, PARLEY_REGISTER_PER_MINUTE,
+PARLEY_PASSWORD_COST (log2 of scrypt's N, default 17), PARLEY_HASH_CONCURRENCY, PARLEY_HASH_QUEUE,
+PARLEY_TRUSTED_PROXIES (proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,172.16.0.0/12).
 
 Data commands:
   npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
   npm run server -- restore <file> --data <dir>     replace the database with a backup (the server must be stopped)`;
 
-type Setting = { env: string } & ({ type: 'int'; min: number } | { type: 'bool' } | { type: 'string' } | { type: 'enum'; values: readonly string[] });
+type Setting = { env: string } & ({ type: 'int'; min: number; max?: number } | { type: 'bool' } | { type: 'string' } | { type: 'enum'; values: readonly string[] });
 
 /** Every setting the environment can give, by its ServerConfig key (flags cover a few of them too). */
 export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
@@ -184,6 +217,13 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   instanceToken: { env: 'PARLEY_INSTANCE_TOKEN', type: 'string' },
   metricsToken: { env: 'PARLEY_METRICS_TOKEN', type: 'string' },
   metricsAddress: { env: 'PARLEY_METRICS_ADDRESS', type: 'string' },
+  registration: { env: 'PARLEY_REGISTRATION', type: 'enum', values: REGISTRATION_MODES },
+  registerPerIpPerHour: { env: 'PARLEY_REGISTER_PER_IP_PER_HOUR', type: 'int', min: 0 },
+  registerPerMinute: { env: 'PARLEY_REGISTER_PER_MINUTE', type: 'int', min: 0 },
+  passwordCost: { env: 'PARLEY_PASSWORD_COST', type: 'int', min: MIN_PASSWORD_COST, max: MAX_PASSWORD_COST },
+  hashConcurrency: { env: 'PARLEY_HASH_CONCURRENCY', type: 'int', min: 1 },
+  hashQueue: { env: 'PARLEY_HASH_QUEUE', type: 'int', min: 0 },
+  trustedProxies: { env: 'PARLEY_TRUSTED_PROXIES', type: 'string' },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
@@ -192,7 +232,7 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
     const raw = env[setting.env];
     config[key] =
       setting.type === 'int'
-        ? intFrom(raw, setting.env, setting.min)
+        ? intFrom(raw, setting.env, setting.min, setting.max)
         : setting.type === 'bool'
           ? boolFrom(raw, setting.env)
           : setting.type === 'enum'
@@ -241,6 +281,32 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
   return { ...config, help: values.help ?? false };
 }
 
+/**
+ * Reads PARLEY_TRUSTED_PROXIES: addresses or networks (`10.0.0.1`, `172.16.0.0/12`, `::1`), separated by commas.
+ * Null when empty: no proxy is trusted.
+ */
+export function parseTrustedProxies(text: string): BlockList | null {
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return null;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', prefixText] = entry.split('/');
+    const family = isIP(address);
+    const prefix = prefixText === undefined ? null : Number(prefixText);
+    const maxPrefix = family === 6 ? 128 : 32;
+    if (family === 0 || (prefix !== null && (!Number.isInteger(prefix) || prefix < 0 || prefix > maxPrefix))) {
+      throw new ConfigError(`PARLEY_TRUSTED_PROXIES: "${entry}" is not an IP address or network (address/prefix)`);
+    }
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === null) list.addAddress(address, type);
+    else list.addSubnet(address, prefix, type);
+  }
+  return list;
+}
+
 export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
   const config = { ...DEFAULT_CONFIG, ...defined(partial) };
   if (config.port > 65535) throw new ConfigError(`port must be ≤ 65535, got ${config.port}`);
@@ -248,6 +314,13 @@ export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
     throw new ConfigError(`durability must be one of ${DURABILITY_MODES.join(', ')}, got "${String(config.durability)}"`);
   }
   if (config.metricsAddress !== undefined) parseListenAddress(config.metricsAddress);
+  if (!(REGISTRATION_MODES as readonly string[]).includes(config.registration)) {
+    throw new ConfigError(`registration must be one of ${REGISTRATION_MODES.join(', ')}, got "${String(config.registration)}"`);
+  }
+  if (!Number.isInteger(config.passwordCost) || config.passwordCost < MIN_PASSWORD_COST || config.passwordCost > MAX_PASSWORD_COST) {
+    throw new ConfigError(`password cost must be an integer from ${MIN_PASSWORD_COST} to ${MAX_PASSWORD_COST}, got ${config.passwordCost}`);
+  }
+  parseTrustedProxies(config.trustedProxies);
   config.dataDir = path.resolve(config.dataDir);
   return config;
 }

@@ -35,6 +35,12 @@ export class Metrics {
     help: 'Chatroom sends refused (RATE_LIMITED, nothing stored) because the room had too much undelivered',
     registers: [this.registry],
   });
+  readonly passwordHashes = new Counter({
+    name: 'parley_password_hashes_total',
+    help: 'Password hash computations by op: hash (register, re-hash), verify (login, unknown ids included), rehash (stored)',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [this.registry] });
 
   constructor() {

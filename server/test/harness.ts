@@ -22,6 +22,8 @@ export type RunningServer = Awaited<ReturnType<typeof startServer>>;
 export const APP_KEY = 'test-app-key';
 export const APP_SECRET = 'test-app-secret-0123456789';
 export const PASSWORD = 'correct horse battery staple';
+/** What the test servers use unless a test says otherwise: the cheapest password hashing and no registration limits. */
+export const TEST_ACCOUNT_SETTINGS = { passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0 } as const;
 
 export interface HttpAnswer {
   status: number;
@@ -117,7 +119,9 @@ export class TestServer {
 
   constructor(config: StartConfig = {}) {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
-    this.config = { port: 0, host: '127.0.0.1', logLevel: 'silent', appKey: APP_KEY, appSecret: APP_SECRET, ...config };
+    // Tests register hundreds of users from one address: cheap hashes (the server warns that this is for tests only)
+    // and no registration limits, unless a test asks for them.
+    this.config = { ...TEST_ACCOUNT_SETTINGS, port: 0, host: '127.0.0.1', logLevel: 'silent', appKey: APP_KEY, appSecret: APP_SECRET, ...config };
   }
 
   get url(): string {

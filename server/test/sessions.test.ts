@@ -197,7 +197,7 @@ describe('password change', () => {
     expect((await srv.login(u.userId, PASSWORD)).status).toBe(200);
   });
 
-  it('answers bad input with typed errors: no token, a bad body, a too short new password', async () => {
+  it('answers bad input with typed errors: no token, a bad body, a too short or too common new password', async () => {
     const u = await srv.user('pwbad');
     const none = await srv.http('POST', '/v1/auth/password', { json: { oldPassword: PASSWORD, newPassword: NEW_PASSWORD } });
     expect(httpErrorCode(none)).toBe('UNAUTHENTICATED');
@@ -207,6 +207,12 @@ describe('password change', () => {
     expect(httpErrorCode(short)).toBe('BAD_REQUEST');
     const missing = await srv.http('POST', '/v1/auth/password', { token: u.token, json: { newPassword: NEW_PASSWORD } });
     expect(httpErrorCode(missing)).toBe('BAD_REQUEST');
+    // The registration's policy holds for a new password too.
+    for (const weak of ['password123', 'qwertyuiop']) {
+      const refused = await srv.http('POST', '/v1/auth/password', { token: u.token, json: { oldPassword: PASSWORD, newPassword: weak } });
+      expect(refused.status, weak).toBe(400);
+      expect((refused.json as { error: { reason?: string } }).error.reason).toBe('WEAK_PASSWORD');
+    }
     expect((await srv.login(u.userId, PASSWORD)).status).toBe(200);
   });
 });

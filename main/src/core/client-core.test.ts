@@ -183,6 +183,7 @@ describe('ClientCore', () => {
       ['conversation.markRead', { convId: conv, seq: -1 }],
       ['settings.set', { theme: 'neon' }],
       ['auth.login', { serverUrl: 'file:///etc/passwd', userId: 'alice', password: 'x' }],
+      ['auth.register', { serverUrl: 'http://127.0.0.1:1', userId: 'alice', password: 'long enough', name: 'A', inviteCode: 'has space' }],
       ['no.such', {}],
     ] as const;
     for (const [method, arg] of bad) {

@@ -174,8 +174,8 @@ export class ClientCore {
   private createHandlers(): ApiHandlers {
     return {
       'session.get': async () => this.sessionView(),
-      'auth.register': async ({ serverUrl, userId, password, name }) => {
-        const { token } = await this.reach(() => register(serverUrl, userId, password, name));
+      'auth.register': async ({ serverUrl, userId, password, name, inviteCode }) => {
+        const { token } = await this.reach(() => register(serverUrl, userId, password, name, inviteCode));
         return this.signIn(serverUrl, userId, name, token);
       },
       'auth.login': async ({ serverUrl, userId, password }) => {

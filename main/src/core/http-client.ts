@@ -7,15 +7,17 @@ import http from 'node:http';
 import https from 'node:https';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ProtocolError, isErrorCode, type FileAnswer, type TokenAnswer } from '../../../protocol/index.js';
+import { ProtocolError, REGISTER_REFUSALS, isErrorCode, type FileAnswer, type TokenAnswer } from '../../../protocol/index.js';
 import { NoAnswerError } from './server-connection.js';
 
 async function errorFrom(status: number, text: string): Promise<ProtocolError> {
   try {
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; retryAfterMs?: unknown } };
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; retryAfterMs?: unknown; reason?: unknown } };
     const code = body.error?.code;
     if (isErrorCode(code)) {
-      const extra = typeof body.error?.retryAfterMs === 'number' ? { retryAfterMs: body.error.retryAfterMs } : {};
+      const extra: Record<string, unknown> = typeof body.error?.retryAfterMs === 'number' ? { retryAfterMs: body.error.retryAfterMs } : {};
+      // Why a registration was refused, so the app can say it in the user's language.
+      if ((REGISTER_REFUSALS as readonly unknown[]).includes(body.error?.reason)) extra.reason = body.error?.reason;
       return new ProtocolError(code, String(body.error?.message ?? `HTTP ${status}`), extra);
     }
   } catch {
@@ -43,8 +45,8 @@ async function postJson<T>(serverUrl: string, path: string, body: unknown, optio
   return JSON.parse(text) as T;
 }
 
-export function register(serverUrl: string, userId: string, password: string, name: string): Promise<TokenAnswer> {
-  return postJson(serverUrl, '/v1/auth/register', { userId, password, name });
+export function register(serverUrl: string, userId: string, password: string, name: string, inviteCode?: string): Promise<TokenAnswer> {
+  return postJson(serverUrl, '/v1/auth/register', inviteCode ? { userId, password, name, inviteCode } : { userId, password, name });
 }
 
 export function login(serverUrl: string, userId: string, password: string): Promise<TokenAnswer> {

@@ -4,7 +4,7 @@
  * so no stack or internal detail reaches the renderer.
  */
 import { isErrorCode, ProtocolError } from '../../../protocol/errors.js';
-import { LOCAL_ERROR_CODES, type ApiErrorBody, type ApiErrorCode } from '../../../preload/contract.js';
+import { LOCAL_ERROR_CODES, isRegisterRefusal, type ApiErrorBody, type ApiErrorCode } from '../../../preload/contract.js';
 
 export class IpcError extends Error {
   readonly code: ApiErrorCode;
@@ -29,6 +29,7 @@ export function toErrorBody(error: unknown): { body: ApiErrorBody; expected: boo
     const body: ApiErrorBody = { code: error.code, message: String(error.message) };
     const retryAfterMs = error instanceof IpcError ? error.retryAfterMs : error.extra.retryAfterMs;
     if (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs)) body.retryAfterMs = retryAfterMs;
+    if (error instanceof ProtocolError && isRegisterRefusal(error.extra.reason)) body.reason = error.extra.reason;
     return { body, expected: error.code !== 'INTERNAL' };
   }
   return { body: { ...INTERNAL_ERROR }, expected: false };

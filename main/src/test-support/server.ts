@@ -18,7 +18,8 @@ export function tempDir(prefix: string): string {
 
 export async function startTestServer(config: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dataDir = config.dataDir ?? tempDir('server');
-  const server = await startServer({ port: 0, logLevel: 'silent', sendRate: 0, ...config, dataDir });
+  // Cheap password hashing and no registration limits: tests register many users from one address.
+  const server = await startServer({ port: 0, logLevel: 'silent', sendRate: 0, passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0, ...config, dataDir });
   return {
     ...server,
     dataDir,

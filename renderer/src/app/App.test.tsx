@@ -66,6 +66,27 @@ describe('App', () => {
     await waitFor(() => expect(server.value).toBe('http://127.0.0.1:47001'));
   });
 
+  it('creates an account with an optional invite code, and says in the user’s language why one was refused', async () => {
+    installBrowserShims();
+    const fake = createFakeApi({ session: { state: 'signed-out' } });
+    fake.failNext('auth.register', 'FORBIDDEN', 1, 'INVITE_REQUIRED');
+    render(<App api={fake.api} i18n={createI18n('en')} />);
+    fireEvent.click(await screen.findByTestId('auth-mode-register'));
+    fireEvent.change(screen.getByTestId('auth-user'), { target: { value: 'dora' } });
+    fireEvent.change(screen.getByTestId('auth-name'), { target: { value: 'Dora' } });
+    fireEvent.change(screen.getByTestId('auth-password'), { target: { value: 'a long passphrase' } });
+    fireEvent.click(screen.getByTestId('auth-submit'));
+    expect((await screen.findByTestId('auth-error')).textContent).toBe('This server creates accounts only with an invite code. Enter the code you were given.');
+    expect(fake.calls.find((c) => c.method === 'auth.register')?.arg).not.toHaveProperty('inviteCode');
+    fireEvent.change(screen.getByTestId('auth-invite'), { target: { value: 'not valid!' } });
+    fireEvent.click(screen.getByTestId('auth-submit'));
+    expect((await screen.findByTestId('auth-error')).textContent).toContain('An invite code uses only');
+    fireEvent.change(screen.getByTestId('auth-invite'), { target: { value: ' Abc_123-x ' } });
+    fireEvent.click(screen.getByTestId('auth-submit'));
+    await screen.findByText('Search all messages');
+    expect(fake.calls.filter((c) => c.method === 'auth.register').at(-1)?.arg).toMatchObject({ userId: 'dora', inviteCode: 'Abc_123-x' });
+  });
+
   it('shows a translated error when signing in fails', async () => {
     installBrowserShims();
     const fake = createFakeApi({ session: { state: 'signed-out' } });

@@ -5,7 +5,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, SessionView } from '../../../preload/api-types';
-import { isValidId } from '../../../protocol/pure.js';
+import { isInviteCode, isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
@@ -56,9 +56,10 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
   const [userId, setUserId] = useState(session.userId ?? '');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
+  const [inviteCode, setInviteCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { server: useId(), user: useId(), name: useId(), password: useId(), error: useId() };
+  const ids = { server: useId(), user: useId(), name: useId(), password: useId(), invite: useId(), error: useId() };
   const consent = useCleartextConsent(server);
   const form = useRef<HTMLFormElement>(null);
 
@@ -68,6 +69,7 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
     if (mode === 'register' && !name.trim()) return t('auth.nameRequired');
     if (mode === 'register' && password.length < 8) return t('auth.passwordTooShort');
     if (password.length === 0) return t('auth.passwordTooShort');
+    if (mode === 'register' && inviteCode.trim() && !isInviteCode(inviteCode.trim())) return t('auth.invalidInviteCode');
     return null;
   };
 
@@ -83,7 +85,7 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
     try {
       const next =
         mode === 'register'
-          ? await model.api.auth.register({ serverUrl, userId: userId.trim(), password, name: name.trim() })
+          ? await model.api.auth.register({ serverUrl, userId: userId.trim(), password, name: name.trim(), ...(inviteCode.trim() ? { inviteCode: inviteCode.trim() } : {}) })
           : await model.api.auth.login({ serverUrl, userId: userId.trim(), password });
       setPassword('');
       // session:changed follows too; applying the answer now avoids a frame of the old screen.
@@ -187,6 +189,21 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
           />
           {mode === 'register' ? <span className="field-hint">{t('auth.passwordHint')}</span> : null}
         </div>
+        {mode === 'register' ? (
+          <div className="field">
+            <label htmlFor={ids.invite}>{t('auth.inviteCode')}</label>
+            <input
+              id={ids.invite}
+              className="input"
+              autoComplete="off"
+              spellCheck={false}
+              value={inviteCode}
+              onChange={(e) => setInviteCode(e.target.value)}
+              data-testid="auth-invite"
+            />
+            <span className="field-hint">{t('auth.inviteCodeHint')}</span>
+          </div>
+        ) : null}
 
         {error ? (
           <p id={ids.error} className="form-error" role="alert" data-testid="auth-error">

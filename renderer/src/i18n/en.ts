@@ -22,6 +22,9 @@ export const en = {
     name: 'Display name',
     password: 'Password',
     passwordHint: 'At least 8 characters',
+    inviteCode: 'Invite code (optional)',
+    inviteCodeHint: 'Needed only on a server that creates accounts by invitation',
+    invalidInviteCode: 'An invite code uses only letters, digits, _ and - (up to 64)',
     submitSignIn: 'Sign in',
     submitRegister: 'Create account',
     working: 'Please wait…',
@@ -320,6 +323,12 @@ export const en = {
     gb: '{{value}} GB',
   },
   errors: {
+    register: {
+      WEAK_PASSWORD: 'This password is too easy to guess: it is one of the most common passwords, or your user ID. Choose another.',
+      INVITE_REQUIRED: 'This server creates accounts only with an invite code. Enter the code you were given.',
+      INVITE_INVALID: 'This invite code isn’t valid: it is unknown, used up or expired.',
+      REGISTRATION_CLOSED: 'This server doesn’t accept new accounts. Ask its administrator for one.',
+    },
     BAD_REQUEST: 'The request was not accepted.',
     UNAUTHENTICATED: 'Wrong user ID or password, or your session has ended.',
     FORBIDDEN: 'You’re not allowed to do that.',

@@ -21,6 +21,9 @@ export const zhCN: Translation = {
     name: '昵称',
     password: '密码',
     passwordHint: '至少 8 个字符',
+    inviteCode: '邀请码（选填）',
+    inviteCodeHint: '仅在需要邀请才能注册的服务器上填写',
+    invalidInviteCode: '邀请码只能包含字母、数字、_ 和 -（最多 64 个字符）',
     submitSignIn: '登录',
     submitRegister: '注册',
     working: '请稍候…',
@@ -319,6 +322,12 @@ export const zhCN: Translation = {
     gb: '{{value}} GB',
   },
   errors: {
+    register: {
+      WEAK_PASSWORD: '这个密码太容易被猜到：它是最常见的密码之一，或与用户 ID 相同。请换一个。',
+      INVITE_REQUIRED: '此服务器只能凭邀请码注册，请输入你收到的邀请码。',
+      INVITE_INVALID: '邀请码无效：不存在、已用完或已过期。',
+      REGISTRATION_CLOSED: '此服务器不开放注册，请联系管理员为你创建帐号。',
+    },
     BAD_REQUEST: '请求未被接受。',
     UNAUTHENTICATED: '用户 ID 或密码错误，或登录已失效。',
     FORBIDDEN: '你没有权限执行此操作。',

@@ -14,6 +14,7 @@ export function errorCode(error: unknown): ApiErrorCode | null {
 
 export function errorText(error: unknown, t: TFunction): string {
   if (!isApiError(error)) return t('errors.unknown');
+  if (error.reason) return t(`errors.register.${error.reason}`);
   if (error.code === 'RATE_LIMITED' && typeof error.retryAfterMs === 'number' && error.retryAfterMs > 0) {
     return t('errors.RATE_LIMITED_after', { count: Math.ceil(error.retryAfterMs / 1000) });
   }

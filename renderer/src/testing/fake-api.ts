@@ -27,7 +27,7 @@ import type {
   SystemNoticeBody,
   UserView,
 } from '../../../preload/api-types';
-import { DEFAULT_LIMITS } from '../../../protocol/pure.js';
+import { DEFAULT_LIMITS, type RegisterRefusal } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
 import { createFakeChanges } from './fake-changes';
 import { createFakeDevices } from './fake-devices';
@@ -70,8 +70,8 @@ export interface FakeApi {
   api: Api;
   calls: Array<{ method: string; arg: unknown }>;
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
-  /** Makes the next calls of `method` reject with this error code. */
-  failNext(method: string, code: ApiErrorCode, times?: number): void;
+  /** Makes the next calls of `method` reject with this error code (and `reason`, as a refused registration has). */
+  failNext(method: string, code: ApiErrorCode, times?: number, reason?: RegisterRefusal): void;
   /**
    * Makes the server refuse the next edit or recall: it is queued as usual, then ends `failed` with this
    * failure (as main reports a refusal that came back from the server).
@@ -139,7 +139,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const ackDelay = options.ackDelayMs === undefined ? 10 : options.ackDelayMs;
   const changeDelay = options.changeDelayMs === undefined ? ackDelay : options.changeDelayMs;
   const calls: FakeApi['calls'] = [];
-  const failures = new Map<string, { code: ApiErrorCode; times: number }>();
+  const failures = new Map<string, { code: ApiErrorCode; times: number; reason?: RegisterRefusal }>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let nextId = 1;
 
@@ -188,7 +188,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     const failure = failures.get(method);
     if (failure && failure.times > 0) {
       failure.times -= 1;
-      throw apiError(failure.code);
+      throw failure.reason ? { ...apiError(failure.code), reason: failure.reason } : apiError(failure.code);
     }
     return run();
   };
@@ -509,8 +509,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     api: withFallback,
     calls,
     emit: (event, payload) => emit(event, payload),
-    failNext(method, code, times = 1) {
-      failures.set(method, { code, times });
+    failNext(method, code, times = 1, reason) {
+      failures.set(method, reason ? { code, times, reason } : { code, times });
     },
     refuseNextChange(code, message = code) {
       changes.refuseNext(code, message);

@@ -4,11 +4,12 @@
  * while `adminSignatureV1` allows it) over nonce + timestamp + body. A nonce is accepted once (remembered in
  * storage, so also across restarts).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ADMIN_HEADERS,
   AdminBanBody,
+  AdminInviteBody,
   AdminMessageBody,
   AdminRoomBody,
   AdminTokenBody,
@@ -16,7 +17,9 @@ import {
   ProtocolError,
   SensitiveWordsBody,
   compile,
+  isInviteCode,
   isValidId,
+  type InviteView,
 } from '../../../protocol/index.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Hub } from '../services/hub.js';
@@ -36,6 +39,7 @@ const banBody = compile(AdminBanBody);
 const messageBody = compile(AdminMessageBody);
 const wordsBody = compile(SensitiveWordsBody);
 const roomBody = compile(AdminRoomBody);
+const inviteBody = compile(AdminInviteBody);
 
 function header(req: IncomingMessage, name: string): string {
   const v = req.headers[name];
@@ -101,8 +105,19 @@ export class AdminApi {
     const raw = await readBody(req, 4 * 1024 * 1024);
     const parts = pathname.split('/').slice(3); // ['', 'v1', 'admin', ...]
     const route = `${method} ${parts.map((p, i) => (i === 1 && parts[0] === 'users' ? ':id' : p)).join('/')}`;
-    const known = ['POST users', 'POST users/:id/token', 'POST users/:id/ban', 'POST messages', 'PUT sensitive-words', 'POST rooms', 'DELETE rooms'];
-    const routeKey = route.startsWith('DELETE rooms/') ? 'DELETE rooms' : route;
+    const known = [
+      'POST users',
+      'POST users/:id/token',
+      'POST users/:id/ban',
+      'POST messages',
+      'PUT sensitive-words',
+      'POST rooms',
+      'DELETE rooms',
+      'POST invites',
+      'GET invites',
+      'DELETE invites',
+    ];
+    const routeKey = route.startsWith('DELETE rooms/') ? 'DELETE rooms' : route.startsWith('DELETE invites/') ? 'DELETE invites' : route;
     if (!known.includes(routeKey)) return false;
     await this.verify(req, raw);
     const userIdParam = parts[0] === 'users' ? decodeURIComponent(parts[1] ?? '') : '';
@@ -163,6 +178,25 @@ export class AdminApi {
         const roomId = decodeURIComponent(parts.slice(1).join('/'));
         if (!isValidId(roomId)) throw new ProtocolError('BAD_REQUEST', 'malformed room id');
         if (!(await rooms.destroy(roomId, 'deleted'))) throw new ProtocolError('NOT_FOUND', 'no such chatroom');
+        res.writeHead(204);
+        res.end();
+        return true;
+      }
+      case 'POST invites': {
+        const body = parseJson(raw, inviteBody, 'invite');
+        const invite = { code: randomBytes(15).toString('base64url'), usesLeft: body.uses ?? 1, expiresAt: body.expiresAt ?? null, createdAt: Date.now() };
+        await storage.createInvite(invite);
+        sendJson(res, 201, invite satisfies InviteView);
+        return true;
+      }
+      case 'GET invites': {
+        sendJson(res, 200, { invites: (await storage.listInvites()) satisfies InviteView[] });
+        return true;
+      }
+      case 'DELETE invites': {
+        const code = parts.slice(1).join('/');
+        if (!isInviteCode(code)) throw new ProtocolError('BAD_REQUEST', 'malformed invite code');
+        if (!(await storage.deleteInvite(code))) throw new ProtocolError('NOT_FOUND', 'no such invite code');
         res.writeHead(204);
         res.end();
         return true;

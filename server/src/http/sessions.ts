@@ -4,11 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PasswordChangeBody, ProtocolError, compile } from '../../../protocol/index.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { TokenBucket } from '../services/rate-limit.js';
 import type { Sessions } from '../services/sessions.js';
 import type { Storage } from '../storage/storage.js';
+import type { Accounts } from './accounts.js';
 import { bearerToken, parseJson, readBody, sendJson } from './respond.js';
 
 const passwordBody = compile(PasswordChangeBody);
@@ -22,8 +22,8 @@ export class SessionRoutes {
     private readonly storage: Storage,
     private readonly tokens: TokenService,
     private readonly sessions: Sessions,
-    /** Whether password changes are offered (the built-in accounts are on). */
-    private readonly passwords: boolean,
+    /** The built-in accounts, whose policy and hashing pool a password change uses; null: no password changes. */
+    private readonly passwords: Pick<Accounts, 'checkPassword' | 'newPasswordHash'> | null,
   ) {}
 
   async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -43,7 +43,7 @@ export class SessionRoutes {
     }
     const user = await this.storage.getUser(userId);
     if (!user?.passwordHash) throw new ProtocolError('FORBIDDEN', 'this account has no password to change');
-    if (!(await verifyPassword(body.oldPassword, user.passwordHash))) {
+    if (!(await this.passwords.checkPassword(body.oldPassword, user.passwordHash))) {
       if (!limiter) {
         if (this.failures.size >= MAX_TRACKED) this.failures.clear();
         this.failures.set(userId, new TokenBucket(0.2, 5));
@@ -52,8 +52,8 @@ export class SessionRoutes {
       throw new ProtocolError('FORBIDDEN', 'the current password is wrong');
     }
     this.failures.delete(userId);
-    // password policy: the new password's check goes here, before it is hashed.
-    await this.sessions.passwordChanged(userId, tokenHash, await hashPassword(body.newPassword));
+    const passwordHash = await this.passwords.newPasswordHash(userId, body.newPassword);
+    await this.sessions.passwordChanged(userId, tokenHash, passwordHash);
     sendJson(res, 200, {});
   }
 }

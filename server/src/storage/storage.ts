@@ -155,6 +155,15 @@ export interface MemberState {
   pinned: boolean;
 }
 
+/** An invite code of registration mode `invite`. */
+export interface InviteRecord {
+  code: string;
+  usesLeft: number;
+  /** ms; null: no expiry. */
+  expiresAt: number | null;
+  createdAt: number;
+}
+
 export interface HistoryQuery {
   afterSeq?: number;
   beforeSeq?: number;
@@ -168,6 +177,8 @@ export interface Storage {
   getUser(userId: string): Promise<UserRecord | null>;
   getUsers(userIds: readonly string[]): Promise<UserRecord[]>;
   setBannedUntil(userId: string, untilTs: number): Promise<void>;
+  /** Replaces the password hash only while it is still `oldHash` (a re-hash must not undo a password change). */
+  replacePasswordHash(userId: string, oldHash: string, newHash: string): Promise<boolean>;
   setLastSeen(userId: string, ts: number): Promise<void>;
   insertToken(tokenHash: string, userId: string, createdAt: number, expiresAt: number): Promise<void>;
   getToken(tokenHash: string): Promise<TokenRecord | null>;
@@ -182,6 +193,23 @@ export interface Storage {
   setPassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<string[]>;
   /** Deletes the rows of tokens revoked, or expired before `expiredBefore`; returns how many. */
   pruneTokens(expiredBefore: number): Promise<number>;
+
+  // invite codes (registration mode `invite`)
+  createInvite(invite: InviteRecord): Promise<void>;
+  listInvites(): Promise<InviteRecord[]>;
+  /** False when there was no such code. */
+  deleteInvite(code: string): Promise<boolean>;
+  /** The code when it exists, has uses left and has not expired at `now`. */
+  usableInvite(code: string, now: number): Promise<InviteRecord | null>;
+  /**
+   * Creates the user and takes one use of the invite code in one transaction: `invalid-invite` (nothing written)
+   * when the code is unknown, used up or expired; `conflict` (nothing written, no use taken) when the id is taken.
+   */
+  createUserWithInvite(
+    user: { userId: string; name: string; passwordHash: string },
+    code: string,
+    now: number,
+  ): Promise<'created' | 'conflict' | 'invalid-invite'>;
 
   // the logs
   /** Appends the items in one transaction, in order; each gets the next seq of its conversation. */

@@ -121,6 +121,31 @@ describe('migration: tokens remember their device', () => {
   });
 });
 
+describe('migration "invite codes"', () => {
+  it('upgrades a database of the version before it: users and their password hashes stay, invites start empty', async () => {
+    const index = MIGRATIONS.findIndex((m) => m.name === 'invite codes');
+    expect(index).toBeGreaterThan(0);
+    const file = tempFile();
+    const before = new DatabaseCtor(file);
+    expect(migrate(before, MIGRATIONS.slice(0, index))).toBe(index);
+    before.prepare("INSERT INTO users (user_id, name, password_hash, created_at) VALUES ('alice', 'Alice', 'scrypt$1024$8$1$c2FsdA$aGFzaA', 1)").run();
+    before.close();
+
+    const s = new SqliteStorage({ file });
+    expect(await s.getUser('alice')).toMatchObject({ userId: 'alice', passwordHash: 'scrypt$1024$8$1$c2FsdA$aGFzaA' });
+    expect(await s.listInvites()).toEqual([]);
+    await s.createInvite({ code: 'abc', usesLeft: 1, expiresAt: null, createdAt: 5 });
+    expect(await s.createUserWithInvite({ userId: 'alice', name: 'A', passwordHash: 'h' }, 'abc', 10)).toBe('conflict');
+    expect(await s.createUserWithInvite({ userId: 'bob', name: 'B', passwordHash: 'h' }, 'abc', 10)).toBe('created');
+    expect(await s.createUserWithInvite({ userId: 'carol', name: 'C', passwordHash: 'h' }, 'abc', 10)).toBe('invalid-invite');
+    expect(await s.getUser('carol')).toBeNull();
+    expect(await s.listInvites()).toEqual([{ code: 'abc', usesLeft: 0, expiresAt: null, createdAt: 5 }]);
+    expect(await s.replacePasswordHash('bob', 'not the stored one', 'h2')).toBe(false);
+    expect(await s.replacePasswordHash('bob', 'h', 'h2')).toBe(true);
+    await s.close();
+  });
+});
+
 describe('append batches', () => {
   it('give each conversation consecutive seqs inside one transaction and answer repeats with the original', async () => {
     const s = new SqliteStorage({ file: tempFile() });

@@ -138,6 +138,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tokens_revoked ON tokens(revoked) WHERE revoked = 1;
     `,
   },
+  {
+    version: 4,
+    name: 'invite codes',
+    // Registration mode `invite`: codes the admin API makes; a registration takes one use in the transaction that
+    // creates the user. Kept in clear text so the admin API can list them (they open registration, not an account).
+    sql: `
+      CREATE TABLE invites (
+        code TEXT PRIMARY KEY,
+        uses_left INTEGER NOT NULL,
+        expires_at INTEGER,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -12,6 +12,7 @@ import type {
   GroupRecord,
   GroupRole,
   HistoryQuery,
+  InviteRecord,
   JoinPolicyName,
   JoinRequestRecord,
   MemberState,
@@ -88,6 +89,17 @@ function toGroup(row: GroupRow): GroupRecord {
     createdAt: row.created_at,
     dismissedAt: row.dismissed_at,
   };
+}
+
+interface InviteRow {
+  code: string;
+  uses_left: number;
+  expires_at: number | null;
+  created_at: number;
+}
+
+function toInvite(row: InviteRow): InviteRecord {
+  return { code: row.code, usesLeft: row.uses_left, expiresAt: row.expires_at, createdAt: row.created_at };
 }
 
 function toUser(row: UserRow): UserRecord {
@@ -184,6 +196,14 @@ export class SqliteStorage implements Storage {
       updateUser: db.prepare('UPDATE users SET name = ?, avatar = ? WHERE user_id = ?'),
       getUser: db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_id = ?'),
       setBanned: db.prepare('UPDATE users SET banned_until = ? WHERE user_id = ?'),
+      replacePasswordHash: db.prepare('UPDATE users SET password_hash = ? WHERE user_id = ? AND password_hash = ?'),
+      insertInvite: db.prepare('INSERT INTO invites (code, uses_left, expires_at, created_at) VALUES (?, ?, ?, ?)'),
+      listInvites: db.prepare<[], InviteRow>('SELECT * FROM invites ORDER BY created_at, code'),
+      deleteInvite: db.prepare('DELETE FROM invites WHERE code = ?'),
+      usableInvite: db.prepare<[string, number], InviteRow>(
+        'SELECT * FROM invites WHERE code = ? AND uses_left > 0 AND (expires_at IS NULL OR expires_at > ?)',
+      ),
+      useInvite: db.prepare('UPDATE invites SET uses_left = uses_left - 1 WHERE code = ? AND uses_left > 0 AND (expires_at IS NULL OR expires_at > ?)'),
       setLastSeen: db.prepare('UPDATE users SET last_seen = ? WHERE user_id = ?'),
       insertToken: db.prepare('INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
       getToken: db.prepare<[string], { user_id: string; expires_at: number; revoked: number }>(
@@ -382,6 +402,30 @@ export class SqliteStorage implements Storage {
       if (row) out.push(toUser(row));
     }
     return out;
+  }
+  async replacePasswordHash(userId: string, oldHash: string, newHash: string) {
+    return this.stmt.replacePasswordHash.run(newHash, userId, oldHash).changes === 1;
+  }
+  async createInvite(invite: InviteRecord) {
+    this.stmt.insertInvite.run(invite.code, invite.usesLeft, invite.expiresAt, invite.createdAt);
+  }
+  async listInvites() {
+    return this.stmt.listInvites.all().map(toInvite);
+  }
+  async deleteInvite(code: string) {
+    return this.stmt.deleteInvite.run(code).changes === 1;
+  }
+  async usableInvite(code: string, now: number) {
+    const row = this.stmt.usableInvite.get(code, now);
+    return row ? toInvite(row) : null;
+  }
+  async createUserWithInvite(user: { userId: string; name: string; passwordHash: string }, code: string, now: number) {
+    return this.db.transaction((): 'created' | 'conflict' | 'invalid-invite' => {
+      if (!this.stmt.usableInvite.get(code, now)) return 'invalid-invite';
+      if (this.stmt.insertUser.run(user.userId, user.name, null, user.passwordHash, now).changes !== 1) return 'conflict';
+      this.stmt.useInvite.run(code, now);
+      return 'created';
+    }).immediate();
   }
   async setBannedUntil(userId: string, untilTs: number) {
     this.stmt.setBanned.run(untilTs, userId);

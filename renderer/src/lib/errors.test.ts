@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { REGISTER_REFUSALS } from '../../../protocol/pure.js';
+import { createI18n } from '../i18n/setup';
+import { errorText } from './errors';
+
+const refusal = (code: string, reason: string) => ({ name: 'ApiError', code, message: 'server words', reason });
+
+describe('errorText', () => {
+  it('says why a registration was refused, in the user’s language', () => {
+    const en = createI18n('en').t;
+    const zh = createI18n('zh-CN').t;
+    expect(errorText(refusal('BAD_REQUEST', 'WEAK_PASSWORD'), en)).toMatch(/too easy to guess/);
+    expect(errorText(refusal('FORBIDDEN', 'INVITE_REQUIRED'), en)).toMatch(/invite code/);
+    expect(errorText(refusal('FORBIDDEN', 'REGISTRATION_CLOSED'), zh)).toMatch(/不开放注册/);
+    for (const reason of REGISTER_REFUSALS) {
+      for (const t of [en, zh]) {
+        const text = errorText(refusal('FORBIDDEN', reason), t);
+        expect(text).not.toContain('errors.');
+        expect(text).not.toBe(t('errors.FORBIDDEN'));
+      }
+    }
+  });
+
+  it('falls back to the code without a reason', () => {
+    const en = createI18n('en').t;
+    expect(errorText({ name: 'ApiError', code: 'FORBIDDEN', message: 'x' }, en)).toBe(en('errors.FORBIDDEN'));
+  });
+});
