@@ -20,6 +20,9 @@ import { createHandlers } from './ops/handlers.js';
 import { Gateway } from './ws/gateway.js';
 import { Accounts } from './http/accounts.js';
 import { Files } from './http/files.js';
+import { FileBlobs } from './storage/file-blobs.js';
+import { FileCollector } from './services/file-collector.js';
+import { UploadLimits } from './services/upload-limits.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
 import { createRouter } from './http/router.js';
 
@@ -67,23 +70,40 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   if (admin && config.adminSignatureV1) {
     log.warn('the admin API accepts deprecated version 1 signatures, which a captured request can reuse on another route or user: sign with version 2, then set PARLEY_ADMIN_SIGNATURE_V1=false');
   }
+  const blobs = new FileBlobs(config.dataDir);
+  metrics.fileBytes.set(await storage.storedFileBytes());
+  const collector = new FileCollector(storage, blobs, metrics, config, log);
+  const files = new Files({
+    blobs,
+    storage,
+    tokens,
+    limits: new UploadLimits(storage, config),
+    metrics,
+    maxBytes: config.maxFileBytes,
+    idleTimeoutMs: config.uploadIdleTimeoutMs,
+  });
   const router = createRouter({
     storage,
     metrics,
     log,
     accounts: config.builtinAccounts ? new Accounts(storage, tokens) : null,
-    files: new Files(config.dataDir, storage, tokens, config.maxFileBytes),
+    files,
     admin,
+    bodyTimeoutMs: config.requestBodyTimeoutMs,
   });
 
   const server = http.createServer((req, res) => void router(req, res));
-  server.requestTimeout = 0; // large uploads may take long; idle sockets are still timed out below
+  // Node's whole-request timeout would cut a large upload on a slow link: bodies are timed per route instead
+  // (requestBodyTimeoutMs for every request but an upload, uploadIdleTimeoutMs for uploads). Headers must still
+  // arrive within 30 s, and an idle kept-alive connection is closed after 5 s.
+  server.requestTimeout = 0;
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
   const gateway = new Gateway(server, { config, hub, tokens, handlers: createHandlers(messaging, groups, rooms), metrics, log });
 
   const pruneTimer = setInterval(() => void storage.pruneNonces(Date.now() - 2 * CLOCK_SKEW_MS).catch(() => undefined), 60_000);
   pruneTimer.unref();
+  collector.start();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -105,6 +125,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     close() {
       closing ??= (async () => {
         clearInterval(pruneTimer);
+        await collector.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await gateway.close();
         server.closeIdleConnections();

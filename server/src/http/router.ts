@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/storage.js';
 import type { Accounts } from './accounts.js';
 import type { AdminApi } from './admin.js';
+import { armBodyDeadline } from './body-deadline.js';
 import type { Files } from './files.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -16,6 +17,8 @@ export interface RouterDeps {
   accounts: Accounts | null;
   files: Files;
   admin: AdminApi | null;
+  /** Every request but an upload must have sent its body this long after it started. */
+  bodyTimeoutMs: number;
 }
 
 export function createRouter(deps: RouterDeps) {
@@ -70,6 +73,7 @@ export function createRouter(deps: RouterDeps) {
       pathname = '/';
     }
     let label = 'unknown';
+    if (!(pathname === '/v1/files' && req.method === 'PUT')) armBodyDeadline(req, res, deps.bodyTimeoutMs);
     try {
       label = await route(req, res, pathname);
     } catch (error) {
