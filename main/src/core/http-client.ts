@@ -12,10 +12,12 @@ import { NoAnswerError } from './server-connection.js';
 
 async function errorFrom(status: number, text: string): Promise<ProtocolError> {
   try {
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; retryAfterMs?: unknown } };
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; retryAfterMs?: unknown; quotaBytes?: unknown } };
     const code = body.error?.code;
     if (isErrorCode(code)) {
-      const extra = typeof body.error?.retryAfterMs === 'number' ? { retryAfterMs: body.error.retryAfterMs } : {};
+      const extra: Record<string, number> = {};
+      if (typeof body.error?.retryAfterMs === 'number') extra.retryAfterMs = body.error.retryAfterMs;
+      if (typeof body.error?.quotaBytes === 'number') extra.quotaBytes = body.error.quotaBytes;
       return new ProtocolError(code, String(body.error?.message ?? `HTTP ${status}`), extra);
     }
   } catch {
