@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import DatabaseCtor from 'better-sqlite3';
@@ -209,6 +210,29 @@ describe('request body deadlines', () => {
     expect(res.status).toBe(408);
     expect(res.closed).toBe(true);
     expect((await srv.upload(u.token, randomBytes(10))).size).toBe(10);
+  });
+
+  it('does not cut a download read more slowly than the body deadline', async () => {
+    const u = await srv.user('reader');
+    const bytes = randomBytes(8 * 1024 * 1024); // more than the socket buffers hold, so the answer outlasts the deadline
+    const { fileId } = await srv.upload(u.token, bytes);
+    const { hostname, port } = new URL(srv.url);
+    const received = await new Promise<number>((resolve, reject) => {
+      http
+        .get({ host: hostname, port, path: `/v1/files/${fileId}`, headers: { authorization: `Bearer ${u.token}` } }, (res) => {
+          let n = 0;
+          res.pause();
+          // A reader slower than the deadline: it starts reading only after three deadlines have passed.
+          setTimeout(() => {
+            res.on('data', (c: Buffer) => (n += c.length));
+            res.on('end', () => resolve(n));
+            res.resume();
+          }, 900);
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
+    expect(received).toBe(bytes.length);
   });
 
   it('lets a slow upload that keeps sending finish, past the deadline of other requests', async () => {
