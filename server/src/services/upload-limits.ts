@@ -56,7 +56,8 @@ export interface UploadTicket {
 }
 
 export class UploadLimits {
-  private readonly counts = new Map<string, TokenBucket>();
+  /** Each user's bucket of uploads per minute, with when it was last used. */
+  private readonly counts = new Map<string, { bucket: TokenBucket; used: number }>();
   private readonly budgets = new Map<string, ByteBudget>();
   /** Bytes received so far by each user's uploads in progress. */
   private readonly inFlight = new Map<string, number>();
@@ -117,13 +118,17 @@ export class UploadLimits {
   }
 
   private countOf(userId: string, now: number): TokenBucket {
-    let bucket = this.counts.get(userId);
-    if (!bucket) {
-      if (this.counts.size >= MAX_TRACKED_USERS) this.counts.clear();
-      bucket = new TokenBucket(this.config.uploadsPerMinute / 60, this.config.uploadsPerMinute, now);
-      this.counts.set(userId, bucket);
+    let entry = this.counts.get(userId);
+    if (!entry) {
+      if (this.counts.size >= MAX_TRACKED_USERS) {
+        // A bucket unused for a minute is full again, so dropping it forgets nothing.
+        for (const [id, e] of this.counts) if (now - e.used >= 60_000) this.counts.delete(id);
+      }
+      entry = { bucket: new TokenBucket(this.config.uploadsPerMinute / 60, this.config.uploadsPerMinute, now), used: now };
+      this.counts.set(userId, entry);
     }
-    return bucket;
+    entry.used = now;
+    return entry.bucket;
   }
 
   private budgetOf(userId: string, now: number): ByteBudget {
