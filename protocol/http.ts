@@ -38,6 +38,17 @@ export interface FileAnswer {
   mime: string;
 }
 
+/**
+ * An upload refused for the user's storage quota rather than the per-file limit: a TOO_LARGE whose error body
+ * carries `quotaBytes` (docs/protocol.md part 2, "Uploads").
+ */
+export function isQuotaRefusal(error: { code: string; quotaBytes?: unknown }): boolean {
+  return error.code === 'TOO_LARGE' && typeof error.quotaBytes === 'number';
+}
+
+/** The reason the desktop app records on a message whose attachment was refused for the quota. */
+export const UPLOAD_QUOTA_REASON = 'upload quota reached';
+
 export const AdminUserBody = Type.Object({
   userId: UserId,
   name: CodePointString(64, 1),

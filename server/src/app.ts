@@ -21,6 +21,9 @@ import { createHandlers } from './ops/handlers.js';
 import { Gateway } from './ws/gateway.js';
 import { Accounts } from './http/accounts.js';
 import { Files } from './http/files.js';
+import { FileBlobs } from './storage/file-blobs.js';
+import { FileCollector } from './services/file-collector.js';
+import { UploadLimits } from './services/upload-limits.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
 import { SessionRoutes } from './http/sessions.js';
 import { Sessions } from './services/sessions.js';
@@ -76,6 +79,18 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   }
   const metricsAccess = { metricsToken: config.metricsToken, metricsAddress: config.metricsAddress };
   const accounts = config.builtinAccounts ? new Accounts(storage, tokens, metrics, config) : null;
+  const blobs = new FileBlobs(config.dataDir);
+  metrics.fileBytes.set(await storage.storedFileBytes());
+  const collector = new FileCollector(storage, blobs, metrics, config, log);
+  const files = new Files({
+    blobs,
+    storage,
+    tokens,
+    limits: new UploadLimits(storage, config),
+    metrics,
+    maxBytes: config.maxFileBytes,
+    idleTimeoutMs: config.uploadIdleTimeoutMs,
+  });
   const router = createRouter({
     storage,
     metrics,
@@ -83,13 +98,17 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     log,
     accounts,
     sessions: new SessionRoutes(storage, tokens, sessions, accounts),
-    files: new Files(config.dataDir, storage, tokens, config.maxFileBytes),
+    files,
     admin,
     instanceToken: config.instanceToken ?? null,
+    bodyTimeoutMs: config.requestBodyTimeoutMs,
   });
 
   const server = http.createServer((req, res) => void router(req, res));
-  server.requestTimeout = 0; // large uploads may take long; idle sockets are still timed out below
+  // Node's whole-request timeout would cut a large upload on a slow link: bodies are timed per route instead
+  // (requestBodyTimeoutMs for every request but an upload, uploadIdleTimeoutMs for uploads). Headers must still
+  // arrive within 30 s, and an idle kept-alive connection is closed after 5 s.
+  server.requestTimeout = 0;
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
   const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers: createHandlers(messaging, groups, rooms, sessions), metrics, log });
@@ -101,6 +120,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   pruneTokens();
   const tokenPruneTimer = setInterval(pruneTokens, 3600_000);
   tokenPruneTimer.unref();
+  collector.start();
 
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
@@ -150,6 +170,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
       closing ??= (async () => {
         clearInterval(pruneTimer);
         clearInterval(tokenPruneTimer);
+        await collector.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         const metricsStopped = new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
         metricsServer?.closeAllConnections();

@@ -18,6 +18,20 @@ export interface ServerConfig {
   recallWindowMs: number;
   maxFrameBytes: number;
   maxFileBytes: number;
+  /** Bytes of stored (not collected) files a user may have uploaded; an upload past it is refused TOO_LARGE (0: no quota). */
+  fileQuotaBytes: number;
+  /** Uploads a user may start per minute (RATE_LIMITED beyond; 0: no limit). */
+  uploadsPerMinute: number;
+  /** Bytes a user may upload per hour (RATE_LIMITED beyond; 0: no limit). */
+  uploadBytesPerHour: number;
+  /** A file no entry names is deleted once it has been unnamed this long (never sent, recalled, its chatroom deleted). */
+  fileGraceMs: number;
+  /** How often unreferenced files and files of deleted accounts are looked for and deleted. */
+  fileSweepIntervalMs: number;
+  /** A request other than an upload must have sent its whole body this long after it started (408 otherwise). */
+  requestBodyTimeoutMs: number;
+  /** An upload that sends no byte for this long is ended (408); a slow upload that keeps sending is not. */
+  uploadIdleTimeoutMs: number;
   tokenTtlSeconds: number;
   helloTimeoutMs: number;
   pingIntervalMs: number;
@@ -99,6 +113,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   recallWindowMs: 2 * 60_000,
   maxFrameBytes: 1024 * 1024,
   maxFileBytes: 100 * 1024 * 1024,
+  fileQuotaBytes: 2 * 1024 * 1024 * 1024,
+  uploadsPerMinute: 60,
+  uploadBytesPerHour: 4 * 1024 * 1024 * 1024,
+  fileGraceMs: 24 * 3_600_000,
+  fileSweepIntervalMs: 10 * 60_000,
+  requestBodyTimeoutMs: 10_000,
+  uploadIdleTimeoutMs: 30_000,
   tokenTtlSeconds: 30 * 86_400,
   helloTimeoutMs: 10_000,
   pingIntervalMs: 30_000,
@@ -166,7 +187,9 @@ export const USAGE = `Usage: npm run server -- [options]
   --no-accounts       turn off built-in register/login (PARLEY_BUILTIN_ACCOUNTS=false)
 Environment: PARLEY_APP_KEY and PARLEY_APP_SECRET turn on the admin API; PARLEY_SEND_RATE and
 PARLEY_SEND_BURST set the per-connection send limit (0 rate turns it off); PARLEY_RECALL_WINDOW_MS,
-PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; groups and chatrooms:
+PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; files: PARLEY_FILE_QUOTA_BYTES,
+PARLEY_UPLOADS_PER_MINUTE, PARLEY_UPLOAD_BYTES_PER_HOUR, PARLEY_FILE_GRACE_MS, PARLEY_FILE_SWEEP_INTERVAL_MS; request
+bodies: PARLEY_REQUEST_BODY_TIMEOUT_MS, PARLEY_UPLOAD_IDLE_TIMEOUT_MS; groups and chatrooms:
 PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
 PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES; connections:
 PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; storage:
@@ -196,6 +219,13 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   sendBurst: { env: 'PARLEY_SEND_BURST', type: 'int', min: 1 },
   recallWindowMs: { env: 'PARLEY_RECALL_WINDOW_MS', type: 'int', min: 0 },
   maxFileBytes: { env: 'PARLEY_MAX_FILE_BYTES', type: 'int', min: 1 },
+  fileQuotaBytes: { env: 'PARLEY_FILE_QUOTA_BYTES', type: 'int', min: 0 },
+  uploadsPerMinute: { env: 'PARLEY_UPLOADS_PER_MINUTE', type: 'int', min: 0 },
+  uploadBytesPerHour: { env: 'PARLEY_UPLOAD_BYTES_PER_HOUR', type: 'int', min: 0 },
+  fileGraceMs: { env: 'PARLEY_FILE_GRACE_MS', type: 'int', min: 0 },
+  fileSweepIntervalMs: { env: 'PARLEY_FILE_SWEEP_INTERVAL_MS', type: 'int', min: 10 },
+  requestBodyTimeoutMs: { env: 'PARLEY_REQUEST_BODY_TIMEOUT_MS', type: 'int', min: 1 },
+  uploadIdleTimeoutMs: { env: 'PARLEY_UPLOAD_IDLE_TIMEOUT_MS', type: 'int', min: 1 },
   maxFrameBytes: { env: 'PARLEY_MAX_FRAME_BYTES', type: 'int', min: 1024 },
   tokenTtlSeconds: { env: 'PARLEY_TOKEN_TTL_SECONDS', type: 'int', min: 1 },
   helloTimeoutMs: { env: 'PARLEY_HELLO_TIMEOUT_MS', type: 'int', min: 1 },

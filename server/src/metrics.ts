@@ -41,6 +41,19 @@ export class Metrics {
     labelNames: ['op'] as const,
     registers: [this.registry],
   });
+  readonly fileBytes = new Gauge({ name: 'parley_files_stored_bytes', help: 'Bytes of uploaded files stored (not collected)', registers: [this.registry] });
+  readonly filesCollected = new Counter({
+    name: 'parley_files_collected_total',
+    help: 'Files deleted by the sweep, by reason (unreferenced: no entry named them for the grace period; uploader-gone: their account was deleted)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly uploadsRefused = new Counter({
+    name: 'parley_uploads_refused_total',
+    help: 'Uploads refused by a per-user limit (quota, rate, bytes-per-hour) or ended by the idle timeout',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [this.registry] });
 
   constructor() {

@@ -12,10 +12,12 @@ import { NoAnswerError } from './server-connection.js';
 
 async function errorFrom(status: number, text: string): Promise<ProtocolError> {
   try {
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; retryAfterMs?: unknown; reason?: unknown } };
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; retryAfterMs?: unknown; reason?: unknown; quotaBytes?: unknown } };
     const code = body.error?.code;
     if (isErrorCode(code)) {
-      const extra: Record<string, unknown> = typeof body.error?.retryAfterMs === 'number' ? { retryAfterMs: body.error.retryAfterMs } : {};
+      const extra: Record<string, unknown> = {};
+      if (typeof body.error?.retryAfterMs === 'number') extra.retryAfterMs = body.error.retryAfterMs;
+      if (typeof body.error?.quotaBytes === 'number') extra.quotaBytes = body.error.quotaBytes;
       // Why a registration was refused, so the app can say it in the user's language.
       if ((REGISTER_REFUSALS as readonly unknown[]).includes(body.error?.reason)) extra.reason = body.error?.reason;
       return new ProtocolError(code, String(body.error?.message ?? `HTTP ${status}`), extra);

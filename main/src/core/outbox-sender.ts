@@ -6,7 +6,7 @@
  * restart starts again from the copy kept in the account's directory.
  */
 import { EventEmitter } from 'node:events';
-import { ProtocolError, RETRYABLE_CODES } from '../../../protocol/index.js';
+import { ProtocolError, RETRYABLE_CODES, UPLOAD_QUOTA_REASON, isQuotaRefusal } from '../../../protocol/index.js';
 import type { StoreOutbox } from '../store/store.js';
 import type { OutboxItem, SendAck, StoredMessage } from '../store/types.js';
 import { Backoff } from './backoff.js';
@@ -137,6 +137,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
           if (error.code === 'RATE_LIMITED') return { afterMs: Math.max(50, Number(error.extra.retryAfterMs ?? 1000)) };
           return 'retry';
         }
+        if (isQuotaRefusal({ code: error.code, ...error.extra })) return this.fail(item, error.code, UPLOAD_QUOTA_REASON);
         return this.fail(item, error.code, error.message);
       }
       // A local failure (the attachment's copy vanished): nothing a retry can mend.

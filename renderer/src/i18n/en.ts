@@ -340,6 +340,7 @@ export const en = {
     BLOCKED: 'This person isn’t accepting your messages.',
     MUTED: 'You can’t send messages here right now.',
     TOO_LARGE: 'It’s too large.',
+    uploadQuota: 'Your files on this server have reached your storage quota. Files no message uses are cleared after a while: try again later, or ask the server’s administrator.',
     GROUP_FULL: 'The group is full.',
     CONTENT_REJECTED: 'The message was rejected by the server’s content rules.',
     INTERNAL: 'Something went wrong on the server. Try again.',

@@ -339,6 +339,7 @@ export const zhCN: Translation = {
     BLOCKED: '对方拒收了你的消息。',
     MUTED: '你当前无法在此发言。',
     TOO_LARGE: '内容太大。',
+    uploadQuota: '你在此服务器上的文件已达到存储配额。未被任何消息使用的文件会在一段时间后清除：请稍后再试，或联系服务器管理员。',
     GROUP_FULL: '群成员已满。',
     CONTENT_REJECTED: '消息包含不允许的内容，已被服务器拒绝。',
     INTERNAL: '服务器出错了，请重试。',

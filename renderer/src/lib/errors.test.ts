@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { REGISTER_REFUSALS } from '../../../protocol/pure.js';
+import { REGISTER_REFUSALS, UPLOAD_QUOTA_REASON } from '../../../protocol/pure.js';
 import { createI18n } from '../i18n/setup';
-import { errorText } from './errors';
+import { errorText, failureText } from './errors';
 
 const refusal = (code: string, reason: string) => ({ name: 'ApiError', code, message: 'server words', reason });
 
@@ -24,5 +24,17 @@ describe('errorText', () => {
   it('falls back to the code without a reason', () => {
     const en = createI18n('en').t;
     expect(errorText({ name: 'ApiError', code: 'FORBIDDEN', message: 'x' }, en)).toBe(en('errors.FORBIDDEN'));
+  });
+});
+
+describe('failureText', () => {
+  it('says the storage quota is reached for an attachment refused for it, and "too large" otherwise', () => {
+    for (const language of ['en', 'zh-CN'] as const) {
+      const { t } = createI18n(language);
+      const quota = failureText({ code: 'TOO_LARGE', message: UPLOAD_QUOTA_REASON }, t);
+      expect(quota).toBe(t('errors.uploadQuota'));
+      expect(quota).not.toBe(t('errors.TOO_LARGE'));
+      expect(failureText({ code: 'TOO_LARGE', message: 'files are limited to 1024 bytes' }, t)).toBe(t('errors.TOO_LARGE'));
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** Turns whatever `window.api` rejected with into a translated sentence for the user. */
 import type { TFunction } from 'i18next';
 import type { ApiErrorCode } from '../../../preload/api-types';
+import { UPLOAD_QUOTA_REASON } from '../../../protocol/pure.js';
 import { isApiError } from './api-error';
 
 const KNOWN: ReadonlySet<string> = new Set<ApiErrorCode>([
@@ -23,7 +24,8 @@ export function errorText(error: unknown, t: TFunction): string {
 }
 
 /** Same as errorText for an error body carried in a view (a failed message's `failure`). */
-export function failureText(failure: { code: string; retryAfterMs?: number } | undefined, t: TFunction): string {
+export function failureText(failure: { code: string; message?: string; retryAfterMs?: number } | undefined, t: TFunction): string {
   if (!failure) return t('errors.unknown');
+  if (failure.code === 'TOO_LARGE' && failure.message === UPLOAD_QUOTA_REASON) return t('errors.uploadQuota');
   return errorText({ name: 'ApiError', message: '', ...failure }, t);
 }

@@ -1,18 +1,21 @@
 /**
- * File uploads and downloads, streamed to and from disk (never buffered whole). A file's path is built
- * only from a server-issued id of a restricted alphabet, so no id can name anything outside the store.
+ * File uploads and downloads, streamed to and from disk (never buffered whole). Uploads pass the user's limits
+ * (services/upload-limits.ts) and are ended when they stall; a file no entry names is collected later
+ * (services/file-collector.ts).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProtocolError, isValidFileId } from '../../../protocol/index.js';
 import type { TokenService } from '../auth/tokens.js';
+import type { Metrics } from '../metrics.js';
+import type { UploadLimits, UploadTicket } from '../services/upload-limits.js';
+import type { FileBlobs } from '../storage/file-blobs.js';
 import type { Storage } from '../storage/storage.js';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, mkdirPrivate, tightenToPrivate } from '../storage/private-files.js';
-import { bearerUser, sendJson } from './respond.js';
+import { PRIVATE_FILE_MODE } from '../storage/private-files.js';
+import { RequestTimeoutError, bearerUser, sendJson } from './respond.js';
 
 const MIME_RE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 
@@ -34,63 +37,87 @@ function cleanName(header: string | string[] | undefined): string {
   return [...name].slice(0, 255).join('') || 'file';
 }
 
+export interface FilesDeps {
+  blobs: FileBlobs;
+  storage: Storage;
+  tokens: TokenService;
+  limits: UploadLimits;
+  metrics: Metrics;
+  maxBytes: number;
+  /** An upload that sends nothing for this long is ended with 408. */
+  idleTimeoutMs: number;
+}
+
 export class Files {
-  private readonly root: string;
-  private readonly tmp: string;
-
-  constructor(
-    dataDir: string,
-    private readonly storage: Storage,
-    private readonly tokens: TokenService,
-    private readonly maxBytes: number,
-  ) {
-    this.root = path.join(dataDir, 'files');
-    this.tmp = path.join(this.root, 'tmp');
-    mkdirPrivate(this.tmp);
-    tightenToPrivate(this.root);
-    tightenToPrivate(this.tmp);
-  }
-
-  private pathOf(fileId: string): string {
-    return path.join(this.root, fileId.slice(0, 2), fileId);
-  }
+  constructor(private readonly deps: FilesDeps) {}
 
   async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const userId = await bearerUser(req, this.tokens);
+    const { blobs, storage, limits, metrics, maxBytes, idleTimeoutMs } = this.deps;
+    const userId = await bearerUser(req, this.deps.tokens);
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > this.maxBytes) {
+    if (declared > maxBytes) {
       res.setHeader('Connection', 'close');
-      throw new ProtocolError('TOO_LARGE', `files are limited to ${this.maxBytes} bytes`);
+      throw new ProtocolError('TOO_LARGE', `files are limited to ${maxBytes} bytes`);
+    }
+    let ticket: UploadTicket;
+    try {
+      ticket = await limits.admit(userId, declared);
+    } catch (error) {
+      res.setHeader('Connection', 'close');
+      if (error instanceof ProtocolError) metrics.uploadsRefused.inc({ reason: error.code === 'TOO_LARGE' ? 'quota' : 'rate' });
+      throw error;
     }
     const fileId = randomBytes(16).toString('base64url');
-    const tmpPath = path.join(this.tmp, fileId);
+    const tmpPath = blobs.tmpPathOf(fileId);
     let size = 0;
-    const limit = this.maxBytes;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
+        idle.refresh();
         size += chunk.length;
-        if (size > limit) done(new ProtocolError('TOO_LARGE', `files are limited to ${limit} bytes`));
-        else done(null, chunk);
+        if (size > maxBytes) {
+          done(new ProtocolError('TOO_LARGE', `files are limited to ${maxBytes} bytes`));
+          return;
+        }
+        try {
+          ticket.received(size);
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        done(null, chunk);
       },
     });
+    const idle = setTimeout(() => counter.destroy(new RequestTimeoutError(`the upload sent nothing for ${idleTimeoutMs} ms`)), idleTimeoutMs);
     try {
       await pipeline(req, counter, fs.createWriteStream(tmpPath, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
-      const finalPath = this.pathOf(fileId);
-      await fs.promises.mkdir(path.dirname(finalPath), { recursive: true, mode: PRIVATE_DIR_MODE });
-      await fs.promises.rename(tmpPath, finalPath);
+      clearTimeout(idle);
+      await blobs.keep(fileId);
     } catch (error) {
+      clearTimeout(idle);
+      ticket.release();
       await fs.promises.rm(tmpPath, { force: true });
       res.setHeader('Connection', 'close');
+      if (error instanceof RequestTimeoutError) metrics.uploadsRefused.inc({ reason: 'idle' });
+      else if (error instanceof ProtocolError && error.code === 'TOO_LARGE' && 'quotaBytes' in error.extra) metrics.uploadsRefused.inc({ reason: 'quota' });
       if (error instanceof ProtocolError) throw error;
       throw new ProtocolError('BAD_REQUEST', 'upload interrupted');
     }
     const mime = cleanMime(req.headers['content-type']);
-    await this.storage.insertFile({ fileId, uploader: userId, name: cleanName(req.headers['x-file-name']), mime, size, createdAt: Date.now() });
+    try {
+      await storage.insertFile({ fileId, uploader: userId, name: cleanName(req.headers['x-file-name']), mime, size, createdAt: Date.now() });
+    } catch (error) {
+      ticket.release();
+      await blobs.remove(fileId);
+      throw error;
+    }
+    ticket.finish(size);
+    metrics.fileBytes.inc(size);
     sendJson(res, 201, { fileId, size, mime });
   }
 
   async download(req: IncomingMessage, res: ServerResponse, rawId: string): Promise<void> {
-    const userId = await bearerUser(req, this.tokens);
+    const { storage, blobs } = this.deps;
+    const userId = await bearerUser(req, this.deps.tokens);
     let fileId: string;
     try {
       fileId = decodeURIComponent(rawId);
@@ -98,10 +125,10 @@ export class Files {
       throw new ProtocolError('BAD_REQUEST', 'malformed file id');
     }
     if (!isValidFileId(fileId)) throw new ProtocolError('BAD_REQUEST', 'malformed file id');
-    const file = await this.storage.getFile(fileId);
-    // Unknown and forbidden look alike, so ids cannot be probed.
-    if (!file || !(await this.storage.mayReadFile(fileId, userId))) throw new ProtocolError('NOT_FOUND', 'no such file');
-    const stream = fs.createReadStream(this.pathOf(fileId));
+    const file = await storage.getFile(fileId);
+    // Unknown and forbidden look alike, so ids cannot be probed; a collected file is unknown.
+    if (!file || !(await storage.mayReadFile(fileId, userId))) throw new ProtocolError('NOT_FOUND', 'no such file');
+    const stream = fs.createReadStream(blobs.pathOf(fileId));
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', reject);

@@ -25,12 +25,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * A request whose body did not arrive in time: BAD_REQUEST answered with HTTP 408, and the connection closed
+ * (what is left of the body is never read).
+ */
+export class RequestTimeoutError extends ProtocolError {
+  constructor(message: string) {
+    super('BAD_REQUEST', message);
+    this.name = 'RequestTimeoutError';
+  }
+}
+
 export function sendError(res: ServerResponse, error: ProtocolError): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  sendJson(res, STATUS[error.code], { error: error.toBody() });
+  if (error instanceof RequestTimeoutError) res.setHeader('Connection', 'close');
+  sendJson(res, error instanceof RequestTimeoutError ? 408 : STATUS[error.code], { error: error.toBody() });
 }
 
 export function statusOf(code: ErrorCode): number {
@@ -43,10 +55,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   if (declared > limit) throw new ProtocolError('TOO_LARGE', `body over ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new ProtocolError('TOO_LARGE', `body over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new ProtocolError('TOO_LARGE', `body over ${limit} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error;
+    // The connection went away mid-body (the client's doing, or the body deadline's).
+    throw new ProtocolError('BAD_REQUEST', 'the request body was cut short');
   }
   return Buffer.concat(chunks);
 }

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/storage.js';
 import type { Accounts } from './accounts.js';
 import type { AdminApi } from './admin.js';
+import { armBodyDeadline } from './body-deadline.js';
 import type { Files } from './files.js';
 import { answerInstance } from './instance.js';
 import type { SessionRoutes } from './sessions.js';
@@ -24,6 +25,8 @@ export interface RouterDeps {
   admin: AdminApi | null;
   /** PARLEY_INSTANCE_TOKEN: turns on GET /v1/instance (./instance.ts); null leaves that route unknown. */
   instanceToken: string | null;
+  /** Every request but an upload must have sent its body this long after it started. */
+  bodyTimeoutMs: number;
 }
 
 export function createRouter(deps: RouterDeps) {
@@ -81,7 +84,7 @@ export function createRouter(deps: RouterDeps) {
     throw new ProtocolError('NOT_FOUND', `no route ${method} ${pathname}`);
   }
 
-  return errorsAsAnswers(metrics, log, route);
+  return errorsAsAnswers(metrics, log, route, deps.bodyTimeoutMs);
 }
 
 /**
@@ -104,8 +107,11 @@ async function serveMetrics(metrics: Metrics, res: ServerResponse): Promise<void
 
 type Route = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<string>;
 
-/** Runs a route; a failure becomes `{"error":{code,message}}`; every request is counted by route and status. */
-function errorsAsAnswers(metrics: Metrics, log: Logger, route: Route) {
+/**
+ * Runs a route; a failure becomes `{"error":{code,message}}`; every request is counted by route and status. With
+ * `bodyTimeoutMs`, every request but an upload must have sent its whole body that long after it started.
+ */
+function errorsAsAnswers(metrics: Metrics, log: Logger, route: Route, bodyTimeoutMs?: number) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let pathname: string;
     try {
@@ -114,6 +120,7 @@ function errorsAsAnswers(metrics: Metrics, log: Logger, route: Route) {
       pathname = '/';
     }
     let label = 'unknown';
+    if (bodyTimeoutMs !== undefined && !(pathname === '/v1/files' && req.method === 'PUT')) armBodyDeadline(req, res, bodyTimeoutMs);
     try {
       label = await route(req, res, pathname);
     } catch (error) {

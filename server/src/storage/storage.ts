@@ -60,7 +60,10 @@ export interface AppendItem {
   body: Record<string, unknown>;
   mentions?: string[];
   replyTo?: number;
-  /** File ids the entry names; recorded so the conversation's members may read them. */
+  /**
+   * File ids the entry names; recorded so the conversation's members may read them and the file is kept. A file
+   * collected meanwhile fails the append with NOT_FOUND.
+   */
   fileIds?: string[];
   /**
    * Checked inside the storing transaction, so the check and the seq cannot be separated by a concurrent change:
@@ -98,6 +101,15 @@ export interface FileRecord {
   mime: string;
   size: number;
   createdAt: number;
+}
+
+/** Why a file was collected. */
+export type CollectReason = 'unreferenced' | 'uploader-gone';
+
+export interface CollectedFile {
+  fileId: string;
+  size: number;
+  reason: CollectReason;
 }
 
 export type GroupRole = 'owner' | 'admin' | 'member';
@@ -277,6 +289,19 @@ export interface Storage {
   getFile(fileId: string): Promise<FileRecord | null>;
   /** True when the user uploaded the file or is a member of a conversation where it was sent. */
   mayReadFile(fileId: string, userId: string): Promise<boolean>;
+  /** Bytes of the user's uploaded files that are not collected (the quota counts these). */
+  uploadedBytes(userId: string): Promise<number>;
+  /** Bytes of every file not collected. */
+  storedFileBytes(): Promise<number>;
+  /**
+   * Marks as collected, in one transaction, up to `limit` files that no entry has named since `unreferencedBefore`
+   * or whose uploader's account is gone: from then on they read as absent and no append can name them.
+   */
+  markCollectable(unreferencedBefore: number, now: number, limit: number): Promise<CollectedFile[]>;
+  /** Files marked collected whose blobs may still exist (also those a crash left half-collected). */
+  collectedFiles(limit: number): Promise<string[]>;
+  /** Deletes the rows of collected files once their blobs are gone. */
+  forgetFiles(fileIds: readonly string[]): Promise<void>;
 
   // admin API and settings
   /** Records a nonce; false when it was already seen. */

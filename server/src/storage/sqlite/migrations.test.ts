@@ -159,3 +159,79 @@ describe('append batches', () => {
     await s.close();
   });
 });
+
+describe('migration "file references"', () => {
+  it('records which entries name which file; files no live entry names start their grace period', async () => {
+    const file = tempFile();
+    const before = new DatabaseCtor(file);
+    const index = MIGRATIONS.findIndex((m) => m.name === 'file references');
+    migrate(before, MIGRATIONS.slice(0, index));
+    before.prepare("INSERT INTO users (user_id, name, created_at) VALUES ('alice', 'Alice', 1), ('bob', 'Bob', 1)").run();
+    const insertFile = before.prepare("INSERT INTO files (file_id, uploader, name, mime, size, created_at) VALUES (?, 'alice', 'f', 'text/plain', 10, 1)");
+    for (const id of ['sentFile', 'recalledFile', 'unsentFile']) insertFile.run(id);
+    before.prepare("INSERT INTO conversations (conv_id, kind, last_seq, created_at, updated_at) VALUES ('p:alice|bob', 'private', 3, 1, 1)").run();
+    const insertMessage = before.prepare(
+      "INSERT INTO messages (conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, recalled) VALUES ('p:alice|bob', ?, ?, ?, 'alice', 1, ?, ?, ?)",
+    );
+    insertMessage.run(1, 'm1', 'c1', 'file', JSON.stringify({ fileId: 'sentFile', name: 'f', size: 10, mime: 'text/plain' }), 0);
+    insertMessage.run(2, 'm2', 'c2', 'file', '{}', 1);
+    insertMessage.run(3, 'm3', 'c3', 'recall', JSON.stringify({ seq: 2 }), 0);
+    before.prepare("INSERT INTO file_refs (file_id, conv_id) VALUES ('sentFile', 'p:alice|bob'), ('recalledFile', 'p:alice|bob')").run();
+    before.close();
+
+    const migratedAt = Date.now();
+    const s = new SqliteStorage({ file });
+    const db = new DatabaseCtor(file, { readonly: true });
+    expect(db.prepare('SELECT conv_id, seq, file_id FROM entry_files').all()).toEqual([{ conv_id: 'p:alice|bob', seq: 1, file_id: 'sentFile' }]);
+    const since = db.prepare('SELECT file_id, unreferenced_since FROM files ORDER BY file_id').all() as Array<{ file_id: string; unreferenced_since: number | null }>;
+    db.close();
+    expect(since.find((f) => f.file_id === 'sentFile')?.unreferenced_since).toBeNull();
+    for (const id of ['recalledFile', 'unsentFile']) expect(since.find((f) => f.file_id === id)?.unreferenced_since).toBeGreaterThanOrEqual(migratedAt - 1000);
+    // The grace counts from the upgrade, not from the upload long ago.
+    expect(await s.markCollectable(migratedAt - 60_000, Date.now(), 100)).toEqual([]);
+    const collected = await s.markCollectable(Date.now() + 1000, Date.now(), 100);
+    expect(collected.map((f) => f.fileId).sort()).toEqual(['recalledFile', 'unsentFile']);
+    expect(await s.getFile('sentFile')).not.toBeNull();
+    await s.close();
+  });
+});
+
+describe('file references', () => {
+  const fileItem = (clientMsgId: string, fileId: string, convId = 'p:a|b') => ({
+    convId, convKind: 'private' as const, members: convId.slice(2).split('|'), msgId: `m-${clientMsgId}`, clientMsgId, from: 'a', ts: Date.now(), kind: 'file' as const,
+    body: { fileId, name: 'f', size: 1, mime: 'text/plain' }, fileIds: [fileId],
+  });
+
+  it('an append naming a file collected meanwhile fails NOT_FOUND, alone, and stores nothing', async () => {
+    const s = new SqliteStorage({ file: tempFile() });
+    await s.createUser({ userId: 'a', name: 'A' }, 1);
+    await s.insertFile({ fileId: 'goneFile', uploader: 'a', name: 'f', mime: 'text/plain', size: 1, createdAt: 1 });
+    expect((await s.markCollectable(2, 3, 100)).map((f) => f.fileId)).toEqual(['goneFile']);
+    const out = await s.appendBatch([{ ...fileItem('x', 'goneFile'), fileIds: undefined, body: { text: 'hi' }, kind: 'text' }, fileItem('y', 'goneFile')]);
+    expect(out[0]?.status).toBe('stored');
+    expect(out[1]).toMatchObject({ status: 'failed', error: { code: 'NOT_FOUND' } });
+    expect(await s.findByClientMsgId('a', 'y')).toBeNull();
+    expect(await s.collectedFiles(10)).toEqual(['goneFile']);
+    await s.forgetFiles(['goneFile']);
+    expect(await s.collectedFiles(10)).toEqual([]);
+    await s.close();
+  });
+
+  it('a recall starts the grace of a file only when no other entry names it; deleting a room does too', async () => {
+    const s = new SqliteStorage({ file: tempFile() });
+    await s.createUser({ userId: 'a', name: 'A' }, 1);
+    for (const id of ['twiceFile', 'onceFile', 'roomFile']) await s.insertFile({ fileId: id, uploader: 'a', name: 'f', mime: 'text/plain', size: 1, createdAt: 1 });
+    await s.putRoom({ roomId: 'r1', name: 'R', createdAt: 1 });
+    const [one, , two] = await s.appendBatch([fileItem('1', 'twiceFile'), fileItem('2', 'twiceFile', 'p:a|c'), fileItem('3', 'onceFile')]);
+    await s.appendBatch([{ ...fileItem('4', 'roomFile', 'r:r1'), convKind: 'room', members: [] }]);
+    const recallOf = (seq: number, id: string) => s.recall({ ...fileItem(id, 'x'), kind: 'recall', body: { seq }, fileIds: undefined }, seq);
+    await recallOf(one!.status === 'failed' ? 0 : one!.entry.seq, 'r1');
+    await recallOf(two!.status === 'failed' ? 0 : two!.entry.seq, 'r2');
+    expect(await s.mayReadFile('twiceFile', 'c')).toBe(true);
+    expect(await s.mayReadFile('twiceFile', 'b')).toBe(false);
+    await s.deleteRoom('r1');
+    const later = Date.now() + 1000;
+    expect((await s.markCollectable(later, later, 100)).map((f) => f.fileId).sort()).toEqual(['onceFile', 'roomFile']);
+    await s.close();
+  });
+});

@@ -152,6 +152,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'file references',
+    // Which entries name which file, so a file no entry names any more (never sent, recalled, its room deleted) can
+    // be collected once `unreferenced_since` is older than the grace period. Collection marks the row first
+    // (`collected_at`), then removes the blob, then the row, so a crash in between is finished at the next sweep.
+    // Files already stored start their grace now, not at their upload.
+    sql: `
+      ALTER TABLE files ADD COLUMN unreferenced_since INTEGER;
+      ALTER TABLE files ADD COLUMN collected_at INTEGER;
+      CREATE TABLE entry_files (
+        conv_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        file_id TEXT NOT NULL,
+        PRIMARY KEY (conv_id, seq, file_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX entry_files_by_file ON entry_files(file_id, conv_id);
+      CREATE INDEX files_by_uploader ON files(uploader);
+      CREATE INDEX files_unreferenced ON files(unreferenced_since) WHERE unreferenced_since IS NOT NULL;
+      CREATE INDEX files_collected ON files(collected_at) WHERE collected_at IS NOT NULL;
+      INSERT INTO entry_files (conv_id, seq, file_id)
+        SELECT m.conv_id, m.seq, f.file_id FROM messages m JOIN files f ON f.file_id = json_extract(m.body, '$.fileId')
+        WHERE m.recalled = 0 AND m.kind IN ('image', 'file', 'voice')
+        ON CONFLICT DO NOTHING;
+      UPDATE files SET unreferenced_since = CAST(strftime('%s', 'now') AS INTEGER) * 1000
+        WHERE NOT EXISTS (SELECT 1 FROM entry_files e WHERE e.file_id = files.file_id);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -5,6 +5,7 @@ import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type EntryKi
 import type {
   AppendItem,
   AppendOutcome,
+  CollectedFile,
   ConversationRow,
   FileRecord,
   GroupChange,
@@ -230,7 +231,21 @@ export class SqliteStorage implements Storage {
       insertMessage: db.prepare(
         'INSERT INTO messages (conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, mentions, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      insertFileRef: db.prepare('INSERT INTO file_refs (file_id, conv_id) SELECT file_id, ? FROM files WHERE file_id = ? ON CONFLICT DO NOTHING'),
+      insertFileRef: db.prepare(
+        'INSERT INTO file_refs (file_id, conv_id) SELECT file_id, ? FROM files WHERE file_id = ? AND collected_at IS NULL ON CONFLICT DO NOTHING',
+      ),
+      insertEntryFile: db.prepare(
+        'INSERT INTO entry_files (conv_id, seq, file_id) SELECT ?, ?, file_id FROM files WHERE file_id = ? AND collected_at IS NULL ON CONFLICT DO NOTHING',
+      ),
+      markReferenced: db.prepare('UPDATE files SET unreferenced_since = NULL WHERE file_id = ? AND unreferenced_since IS NOT NULL'),
+      entryFiles: db.prepare<[string, number], { file_id: string }>('SELECT file_id FROM entry_files WHERE conv_id = ? AND seq = ?'),
+      deleteEntryFiles: db.prepare('DELETE FROM entry_files WHERE conv_id = ? AND seq = ?'),
+      convFiles: db.prepare<[string], { file_id: string }>('SELECT DISTINCT file_id FROM entry_files WHERE conv_id = ?'),
+      deleteConvEntryFiles: db.prepare('DELETE FROM entry_files WHERE conv_id = ?'),
+      fileNamedInConv: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM entry_files WHERE file_id = ? AND conv_id = ? LIMIT 1'),
+      fileNamed: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM entry_files WHERE file_id = ? LIMIT 1'),
+      markUnreferenced: db.prepare('UPDATE files SET unreferenced_since = ? WHERE file_id = ? AND unreferenced_since IS NULL'),
+      deleteFileRef: db.prepare('DELETE FROM file_refs WHERE file_id = ? AND conv_id = ?'),
       getEntry: db.prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE conv_id = ? AND seq = ?'),
       eraseEntry: db.prepare("UPDATE messages SET recalled = 1, body = '{}', mentions = NULL WHERE conv_id = ? AND seq = ?"),
       eraseEdits: db.prepare(
@@ -279,13 +294,30 @@ export class SqliteStorage implements Storage {
       unblock: db.prepare('DELETE FROM blocks WHERE blocker = ? AND blocked = ?'),
       blocks: db.prepare<[string], { blocked: string }>('SELECT blocked FROM blocks WHERE blocker = ? ORDER BY created_at'),
       isBlocked: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blocks WHERE blocker = ? AND blocked = ?'),
-      insertFile: db.prepare('INSERT INTO files (file_id, uploader, name, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      // A new file is unreferenced until an entry names it: its grace period starts at the upload.
+      insertFile: db.prepare('INSERT INTO files (file_id, uploader, name, mime, size, created_at, unreferenced_since) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       getFile: db.prepare<[string], { file_id: string; uploader: string; name: string; mime: string; size: number; created_at: number }>(
-        'SELECT * FROM files WHERE file_id = ?',
+        'SELECT file_id, uploader, name, mime, size, created_at FROM files WHERE file_id = ? AND collected_at IS NULL',
       ),
+      uploadedBytes: db.prepare<[string], { bytes: number }>('SELECT coalesce(SUM(size), 0) AS bytes FROM files WHERE uploader = ? AND collected_at IS NULL'),
+      storedFileBytes: db.prepare<[], { bytes: number }>('SELECT coalesce(SUM(size), 0) AS bytes FROM files WHERE collected_at IS NULL'),
+      unreferencedFiles: db.prepare<[number, number], { file_id: string; size: number }>(`
+        SELECT file_id, size FROM files
+        WHERE unreferenced_since IS NOT NULL AND unreferenced_since <= ? AND collected_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM entry_files e WHERE e.file_id = files.file_id)
+        LIMIT ?`),
+      filesOfGoneUploaders: db.prepare<[number], { file_id: string; size: number }>(`
+        SELECT file_id, size FROM files
+        WHERE collected_at IS NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = files.uploader)
+        LIMIT ?`),
+      markCollected: db.prepare('UPDATE files SET collected_at = ? WHERE file_id = ? AND collected_at IS NULL'),
+      deleteFileRefs: db.prepare('DELETE FROM file_refs WHERE file_id = ?'),
+      deleteFileEntries: db.prepare('DELETE FROM entry_files WHERE file_id = ?'),
+      collectedFiles: db.prepare<[number], { file_id: string }>('SELECT file_id FROM files WHERE collected_at IS NOT NULL LIMIT ?'),
+      forgetFile: db.prepare('DELETE FROM files WHERE file_id = ? AND collected_at IS NOT NULL'),
       // Chatrooms keep no members in storage and anyone may join one, so a file sent in a room is readable by anyone.
       mayReadFile: db.prepare<[string, string, string, string, string], { one: number }>(`
-        SELECT 1 AS one FROM files WHERE file_id = ? AND uploader = ?
+        SELECT 1 AS one FROM files WHERE file_id = ? AND uploader = ? AND collected_at IS NULL
         UNION ALL
         SELECT 1 FROM file_refs r JOIN conv_members m ON m.conv_id = r.conv_id AND m.active = 1
         WHERE r.file_id = ? AND m.user_id = ?
@@ -367,7 +399,14 @@ export class SqliteStorage implements Storage {
     const body = JSON.stringify(item.body);
     const mentions = item.mentions && item.mentions.length > 0 ? JSON.stringify(item.mentions) : null;
     this.stmt.insertMessage.run(item.convId, seq, item.msgId, item.clientMsgId, item.from, item.ts, item.kind, body, mentions, item.replyTo ?? null);
-    for (const fileId of item.fileIds ?? []) this.stmt.insertFileRef.run(item.convId, fileId);
+    for (const fileId of new Set(item.fileIds ?? [])) {
+      // Checked here, inside the transaction, so a file cannot be collected between the sender's check and the store.
+      if (this.stmt.insertEntryFile.run(item.convId, seq, fileId).changes === 0) {
+        throw new ProtocolError('NOT_FOUND', 'the file is no longer stored: upload it again');
+      }
+      this.stmt.markReferenced.run(fileId);
+      this.stmt.insertFileRef.run(item.convId, fileId);
+    }
     const entry = {
       convId: item.convId,
       seq,
@@ -381,6 +420,18 @@ export class SqliteStorage implements Storage {
     if (mentions) entry.mentions = item.mentions;
     if (item.replyTo !== undefined) entry.replyTo = item.replyTo;
     return { status: 'stored', entry };
+  }
+
+  /**
+   * Runs inside the caller's transaction, after entries naming `fileIds` in `convId` were removed: the
+   * conversation's members lose access to a file no other entry of it names, and a file no entry names at all
+   * starts its grace period.
+   */
+  private dropFileReferences(convId: string, fileIds: readonly string[], now: number): void {
+    for (const fileId of fileIds) {
+      if (!this.stmt.fileNamedInConv.get(fileId, convId)) this.stmt.deleteFileRef.run(fileId, convId);
+      if (!this.stmt.fileNamed.get(fileId)) this.stmt.markUnreferenced.run(now, fileId);
+    }
   }
 
   // --- users and tokens
@@ -497,6 +548,9 @@ export class SqliteStorage implements Storage {
       if (!target) throw new Error('recall target missing');
       this.stmt.eraseEntry.run(item.convId, targetSeq);
       this.stmt.eraseEdits.run(item.convId, target.sender, targetSeq);
+      const fileIds = this.stmt.entryFiles.all(item.convId, targetSeq).map((r) => r.file_id);
+      this.stmt.deleteEntryFiles.run(item.convId, targetSeq);
+      this.dropFileReferences(item.convId, fileIds, item.ts);
       return this.appendOne(item).entry;
     })();
   }
@@ -657,6 +711,9 @@ export class SqliteStorage implements Storage {
     const deleted = this.db.transaction(() => {
       if (this.stmt.deleteRoom.run(roomId).changes === 0) return false;
       this.stmt.deleteConvMessages.run(convId);
+      const fileIds = this.stmt.convFiles.all(convId).map((r) => r.file_id);
+      this.stmt.deleteConvEntryFiles.run(convId);
+      this.dropFileReferences(convId, fileIds, Date.now());
       this.stmt.deleteConvFileRefs.run(convId);
       this.stmt.deleteConv.run(convId);
       return true;
@@ -688,7 +745,7 @@ export class SqliteStorage implements Storage {
   // --- files
 
   async insertFile(file: FileRecord) {
-    this.stmt.insertFile.run(file.fileId, file.uploader, file.name, file.mime, file.size, file.createdAt);
+    this.stmt.insertFile.run(file.fileId, file.uploader, file.name, file.mime, file.size, file.createdAt, file.createdAt);
   }
   async getFile(fileId: string): Promise<FileRecord | null> {
     const row = this.stmt.getFile.get(fileId);
@@ -696,6 +753,36 @@ export class SqliteStorage implements Storage {
   }
   async mayReadFile(fileId: string, userId: string) {
     return this.stmt.mayReadFile.get(fileId, userId, fileId, userId, fileId) !== undefined;
+  }
+  async uploadedBytes(userId: string) {
+    return this.stmt.uploadedBytes.get(userId)?.bytes ?? 0;
+  }
+  async storedFileBytes() {
+    return this.stmt.storedFileBytes.get()?.bytes ?? 0;
+  }
+  async markCollectable(unreferencedBefore: number, now: number, limit: number): Promise<CollectedFile[]> {
+    return this.db.transaction(() => {
+      const found: CollectedFile[] = [
+        ...this.stmt.unreferencedFiles.all(unreferencedBefore, limit).map((r) => ({ fileId: r.file_id, size: r.size, reason: 'unreferenced' as const })),
+        ...this.stmt.filesOfGoneUploaders.all(limit).map((r) => ({ fileId: r.file_id, size: r.size, reason: 'uploader-gone' as const })),
+      ];
+      const marked: CollectedFile[] = [];
+      for (const file of found) {
+        if (this.stmt.markCollected.run(now, file.fileId).changes === 0) continue; // in both lists
+        this.stmt.deleteFileRefs.run(file.fileId);
+        this.stmt.deleteFileEntries.run(file.fileId);
+        marked.push(file);
+      }
+      return marked;
+    })();
+  }
+  async collectedFiles(limit: number) {
+    return this.stmt.collectedFiles.all(limit).map((r) => r.file_id);
+  }
+  async forgetFiles(fileIds: readonly string[]) {
+    this.db.transaction(() => {
+      for (const fileId of fileIds) this.stmt.forgetFile.run(fileId);
+    })();
   }
 
   // --- admin and settings
