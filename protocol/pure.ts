@@ -14,3 +14,4 @@ export * from './events.js';
 export * from './system-events.js';
 export * from './frames.js';
 export * from './http.js';
+export * from './file-names.js';
