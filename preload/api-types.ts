@@ -14,6 +14,8 @@ export type {
   ConnectionView,
   ConversationView,
   DesktopSettings,
+  FileView,
+  FileWant,
   GroupInfo,
   GroupMemberView,
   GroupRole,
