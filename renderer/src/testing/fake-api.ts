@@ -11,6 +11,7 @@ import type {
   Api,
   AppInfo,
   DesktopSettings,
+  FileWant,
   UpdateView,
   ApiErrorCode,
   ApiEventName,
@@ -26,7 +27,7 @@ import type {
   SystemNoticeBody,
   UserView,
 } from '../../../preload/api-types';
-import { DEFAULT_LIMITS } from '../../../protocol/pure.js';
+import { DEFAULT_LIMITS, PREVIEW_MAX_BYTES, isInlineImage } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
 import { createFakeChanges } from './fake-changes';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
@@ -50,8 +51,8 @@ export interface FakeApiOptions {
   ackDelayMs?: number | null;
   /** Acknowledge (or refuse) edits and recalls after this many ms (null: never). Default: ackDelayMs. */
   changeDelayMs?: number | null;
-  /** Bytes returned by files.read, by fileId. */
-  files?: Record<string, { data: Uint8Array; mime: string }>;
+  /** Files files.read serves, by fileId: the bytes and the server's type; `size` stands in for a larger file's. */
+  files?: Record<string, { data: Uint8Array; mime: string; size?: number }>;
   now?: () => number;
   appInfo?: Partial<AppInfo>;
   groups?: FakeGroupSpec[];
@@ -417,11 +418,14 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
     typing: { send: (arg: { convId: string }) => record('typing.send', arg, () => undefined) },
     files: {
-      read: (arg: { convId: string; fileId: string }) =>
+      read: (arg: { convId: string; fileId: string; want?: FileWant }) =>
         record('files.read', arg, () => {
           const f = files.get(arg.fileId);
           if (!f) throw apiError('NOT_FOUND');
-          return f;
+          const view = { mime: f.mime, size: f.size ?? f.data.byteLength };
+          // As main decides: from the (server's) type and size, never from the message.
+          const wanted = arg.want === 'info' ? false : arg.want === 'preview' ? isInlineImage(view.mime) && view.size <= PREVIEW_MAX_BYTES : true;
+          return { ...view, data: wanted ? f.data : null };
         }),
     },
     search: {
