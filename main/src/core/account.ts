@@ -343,6 +343,7 @@ export class Account {
     const { session } = this.options;
     const file = await downloadFile({ serverUrl: session.serverUrl, token: session.token, fileId, maxBytes: MAX_SHOWN_FILE_BYTES, wanted });
     if (file.data) await this.files.put(fileId, file.data, file.mime);
+    else this.files.remember(fileId, { mime: file.mime, size: file.size });
     return file;
   }
 

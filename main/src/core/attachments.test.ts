@@ -87,6 +87,10 @@ describe('attachments from others', () => {
     // An SVG (it can carry script) is not shown inline either, whatever the body says.
     const svg = await mallory.share('image/svg+xml', new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'));
     expect(await call(bob, 'files.read', { convId: conv, fileId: svg, want: 'preview' })).toMatchObject({ mime: 'image/svg+xml', data: null });
+
+    // What the server said is remembered: the file cards of a conversation do not ask it again each time.
+    await server.close();
+    expect(await call(bob, 'files.read', { convId: conv, fileId: svg, want: 'info' })).toMatchObject({ mime: 'image/svg+xml', data: null });
   });
 
   it('loads a preview by itself only under the size cap, by the server size; larger ones when asked', async () => {

@@ -13,10 +13,13 @@ import type { FileRecord } from './http-client.js';
 export const FILE_CACHE_MAX_BYTES = 512 * 1024 * 1024;
 
 const MIME_SUFFIX = '.mime';
+const MAX_KNOWN_RECORDS = 5000;
 
 export class FileCache {
   /** Least recently used first. */
   private readonly entries = new Map<string, FileRecord>();
+  /** Records of files whose bytes were not wanted (not on disk), so a file card does not ask the server each time. */
+  private readonly known = new Map<string, FileRecord>();
   private bytes = 0;
 
   constructor(
@@ -36,12 +39,19 @@ export class FileCache {
     return this.entries.has(fileId);
   }
 
-  /** The server's record of a cached file, marking it used; null when not cached. */
+  /** The server's record of a file, cached or only remembered (then marking a cached one used); null when unknown. */
   record(fileId: string): FileRecord | null {
     const entry = this.entries.get(fileId);
-    if (!entry) return null;
+    if (!entry) return this.known.get(fileId) ?? null;
     this.touch(fileId, entry);
     return entry;
+  }
+
+  /** Remembers, in memory only, the record of a file whose bytes were not loaded. */
+  remember(fileId: string, record: FileRecord): void {
+    this.known.delete(fileId);
+    this.known.set(fileId, record);
+    if (this.known.size > MAX_KNOWN_RECORDS) this.known.delete(this.known.keys().next().value as string);
   }
 
   /** A cached file's bytes, marking it used; null when not cached (or gone from disk meanwhile). */
@@ -71,6 +81,7 @@ export class FileCache {
   }
 
   private async recordAdded(fileId: string, record: FileRecord): Promise<void> {
+    this.known.delete(fileId);
     await fs.promises.writeFile(this.pathOf(fileId) + MIME_SUFFIX, record.mime, { mode: PRIVATE_FILE_MODE });
     const previous = this.entries.get(fileId);
     if (previous) this.bytes -= previous.size;
