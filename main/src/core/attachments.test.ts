@@ -1,5 +1,7 @@
 /** Attachments from others, against a real server: the server's record decides, previews are bounded, the cache too. */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PREVIEW_MAX_BYTES } from '../../../protocol/index.js';
@@ -7,7 +9,7 @@ import { CoreFixture, call, nextEvent, signUp } from '../test-support/cores.js';
 import { startTestServer, tempDir, until, type TestServer } from '../test-support/server.js';
 import type { ClientCore } from './client-core.js';
 import { FileCache } from './file-cache.js';
-import { uploadFile } from './http-client.js';
+import { downloadFile, uploadFile } from './http-client.js';
 import { ServerConnection } from './server-connection.js';
 
 let server: TestServer;
@@ -140,6 +142,25 @@ describe('attachments from others', () => {
     const again = await call(bob, 'files.read', { convId: conv, fileId: idB });
     expect(Buffer.from(again.data!).equals(Buffer.from(b))).toBe(true);
     expect(files.has(idB)).toBe(true);
+  });
+});
+
+describe('downloadFile', () => {
+  it('loads nothing from a server that does not say how large the file is', async () => {
+    // A stand-in for a server other than ours: an answer streamed without Content-Length.
+    const other = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'image/png' });
+      res.write(Buffer.alloc(1024));
+      res.end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const serverUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      await expect(downloadFile({ serverUrl, token: 't', fileId: 'AbCdEfGh1234', maxBytes: 10, wanted: () => true })).rejects.toMatchObject({ code: 'INTERNAL' });
+    } finally {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });
 

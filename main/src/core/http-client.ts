@@ -132,9 +132,14 @@ export async function downloadFile(options: DownloadOptions): Promise<FileRecord
   }
   if (!res.ok) throw await errorFrom(res.status, await res.text());
   const declared = Number(res.headers.get('content-length') ?? NaN);
+  // The size decides what is loaded: without it nothing is (our server always sends it).
+  if (!Number.isSafeInteger(declared) || declared < 0) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new ProtocolError('INTERNAL', 'the server did not say how large the file is');
+  }
   const record: FileRecord = {
     mime: (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() || 'application/octet-stream',
-    size: Number.isSafeInteger(declared) && declared >= 0 ? declared : 0,
+    size: declared,
   };
   const declined = options.wanted ? !options.wanted(record) : false;
   if (declined || record.size > options.maxBytes) {

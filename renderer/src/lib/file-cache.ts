@@ -23,6 +23,8 @@ export class FileCache {
   private entries = new Map<string, Promise<LoadedFile>>();
   /** Records of files whose bytes were not loaded, by fileId. */
   private records = new Map<string, Promise<FileRecord>>();
+  /** Previews being asked for, so a row shown twice asks once. */
+  private previews = new Map<string, Promise<FilePreview>>();
 
   constructor(
     private readonly api: Api,
@@ -38,14 +40,16 @@ export class FileCache {
 
   /** The bytes of an image small enough to show by itself (main decides from the server's record), else the record. */
   preview(convId: string, fileId: string): Promise<FilePreview> {
-    const hit = this.hit(fileId) ?? this.records.get(fileId)?.then((r) => ({ ...r, url: null }));
+    // A record alone is not enough: main decides (and remembers) whether the bytes come with it.
+    const hit = this.hit(fileId) ?? this.previews.get(fileId);
     if (hit) return hit;
-    return this.read(convId, fileId, 'preview').then((f): Promise<FilePreview> | FilePreview => {
+    const loading = this.read(convId, fileId, 'preview').then((f): Promise<FilePreview> | FilePreview => {
       if (f.data) return this.keep(fileId, Promise.resolve(this.loaded(f)));
-      const record = { mime: f.mime, size: f.size };
-      this.remember(fileId, record);
-      return { ...record, url: null };
+      return { mime: f.mime, size: f.size, url: null };
     });
+    this.previews.set(fileId, loading);
+    loading.finally(() => this.previews.delete(fileId)).catch(() => undefined);
+    return loading;
   }
 
   /** The server's record of the file, without loading its bytes. */
@@ -92,11 +96,6 @@ export class FileCache {
     this.entries.set(fileId, loading);
     this.evict();
     return loading;
-  }
-
-  private remember(fileId: string, record: FileRecord): void {
-    this.records.set(fileId, Promise.resolve(record));
-    this.trim(this.records);
   }
 
   private trim(map: Map<string, unknown>): void {
