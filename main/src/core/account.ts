@@ -15,8 +15,7 @@ import {
   type EntryKind,
   type LogEntry,
 } from '../../../protocol/index.js';
-import type { FileWant } from '../../../preload/contract.js';
-import type { ConnectionView, RoomLeftReason } from '../../../preload/contract.js';
+import type { ConnectionView, FileWant, RoomLeftReason } from '../../../preload/contract.js';
 import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
 import { Checkpointer } from '../store/checkpointer.js';
