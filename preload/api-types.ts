@@ -15,6 +15,8 @@ export type {
   ConversationView,
   DesktopSettings,
   DeviceView,
+  FileView,
+  FileWant,
   GroupInfo,
   GroupMemberView,
   GroupRole,

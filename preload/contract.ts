@@ -312,6 +312,19 @@ export interface UpdateView {
   nextCheckAt?: number;
 }
 
+/**
+ * How much of a file `files.read` loads: `bytes` (to show or save), `preview` (the bytes only of an image, by
+ * the server's record, small enough to show by itself), `info` (the server's record alone).
+ */
+export type FileWant = 'bytes' | 'preview' | 'info';
+
+/** A file as main read it: the server's record of its type and size, and its bytes unless not wanted. */
+export interface FileView {
+  mime: string;
+  size: number;
+  data: Uint8Array | null;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Argument schemas
 
@@ -456,7 +469,10 @@ export const API_METHODS = {
   'messages.edit': method(Arg({ convId: ConvId, seq: Seq, text: CodePointString(MAX_TEXT, 1) }), returns<{ clientMsgId: string }>()),
   'typing.send': method(Arg({ convId: ConvId }), returns<void>()),
   /** A file's bytes, fetched by main (the renderer has no network); shown through a blob: URL. */
-  'files.read': method(Arg({ convId: ConvId, fileId: FileId }), returns<{ data: Uint8Array; mime: string }>()),
+  'files.read': method(
+    Arg({ convId: ConvId, fileId: FileId, want: Type.Optional(Type.Union([Type.Literal('bytes'), Type.Literal('preview'), Type.Literal('info')])) }),
+    returns<FileView>(),
+  ),
 
   // search
   'search.query': method(

@@ -15,3 +15,4 @@ export * from './system-events.js';
 export * from './frames.js';
 export * from './http.js';
 export * from './server-url.js';
+export * from './file-names.js';

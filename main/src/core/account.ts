@@ -5,15 +5,25 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ProtocolError, RETRYABLE_CODES, groupConvId, roomConvId, type EntryKind, type LogEntry } from '../../../protocol/index.js';
-import type { ConnectionView, RoomLeftReason } from '../../../preload/contract.js';
+import {
+  PREVIEW_MAX_BYTES,
+  ProtocolError,
+  RETRYABLE_CODES,
+  groupConvId,
+  isInlineImage,
+  roomConvId,
+  type EntryKind,
+  type LogEntry,
+} from '../../../protocol/index.js';
+import type { ConnectionView, FileWant, RoomLeftReason } from '../../../preload/contract.js';
 import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
 import { Checkpointer } from '../store/checkpointer.js';
 import { scheduleMaintenance, type MaintenanceHandle } from '../store/maintenance.js';
 import { openStore, type Store } from '../store/store.js';
 import type { ApplyResult, StoredMessage } from '../store/types.js';
-import { uploadFile } from './http-client.js';
+import { FileCache } from './file-cache.js';
+import { downloadFile, uploadFile, type FileRecord } from './http-client.js';
 import { OutboxSender } from './outbox-sender.js';
 import { ServerConnection, type ConnectionState, type DeviceInfo } from './server-connection.js';
 import type { SavedSession } from './session-file.js';
@@ -36,6 +46,16 @@ export interface AccountOptions {
   onAuthFailed(reason: string, revoked: boolean): void;
   /** Test hook: faster reconnects. */
   backoff?: { baseMs: number; capMs: number };
+  /** Bytes the file cache may hold (default FILE_CACHE_MAX_BYTES). */
+  fileCacheMaxBytes?: number;
+}
+
+/** The largest file the app loads to show or save. */
+const MAX_SHOWN_FILE_BYTES = 100 * 1024 * 1024;
+
+/** Whether a file is loaded for a preview by itself: an image by the server's record, and not too large. */
+export function previewable(record: FileRecord): boolean {
+  return isInlineImage(record.mime) && record.size <= PREVIEW_MAX_BYTES;
 }
 
 export interface ComposeInput {
@@ -60,8 +80,8 @@ export class Account {
   private readonly events: ApiEventBus;
   private readonly log: Logger;
   private readonly filesDir: string;
-  /** Files by fileId (`<id>` and `<id>.mime`): downloads, and the user's own uploads. */
-  readonly fileCacheDir: string;
+  /** Files by fileId: downloads, and the user's own uploads. */
+  readonly files: FileCache;
   private closed = false;
   /** The chatroom this account is in (membership ends with each connection: re-joined when back online). */
   private room: { roomId: string; convId: string } | null = null;
@@ -73,9 +93,8 @@ export class Account {
     this.events = options.events;
     this.log = options.log ?? silentLogger;
     this.filesDir = path.join(options.dir, 'outbox-files');
-    this.fileCacheDir = path.join(options.dir, 'file-cache');
     ensurePrivateDir(this.filesDir);
-    ensurePrivateDir(this.fileCacheDir);
+    this.files = new FileCache(path.join(options.dir, 'file-cache'), options.fileCacheMaxBytes);
     const dbFile = path.join(options.dir, 'parley.db');
     this.store = openStore({ path: dbFile, userId: session.userId, nativeBinding: options.nativeBinding });
     this.checkpointer = new Checkpointer({
@@ -97,8 +116,7 @@ export class Account {
         return uploadFile({ serverUrl: session.serverUrl, token: session.token, path: a.localPath, name: a.name, mime: a.mime, onProgress }).then(
           async ({ fileId, mime }) => {
             // Uploaded: the copy becomes the cached file, so the sender sees it without downloading.
-            await fs.promises.rename(a.localPath!, path.join(this.fileCacheDir, fileId)).catch(() => undefined);
-            await fs.promises.writeFile(path.join(this.fileCacheDir, `${fileId}.mime`), mime, { mode: PRIVATE_FILE_MODE }).catch(() => undefined);
+            await this.files.adopt(fileId, a.localPath!, mime).catch(() => undefined);
             return fileId;
           },
         );
@@ -307,6 +325,25 @@ export class Account {
 
   private removeAttachmentCopy(clientMsgId: string): void {
     fs.rmSync(path.join(this.filesDir, clientMsgId), { force: true });
+  }
+
+  /**
+   * A file's bytes with the server's record of its type and size (never a message's claims). `preview` loads the
+   * bytes only of an image small enough to show by itself, `info` never; `data` is null when not loaded.
+   */
+  async readFile(fileId: string, want: FileWant = 'bytes'): Promise<FileRecord & { data: Uint8Array | null }> {
+    const wanted = (record: FileRecord): boolean => want === 'bytes' || (want === 'preview' && previewable(record));
+    const known = this.files.record(fileId);
+    if (known && !wanted(known)) return { ...known, data: null };
+    if (known) {
+      const data = await this.files.read(fileId);
+      if (data) return { ...known, data };
+    }
+    const { session } = this.options;
+    const file = await downloadFile({ serverUrl: session.serverUrl, token: session.token, fileId, maxBytes: MAX_SHOWN_FILE_BYTES, wanted });
+    if (file.data) await this.files.put(fileId, file.data, file.mime);
+    else this.files.remember(fileId, { mime: file.mime, size: file.size });
+    return file;
   }
 
   /** The user read up to `seq`: stored at once, sent when online (reads made offline survive a restart). */

@@ -161,8 +161,8 @@ describe('ClientCore', () => {
     expect(progress.at(-1)).toBe(data.byteLength);
     const fileId = (message.body as { fileId: string }).fileId;
     const file = await call(bob, 'files.read', { convId: conv, fileId });
-    expect(file.mime).toBe('application/pdf');
-    expect(Buffer.from(file.data).equals(Buffer.from(data))).toBe(true);
+    expect(file).toMatchObject({ mime: 'application/pdf', size: data.byteLength });
+    expect(Buffer.from(file.data!).equals(Buffer.from(data))).toBe(true);
     // A user outside the conversation cannot read it.
     const carol = newCore();
     await signUp(carol, 'carol');

@@ -2,8 +2,6 @@
  * The desktop app outside its UI, in plain Node: the session, the signed-in account, app settings, and
  * the handler table of the IPC contract. The Electron layer and host mode both serve exactly this.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   ProtocolError,
   groupConvId,
@@ -19,11 +17,10 @@ import { createEventBus, type ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
 import { Account } from './account.js';
 import { AppSettings } from './app-settings.js';
-import { changePassword, downloadFile, login, logout, register } from './http-client.js';
+import { changePassword, login, logout, register } from './http-client.js';
 import { NoAnswerError } from './server-connection.js';
 import { SessionFile, plainBox, type SavedSession, type SecretBox } from './session-file.js';
 import { conversationView, limitsView, messageView, searchHitView } from './views.js';
-import { PRIVATE_FILE_MODE } from '../fs/private-files.js';
 
 export interface ClientCoreOptions {
   /** The app's data directory (per OS user). */
@@ -35,11 +32,12 @@ export interface ClientCoreOptions {
   log?: Logger;
   /** Test hook: faster reconnects. */
   backoff?: { baseMs: number; capMs: number };
+  /** Bytes each account's file cache may hold (default FILE_CACHE_MAX_BYTES). */
+  fileCacheMaxBytes?: number;
   /** The host's launch info, desktop preferences and updater (`app.*`, `desktop.*`, `updates.*`); default: host mode's. */
   desktop?: DesktopServicesFactory;
 }
 
-const MAX_SHOWN_FILE_BYTES = 100 * 1024 * 1024;
 /** How long signing out waits for the server to revoke the token before giving up on it. */
 const LOGOUT_TIMEOUT_MS = 3_000;
 
@@ -110,6 +108,7 @@ export class ClientCore {
       nativeBinding: this.options.nativeBinding,
       log: this.log,
       backoff: this.options.backoff,
+      fileCacheMaxBytes: this.options.fileCacheMaxBytes,
       onAuthFailed: (reason, revoked) => {
         this.log.warn({ revoked }, 'session ended by the server');
         void this.signOut(revoked ? 'session revoked' : reason);
@@ -275,18 +274,10 @@ export class ClientCore {
       'typing.send': async ({ convId }) => {
         await this.ask('typing', { convId }).catch(() => undefined); // best effort
       },
-      'files.read': async ({ fileId }) => {
-        // Access is decided by the server for the signed-in user; the cache holds only what it allowed.
+      // Access is decided by the server for the signed-in user; the cache holds only what it allowed.
+      'files.read': async ({ fileId, want }) => {
         const account = this.need();
-        const cached = path.join(account.fileCacheDir, fileId);
-        const mimeFile = `${cached}.mime`;
-        if (fs.existsSync(cached) && fs.existsSync(mimeFile)) {
-          return { data: new Uint8Array(await fs.promises.readFile(cached)), mime: await fs.promises.readFile(mimeFile, 'utf8') };
-        }
-        const file = await this.reach(() => downloadFile(account.serverUrl, this.session!.token!, fileId, MAX_SHOWN_FILE_BYTES));
-        await fs.promises.writeFile(cached, file.data, { mode: PRIVATE_FILE_MODE });
-        await fs.promises.writeFile(mimeFile, file.mime, { mode: PRIVATE_FILE_MODE });
-        return file;
+        return this.reach(() => account.readFile(fileId, want));
       },
 
       'search.query': async ({ query, convId, from, since, until, limit }) => ({

@@ -119,20 +119,55 @@ export async function uploadFile(options: UploadOptions): Promise<FileAnswer> {
   });
 }
 
-/** Downloads a file the user may read into memory, refusing more than `maxBytes`. */
-export async function downloadFile(serverUrl: string, token: string, fileId: string, maxBytes: number): Promise<{ data: Uint8Array; mime: string }> {
+/** What the server's record says of a file (its answer's Content-Type and Content-Length), not what a message claims. */
+export interface FileRecord {
+  mime: string;
+  size: number;
+}
+
+export interface DownloadOptions {
+  serverUrl: string;
+  token: string;
+  fileId: string;
+  /** Files larger than this (by the server's record) are refused with TOO_LARGE. */
+  maxBytes: number;
+  /** Decides from the record, before any byte is read, whether the bytes are wanted; without it they are. */
+  wanted?: (record: FileRecord) => boolean;
+}
+
+/** Downloads a file the user may read into memory; `data` is null when `wanted` declined it. */
+export async function downloadFile(options: DownloadOptions): Promise<FileRecord & { data: Uint8Array | null }> {
   let res: Response;
   try {
-    res = await fetch(new URL(`/v1/files/${encodeURIComponent(fileId)}`, serverUrl), {
-      headers: { Authorization: `Bearer ${token}` },
+    res = await fetch(new URL(`/v1/files/${encodeURIComponent(options.fileId)}`, options.serverUrl), {
+      headers: { Authorization: `Bearer ${options.token}` },
       signal: AbortSignal.timeout(120_000),
     });
   } catch (error) {
     throw new NoAnswerError(`download: ${(error as Error).message}`);
   }
   if (!res.ok) throw await errorFrom(res.status, await res.text());
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new ProtocolError('TOO_LARGE', 'file too large to show');
-  const data = new Uint8Array(await res.arrayBuffer());
-  return { data, mime: res.headers.get('content-type') ?? 'application/octet-stream' };
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  // The size decides what is loaded: without it nothing is (our server always sends it).
+  if (!Number.isSafeInteger(declared) || declared < 0) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new ProtocolError('INTERNAL', 'the server did not say how large the file is');
+  }
+  const record: FileRecord = {
+    mime: (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() || 'application/octet-stream',
+    size: declared,
+  };
+  const declined = options.wanted ? !options.wanted(record) : false;
+  if (declined || record.size > options.maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    if (declined) return { ...record, data: null };
+    throw new ProtocolError('TOO_LARGE', 'file too large to show');
+  }
+  let data: Uint8Array;
+  try {
+    data = new Uint8Array(await res.arrayBuffer());
+  } catch (error) {
+    throw new NoAnswerError(`download: ${(error as Error).message}`);
+  }
+  return { ...record, size: data.byteLength, data };
 }

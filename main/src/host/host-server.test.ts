@@ -181,7 +181,7 @@ describe('host server: the contract over the socket', () => {
         received(arg.data);
         return { clientMsgId: `bytes-${arg.data.byteLength}` };
       },
-      'files.read': async () => ({ data: new Uint8Array([0, 255, 128, 1]), mime: 'image/png' }),
+      'files.read': async () => ({ data: new Uint8Array([0, 255, 128, 1]), mime: 'image/png', size: 4 }),
     });
     const { api } = bridge(server);
     const data = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 7) & 0xff);
@@ -193,7 +193,7 @@ describe('host server: the contract over the socket', () => {
     expect(Buffer.from(got).equals(Buffer.from(data))).toBe(true);
     const file = await api.files.read({ convId: 'g:team', fileId: 'AbCdEfGh1234' });
     expect(file.data).toBeInstanceOf(Uint8Array);
-    expect([...file.data]).toEqual([0, 255, 128, 1]);
+    expect([...file.data!]).toEqual([0, 255, 128, 1]);
   });
 
   it('delivers events to every connected page', async () => {

@@ -2,7 +2,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { ApiArg, ApiEventName, ApiEvents, ApiMethod, ApiReturn } from '../../../preload/contract.js';
-import { ClientCore } from '../core/client-core.js';
+import { ClientCore, type ClientCoreOptions } from '../core/client-core.js';
 import { tempDir, until, type TestServer } from './server.js';
 
 export const TEST_ADMIN = { appKey: 'test-app', appSecret: 'test-secret-0123456789' } as const;
@@ -11,10 +11,10 @@ export class CoreFixture {
   private readonly cores: ClientCore[] = [];
   private readonly dirs: string[] = [];
 
-  /** `backoff`: reconnect delays (default: fast, for tests). */
-  newCore(dataDir = tempDir('client'), backoff = { baseMs: 20, capMs: 300 }): ClientCore {
+  /** `backoff`: reconnect delays (default: fast, for tests); `more`: other options of the core. */
+  newCore(dataDir = tempDir('client'), backoff = { baseMs: 20, capMs: 300 }, more: Partial<ClientCoreOptions> = {}): ClientCore {
     this.dirs.push(dataDir);
-    const core = new ClientCore({ dataDir, platform: 'test', appVersion: 'test', backoff });
+    const core = new ClientCore({ dataDir, platform: 'test', appVersion: 'test', backoff, ...more });
     this.cores.push(core);
     core.start();
     return core;

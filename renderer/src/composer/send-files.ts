@@ -4,13 +4,12 @@
  * reports progress through upload:progress.
  */
 import type { TFunction } from 'i18next';
+import { isInlineImage } from '../../../protocol/pure.js';
 import type { AppModel } from '../state/app-model';
 import { formatFileSize } from '../lib/file-size';
 
 /** The contract's limit (MAX_FILE_BYTES), checked here so a huge file is not read into memory for nothing. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
-/** Formats every renderer can show inline; anything else (SVG included) travels as a file. */
-const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/avif']);
 
 export async function imageSize(file: Blob): Promise<{ width: number; height: number } | null> {
   if (typeof createImageBitmap !== 'function') return null;
@@ -46,7 +45,7 @@ export async function sendFiles(model: AppModel, files: readonly File[], options
       continue;
     }
     const mime = file.type || 'application/octet-stream';
-    const size = INLINE_IMAGES.has(mime) ? await imageSize(file) : null;
+    const size = isInlineImage(mime) ? await imageSize(file) : null;
     const name = file.name || `${t('composer.pastedImage')}-${Date.now()}.${mime.split('/')[1] ?? 'png'}`;
     try {
       const arg = {

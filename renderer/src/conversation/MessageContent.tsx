@@ -1,6 +1,7 @@
 /** The inside of a message bubble, by kind. File bodies may lack a fileId while they upload. */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { displayFileName, isInlineImage } from '../../../protocol/pure.js';
 import type { MessageView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
@@ -9,7 +10,7 @@ import { formatDuration, formatFileSize } from '../lib/file-size';
 import { linkParts } from '../lib/links';
 import { MENTION_ALL, mentionParts } from '../lib/mentions';
 import type { UploadProgress } from '../state/app-model';
-import { useFileUrl } from './use-file-url';
+import { useFilePreview, useFileRecord, useFileUrl } from './use-file-url';
 
 type Of<K extends MessageView['kind']> = Extract<MessageView, { kind: K }>;
 
@@ -83,43 +84,68 @@ export function thumbSize(width: number, height: number, max = 280, min = 96): {
 }
 
 export function ImageContent({ message, localUrl, progress, onOpen }: { message: Of<'image'>; localUrl: string | undefined; progress: UploadProgress | undefined; onOpen: (target: ImageTarget) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const body = message.body as Partial<Of<'image'>['body'] & { fileId: string }>;
-  const { url, failed } = useFileUrl(message.convId, body.fileId, !localUrl);
-  const src = url ?? localUrl ?? null;
+  // The type and size that decide come from the server's record; the body's only size the box.
+  const { preview, failed } = useFilePreview(message.convId, body.fileId, !localUrl);
+  const [clicked, setClicked] = useState(false);
+  const full = useFileUrl(message.convId, body.fileId, clicked && !localUrl);
+  const name = displayFileName(body.name ?? '', '');
+  if (!localUrl && preview && !isInlineImage(preview.mime)) {
+    return <FileCard convId={message.convId} fileId={body.fileId} name={name} size={preview.size} progress={progress} />;
+  }
+  const src = preview?.url ?? full.url ?? localUrl ?? null;
   const size = thumbSize(body.width ?? 0, body.height ?? 0);
-  const name = body.name ?? '';
   const target: ImageTarget = { convId: message.convId, name };
   if (body.fileId) target.fileId = body.fileId;
   if (localUrl) target.localUrl = localUrl;
+  const style = { width: `${size.width / 16}rem`, height: `${size.height / 16}rem` };
+  if (!src && preview && !clicked) {
+    const label = t('message.loadImage', { size: formatFileSize(preview.size, t, i18n.language) });
+    return (
+      <button type="button" className="msg-image msg-image-large" style={style} onClick={() => setClicked(true)} aria-label={`${label}: ${name}`} title={name} data-testid="image-click-to-load">
+        <span className="msg-image-placeholder">
+          <Icon name="download" />
+          <span>{label}</span>
+        </span>
+      </button>
+    );
+  }
   return (
     <button
       type="button"
       className="msg-image"
-      style={{ width: `${size.width / 16}rem`, height: `${size.height / 16}rem` }}
+      style={style}
       onClick={() => src && onOpen(target)}
       aria-label={`${t('message.openImage')}: ${name}`}
       tabIndex={-1}
       disabled={!src}
     >
-      {src ? <img src={src} alt={t('message.image', { name })} draggable={false} /> : <span className="msg-image-placeholder">{failed ? <Icon name="image" /> : <span className="spinner" />}</span>}
+      {src ? <img src={src} alt={t('message.image', { name })} draggable={false} /> : <span className="msg-image-placeholder">{failed || full.failed ? <Icon name="image" /> : <span className="spinner" />}</span>}
       {progress ? <UploadBar progress={progress} /> : null}
     </button>
   );
 }
 
 export function FileContent({ message, progress }: { message: Of<'file'>; progress: UploadProgress | undefined }) {
+  const body = message.body as Partial<Of<'file'>['body'] & { fileId: string }>;
+  const record = useFileRecord(message.convId, body.fileId);
+  // Once uploaded, the size shown is the server's; while uploading, the file's own.
+  const size = body.fileId ? (record?.size ?? null) : (body.size ?? 0);
+  return <FileCard convId={message.convId} fileId={body.fileId} name={displayFileName(body.name ?? '', '')} size={size} progress={progress} />;
+}
+
+/** A file as a card with its name, size and a save button; `size` null while the server's record is not known. */
+function FileCard({ convId, fileId, name, size, progress }: { convId: string; fileId: string | undefined; name: string; size: number | null; progress: UploadProgress | undefined }) {
   const { t, i18n } = useTranslation();
   const model = useModel();
-  const body = message.body as Partial<Of<'file'>['body'] & { fileId: string }>;
-  const name = body.name ?? '';
   const ext = name.includes('.') ? (name.split('.').pop() ?? '').slice(0, 4).toUpperCase() : '';
   const [busy, setBusy] = useState(false);
   const save = async () => {
-    if (!body.fileId) return;
+    if (!fileId) return;
     setBusy(true);
     try {
-      const file = await model.files.get(message.convId, body.fileId);
+      const file = await model.files.get(convId, fileId);
       downloadUrl(file.url, name);
     } catch (error) {
       model.pushError(error);
@@ -128,7 +154,7 @@ export function FileContent({ message, progress }: { message: Of<'file'>; progre
     }
   };
   return (
-    <div className="msg-file">
+    <div className="msg-file" data-testid="msg-file">
       <span className="msg-file-icon" aria-hidden="true">
         <Icon name="file" size={22} />
         {ext ? <span className="msg-file-ext">{ext}</span> : null}
@@ -137,12 +163,16 @@ export function FileContent({ message, progress }: { message: Of<'file'>; progre
         <span className="msg-file-name" title={name}>
           {name}
         </span>
-        <span className="msg-file-size">
-          {progress ? t('message.uploading', { percent: Math.floor((progress.sentBytes / Math.max(1, progress.totalBytes)) * 100) }) : formatFileSize(body.size ?? 0, t, i18n.language)}
+        <span className="msg-file-size" data-testid="msg-file-size">
+          {progress
+            ? t('message.uploading', { percent: Math.floor((progress.sentBytes / Math.max(1, progress.totalBytes)) * 100) })
+            : size === null
+              ? ''
+              : formatFileSize(size, t, i18n.language)}
         </span>
         {progress ? <UploadBar progress={progress} /> : null}
       </span>
-      {body.fileId ? (
+      {fileId ? (
         <button type="button" className="icon-button msg-file-save" onClick={save} disabled={busy} aria-label={t('message.download', { name })} title={t('message.download', { name })} data-testid="file-download">
           {busy ? <span className="spinner" aria-hidden="true" /> : <Icon name="download" />}
         </button>

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { displayFileName } from '../../../protocol/pure.js';
 import type { MessageView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
 import { MENTION_ALL, withMentionNames } from '../lib/mentions';
@@ -36,7 +37,7 @@ export function quoteText(m: MessageView, t: ReturnType<typeof useTranslation>['
   if (m.kind === 'text') {
     return withMentionNames(body.text ?? '', [], m.mentions, (id) => (id === MENTION_ALL ? t('rooms.mentionAll') : nameOf(id))).text;
   }
-  return [label, body.name ?? body.label ?? ''].filter(Boolean).join(' ');
+  return [label, body.name !== undefined ? displayFileName(body.name, '') : (body.label ?? '')].filter(Boolean).join(' ');
 }
 
 export function QuoteBlock({ convId, seq, loaded, nameOf, onJump }: { convId: string; seq: number; loaded: MessageView | undefined; nameOf: (id: string) => string; onJump: (seq: number) => void }) {

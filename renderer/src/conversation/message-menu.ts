@@ -43,7 +43,7 @@ export function messageMenuItems(m: MessageView, options: MessageMenuOptions): M
           icon: 'download',
           onSelect: () => {
             if (!body.fileId) return;
-            model.files.get(m.convId, body.fileId).then((f) => downloadUrl(f.url, body.name ?? 'file'), (e: unknown) => model.pushError(e));
+            model.files.get(m.convId, body.fileId).then((f) => downloadUrl(f.url, body.name ?? ''), (e: unknown) => model.pushError(e));
           },
         };
       case 'edit':

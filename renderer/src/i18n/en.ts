@@ -165,6 +165,7 @@ export const en = {
     quotedRecalled: 'Recalled message',
     jumpToQuoted: 'Go to the quoted message',
     image: 'Image {{name}}',
+    loadImage: 'Large image ({{size}}): click to load',
     openImage: 'Open image',
     download: 'Download {{name}}',
     uploading: 'Uploading {{percent}}%',

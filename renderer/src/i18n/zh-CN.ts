@@ -164,6 +164,7 @@ export const zhCN: Translation = {
     quotedRecalled: '消息已撤回',
     jumpToQuoted: '跳转到被引用的消息',
     image: '图片 {{name}}',
+    loadImage: '大图（{{size}}）：点击加载',
     openImage: '查看图片',
     download: '下载 {{name}}',
     uploading: '正在上传 {{percent}}%',

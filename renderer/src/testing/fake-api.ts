@@ -12,6 +12,7 @@ import type {
   AppInfo,
   DesktopSettings,
   DeviceView,
+  FileWant,
   UpdateView,
   ApiErrorCode,
   ApiEventName,
@@ -27,7 +28,7 @@ import type {
   SystemNoticeBody,
   UserView,
 } from '../../../preload/api-types';
-import { DEFAULT_LIMITS, type RegisterRefusal } from '../../../protocol/pure.js';
+import { DEFAULT_LIMITS, PREVIEW_MAX_BYTES, isInlineImage, type RegisterRefusal } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
 import { createFakeChanges } from './fake-changes';
 import { createFakeDevices } from './fake-devices';
@@ -52,8 +53,8 @@ export interface FakeApiOptions {
   ackDelayMs?: number | null;
   /** Acknowledge (or refuse) edits and recalls after this many ms (null: never). Default: ackDelayMs. */
   changeDelayMs?: number | null;
-  /** Bytes returned by files.read, by fileId. */
-  files?: Record<string, { data: Uint8Array; mime: string }>;
+  /** Files files.read serves, by fileId: the bytes and the server's type; `size` stands in for a larger file's. */
+  files?: Record<string, { data: Uint8Array; mime: string; size?: number }>;
   now?: () => number;
   appInfo?: Partial<AppInfo>;
   groups?: FakeGroupSpec[];
@@ -426,11 +427,14 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
     typing: { send: (arg: { convId: string }) => record('typing.send', arg, () => undefined) },
     files: {
-      read: (arg: { convId: string; fileId: string }) =>
+      read: (arg: { convId: string; fileId: string; want?: FileWant }) =>
         record('files.read', arg, () => {
           const f = files.get(arg.fileId);
           if (!f) throw apiError('NOT_FOUND');
-          return f;
+          const view = { mime: f.mime, size: f.size ?? f.data.byteLength };
+          // As main decides: from the (server's) type and size, never from the message.
+          const wanted = arg.want === 'info' ? false : arg.want === 'preview' ? isInlineImage(view.mime) && view.size <= PREVIEW_MAX_BYTES : true;
+          return { ...view, data: wanted ? f.data : null };
         }),
     },
     search: {
