@@ -90,6 +90,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     metrics,
     maxBytes: config.maxFileBytes,
     idleTimeoutMs: config.uploadIdleTimeoutMs,
+    log,
   });
   const router = createRouter({
     storage,

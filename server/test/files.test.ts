@@ -1,9 +1,11 @@
 /** docs/protocol.md "HTTP" files: upload, download, who may read, path tricks and the size limit. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { httpErrorCode, pconv, useServer, type TestUser } from './harness.js';
+import { PASSWORD, httpErrorCode, pconv, useServer, type TestUser } from './harness.js';
+import { ServerProcess } from './server-process.js';
 
 const FILE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -151,5 +153,40 @@ describe('file size limit', () => {
     expect((await srv.http('GET', '/healthz')).status).toBe(200);
     expect((await srv.http('GET', `/v1/files/${atLimit.fileId}`, { token: u.token })).status).toBe(200);
     expect((await c.call('blocks', {})).userIds).toEqual([]);
+  });
+});
+
+describe('a download the client stops', () => {
+  it('is not an error of the server: the client may read the headers only and go', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+    const p = new ServerProcess(0, dir, { PARLEY_LOG_LEVEL: 'debug' });
+    await p.start();
+    try {
+      const reg = await fetch(`${p.url}/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'reader', password: PASSWORD, name: 'Reader' }),
+      });
+      const { token } = (await reg.json()) as { token: string };
+      // Bigger than the socket buffers, so the server is still writing when the client goes.
+      const put = await fetch(`${p.url}/v1/files`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'x-file-name': 'big.bin' },
+        body: randomBytes(16 * 1024 * 1024),
+      });
+      const { fileId } = (await put.json()) as { fileId: string };
+      const got = await fetch(`${p.url}/v1/files/${fileId}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(got.headers.get('content-length')).toBe(String(16 * 1024 * 1024));
+      await got.body?.cancel();
+      const lines = () => p.diagnostics.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg?: string; level?: number });
+      const deadline = Date.now() + 20_000;
+      while (!lines().some((l) => l.msg === 'download ended by the client') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(lines().some((l) => l.msg === 'download ended by the client')).toBe(true);
+      expect(lines().filter((l) => (l.level ?? 0) >= 50)).toEqual([]);
+      expect((await fetch(`${p.url}/healthz`)).status).toBe(200);
+    } finally {
+      await p.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProtocolError, isValidFileId } from '../../../protocol/index.js';
 import type { TokenService } from '../auth/tokens.js';
+import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { UploadLimits, UploadTicket } from '../services/upload-limits.js';
 import type { FileBlobs } from '../storage/file-blobs.js';
@@ -46,6 +47,7 @@ export interface FilesDeps {
   maxBytes: number;
   /** An upload that sends nothing for this long is ended with 408. */
   idleTimeoutMs: number;
+  log: Logger;
 }
 
 export class Files {
@@ -143,6 +145,16 @@ export class Files {
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'Cache-Control': 'private, max-age=31536000, immutable',
     });
-    await pipeline(stream, res);
+    try {
+      await pipeline(stream, res);
+    } catch (error) {
+      // The reader went away (a client that wanted the headers only, a window closed mid-download): nothing to
+      // answer and nothing wrong with the server.
+      if (!res.writableFinished && (res.destroyed || req.destroyed)) {
+        this.deps.log.debug({ fileId, userId }, 'download ended by the client');
+        return;
+      }
+      throw error;
+    }
   }
 }
