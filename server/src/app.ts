@@ -18,6 +18,8 @@ import { Rooms } from './services/rooms.js';
 import { SensitiveWordFilter, type FilterMode } from './services/sensitive-words.js';
 import { createHandlers } from './ops/handlers.js';
 import { Gateway } from './ws/gateway.js';
+import { OutputBudget } from './ws/output-budget.js';
+import { UserLimits } from './services/user-limits.js';
 import { Accounts } from './http/accounts.js';
 import { Files } from './http/files.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
@@ -80,7 +82,10 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   server.requestTimeout = 0; // large uploads may take long; idle sockets are still timed out below
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
-  const gateway = new Gateway(server, { config, hub, tokens, handlers: createHandlers(messaging, groups, rooms), metrics, log });
+  const budget = new OutputBudget(config.maxUnsentBytes, metrics);
+  const userLimits = new UserLimits(config, (userId) => hub.isOnline(userId));
+  const handlers = createHandlers(messaging, groups, rooms);
+  const gateway = new Gateway(server, { config, hub, tokens, handlers, metrics, log, budget, userLimits });
 
   const pruneTimer = setInterval(() => void storage.pruneNonces(Date.now() - 2 * CLOCK_SKEW_MS).catch(() => undefined), 60_000);
   pruneTimer.unref();
@@ -112,6 +117,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
         const force = setTimeout(() => server.closeAllConnections(), 5_000);
         await stopped;
         clearTimeout(force);
+        userLimits.dispose();
         rooms.dispose();
         groupCache.dispose();
         hub.dispose();

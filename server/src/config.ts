@@ -52,6 +52,29 @@ export interface ServerConfig {
    * power loss may lose the last commits. The group commit makes one sync per batch either way.
    */
   durability: Durability;
+  /** Authenticated connections one user may hold at once (a same-device hello replaces rather than adds). */
+  maxConnectionsPerUser: number;
+  /** WebSocket connections (open or being opened) from one address; past it the upgrade is refused with 429. */
+  maxConnectionsPerIp: number;
+  /** Take a client's address from the last X-Forwarded-For entry (set behind a reverse proxy, never otherwise). */
+  trustProxy: boolean;
+  /** Requests of one connection being handled at once; past it the server stops reading the connection. */
+  maxInFlight: number;
+  /** Per user: reads of state (sync, history, users.get, blocks, group and room listings), a second and burst. */
+  fetchRate: number;
+  fetchBurst: number;
+  /** Per user: read, typing and conv.update, a second and burst. */
+  signalRate: number;
+  signalBurst: number;
+  /** Per user: changes (block, unblock, recall, group changes, room.join and room.leave), a second and burst. */
+  changeRate: number;
+  changeBurst: number;
+  /** Unsent output of all connections together; past it the connections with the most are shed (1013). */
+  maxUnsentBytes: number;
+  /** Unsent output of one connection; past it the connection is closed (1013). */
+  maxConnectionUnsentBytes: number;
+  /** How long a shed connection has to read its close frame before its socket (and what it holds) is destroyed. */
+  shedGraceMs: number;
 }
 
 export const DURABILITY_MODES = ['full', 'normal'] as const;
@@ -86,6 +109,19 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'info',
   adminSignatureV1: true,
   durability: 'full',
+  maxConnectionsPerUser: 20,
+  maxConnectionsPerIp: 500,
+  trustProxy: false,
+  maxInFlight: 32,
+  fetchRate: 50,
+  fetchBurst: 1000,
+  signalRate: 20,
+  signalBurst: 200,
+  changeRate: 10,
+  changeBurst: 100,
+  maxUnsentBytes: 256 * 1024 * 1024,
+  maxConnectionUnsentBytes: 16 * 1024 * 1024,
+  shedGraceMs: 5_000,
 };
 
 export class ConfigError extends Error {
@@ -127,7 +163,10 @@ PARLEY_SEND_BURST set the per-connection send limit (0 rate turns it off); PARLE
 PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; groups and chatrooms:
 PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
 PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES; connections:
-PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; storage:
+PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; limits:
+PARLEY_MAX_CONNECTIONS_PER_USER, PARLEY_MAX_CONNECTIONS_PER_IP, PARLEY_TRUST_PROXY, PARLEY_MAX_IN_FLIGHT,
+PARLEY_FETCH_RATE, PARLEY_FETCH_BURST, PARLEY_SIGNAL_RATE, PARLEY_SIGNAL_BURST, PARLEY_CHANGE_RATE, PARLEY_CHANGE_BURST
+(a rate of 0 turns its limit off), PARLEY_MAX_UNSENT_BYTES, PARLEY_MAX_CONNECTION_UNSENT_BYTES, PARLEY_SHED_GRACE_MS; storage:
 PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss).
 
 Data commands:
@@ -166,6 +205,19 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   logLevel: { env: 'PARLEY_LOG_LEVEL', type: 'string' },
   adminSignatureV1: { env: 'PARLEY_ADMIN_SIGNATURE_V1', type: 'bool' },
   durability: { env: 'PARLEY_DURABILITY', type: 'enum', values: DURABILITY_MODES },
+  maxConnectionsPerUser: { env: 'PARLEY_MAX_CONNECTIONS_PER_USER', type: 'int', min: 1 },
+  maxConnectionsPerIp: { env: 'PARLEY_MAX_CONNECTIONS_PER_IP', type: 'int', min: 1 },
+  trustProxy: { env: 'PARLEY_TRUST_PROXY', type: 'bool' },
+  maxInFlight: { env: 'PARLEY_MAX_IN_FLIGHT', type: 'int', min: 1 },
+  fetchRate: { env: 'PARLEY_FETCH_RATE', type: 'int', min: 0 },
+  fetchBurst: { env: 'PARLEY_FETCH_BURST', type: 'int', min: 1 },
+  signalRate: { env: 'PARLEY_SIGNAL_RATE', type: 'int', min: 0 },
+  signalBurst: { env: 'PARLEY_SIGNAL_BURST', type: 'int', min: 1 },
+  changeRate: { env: 'PARLEY_CHANGE_RATE', type: 'int', min: 0 },
+  changeBurst: { env: 'PARLEY_CHANGE_BURST', type: 'int', min: 1 },
+  maxUnsentBytes: { env: 'PARLEY_MAX_UNSENT_BYTES', type: 'int', min: 1 },
+  maxConnectionUnsentBytes: { env: 'PARLEY_MAX_CONNECTION_UNSENT_BYTES', type: 'int', min: 1 },
+  shedGraceMs: { env: 'PARLEY_SHED_GRACE_MS', type: 'int', min: 0 },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {

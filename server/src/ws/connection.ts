@@ -23,8 +23,10 @@ import type { Metrics } from '../metrics.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { ClientConnection, FrameBatch, Hub } from '../services/hub.js';
 import { TokenBucket } from '../services/rate-limit.js';
+import { UserLimits } from '../services/user-limits.js';
 import type { OpHandlers } from '../ops/handlers.js';
 import { encodeTextFrames } from './frames.js';
+import type { OutputBudget, Sheddable } from './output-budget.js';
 
 export interface ConnectionDeps {
   config: ServerConfig;
@@ -33,11 +35,16 @@ export interface ConnectionDeps {
   handlers: OpHandlers;
   metrics: Metrics;
   log: Logger;
+  budget: OutputBudget;
+  userLimits: UserLimits;
 }
 
-/** Past this much unsent output the client is too slow; it is closed and will catch up by sync. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-const CLOSE_TRY_AGAIN_LATER = 1013;
+/** Close code for a connection shed or refused by a resource limit: the client reconnects after a backoff. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** What a client refused by the per-user connection limit is told to wait before trying again. */
+export const CONNECTION_RETRY_AFTER_MS = 5_000;
+/** While a connection has more unsent output than this, its further requests are not read. */
+const READ_PAUSE_BYTES = 1024 * 1024;
 
 const noop = () => undefined;
 /** Buffers passed to `ws.send` are UTF-8 JSON: they go out as text frames. */
@@ -45,7 +52,13 @@ const TEXT = { binary: false } as const;
 
 type State = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
 
-export class WsConnection implements ClientConnection {
+interface Request {
+  id: number;
+  op: string;
+  body: unknown;
+}
+
+export class WsConnection implements ClientConnection, Sheddable {
   readonly id = randomUUID();
   userId = '';
   deviceId = '';
@@ -57,6 +70,10 @@ export class WsConnection implements ClientConnection {
   /** Sends of one connection enter the log in the order they arrived. */
   private sendChain: Promise<unknown> = Promise.resolve();
   private readonly early: RawData[] = [];
+  /** Requests being handled, and those read past the in-flight limit (a socket read may hold a few more). */
+  private inFlight = 0;
+  private readonly waiting: Request[] = [];
+  private readingPaused = false;
 
   /**
    * @param socket the upgraded socket under `ws`: a batch shared by many connections is encoded once and written
@@ -71,8 +88,15 @@ export class WsConnection implements ClientConnection {
     this.helloTimer = setTimeout(() => this.close(CloseCode.unauthenticated, 'hello expected'), deps.config.helloTimeoutMs);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.lastPong = Date.now()));
-    ws.on('close', () => this.onClosed());
+    ws.on('close', () => {
+      this.onClosed();
+      deps.budget.gone(this);
+    });
     ws.on('error', (err) => deps.log.debug({ err, conn: this.id }, 'socket error'));
+    socket?.on('drain', () => {
+      if (this.state === 'open') deps.budget.update(this);
+      this.updateReading();
+    });
   }
 
   get bufferedAmount(): number {
@@ -81,16 +105,24 @@ export class WsConnection implements ClientConnection {
 
   private writable(): boolean {
     if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close(CLOSE_TRY_AGAIN_LATER, 'client too slow');
+    if (this.ws.bufferedAmount > this.deps.config.maxConnectionUnsentBytes) {
+      this.deps.metrics.connectionsShed.inc({ reason: 'connection-output' });
+      this.shed('client too slow');
       return false;
     }
     return true;
   }
 
+  /** Counts what a write left unsent: towards the server's total (which may shed), and for pausing reads. */
+  private wrote(): void {
+    if (this.state === 'open') this.deps.budget.update(this);
+    if (!this.readingPaused && this.ws.bufferedAmount > READ_PAUSE_BYTES) this.updateReading();
+  }
+
   sendFrame(frame: string | Buffer): void {
     if (!this.writable()) return;
     this.ws.send(frame, TEXT);
+    this.wrote();
   }
 
   sendFrames(batch: FrameBatch): void {
@@ -99,15 +131,28 @@ export class WsConnection implements ClientConnection {
       // Straight to the socket, in order with what ws writes (ws queues nothing of its own without compression).
       batch.encoded ??= encodeTextFrames(batch.frames);
       this.socket.write(batch.encoded);
-      return;
+    } else {
+      for (const frame of batch.frames) this.ws.send(frame, TEXT);
     }
-    for (const frame of batch.frames) this.ws.send(frame, TEXT);
+    this.wrote();
   }
 
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.onClosed();
     this.ws.close(code, reason);
+  }
+
+  /**
+   * Closes with 1013. The close frame goes out behind the unsent output, so only a client that reads it all sees
+   * it; the socket, and the output it holds, is destroyed after the grace period either way.
+   */
+  shed(reason: string): void {
+    if (this.state === 'closed') return;
+    this.close(CLOSE_TRY_AGAIN_LATER, reason);
+    const timer = setTimeout(() => this.ws.terminate(), this.deps.config.shedGraceMs);
+    timer.unref();
+    this.ws.once('close', () => clearTimeout(timer));
   }
 
   ping(): void {
@@ -124,7 +169,46 @@ export class WsConnection implements ClientConnection {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     clearTimeout(this.helloTimer);
-    if (wasOpen) this.deps.hub.remove(this);
+    this.waiting.length = 0;
+    if (wasOpen) {
+      this.deps.hub.remove(this);
+      this.deps.budget.remove(this);
+    }
+  }
+
+  /** Stops reading the socket while the connection is at its in-flight limit or its output is backed up. */
+  private updateReading(): void {
+    const atLimit = this.inFlight >= this.deps.config.maxInFlight || this.waiting.length > 0;
+    const backedUp = this.ws.bufferedAmount > READ_PAUSE_BYTES;
+    const pause = this.state !== 'closed' && (atLimit || backedUp);
+    if (pause === this.readingPaused) return;
+    this.readingPaused = pause;
+    if (pause) {
+      this.deps.metrics.readsPaused.inc({ reason: atLimit ? 'in-flight' : 'output' });
+      this.ws.pause();
+    } else {
+      this.ws.resume();
+    }
+  }
+
+  /** Handles a request now, or after those in flight when the connection is at its limit (order is kept). */
+  private admit(request: Request): void {
+    if (this.inFlight >= this.deps.config.maxInFlight || this.waiting.length > 0) {
+      this.waiting.push(request);
+      this.updateReading();
+      return;
+    }
+    this.run(request);
+  }
+
+  private run(request: Request): void {
+    this.inFlight++;
+    this.updateReading();
+    void this.dispatch(request.id, request.op, request.body).finally(() => {
+      this.inFlight--;
+      while (this.state === 'open' && this.inFlight < this.deps.config.maxInFlight && this.waiting.length > 0) this.run(this.waiting.shift()!);
+      this.updateReading();
+    });
   }
 
   private answer(id: number, body: unknown): void {
@@ -152,7 +236,7 @@ export class WsConnection implements ClientConnection {
       this.countMalformed();
       return;
     }
-    void this.dispatch(parsed.id, parsed.op, parsed.body);
+    this.admit(parsed);
   }
 
   private parse(data: RawData, isBinary: boolean): { ok: true; id: number; op: string; body: unknown } | { ok: false; id: number; message: string } {
@@ -191,11 +275,21 @@ export class WsConnection implements ClientConnection {
       if (body.protocol !== PROTOCOL_VERSION) throw new ProtocolError('UNAUTHENTICATED', 'unsupported protocol version');
       const userId = await this.deps.tokens.verify(body.token);
       if ((this.state as State) === 'closed') return;
+      // Counted and added in the same turn, so hellos racing each other cannot pass the limit together.
+      const others = [...this.deps.hub.connectionsOf(userId)].filter((c) => c.deviceId !== body.device.id).length;
+      if (others >= this.deps.config.maxConnectionsPerUser) {
+        this.deps.metrics.limitRefusals.inc({ limit: 'user-connections' });
+        const message = `too many connections for this user (${this.deps.config.maxConnectionsPerUser}); try again later`;
+        this.fail(parsed.id, { code: 'RATE_LIMITED', message, retryAfterMs: CONNECTION_RETRY_AFTER_MS });
+        this.shed(message);
+        return;
+      }
       this.userId = userId;
       this.deviceId = body.device.id;
       clearTimeout(this.helloTimer);
       this.state = 'open';
       this.deps.hub.add(this);
+      this.deps.budget.add(this);
       const { config } = this.deps;
       const answer: OpResult<'hello'> = {
         userId,
@@ -223,11 +317,21 @@ export class WsConnection implements ClientConnection {
   }
 
   private async dispatch(id: number, op: string, rawBody: unknown): Promise<void> {
+    // Shed or closed meanwhile: its answer could not be written, so the work is not done.
+    if (this.state === 'closed') return;
     const started = process.hrtime.bigint();
     try {
       if (!isOp(op)) throw new ProtocolError('BAD_REQUEST', `unknown op "${op}"`);
       if (op === 'hello') throw new ProtocolError('BAD_REQUEST', 'already authenticated');
       this.deps.metrics.requests.inc({ op });
+      const group = UserLimits.groupOf(op);
+      if (group) {
+        const wait = this.deps.userLimits.take(this.userId, group);
+        if (wait > 0) {
+          this.deps.metrics.limitRefusals.inc({ limit: group });
+          throw new ProtocolError('RATE_LIMITED', `too many ${group} requests`, { retryAfterMs: wait });
+        }
+      }
       const body = parseRequestBody(op, rawBody);
       let result: unknown;
       if (op === 'send') {

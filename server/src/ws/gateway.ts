@@ -2,12 +2,27 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { WsConnection, type ConnectionDeps } from './connection.js';
+import { CONNECTION_RETRY_AFTER_MS, WsConnection, type ConnectionDeps } from './connection.js';
+
+/**
+ * The address a connection is counted under: the peer's, or behind a trusted reverse proxy the last
+ * X-Forwarded-For entry (the one the proxy itself added; earlier ones are whatever the client sent).
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const list = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.length > 0) return list[list.length - 1]!;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
 
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<WsConnection>();
   private readonly pingTimer: NodeJS.Timeout;
+  /** Sockets per client address, from the upgrade request until the socket closes. */
+  private readonly perAddress = new Map<string, number>();
 
   constructor(
     server: Server,
@@ -20,6 +35,24 @@ export class Gateway {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
+      const address = clientAddress(req, deps.config.trustProxy);
+      const held = this.perAddress.get(address) ?? 0;
+      if (held >= deps.config.maxConnectionsPerIp) {
+        deps.metrics.limitRefusals.inc({ limit: 'ip-connections' });
+        const retryAfterMs = CONNECTION_RETRY_AFTER_MS;
+        const body = JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'too many connections from this address', retryAfterMs } });
+        socket.end(
+          `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.ceil(retryAfterMs / 1000)}\r\nContent-Type: application/json\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      this.perAddress.set(address, held + 1);
+      socket.once('close', () => {
+        const left = (this.perAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.perAddress.set(address, left);
+        else this.perAddress.delete(address);
+      });
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         const conn = new WsConnection(ws, deps, socket);
         this.connections.add(conn);
