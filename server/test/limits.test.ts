@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestServer, WAIT_MS, WsClient, pconv, wsUrl, type StartConfig, type TestUser } from './harness.js';
+import type { WsClient} from './harness.js';
+import { TestServer, WAIT_MS, pconv, wsUrl, type StartConfig, type TestUser } from './harness.js';
 
 let server: TestServer | null = null;
 

@@ -324,6 +324,8 @@ export class WsConnection implements ClientConnection, Sheddable {
       if (!isOp(op)) throw new ProtocolError('BAD_REQUEST', `unknown op "${op}"`);
       if (op === 'hello') throw new ProtocolError('BAD_REQUEST', 'already authenticated');
       this.deps.metrics.requests.inc({ op });
+      const body = parseRequestBody(op, rawBody);
+      // After the body's check: a malformed request is BAD_REQUEST whatever the rate.
       const group = UserLimits.groupOf(op);
       if (group) {
         const wait = this.deps.userLimits.take(this.userId, group);
@@ -332,7 +334,6 @@ export class WsConnection implements ClientConnection, Sheddable {
           throw new ProtocolError('RATE_LIMITED', `too many ${group} requests`, { retryAfterMs: wait });
         }
       }
-      const body = parseRequestBody(op, rawBody);
       let result: unknown;
       if (op === 'send') {
         const wait = this.bucket.take();
