@@ -70,8 +70,9 @@ export class WsConnection implements ClientConnection, Sheddable {
   /** Sends of one connection enter the log in the order they arrived. */
   private sendChain: Promise<unknown> = Promise.resolve();
   private readonly early: RawData[] = [];
-  /** Requests being handled, and those read past the in-flight limit (a socket read may hold a few more). */
+  /** Requests being handled; of them, requests other than sends; requests read and not started yet. */
   private inFlight = 0;
+  private othersInFlight = 0;
   private readonly waiting: Request[] = [];
   private readingPaused = false;
 
@@ -95,7 +96,7 @@ export class WsConnection implements ClientConnection, Sheddable {
     ws.on('error', (err) => deps.log.debug({ err, conn: this.id }, 'socket error'));
     socket?.on('drain', () => {
       if (this.state === 'open') deps.budget.update(this);
-      this.updateReading();
+      this.pump();
     });
   }
 
@@ -176,38 +177,50 @@ export class WsConnection implements ClientConnection, Sheddable {
     }
   }
 
-  /** Stops reading the socket while the connection is at its in-flight limit or its output is backed up. */
+  /** Stops reading the socket while requests wait their turn or the output is backed up: work queued stays bounded. */
   private updateReading(): void {
-    const atLimit = this.inFlight >= this.deps.config.maxInFlight || this.waiting.length > 0;
     const backedUp = this.ws.bufferedAmount > READ_PAUSE_BYTES;
-    const pause = this.state !== 'closed' && (atLimit || backedUp);
+    const pause = this.state !== 'closed' && (this.waiting.length > 0 || backedUp);
     if (pause === this.readingPaused) return;
     this.readingPaused = pause;
     if (pause) {
-      this.deps.metrics.readsPaused.inc({ reason: atLimit ? 'in-flight' : 'output' });
+      this.deps.metrics.readsPaused.inc({ reason: backedUp ? 'output' : 'in-flight' });
       this.ws.pause();
     } else {
       this.ws.resume();
     }
   }
 
-  /** Handles a request now, or after those in flight when the connection is at its limit (order is kept). */
+  /** Queues a request; they start in arrival order (pipelined sends are stored in that order). */
   private admit(request: Request): void {
-    if (this.inFlight >= this.deps.config.maxInFlight || this.waiting.length > 0) {
-      this.waiting.push(request);
-      this.updateReading();
-      return;
+    this.waiting.push(request);
+    this.pump();
+  }
+
+  /**
+   * Starts what waits, in order: while fewer than `maxInFlight` requests are being handled and the output is not
+   * backed up (a client that does not read gets no new work done for it), sends pipelined, other requests one at a
+   * time, each after the previous answer was written, so the backlog check sees it.
+   */
+  private pump(): void {
+    while (this.state === 'open' && this.waiting.length > 0) {
+      const next = this.waiting[0]!;
+      if (this.inFlight >= this.deps.config.maxInFlight || this.ws.bufferedAmount > READ_PAUSE_BYTES) break;
+      if (next.op !== 'send' && this.othersInFlight > 0) break;
+      this.waiting.shift();
+      this.run(next);
     }
-    this.run(request);
+    this.updateReading();
   }
 
   private run(request: Request): void {
+    const other = request.op !== 'send';
     this.inFlight++;
-    this.updateReading();
+    if (other) this.othersInFlight++;
     void this.dispatch(request.id, request.op, request.body).finally(() => {
       this.inFlight--;
-      while (this.state === 'open' && this.inFlight < this.deps.config.maxInFlight && this.waiting.length > 0) this.run(this.waiting.shift()!);
-      this.updateReading();
+      if (other) this.othersInFlight--;
+      this.pump();
     });
   }
 
