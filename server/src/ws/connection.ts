@@ -122,7 +122,9 @@ export class WsConnection implements ClientConnection, Sheddable {
 
   sendFrame(frame: string | Buffer): void {
     if (!this.writable()) return;
-    this.ws.send(frame, TEXT);
+    // As UTF-8 bytes: ws would queue a string as it is, and the socket counts a queued string in characters, so
+    // unsent CJK text would count a third of its size (and sit on the V8 heap).
+    this.ws.send(typeof frame === 'string' ? Buffer.from(frame) : frame, TEXT);
     this.wrote();
   }
 
