@@ -334,7 +334,7 @@ function writeSection(r: {
     `| server RSS before the readers | ${fmt(r.rssBefore / MiB)} MiB |`,
     `| server RSS with the readers held (peak) | ${fmt(r.rssHeld / MiB)} MiB (${fmt(r.peakRss / MiB)} MiB) |`,
     `| of it at the end: V8 heap used / allocated, external memory (Buffers) | ${fmt(r.heapUsed / MiB)} / ${fmt(r.heapTotal / MiB)} MiB, ${fmt(r.external / MiB)} MiB |`,
-    `| unsent output, peak: served connections + connections being released | ${fmt(r.peakLive / MiB, 1)} + ${fmt(r.peakReleasing / MiB, 1)} MiB (limit \`PARLEY_MAX_UNSENT_BYTES\` 256 MiB) |`,
+    `| unsent output, peak: served connections + shed ones in their grace period | ${fmt(r.peakLive / MiB, 1)} + ${fmt(r.peakReleasing / MiB, 1)} MiB (bounds 256 + 64 MiB; \`PARLEY_MAX_UNSENT_BYTES\`) |`,
     `| unsent output at the end | ${fmt(r.live / MiB, 1)} + ${fmt(r.releasing / MiB, 1)} MiB |`,
     `| connections shed for the server's total (1013) | ${fmt(r.shed)} |`,
     `| connections closed for their own 16 MiB | ${fmt(r.shedOwn)} |`,

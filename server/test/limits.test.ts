@@ -202,22 +202,23 @@ describe('unsent output of all connections', () => {
     expect(await d.history(pconv('carol', 'dave'))).toHaveLength(1);
     await sample();
 
-    // Reading again, each slow client either gets all its pages or, shed, the close code 1013 after what was queued.
+    // Reading again, each slow client either gets all its pages or, shed, the close code 1013 after what was queued
+    // (or, when shed connections held more than a quarter of the limit, the connection drops: 1006).
     for (const s of slow) s.ws.resume();
     const settled = await Promise.all(answers.map((list) => Promise.all(list)));
     const shedCount = await metric(srv, 'parley_connections_shed_total', 'reason="server-output"');
-    let closed1013 = 0;
+    let closed = 0;
     for (const [i, s] of slow.entries()) {
       if (s.closeInfo === null && s.isOpen) {
         expect(settled[i]!.every((a) => !(a instanceof Error) && a.ok)).toBe(true);
       } else {
-        expect((await s.closed).code).toBe(1013);
-        closed1013++;
+        expect([1013, 1006]).toContain((await s.closed).code);
+        closed++;
       }
     }
-    expect(closed1013).toBe(shedCount);
-    expect(closed1013).toBeGreaterThan(0);
-    expect(closed1013).toBeLessThan(slow.length);
+    expect(closed).toBe(shedCount);
+    expect(closed).toBeGreaterThan(0);
+    expect(closed).toBeLessThan(slow.length);
     await sample();
     expect(Math.max(...samples)).toBeLessThanOrEqual(LIMIT);
     await until(async () => (await metric(srv, 'parley_unsent_bytes', 'state="releasing"')) === 0, 'shed output released');
