@@ -342,9 +342,10 @@ function writeSection(r: {
     `| readers that could not connect (hello not answered within 120 s) | ${fmt(r.refused)} |`,
     `| bystander send → delivery, p50 / p99 / max | ${fmt(r.roundTrips.p50, 1)} / ${fmt(r.roundTrips.p99, 1)} / ${fmt(r.roundTrips.max, 1)} ms (${r.roundTrips.n} messages) |`,
     '',
-    'What bounds the memory: each reader gets pages built only until its output backs up (the kernel takes the first megabytes of each socket, the server holds at most 1 MiB more before it stops starting requests for it), ' +
-      'and when the server\'s total unsent output passes 256 MiB the readers holding most are shed. The unsent output stays under its bound; RSS goes above it because every 2.4 MB page costs several times that in short-lived strings ' +
-      '(the rows, the parsed entries, the answer\'s JSON) while a few thousand pages are built, and V8 returns that memory only after its collections: RSS at the end, with the V8 heap in use beside it, is the memory held. ' +
+    'What bounds the memory: each reader gets pages built only until its output backs up (the kernel takes the first megabytes of each socket; the server stops starting requests for a connection that holds more than 1 MiB, so it holds at most about that plus one page), ' +
+      'and when the server\'s total unsent output passes 256 MiB the readers holding most are shed, their sockets destroyed at once once shed ones hold more than 64 MiB. ' +
+      'RSS goes above the unsent output because every page built costs several times its size in short-lived allocations (the rows, the parsed entries, the answer\'s JSON and its bytes), which the runtime reclaims at its next collections: ' +
+      'at the end, the external memory beyond the unsent output is such freed-but-not-yet-collected buffers. ' +
       'Before the limits, 10 such connections asking 12 pages each took the server from 102 MB to 441 MB, and 30 of them to 1.1 GB. ' +
       'Memory is VmRSS from /proc/<server pid>/status; unsent output is `parley_unsent_bytes` from /metrics, sampled every 250 ms with the RSS. ' +
       'Output is counted where the server holds it (its socket buffers); what the kernel holds for each socket comes on top and is not the server\'s to bound.',
