@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../server/src/app.js';
-import { runProtocolFuzz, summaryLine, type FuzzResult } from '../server/test/fuzz/run.js';
+import { FUZZ_OP_LIMITS, runProtocolFuzz, summaryLine, type FuzzResult } from '../server/test/fuzz/run.js';
 import { headCommit } from './benchmarks-file.js';
 
 const MAX_FRAME = 256 * 1024;
@@ -25,7 +25,7 @@ const commit = (): string => headCommit() ?? 'unknown';
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-fuzz-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', maxFrameBytes: MAX_FRAME, roomAutoCreate: true, passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0 });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', maxFrameBytes: MAX_FRAME, roomAutoCreate: true, passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0, ...FUZZ_OP_LIMITS });
   const deadline = Date.now() + minutes * 60_000;
   const rssStart = process.memoryUsage().rss;
   const results: FuzzResult[] = [];

@@ -76,6 +76,15 @@ export class RawWs {
     this.socket.destroy();
   }
 
+  /** Stops reading the socket (what the server sends stays queued on its side), or starts again. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   private sendFrame(opcode: number, payload: Buffer): void {
     if (this.closed) return;
     const n = payload.length;

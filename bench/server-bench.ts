@@ -222,7 +222,18 @@ interface ServerProc {
 
 async function startServerProcess(dataDir: string, fdLimit: number | null, profileDir: string | null, durability: 'full' | 'normal' = 'full'): Promise<ServerProc> {
   const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', cfg.serverEntry, '--port', '0', '--data', dataDir];
-  const env = { ...process.env, PARLEY_SEND_RATE: '0', PARLEY_APP_KEY: APP_KEY, PARLEY_APP_SECRET: APP_SECRET, PARLEY_DURABILITY: durability, PARLEY_PASSWORD_COST: '10', PARLEY_REGISTER_PER_IP_PER_HOUR: '0', PARLEY_REGISTER_PER_MINUTE: '0' };
+  // Every connection comes from 127.0.0.1, so the per-address limit (default 500) is raised to let 10,000 in.
+  const env = {
+    ...process.env,
+    PARLEY_SEND_RATE: '0',
+    PARLEY_APP_KEY: APP_KEY,
+    PARLEY_APP_SECRET: APP_SECRET,
+    PARLEY_DURABILITY: durability,
+    PARLEY_PASSWORD_COST: '10',
+    PARLEY_REGISTER_PER_IP_PER_HOUR: '0',
+    PARLEY_REGISTER_PER_MINUTE: '0',
+    PARLEY_MAX_CONNECTIONS_PER_IP: String(Math.max(20_000, cfg.connections * 2)),
+  };
   const logFile = path.join(dataDir, 'server.log');
   const log = fs.openSync(logFile, 'a');
   const child =
@@ -864,7 +875,7 @@ function renderSection(r: Report): string {
   lines.push('', '### Method', '');
   lines.push(
     '- `npm run bench:server` (bench/server-bench.ts) starts the real server, `node --import tsx server/src/cli.ts --port 0 --data <tmpdir>`, ' +
-      'with `PARLEY_SEND_RATE=0` (no per-connection send limit) and the admin API on; the data directory is a fresh temporary one (SQLite, WAL, `synchronous=FULL`: the default `PARLEY_DURABILITY=full`), removed afterwards.',
+      'with `PARLEY_SEND_RATE=0` (no per-connection send limit), `PARLEY_MAX_CONNECTIONS_PER_IP` raised above the connection count (every connection comes from 127.0.0.1) and the admin API on; the data directory is a fresh temporary one (SQLite, WAL, `synchronous=FULL`: the default `PARLEY_DURABILITY=full`), removed afterwards.',
     `- ${fmt(r.users)} users, each with a token, are created through the signed admin API (\`POST /v1/admin/users\`, \`POST /v1/admin/users/<id>/token\`, 16 in flight) in ${fmt(r.provisionSeconds, 1)} s.`,
     '- The load comes from bench/server-load.ts in separate process(es) (`child_process.fork`), driven over IPC. Its WebSockets use a zero masking key so the generator does not spend its core XOR-ing payloads (the server still runs its unmasking code).',
     `- File descriptors: soft/hard limit ${r.fd.soft}/${r.fd.hard}${r.fd.used ? `; the server was spawned with \`ulimit -n ${r.fd.used}\`` : ' (enough; no change)'}.`,

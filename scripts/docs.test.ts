@@ -3,12 +3,15 @@
  * repository, and no tracked file refers to documents outside it (the design documents live in docs/).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Part 1 of docs/protocol.md as the contract has it; other clients are written against this text. */
+const PART_1_SHA256 = 'd471a1a3609ea4c000b845bb151e741507716f2e12ce9acc12dd21075c6da5a2';
 const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
 
 describe('the documents', () => {
@@ -16,6 +19,13 @@ describe('the documents', () => {
     for (const file of ['README.md', 'docs/architecture.md', 'docs/protocol.md', 'CONTRIBUTING.md', 'SECURITY.md', 'CHANGELOG.md', 'LICENSE', '.editorconfig', '.nvmrc']) {
       expect(tracked, file).toContain(file);
     }
+  });
+
+  it('keep part 1 of docs/protocol.md, the version 1 contract, word for word: extensions and readings go in part 2', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'docs/protocol.md'), 'utf8');
+    const part1 = text.slice(0, text.indexOf('## Part 2'));
+    expect(part1.length).toBeGreaterThan(0);
+    expect(createHash('sha256').update(part1).digest('hex')).toBe(PART_1_SHA256);
   });
 
   it('link only to files that exist', () => {

@@ -19,6 +19,8 @@ import { Rooms } from './services/rooms.js';
 import { SensitiveWordFilter, type FilterMode } from './services/sensitive-words.js';
 import { createHandlers } from './ops/handlers.js';
 import { Gateway } from './ws/gateway.js';
+import { OutputBudget } from './ws/output-budget.js';
+import { UserLimits } from './services/user-limits.js';
 import { Accounts } from './http/accounts.js';
 import { Files } from './http/files.js';
 import { FileBlobs } from './storage/file-blobs.js';
@@ -112,7 +114,10 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   server.requestTimeout = 0;
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
-  const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers: createHandlers(messaging, groups, rooms, sessions), metrics, log });
+  const budget = new OutputBudget(config.maxUnsentBytes, metrics);
+  const userLimits = new UserLimits(config, (userId) => hub.isOnline(userId));
+  const handlers = createHandlers(messaging, groups, rooms, sessions);
+  const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers, metrics, log, budget, userLimits });
 
   const pruneTimer = setInterval(() => void storage.pruneNonces(Date.now() - 2 * CLOCK_SKEW_MS).catch(() => undefined), 60_000);
   pruneTimer.unref();
@@ -183,6 +188,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
         await stopped;
         await metricsStopped;
         clearTimeout(force);
+        userLimits.dispose();
         rooms.dispose();
         groupCache.dispose();
         hub.dispose();

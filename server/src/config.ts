@@ -94,6 +94,27 @@ export interface ServerConfig {
    * limits; empty: the TCP peer is the client.
    */
   trustedProxies: string;
+  /** Authenticated connections one user may hold at once (a same-device hello replaces rather than adds). */
+  maxConnectionsPerUser: number;
+  /** WebSocket connections (open or being opened) from one address; past it the upgrade is refused with 429. */
+  maxConnectionsPerIp: number;
+  /** Requests of one connection being handled at once; past it the server stops reading the connection. */
+  maxInFlight: number;
+  /** Per user: reads of state (sync, history, users.get, blocks, group and room listings), a second and burst. */
+  fetchRate: number;
+  fetchBurst: number;
+  /** Per user: read, typing and conv.update, a second and burst. */
+  signalRate: number;
+  signalBurst: number;
+  /** Per user: changes (block, unblock, recall, group changes, room.join and room.leave), a second and burst. */
+  changeRate: number;
+  changeBurst: number;
+  /** Unsent output of all connections together; past it the connections with the most are shed (1013). */
+  maxUnsentBytes: number;
+  /** Unsent output of one connection; past it the connection is closed (1013). */
+  maxConnectionUnsentBytes: number;
+  /** How long a shed connection has to read its close frame before its socket (and what it holds) is destroyed. */
+  shedGraceMs: number;
 }
 
 export const DURABILITY_MODES = ['full', 'normal'] as const;
@@ -147,6 +168,18 @@ export const DEFAULT_CONFIG: ServerConfig = {
   hashConcurrency: 2,
   hashQueue: 16,
   trustedProxies: '',
+  maxConnectionsPerUser: 20,
+  maxConnectionsPerIp: 500,
+  maxInFlight: 32,
+  fetchRate: 100,
+  fetchBurst: 2000,
+  signalRate: 20,
+  signalBurst: 200,
+  changeRate: 10,
+  changeBurst: 100,
+  maxUnsentBytes: 256 * 1024 * 1024,
+  maxConnectionUnsentBytes: 16 * 1024 * 1024,
+  shedGraceMs: 5_000,
 };
 
 export class ConfigError extends Error {
@@ -192,7 +225,10 @@ PARLEY_UPLOADS_PER_MINUTE, PARLEY_UPLOAD_BYTES_PER_HOUR, PARLEY_FILE_GRACE_MS, P
 bodies: PARLEY_REQUEST_BODY_TIMEOUT_MS, PARLEY_UPLOAD_IDLE_TIMEOUT_MS; groups and chatrooms:
 PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
 PARLEY_ROOM_FLUSH_MS, PARLEY_ROOM_WRITES_PER_SECOND, PARLEY_ROOM_MAX_PENDING, PARLEY_ROOM_SLOW_BYTES; connections:
-PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; storage:
+PARLEY_HELLO_TIMEOUT_MS, PARLEY_PING_INTERVAL_MS, PARLEY_PONG_TIMEOUT_MS, PARLEY_MAX_MALFORMED_PER_MINUTE; limits:
+PARLEY_MAX_CONNECTIONS_PER_USER, PARLEY_MAX_CONNECTIONS_PER_IP, PARLEY_MAX_IN_FLIGHT,
+PARLEY_FETCH_RATE, PARLEY_FETCH_BURST, PARLEY_SIGNAL_RATE, PARLEY_SIGNAL_BURST, PARLEY_CHANGE_RATE, PARLEY_CHANGE_BURST
+(a rate of 0 turns its limit off), PARLEY_MAX_UNSENT_BYTES, PARLEY_MAX_CONNECTION_UNSENT_BYTES, PARLEY_SHED_GRACE_MS; storage:
 PARLEY_DURABILITY=full|normal (default full: an acknowledged message survives a power loss); PARLEY_INSTANCE_TOKEN
 (set by npm start) answers the launcher's instance proof; metrics:
 PARLEY_METRICS_TOKEN (GET /metrics needs Authorization: Bearer <token>), PARLEY_METRICS_ADDRESS=host:port (serve
@@ -254,6 +290,18 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   hashConcurrency: { env: 'PARLEY_HASH_CONCURRENCY', type: 'int', min: 1 },
   hashQueue: { env: 'PARLEY_HASH_QUEUE', type: 'int', min: 0 },
   trustedProxies: { env: 'PARLEY_TRUSTED_PROXIES', type: 'string' },
+  maxConnectionsPerUser: { env: 'PARLEY_MAX_CONNECTIONS_PER_USER', type: 'int', min: 1 },
+  maxConnectionsPerIp: { env: 'PARLEY_MAX_CONNECTIONS_PER_IP', type: 'int', min: 1 },
+  maxInFlight: { env: 'PARLEY_MAX_IN_FLIGHT', type: 'int', min: 1 },
+  fetchRate: { env: 'PARLEY_FETCH_RATE', type: 'int', min: 0 },
+  fetchBurst: { env: 'PARLEY_FETCH_BURST', type: 'int', min: 1 },
+  signalRate: { env: 'PARLEY_SIGNAL_RATE', type: 'int', min: 0 },
+  signalBurst: { env: 'PARLEY_SIGNAL_BURST', type: 'int', min: 1 },
+  changeRate: { env: 'PARLEY_CHANGE_RATE', type: 'int', min: 0 },
+  changeBurst: { env: 'PARLEY_CHANGE_BURST', type: 'int', min: 1 },
+  maxUnsentBytes: { env: 'PARLEY_MAX_UNSENT_BYTES', type: 'int', min: 1 },
+  maxConnectionUnsentBytes: { env: 'PARLEY_MAX_CONNECTION_UNSENT_BYTES', type: 'int', min: 1 },
+  shedGraceMs: { env: 'PARLEY_SHED_GRACE_MS', type: 'int', min: 0 },
 };
 
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {

@@ -54,6 +54,37 @@ export class Metrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  /** Set by the output budget: the unsent bytes of served connections and of connections closing. */
+  unsentBytesOf: (() => { live: number; releasing: number }) | null = null;
+  readonly unsentBytes = new Gauge({
+    name: 'parley_unsent_bytes',
+    help: 'Output queued for clients and not yet handed to the kernel: of served connections (live), of connections being closed (releasing)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const counts = this.unsentBytesOf?.() ?? { live: 0, releasing: 0 };
+      this.unsentBytes.set({ state: 'live' }, counts.live);
+      this.unsentBytes.set({ state: 'releasing' }, counts.releasing);
+    },
+  });
+  readonly connectionsShed = new Counter({
+    name: 'parley_connections_shed_total',
+    help: 'Connections closed with 1013 for unsent output: the server total over PARLEY_MAX_UNSENT_BYTES, or one connection over its own limit',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly limitRefusals = new Counter({
+    name: 'parley_limit_refusals_total',
+    help: 'Connections and requests refused by a resource limit: user-connections, ip-connections, or an op group (fetch, signal, change)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+  readonly readsPaused = new Counter({
+    name: 'parley_reads_paused_total',
+    help: 'Times the server stopped reading a connection: requests in flight at the limit, or too much output unsent',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [this.registry] });
 
   constructor() {

@@ -6,18 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useServer } from './harness.js';
-import { runProtocolFuzz, summaryLine } from './fuzz/run.js';
+import { FUZZ_OP_LIMITS, runProtocolFuzz, summaryLine } from './fuzz/run.js';
 
 const MAX_FRAME = 256 * 1024;
 const seed = process.env.PARLEY_FUZZ_SEED !== undefined ? Number(process.env.PARLEY_FUZZ_SEED) : Date.now() % 2 ** 31;
 const numRuns = Number(process.env.PARLEY_FUZZ_RUNS ?? 8000);
 
 describe('protocol fuzz', () => {
-  // Sends are rate-limited as usual (RATE_LIMITED is one of the refusals the cases meet); chatrooms are created by
-  // joining them, so the world needs no admin API.
+  // Sends are rate-limited as usual (RATE_LIMITED is one of the refusals the cases meet), other ops per user far above
+  // the defaults (FUZZ_OP_LIMITS); chatrooms are created by joining them, so the world needs no admin API.
   // Against the built server (npm run test:built-server) the RSS bound and the unhandled-rejection trap watch this
   // process only; the server's health is then judged by its answers, its closes and the fresh client at the end.
-  const srv = useServer({ maxFrameBytes: MAX_FRAME, roomAutoCreate: true });
+  const srv = useServer({ maxFrameBytes: MAX_FRAME, roomAutoCreate: true, ...FUZZ_OP_LIMITS });
 
   it(`answers every frame within the contract and keeps serving everyone (seed ${seed}, PARLEY_FUZZ_SEED replays it)`, async () => {
     const result = await runProtocolFuzz({

@@ -3,6 +3,7 @@ import { createDispatcher } from '../ipc/dispatcher.js';
 import { CoreFixture, TEST_ADMIN, admin, call, nextEvent, signUp as signUpOn, texts } from '../test-support/cores.js';
 import { restartTestServer, startTestServer, tempDir, until, type TestServer } from '../test-support/server.js';
 import type { ClientCore } from './client-core.js';
+import { ServerConnection } from './server-connection.js';
 
 let server: TestServer;
 const fixture = new CoreFixture();
@@ -126,6 +127,27 @@ describe('ClientCore', () => {
     expect((await call(alice, 'connection.get', {})).state).toBe('offline'); // the next attempt is a minute away
     await call(alice, 'connection.retry', {});
     await until(() => alice.current!.conn.online, 5000, 'online after Retry now');
+  });
+
+  it('is refused past the per-user connection limit without signing out, then catches up what it missed', async () => {
+    server = await restartTestServer(server, { maxConnectionsPerUser: 1 });
+    const bob = newCore();
+    await signUp(bob, 'bob');
+    // Alice's phone holds her only slot.
+    const phone = new ServerConnection({ serverUrl: server.url, token: await server.register('alice'), device: { id: 'phone', platform: 'test', app: 'test' } });
+    phone.start();
+    await until(() => phone.online, 10_000, 'phone online');
+
+    const alice = newCore();
+    const refused = nextEvent(alice, 'connection:changed', (c) => c.state === 'offline' && (c.reason ?? '').includes('too many connections'));
+    await call(alice, 'auth.login', { serverUrl: server.url, userId: 'alice', password: 'correct horse battery' });
+    await refused;
+    for (const text of ['one', 'two', 'three']) await call(bob, 'messages.send', { convId: conv, kind: 'text', body: { text } });
+    await until(() => bob.current!.store.listMessages(conv).every((m) => m.status === 'sent'), 10_000, 'bob’s messages stored');
+
+    phone.stop();
+    await until(() => texts(alice, conv).join() === 'one,two,three', 15_000, 'alice caught up');
+    expect(await call(alice, 'session.get', {})).toMatchObject({ state: 'signed-in', userId: 'alice' });
   });
 
   it('signs out when the session is revoked, keeping queued messages for the next sign-in', async () => {

@@ -95,6 +95,37 @@ describe('ServerConnection', () => {
     expect(alice.limits).toMatchObject({ recallWindowMs: 600_000, maxGroupMembers: 40, maxTextChars: 8000, typingMaxGroupMembers: 100 });
   });
 
+  it('sends a request answered RATE_LIMITED again after retryAfterMs instead of failing it', async () => {
+    server = await restartTestServer(server, { fetchRate: 2, fetchBurst: 1 });
+    const alice = connect(await server.register('alice'));
+    await waitState(alice, 'online');
+    const answers = await Promise.all([alice.request('sync', {}), alice.request('users.get', { userIds: ['alice'] }), alice.request('blocks', {})]);
+    expect(answers[1].users.map((u) => u.userId)).toEqual(['alice']);
+  });
+
+  it('is refused by the per-user connection limit without signing out, and comes online once a slot frees', async () => {
+    server = await restartTestServer(server, { maxConnectionsPerUser: 1 });
+    const token = await server.register('alice');
+    const first = connect(token, 'first');
+    await waitState(first, 'online');
+    const second = connect(token, 'second');
+    let authFailed = false;
+    second.on('auth-failed', () => (authFailed = true));
+    const refused = await new Promise<ConnectionState>((resolve) => {
+      const on = (s: ConnectionState) => {
+        if (s.state === 'offline' && s.nextRetryAt !== null) {
+          second.off('state', on);
+          resolve(s);
+        }
+      };
+      second.on('state', on);
+    });
+    expect(refused).toMatchObject({ reason: expect.stringContaining('too many connections') });
+    first.stop();
+    await waitState(second, 'online');
+    expect(authFailed).toBe(false);
+  });
+
   it('stops when another connection of the same device replaces it', async () => {
     const token = await server.register('alice');
     const first = connect(token, 'same');
@@ -227,6 +258,30 @@ describe('ServerConnection against a server that breaks the contract', () => {
     await waitState(conn, 'online');
     expect(hellos).toBe(2);
     expect(problems).toEqual([expect.stringMatching(/^malformed answer to hello/)]);
+  });
+
+  it('reconnects after a close with 1013, backing off further each time even though each hello succeeded', async () => {
+    let hellos = 0;
+    const url = await fakeServer(({ id, op }, ws) => {
+      if (op !== 'hello') return undefined;
+      hellos++;
+      if (hellos <= 4) setImmediate(() => ws.close(1013, 'server output over its limit; reconnect later'));
+      return helloAnswer(id);
+    });
+    const conn = new ServerConnection({ serverUrl: url, token: 't', device: { id: 'd', platform: 'test', app: 'test' }, backoff: { baseMs: 20, capMs: 1000, random: () => 1 } });
+    connections.push(conn);
+    const delays: number[] = [];
+    let authFailed = false;
+    conn.on('auth-failed', () => (authFailed = true));
+    conn.on('state', (s) => {
+      if (s.state === 'offline' && s.nextRetryAt !== null) delays.push(s.nextRetryAt - Date.now());
+    });
+    conn.start();
+    await until(() => hellos === 5 && conn.online, 10_000, 'online after four sheddings');
+    expect(authFailed).toBe(false);
+    expect(delays).toHaveLength(4);
+    // 20, 40, 80, 160 ms: the backoff is not reset by hellos that are shed again.
+    for (let i = 1; i < delays.length; i++) expect(delays[i]!).toBeGreaterThan(delays[i - 1]! * 1.5);
   });
 
   it('keeps the limits hello announced, with the protocol defaults for what an older server leaves out', async () => {

@@ -24,7 +24,7 @@ import {
   type ServerEvent,
   type ServerLimits,
 } from '../../../protocol/index.js';
-import { Backoff } from './backoff.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
 
 export type ConnectionState =
   | { state: 'connecting' }
@@ -45,8 +45,17 @@ export interface ServerConnectionOptions {
   requestTimeoutMs?: number;
   /** Closes and reconnects when nothing (not even a ping) arrived for this long. */
   idleTimeoutMs?: number;
-  backoff?: { baseMs: number; capMs: number };
+  backoff?: BackoffOptions;
 }
+
+/** The server's close code for "over a resource limit, try again later" (docs/protocol.md part 2, "Resource limits"). */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+/** A connection online this long before it was shed no longer counts as part of a series: the backoff starts over. */
+const STABLE_MS = 60_000;
+/** How long a request answered RATE_LIMITED is retried (after each retryAfterMs) before the error reaches the caller. */
+const RATE_LIMIT_PATIENCE_MS = 60_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** No answer arrived (offline, timed out, connection lost): the caller may retry. */
 export class NoAnswerError extends Error {
@@ -100,6 +109,16 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private readonly requestTimeoutMs: number;
   private readonly idleTimeoutMs: number;
   private announced: ServerLimits | null = null;
+  /**
+   * The server shed this client or refused it for a limit (1013, or a hello answered RATE_LIMITED): reconnects back
+   * off further even when hellos succeed, until a connection stays up for STABLE_MS.
+   */
+  private pressured = false;
+  /** A hello's retryAfterMs: the next attempt waits at least this long (capped by the backoff's cap). */
+  private retryAfterMs = 0;
+  private onlineSince: number | null = null;
+  /** Why the last hello was refused, to show instead of the close that follows it. */
+  private refusal: string | null = null;
 
   constructor(private readonly options: ServerConnectionOptions) {
     super();
@@ -147,10 +166,24 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.ws?.terminate();
   }
 
-  request<O extends Op>(op: O, body: OpRequest<O>): Promise<OpResult<O>> {
-    const ws = this.ws;
-    if (!ws || this.current.state !== 'online') return Promise.reject(new NoAnswerError('offline'));
-    return this.rawRequest(ws, op, body);
+  /**
+   * Sends a request and resolves with its answer. One answered RATE_LIMITED is sent again after its retryAfterMs
+   * (with jitter, so requests refused together do not return together) for up to a minute, then the error is thrown.
+   */
+  async request<O extends Op>(op: O, body: OpRequest<O>): Promise<OpResult<O>> {
+    const started = Date.now();
+    for (;;) {
+      const ws = this.ws;
+      if (!ws || this.current.state !== 'online') throw new NoAnswerError('offline');
+      try {
+        return await this.rawRequest(ws, op, body);
+      } catch (error) {
+        if (!(error instanceof ProtocolError) || error.code !== 'RATE_LIMITED') throw error;
+        const wait = Math.max(10, Number(error.extra.retryAfterMs ?? 1000)) * (1 + Math.random());
+        if (Date.now() + wait - started > RATE_LIMIT_PATIENCE_MS) throw error;
+        await sleep(wait);
+      }
+    }
   }
 
   private rawRequest<O extends Op>(ws: WebSocket, op: O, body: OpRequest<O>): Promise<OpResult<O>> {
@@ -209,7 +242,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         protocol: PROTOCOL_VERSION,
       });
       if (ws !== this.ws) return;
-      this.backoff.reset();
+      if (!this.pressured) this.backoff.reset();
+      this.onlineSince = Date.now();
       this.keepLimits(limitsOf(body.limits));
       this.setState({ state: 'online', userId: body.userId, serverTime: body.serverTime });
     } catch (error) {
@@ -217,6 +251,12 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       if (error instanceof ProtocolError && error.code === 'UNAUTHENTICATED') {
         this.authFailed(error.message, false);
       } else {
+        // Refused for a limit (too many connections of this user): not a sign-in problem; try again later.
+        if (error instanceof ProtocolError && error.code === 'RATE_LIMITED') {
+          this.pressured = true;
+          this.retryAfterMs = Number(error.extra.retryAfterMs ?? 0);
+          this.refusal = error.message;
+        }
         ws.terminate();
       }
     }
@@ -280,6 +320,17 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
 
   private onClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
+    const stable = this.onlineSince !== null && Date.now() - this.onlineSince >= STABLE_MS;
+    this.onlineSince = null;
+    if (stable) {
+      this.pressured = false;
+      this.backoff.reset();
+    }
+    if (code === CLOSE_TRY_AGAIN_LATER) this.pressured = true;
+    if (this.refusal) {
+      reason = this.refusal;
+      this.refusal = null;
+    }
     this.teardown(reason || `closed (${code})`);
     if (!this.running) return;
     if (code === CloseCode.unauthenticated || code === CloseCode.sessionRevoked) {
@@ -317,7 +368,9 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
 
   private scheduleRetry(reason: string): void {
     if (!this.running) return;
-    const delay = this.backoff.next();
+    const floor = Math.min(this.retryAfterMs, this.options.backoff?.capMs ?? 30_000);
+    this.retryAfterMs = 0;
+    const delay = Math.max(this.backoff.next(), floor);
     this.setState({ state: 'offline', reason, nextRetryAt: Date.now() + delay });
     this.clearRetry();
     this.retryTimer = setTimeout(() => {

@@ -15,11 +15,6 @@ export class TokenBucket {
     this.last = now;
   }
 
-  private refill(now: number): void {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
-  }
-
   /** Takes a token; returns 0 when allowed, else the milliseconds until one is available. */
   take(now = Date.now()): number {
     const wait = this.peek(now);
@@ -33,6 +28,18 @@ export class TokenBucket {
     this.refill(now);
     if (this.tokens >= 1) return 0;
     return Math.ceil(((1 - this.tokens) / this.rate) * 1000);
+  }
+
+  /** Whether the bucket has refilled completely, i.e. it is no different from a new one. */
+  isFull(now = Date.now()): boolean {
+    if (this.rate <= 0) return true;
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
   }
 }
 

@@ -24,8 +24,10 @@ import type { TokenService } from '../auth/tokens.js';
 import type { ClientConnection, FrameBatch, Hub } from '../services/hub.js';
 import type { Sessions } from '../services/sessions.js';
 import { TokenBucket } from '../services/rate-limit.js';
+import { UserLimits } from '../services/user-limits.js';
 import type { OpHandlers } from '../ops/handlers.js';
 import { encodeTextFrames } from './frames.js';
+import type { OutputBudget, Sheddable } from './output-budget.js';
 
 export interface ConnectionDeps {
   config: ServerConfig;
@@ -35,11 +37,16 @@ export interface ConnectionDeps {
   handlers: OpHandlers;
   metrics: Metrics;
   log: Logger;
+  budget: OutputBudget;
+  userLimits: UserLimits;
 }
 
-/** Past this much unsent output the client is too slow; it is closed and will catch up by sync. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-const CLOSE_TRY_AGAIN_LATER = 1013;
+/** Close code for a connection shed or refused by a resource limit: the client reconnects after a backoff. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** What a client refused by the per-user connection limit is told to wait before trying again. */
+export const CONNECTION_RETRY_AFTER_MS = 5_000;
+/** While a connection has more unsent output than this, its further requests are not read. */
+const READ_PAUSE_BYTES = 1024 * 1024;
 
 const noop = () => undefined;
 /** Buffers passed to `ws.send` are UTF-8 JSON: they go out as text frames. */
@@ -47,7 +54,13 @@ const TEXT = { binary: false } as const;
 
 type State = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
 
-export class WsConnection implements ClientConnection {
+interface Request {
+  id: number;
+  op: string;
+  body: unknown;
+}
+
+export class WsConnection implements ClientConnection, Sheddable {
   readonly id = randomUUID();
   userId = '';
   deviceId = '';
@@ -60,6 +73,11 @@ export class WsConnection implements ClientConnection {
   /** Sends of one connection enter the log in the order they arrived. */
   private sendChain: Promise<unknown> = Promise.resolve();
   private readonly early: RawData[] = [];
+  /** Requests being handled; of them, requests other than sends; requests read and not started yet. */
+  private inFlight = 0;
+  private othersInFlight = 0;
+  private readonly waiting: Request[] = [];
+  private readingPaused = false;
 
   /**
    * @param socket the upgraded socket under `ws`: a batch shared by many connections is encoded once and written
@@ -74,8 +92,15 @@ export class WsConnection implements ClientConnection {
     this.helloTimer = setTimeout(() => this.close(CloseCode.unauthenticated, 'hello expected'), deps.config.helloTimeoutMs);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.lastPong = Date.now()));
-    ws.on('close', () => this.onClosed());
+    ws.on('close', () => {
+      this.onClosed();
+      deps.budget.gone(this);
+    });
     ws.on('error', (err) => deps.log.debug({ err, conn: this.id }, 'socket error'));
+    socket?.on('drain', () => {
+      if (this.state === 'open') deps.budget.update(this);
+      this.pump();
+    });
   }
 
   get bufferedAmount(): number {
@@ -84,16 +109,26 @@ export class WsConnection implements ClientConnection {
 
   private writable(): boolean {
     if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close(CLOSE_TRY_AGAIN_LATER, 'client too slow');
+    if (this.ws.bufferedAmount > this.deps.config.maxConnectionUnsentBytes) {
+      this.deps.metrics.connectionsShed.inc({ reason: 'connection-output' });
+      this.shed('client too slow');
       return false;
     }
     return true;
   }
 
+  /** Counts what a write left unsent: towards the server's total (which may shed), and for pausing reads. */
+  private wrote(): void {
+    if (this.state === 'open') this.deps.budget.update(this);
+    if (!this.readingPaused && this.ws.bufferedAmount > READ_PAUSE_BYTES) this.updateReading();
+  }
+
   sendFrame(frame: string | Buffer): void {
     if (!this.writable()) return;
-    this.ws.send(frame, TEXT);
+    // As UTF-8 bytes: ws would queue a string as it is, and the socket counts a queued string in characters, so
+    // unsent CJK text would count a third of its size (and sit on the V8 heap).
+    this.ws.send(typeof frame === 'string' ? Buffer.from(frame) : frame, TEXT);
+    this.wrote();
   }
 
   sendFrames(batch: FrameBatch): void {
@@ -102,15 +137,28 @@ export class WsConnection implements ClientConnection {
       // Straight to the socket, in order with what ws writes (ws queues nothing of its own without compression).
       batch.encoded ??= encodeTextFrames(batch.frames);
       this.socket.write(batch.encoded);
-      return;
+    } else {
+      for (const frame of batch.frames) this.ws.send(frame, TEXT);
     }
-    for (const frame of batch.frames) this.ws.send(frame, TEXT);
+    this.wrote();
   }
 
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.onClosed();
     this.ws.close(code, reason);
+  }
+
+  /**
+   * Closes with 1013. The close frame goes out behind the unsent output, so only a client that reads it all sees
+   * it; the socket, and the output it holds, is destroyed after the grace period either way.
+   */
+  shed(reason: string): void {
+    if (this.state === 'closed') return;
+    this.close(CLOSE_TRY_AGAIN_LATER, reason);
+    const timer = setTimeout(() => this.ws.terminate(), this.deps.config.shedGraceMs);
+    timer.unref();
+    this.ws.once('close', () => clearTimeout(timer));
   }
 
   ping(): void {
@@ -127,10 +175,59 @@ export class WsConnection implements ClientConnection {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     clearTimeout(this.helloTimer);
+    this.waiting.length = 0;
     if (wasOpen) {
       this.deps.hub.remove(this);
+      this.deps.budget.remove(this);
       this.deps.sessions.closed(this.tokenHash);
     }
+  }
+
+  /** Stops reading the socket while requests wait their turn or the output is backed up: work queued stays bounded. */
+  private updateReading(): void {
+    const backedUp = this.ws.bufferedAmount > READ_PAUSE_BYTES;
+    const pause = this.state !== 'closed' && (this.waiting.length > 0 || backedUp);
+    if (pause === this.readingPaused) return;
+    this.readingPaused = pause;
+    if (pause) {
+      this.deps.metrics.readsPaused.inc({ reason: backedUp ? 'output' : 'in-flight' });
+      this.ws.pause();
+    } else {
+      this.ws.resume();
+    }
+  }
+
+  /** Queues a request; they start in arrival order (pipelined sends are stored in that order). */
+  private admit(request: Request): void {
+    this.waiting.push(request);
+    this.pump();
+  }
+
+  /**
+   * Starts what waits, in order: while fewer than `maxInFlight` requests are being handled and the output is not
+   * backed up (a client that does not read gets no new work done for it), sends pipelined, other requests one at a
+   * time, each after the previous answer was written, so the backlog check sees it.
+   */
+  private pump(): void {
+    while (this.state === 'open' && this.waiting.length > 0) {
+      const next = this.waiting[0]!;
+      if (this.inFlight >= this.deps.config.maxInFlight || this.ws.bufferedAmount > READ_PAUSE_BYTES) break;
+      if (next.op !== 'send' && this.othersInFlight > 0) break;
+      this.waiting.shift();
+      this.run(next);
+    }
+    this.updateReading();
+  }
+
+  private run(request: Request): void {
+    const other = request.op !== 'send';
+    this.inFlight++;
+    if (other) this.othersInFlight++;
+    void this.dispatch(request.id, request.op, request.body).finally(() => {
+      this.inFlight--;
+      if (other) this.othersInFlight--;
+      this.pump();
+    });
   }
 
   private answer(id: number, body: unknown): void {
@@ -158,7 +255,7 @@ export class WsConnection implements ClientConnection {
       this.countMalformed();
       return;
     }
-    void this.dispatch(parsed.id, parsed.op, parsed.body);
+    this.admit(parsed);
   }
 
   private parse(data: RawData, isBinary: boolean): { ok: true; id: number; op: string; body: unknown } | { ok: false; id: number; message: string } {
@@ -197,6 +294,15 @@ export class WsConnection implements ClientConnection {
       if (body.protocol !== PROTOCOL_VERSION) throw new ProtocolError('UNAUTHENTICATED', 'unsupported protocol version');
       const { userId, tokenHash } = await this.deps.tokens.authenticate(body.token);
       if ((this.state as State) === 'closed') return;
+      // Counted and added in the same turn, so hellos racing each other cannot pass the limit together.
+      const others = [...this.deps.hub.connectionsOf(userId)].filter((c) => c.deviceId !== body.device.id).length;
+      if (others >= this.deps.config.maxConnectionsPerUser) {
+        this.deps.metrics.limitRefusals.inc({ limit: 'user-connections' });
+        const message = `too many connections for this user (${this.deps.config.maxConnectionsPerUser}); try again later`;
+        this.fail(parsed.id, { code: 'RATE_LIMITED', message, retryAfterMs: CONNECTION_RETRY_AFTER_MS });
+        this.shed(message);
+        return;
+      }
       this.deps.sessions.opened(tokenHash, { deviceId: body.device.id, platform: body.device.platform, app: body.device.app });
       this.userId = userId;
       this.deviceId = body.device.id;
@@ -204,6 +310,7 @@ export class WsConnection implements ClientConnection {
       clearTimeout(this.helloTimer);
       this.state = 'open';
       this.deps.hub.add(this);
+      this.deps.budget.add(this);
       const { config } = this.deps;
       const answer: OpResult<'hello'> = {
         userId,
@@ -231,12 +338,23 @@ export class WsConnection implements ClientConnection {
   }
 
   private async dispatch(id: number, op: string, rawBody: unknown): Promise<void> {
+    // Shed or closed meanwhile: its answer could not be written, so the work is not done.
+    if (this.state === 'closed') return;
     const started = process.hrtime.bigint();
     try {
       if (!isOp(op)) throw new ProtocolError('BAD_REQUEST', `unknown op "${op}"`);
       if (op === 'hello') throw new ProtocolError('BAD_REQUEST', 'already authenticated');
       this.deps.metrics.requests.inc({ op });
       const body = parseRequestBody(op, rawBody);
+      // After the body's check: a malformed request is BAD_REQUEST whatever the rate.
+      const group = UserLimits.groupOf(op);
+      if (group) {
+        const wait = this.deps.userLimits.take(this.userId, group);
+        if (wait > 0) {
+          this.deps.metrics.limitRefusals.inc({ limit: group });
+          throw new ProtocolError('RATE_LIMITED', `too many ${group} requests`, { retryAfterMs: wait });
+        }
+      }
       let result: unknown;
       if (op === 'send') {
         const wait = this.bucket.take();

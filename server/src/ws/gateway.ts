@@ -2,17 +2,25 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { WsConnection, type ConnectionDeps } from './connection.js';
+import type { BlockList } from 'node:net';
+import { parseTrustedProxies } from '../config.js';
+import { clientAddress } from '../http/client-address.js';
+import { CONNECTION_RETRY_AFTER_MS, WsConnection, type ConnectionDeps } from './connection.js';
 
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<WsConnection>();
   private readonly pingTimer: NodeJS.Timeout;
+  /** Sockets per client address, from the upgrade request until the socket closes. */
+  private readonly perAddress = new Map<string, number>();
+  /** Behind these reverse proxies the client is named by X-Forwarded-For (PARLEY_TRUSTED_PROXIES). */
+  private readonly trustedProxies: BlockList | null;
 
   constructor(
     server: Server,
     private readonly deps: ConnectionDeps,
   ) {
+    this.trustedProxies = parseTrustedProxies(deps.config.trustedProxies);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
@@ -20,6 +28,24 @@ export class Gateway {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
+      const address = clientAddress(req, this.trustedProxies);
+      const held = this.perAddress.get(address) ?? 0;
+      if (held >= deps.config.maxConnectionsPerIp) {
+        deps.metrics.limitRefusals.inc({ limit: 'ip-connections' });
+        const retryAfterMs = CONNECTION_RETRY_AFTER_MS;
+        const body = JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'too many connections from this address', retryAfterMs } });
+        socket.end(
+          `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.ceil(retryAfterMs / 1000)}\r\nContent-Type: application/json\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      this.perAddress.set(address, held + 1);
+      socket.once('close', () => {
+        const left = (this.perAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.perAddress.set(address, left);
+        else this.perAddress.delete(address);
+      });
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         const conn = new WsConnection(ws, deps, socket);
         this.connections.add(conn);

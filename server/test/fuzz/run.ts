@@ -14,6 +14,13 @@ import { actionArbitrary, type Action, type Pools } from './actions.js';
 import { clip, count, predict } from './fuzz-conn.js';
 import { buildWorld, call, pconv, register, replaceConn, signedIn, WAIT_MS, wsUrl, type World } from './world.js';
 
+/**
+ * The per-user op limits (docs/protocol.md part 2, "Resource limits") raised for the fuzzer's servers: a few users
+ * send thousands of cases a minute, and at the defaults most group and room ops would be answered RATE_LIMITED before
+ * their handlers were exercised. server/test/limits.test.ts tests the limits themselves.
+ */
+export const FUZZ_OP_LIMITS = { fetchRate: 2000, fetchBurst: 2000, signalRate: 2000, signalBurst: 2000, changeRate: 2000, changeBurst: 2000 } as const;
+
 export interface FuzzOptions {
   /** The server's http://host:port. */
   url: string;
