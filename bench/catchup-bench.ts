@@ -36,7 +36,7 @@ const deadline = setTimeout(() => {
 function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn'], {
     cwd: ROOT,
-    env: { ...process.env, PARLEY_SEND_RATE: '0', PARLEY_PASSWORD_COST: '10', PARLEY_REGISTER_PER_IP_PER_HOUR: '0' },
+    env: { ...process.env, PARLEY_SEND_RATE: '0', PARLEY_PASSWORD_COST: '10', PARLEY_REGISTER_PER_IP_PER_HOUR: '0', PARLEY_HASH_QUEUE: '1000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -25,7 +25,7 @@ const commit = (): string => headCommit() ?? 'unknown';
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-fuzz-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', maxFrameBytes: MAX_FRAME, roomAutoCreate: true, passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0, ...FUZZ_OP_LIMITS });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', maxFrameBytes: MAX_FRAME, roomAutoCreate: true, passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0, hashQueue: 1000, ...FUZZ_OP_LIMITS });
   const deadline = Date.now() + minutes * 60_000;
   const rssStart = process.memoryUsage().rss;
   const results: FuzzResult[] = [];

@@ -232,6 +232,7 @@ async function startServerProcess(dataDir: string, fdLimit: number | null, profi
     PARLEY_PASSWORD_COST: '10',
     PARLEY_REGISTER_PER_IP_PER_HOUR: '0',
     PARLEY_REGISTER_PER_MINUTE: '0',
+    PARLEY_HASH_QUEUE: '1000',
     PARLEY_MAX_CONNECTIONS_PER_IP: String(Math.max(20_000, cfg.connections * 2)),
   };
   const logFile = path.join(dataDir, 'server.log');

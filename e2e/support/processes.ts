@@ -69,6 +69,7 @@ export async function startServer(dataDir = tempDir('server'), env: NodeJS.Proce
     // Cheap password hashing (the server warns: tests only) and no limit on registrations from one address.
     PARLEY_PASSWORD_COST: '10',
     PARLEY_REGISTER_PER_IP_PER_HOUR: '0',
+    PARLEY_HASH_QUEUE: '1000',
     PARLEY_APP_KEY: E2E_ADMIN.appKey,
     PARLEY_APP_SECRET: E2E_ADMIN.appSecret,
     ...env,

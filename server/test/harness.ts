@@ -23,7 +23,11 @@ export const APP_KEY = 'test-app-key';
 export const APP_SECRET = 'test-app-secret-0123456789';
 export const PASSWORD = 'correct horse battery staple';
 /** What the test servers use unless a test says otherwise: the cheapest password hashing and no registration limits. */
-export const TEST_ACCOUNT_SETTINGS = { passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0 } as const;
+/**
+ * What test servers change of the account protections, none of which is what most tests are about: cheap hashing,
+ * no registration limits, and a hashing queue long enough for a test that registers dozens of users at once.
+ */
+export const TEST_ACCOUNT_SETTINGS = { passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0, hashQueue: 1000 } as const;
 
 export interface HttpAnswer {
   status: number;

@@ -37,7 +37,7 @@ function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PARLEY_')) env[k] = v;
   // Cheap password hashing and no registration limits unless `extra` asks: tests register many users from one address.
-  return { ...env, PARLEY_LOG_LEVEL: 'warn', PARLEY_PASSWORD_COST: '10', PARLEY_REGISTER_PER_IP_PER_HOUR: '0', PARLEY_REGISTER_PER_MINUTE: '0', ...extra };
+  return { ...env, PARLEY_LOG_LEVEL: 'warn', PARLEY_PASSWORD_COST: '10', PARLEY_REGISTER_PER_IP_PER_HOUR: '0', PARLEY_REGISTER_PER_MINUTE: '0', PARLEY_HASH_QUEUE: '1000', ...extra };
 }
 
 /** The built CLI the server tests run against instead of the sources, if any (PARLEY_TEST_SERVER_CLI). */

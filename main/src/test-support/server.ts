@@ -19,7 +19,7 @@ export function tempDir(prefix: string): string {
 export async function startTestServer(config: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dataDir = config.dataDir ?? tempDir('server');
   // Cheap password hashing and no registration limits: tests register many users from one address.
-  const server = await startServer({ port: 0, logLevel: 'silent', sendRate: 0, passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0, ...config, dataDir });
+  const server = await startServer({ port: 0, logLevel: 'silent', sendRate: 0, passwordCost: 10, registerPerIpPerHour: 0, registerPerMinute: 0, hashQueue: 1000, ...config, dataDir });
   return {
     ...server,
     dataDir,
