@@ -72,7 +72,10 @@ for (const locale of ['en-US', 'zh-CN'] as const) {
       await admin(server.url, 'POST', '/v1/admin/rooms', { roomId: 'help', name: zh ? '新手答疑' : 'Help desk' });
       await lin.page.getByTestId('rooms-open').click();
       await lin.page.getByTestId('room-launch').click();
+      // The room opens once the server answers the join; typing before that would go to the group still open.
+      await expect(lin.page.getByTestId('conversation')).toHaveAttribute('data-conv-id', 'r:launch');
       await send(lin, zh ? '直播马上开始！' : 'We go live in five minutes!');
+      await expect(messageRows(lin, zh ? '直播马上开始' : 'We go live')).toHaveAttribute('data-status', 'sent');
       await ada.page.getByTestId('rooms-open').click();
       await expect(ada.page.getByTestId('room-online-launch')).toContainText('1');
       await ada.page.screenshot({ path: path.join(SHOTS, `rooms-${tag}.png`) });
