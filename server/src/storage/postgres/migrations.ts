@@ -137,7 +137,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
       CREATE TABLE invites (
         code TEXT PRIMARY KEY,
-        uses_left INTEGER NOT NULL,
+        uses_left BIGINT NOT NULL,
         expires_at BIGINT,
         created_at BIGINT NOT NULL
       );

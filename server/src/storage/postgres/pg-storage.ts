@@ -5,7 +5,7 @@
  * conversation's row, so a seq is assigned and the `requires` checks are made with no concurrent change between
  * them, and the unique (sender, client_msg_id) index keeps a retry from being stored twice even by two servers.
  */
-import pg, { type PoolClient, type QueryResultRow } from 'pg';
+import pg, { type QueryResultRow } from 'pg';
 import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type EntryKind, type LogEntry } from '../../../../protocol/index.js';
 import type {
   AppendItem,
@@ -219,6 +219,20 @@ interface Queryable {
   query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
+/**
+ * What PostgreSQL cannot take as SQLite does, made so before it is sent: a number beyond the safe integers (a
+ * client may send seq 1e308) is clamped to them, which compares with every stored value as the number itself
+ * would; text holding U+0000, which PostgreSQL's text cannot store, is refused as a bad request.
+ */
+function storable(values: readonly unknown[]): unknown[] {
+  return values.map((v) => {
+    if (typeof v === 'number') return Number.isFinite(v) ? Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, v)) : v;
+    if (typeof v === 'string' && v.includes('\u0000')) throw new ProtocolError('BAD_REQUEST', 'text containing U+0000 (NUL) cannot be stored');
+    if (Array.isArray(v)) return storable(v);
+    return v;
+  });
+}
+
 export interface PgStorageOptions {
   /** postgres://user:password@host:port/database (PARLEY_DATABASE_URL). */
   url: string;
@@ -259,23 +273,25 @@ export class PgStorage implements Storage {
     }
   }
 
-  private async rows<R extends QueryResultRow>(text: string, values: unknown[] = [], on: Queryable = this.pool): Promise<R[]> {
+  private readonly onPool: Queryable = { query: (text, values = []) => this.pool.query(text, storable(values)) };
+
+  private async rows<R extends QueryResultRow>(text: string, values: unknown[] = [], on: Queryable = this.onPool): Promise<R[]> {
     return (await on.query<R>(text, values)).rows;
   }
-  private async one<R extends QueryResultRow>(text: string, values: unknown[] = [], on: Queryable = this.pool): Promise<R | undefined> {
+  private async one<R extends QueryResultRow>(text: string, values: unknown[] = [], on: Queryable = this.onPool): Promise<R | undefined> {
     return (await on.query<R>(text, values)).rows[0];
   }
-  private async run(text: string, values: unknown[] = [], on: Queryable = this.pool): Promise<number> {
+  private async run(text: string, values: unknown[] = [], on: Queryable = this.onPool): Promise<number> {
     return (await on.query(text, values)).rowCount ?? 0;
   }
 
   /** Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it throws. */
-  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  private async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await fn(client);
+      const result = await fn({ query: (text, values = []) => client.query(text, storable(values)) });
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -318,7 +334,7 @@ export class PgStorage implements Storage {
   }
 
   /** Runs inside the caller's transaction. */
-  private async appendOne(c: PoolClient, item: AppendItem): Promise<Exclude<AppendOutcome, { status: 'failed' }>> {
+  private async appendOne(c: Queryable, item: AppendItem): Promise<Exclude<AppendOutcome, { status: 'failed' }>> {
     // Two servers storing the same retry at once: the second waits for the first's commit, then finds its entry.
     await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [item.from, item.clientMsgId]);
     const existing = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = $1 AND client_msg_id = $2`, [item.from, item.clientMsgId], c);
@@ -384,7 +400,7 @@ export class PgStorage implements Storage {
    * conversation's members lose access to a file no other entry of it names, and a file no entry names at all
    * starts its grace period.
    */
-  private async dropFileReferences(c: PoolClient, convId: string, fileIds: readonly string[], now: number): Promise<void> {
+  private async dropFileReferences(c: Queryable, convId: string, fileIds: readonly string[], now: number): Promise<void> {
     for (const fileId of fileIds) {
       if (!(await this.one('SELECT 1 FROM entry_files WHERE file_id = $1 AND conv_id = $2 LIMIT 1', [fileId, convId], c))) {
         await c.query('DELETE FROM file_refs WHERE file_id = $1 AND conv_id = $2', [fileId, convId]);
@@ -396,7 +412,7 @@ export class PgStorage implements Storage {
   }
 
   /** Locks the conversation's row for the rest of the transaction (see appendOne). */
-  private async lockConversation(c: PoolClient, convId: string): Promise<void> {
+  private async lockConversation(c: Queryable, convId: string): Promise<void> {
     await c.query('SELECT 1 FROM conversations WHERE conv_id = $1 FOR UPDATE', [convId]);
   }
 
@@ -655,7 +671,7 @@ export class PgStorage implements Storage {
   }
 
   /** A (re)joining member starts reading at the entry that adds them, not at the group's first entry. */
-  private async addMember(c: PoolClient, convId: string, userId: string, joinedAt: number, readSeq: number, role: GroupRole): Promise<void> {
+  private async addMember(c: Queryable, convId: string, userId: string, joinedAt: number, readSeq: number, role: GroupRole): Promise<void> {
     await c.query(
       `INSERT INTO conv_members (conv_id, user_id, joined_at, read_seq, role) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (conv_id, user_id) DO UPDATE SET active = true, role = excluded.role, speak_muted_until = 0,
@@ -669,12 +685,13 @@ export class PgStorage implements Storage {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const row = await this.one<GroupRow>('SELECT * FROM chat_groups WHERE group_id = $1', [groupId], client);
+      const on: Queryable = { query: (text, values = []) => client.query(text, storable(values)) };
+      const row = await this.one<GroupRow>('SELECT * FROM chat_groups WHERE group_id = $1', [groupId], on);
       const members = row
         ? await this.rows<{ user_id: string; role: string; speak_muted_until: number }>(
             'SELECT user_id, role, speak_muted_until FROM conv_members WHERE conv_id = $1 AND active ORDER BY user_id',
             [groupConvId(groupId)],
-            client,
+            on,
           )
         : [];
       await client.query('COMMIT');
