@@ -138,6 +138,20 @@ for (const impl of implementations) {
       expect(await s.collectedFiles(10)).toEqual([]);
     });
 
+    it('keeps any text of an entry body as sent, U+0000 included, and recalls past edits holding it', async () => {
+      const s = await open();
+      const conv = privateConvId('nul', 'zed');
+      const text = 'a\u0000b \ud83d\ude00 "quoted" \\';
+      await s.appendBatch([item(conv, 'nul', { body: { text } }), item(conv, 'nul', { kind: 'edit' as EntryKind, body: { seq: 1, text } })]);
+      expect((await s.getEntry(conv, 1))?.body).toEqual({ text });
+      await s.recall(item(conv, 'nul', { kind: 'recall' as EntryKind, body: { seq: 1 } }), 1);
+      expect((await s.history(conv, { limit: 10 })).map((e) => [e.seq, e.recalled ?? false])).toEqual([
+        [1, true],
+        [2, true],
+        [3, false],
+      ]);
+    });
+
     it('raises read positions only forward and never past the log, and counts readers', async () => {
       const s = await open();
       const conv = privateConvId('hal', 'ivy');

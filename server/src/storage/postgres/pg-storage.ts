@@ -114,6 +114,9 @@ interface ConvJoinRow extends Partial<Record<`lm_${keyof MessageRow}`, unknown>>
   group_name: string | null;
 }
 
+/** U+0000 as JSON.stringify escapes it in a stored body. */
+const NUL_ESCAPE = '\\u0000';
+
 const MESSAGE_COLUMNS = 'conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, mentions, reply_to, recalled';
 
 function toEntry(row: MessageRow): LogEntry {
@@ -422,10 +425,21 @@ export class PgStorage implements Storage {
       const target = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv_id = $1 AND seq = $2`, [item.convId, targetSeq], c);
       if (!target) throw new Error('recall target missing');
       await c.query("UPDATE messages SET recalled = true, body = '{}', mentions = NULL WHERE conv_id = $1 AND seq = $2", [item.convId, targetSeq]);
+      // PostgreSQL's JSON functions refuse a body holding an escaped U+0000 (text may): those few edits are read here.
       await c.query(
-        "UPDATE messages SET recalled = true, body = '{}' WHERE conv_id = $1 AND kind = 'edit' AND sender = $2 AND NOT recalled AND (body::jsonb ->> 'seq') = $3::text",
-        [item.convId, target.sender, targetSeq],
+        `UPDATE messages SET recalled = true, body = '{}' WHERE conv_id = $1 AND kind = 'edit' AND sender = $2 AND NOT recalled
+           AND CASE WHEN strpos(body, $4) > 0 THEN false ELSE (body::json ->> 'seq') = $3::text END`,
+        [item.convId, target.sender, targetSeq, NUL_ESCAPE],
       );
+      const unparsed = await this.rows<{ seq: number; body: string }>(
+        "SELECT seq, body FROM messages WHERE conv_id = $1 AND kind = 'edit' AND sender = $2 AND NOT recalled AND strpos(body, $3) > 0",
+        [item.convId, target.sender, NUL_ESCAPE],
+        c,
+      );
+      for (const edit of unparsed) {
+        if ((JSON.parse(edit.body) as { seq?: unknown }).seq !== targetSeq) continue;
+        await c.query("UPDATE messages SET recalled = true, body = '{}' WHERE conv_id = $1 AND seq = $2", [item.convId, edit.seq]);
+      }
       const fileIds = (await this.rows<{ file_id: string }>('SELECT file_id FROM entry_files WHERE conv_id = $1 AND seq = $2', [item.convId, targetSeq], c)).map((r) => r.file_id);
       await c.query('DELETE FROM entry_files WHERE conv_id = $1 AND seq = $2', [item.convId, targetSeq]);
       await this.dropFileReferences(c, item.convId, fileIds, item.ts);
