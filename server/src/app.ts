@@ -6,6 +6,7 @@ import { parseListenAddress, resolveConfig, type ServerConfig } from './config.j
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { PgStorage, redactDatabaseUrl } from './storage/postgres/pg-storage.js';
 import type { Storage } from './storage/storage.js';
 import { LocalBus, type Bus } from './bus/bus.js';
 import { DEFAULT_PASSWORD_COST } from './auth/passwords.js';
@@ -55,7 +56,11 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const config = resolveConfig(partial);
   const log = createLogger(config.logLevel);
   const metrics = new Metrics();
-  const storage = parts.storage ?? new SqliteStorage({ file: path.join(config.dataDir, 'parley.db'), durability: config.durability });
+  const storage =
+    parts.storage ??
+    (config.databaseUrl
+      ? await PgStorage.open({ url: config.databaseUrl })
+      : new SqliteStorage({ file: path.join(config.dataDir, 'parley.db'), durability: config.durability }));
   const bus = parts.bus ?? new LocalBus();
   const tokens = new TokenService(storage, config.tokenTtlSeconds);
   const hub = new Hub(storage, bus, metrics, log);
@@ -150,6 +155,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     {
       port,
       dataDir: config.dataDir,
+      storage: parts.storage ? 'supplied' : config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
       durability: storage.durability?.() ?? null,
       registration: config.builtinAccounts ? config.registration : null,
       admin: adminOn,

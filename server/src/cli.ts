@@ -17,12 +17,17 @@ function usageError(message: string): never {
 }
 
 async function dataCommand(command: 'backup' | 'restore', argv: string[]): Promise<void> {
-  let values: { data?: string | undefined };
+  let values: { data?: string | undefined; database?: string | undefined };
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: argv, options: { data: { type: 'string' } }, strict: true, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({ args: argv, options: { data: { type: 'string' }, database: { type: 'string' } }, strict: true, allowPositionals: true }));
   } catch (error) {
     usageError((error as Error).message);
+  }
+  if (values.database || process.env.PARLEY_DATABASE_URL) {
+    // The commands copy SQLite's file; a PostgreSQL database is backed up with PostgreSQL's own tools.
+    console.error(`parley-server: ${command} works on the SQLite database of a data directory only; with PostgreSQL (PARLEY_DATABASE_URL or --database) use pg_dump and pg_restore (README "PostgreSQL")`);
+    process.exit(2);
   }
   if (positionals.length !== 1) usageError(`${command} takes one file, got ${positionals.length}`);
   const file = positionals[0]!;

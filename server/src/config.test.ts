@@ -19,13 +19,32 @@ describe('server configuration', () => {
                     ? '127.0.0.1:9464'
                     : key === 'trustedProxies'
                       ? '10.0.0.1,fd00::/8'
-                      : `${key}-x`;
+                      : key === 'databaseUrl'
+                        ? 'postgres://parley@db.example:5432/parley'
+                        : `${key}-x`;
         return [key, next];
       }),
     ) as unknown as ServerConfig;
     changed.port = 9999;
     const { help: _help, ...read } = configFromArgs([], envForConfig(changed));
     expect(read).toEqual(changed);
+  });
+
+  it('storage is SQLite unless PARLEY_DATABASE_URL or --database names PostgreSQL; anything else is a ConfigError that does not echo it', () => {
+    expect(configFromArgs([], {}).databaseUrl).toBeUndefined();
+    expect(configFromArgs([], { PARLEY_DATABASE_URL: 'postgresql://a@h/db' }).databaseUrl).toBe('postgresql://a@h/db');
+    expect(configFromArgs(['--database', 'postgres://b@h/db'], { PARLEY_DATABASE_URL: 'postgres://a@h/db' }).databaseUrl).toBe('postgres://b@h/db');
+    const refused = (() => {
+      try {
+        configFromArgs([], { PARLEY_DATABASE_URL: 'mysql://u:hunter2@h/db' });
+        return null;
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect(refused?.message).toMatch(/^PARLEY_DATABASE_URL \(--database\) must be a PostgreSQL URL/);
+    expect(refused?.message).not.toContain('hunter2');
   });
 
   it('flags win over the environment; bad values are a ConfigError naming the variable', () => {

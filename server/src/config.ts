@@ -8,6 +8,11 @@ export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
+  /**
+   * PostgreSQL to store everything in (postgres://user:password@host:port/database); unset: SQLite in the data
+   * directory. Uploaded files stay in the data directory either way.
+   */
+  databaseUrl: string | undefined;
   /** Admin API credentials; the admin API is off unless both are set. */
   appKey: string | undefined;
   appSecret: string | undefined;
@@ -126,6 +131,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 8080,
   dataDir: './data',
+  databaseUrl: undefined,
   appKey: undefined,
   appSecret: undefined,
   builtinAccounts: true,
@@ -216,6 +222,8 @@ export const USAGE = `Usage: npm run server -- [options]
   --port <n>          port to listen on (PARLEY_PORT, default 8080; 0 picks a free one)
   --host <addr>       address to bind (PARLEY_HOST, default 127.0.0.1)
   --data <dir>        data directory (PARLEY_DATA_DIR, default ./data)
+  --database <url>    store in PostgreSQL, postgres://user:password@host:port/db (PARLEY_DATABASE_URL;
+                      default: SQLite in the data directory)
   --log-level <lvl>   trace|debug|info|warn|error|silent (PARLEY_LOG_LEVEL, default info)
   --no-accounts       turn off built-in register/login (PARLEY_BUILTIN_ACCOUNTS=false)
 Environment: PARLEY_APP_KEY and PARLEY_APP_SECRET turn on the admin API; PARLEY_SEND_RATE and
@@ -248,6 +256,7 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   port: { env: 'PARLEY_PORT', type: 'int', min: 0 },
   host: { env: 'PARLEY_HOST', type: 'string' },
   dataDir: { env: 'PARLEY_DATA_DIR', type: 'string' },
+  databaseUrl: { env: 'PARLEY_DATABASE_URL', type: 'string' },
   appKey: { env: 'PARLEY_APP_KEY', type: 'string' },
   appSecret: { env: 'PARLEY_APP_SECRET', type: 'string' },
   builtinAccounts: { env: 'PARLEY_BUILTIN_ACCOUNTS', type: 'bool' },
@@ -340,6 +349,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
       'log-level': { type: 'string' },
       'no-accounts': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -352,6 +362,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
     port: intFrom(values.port, '--port', 0),
     host: values.host,
     dataDir: values.data,
+    databaseUrl: values.database,
     logLevel: values['log-level'],
     builtinAccounts: values['no-accounts'] ? false : undefined,
   });
@@ -399,6 +410,10 @@ export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
     throw new ConfigError(`password cost must be an integer from ${MIN_PASSWORD_COST} to ${MAX_PASSWORD_COST}, got ${config.passwordCost}`);
   }
   parseTrustedProxies(config.trustedProxies);
+  if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(config.databaseUrl)) {
+    // The value is not echoed: it may hold a password.
+    throw new ConfigError('PARLEY_DATABASE_URL (--database) must be a PostgreSQL URL: postgres://user:password@host:port/database');
+  }
   config.dataDir = path.resolve(config.dataDir);
   return config;
 }

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import DatabaseCtor from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpErrorCode, PASSWORD, TestServer, useServer, WAIT_MS, type HttpAnswer } from './harness.js';
 import { ServerProcess } from './server-process.js';
@@ -67,15 +66,8 @@ describe('password hashing', () => {
     const srv = await fresh({ passwordCost: 10 });
     const u = await srv.user('rehash');
     await srv.stop();
-    const storedHash = () => {
-      const db = new DatabaseCtor(path.join(srv.dataDir, 'parley.db'), { readonly: true });
-      try {
-        return (db.prepare('SELECT password_hash FROM users WHERE user_id = ?').get(u.userId) as { password_hash: string }).password_hash;
-      } finally {
-        db.close();
-      }
-    };
-    expect(storedHash()).toMatch(/^scrypt\$1024\$8\$1\$/);
+    const storedHash = async () => (await srv.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE user_id = ?', [u.userId]))[0]!.password_hash;
+    expect(await storedHash()).toMatch(/^scrypt\$1024\$8\$1\$/);
 
     // The operator raises the cost: the old hash still logs in, and is replaced by one of the new cost.
     srv.config.passwordCost = 11;
@@ -86,7 +78,7 @@ describe('password hashing', () => {
     expect(await hashCount(srv, 'rehash')).toBe(1);
     expect((await srv.login(u.userId, 'not the password')).status).toBe(401);
     await srv.stop();
-    expect(storedHash()).toMatch(/^scrypt\$2048\$8\$1\$/);
+    expect(await storedHash()).toMatch(/^scrypt\$2048\$8\$1\$/);
   });
 
   it('verifies a password for an unknown user id too, so the time taken does not tell whether it exists', async () => {

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../protocol/index.js';
 import { PASSWORD } from './harness.js';
 import { ServerProcess, runCli } from './server-process.js';
+import { TEST_DATABASE_URL, databaseUrlFor, sqliteOnly } from './test-database.js';
 import { pconv, textOf, WsClient, wsUrl } from './ws-client.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-backup-'));
@@ -68,7 +69,7 @@ async function fullLog(c: WsClient, conv: string): Promise<LogEntry[]> {
 }
 
 describe('durability at start', () => {
-  it('PARLEY_DURABILITY=normal reaches the database, and the "server started" line says so', async () => {
+  it.skipIf(sqliteOnly('PARLEY_DURABILITY'))('PARLEY_DURABILITY=normal reaches the database, and the "server started" line says so', async () => {
     const p = server('normal', { PARLEY_DURABILITY: 'normal' });
     await p.start();
     expect(await startedLine(p)).toMatchObject({ durability: 'normal' });
@@ -82,7 +83,7 @@ describe('durability at start', () => {
   });
 });
 
-describe('backup and restore', () => {
+describe.skipIf(sqliteOnly('backup and restore'))('backup and restore', () => {
   it('a backup taken under load holds every message acknowledged before it; restored elsewhere, it serves them and the tokens', async () => {
     const live = server('live');
     await live.start();
@@ -164,5 +165,46 @@ describe('backup and restore', () => {
     const r = await runCli(['backup', path.join(root, 'x.db'), '--data', path.join(root, 'nothing-here')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/backup failed: no database at /);
+  });
+});
+
+describe('PostgreSQL storage', () => {
+  it('backup and restore refuse a PostgreSQL database clearly, naming its own tools', async () => {
+    for (const args of [
+      ['backup', path.join(root, 'pg.db'), '--database', 'postgres://u:secret-pw@127.0.0.1:5432/db'],
+      ['restore', path.join(root, 'pg.db'), '--data', path.join(root, 'pg')],
+    ]) {
+      const r = await runCli(args, { PARLEY_DATABASE_URL: 'postgres://u:secret-pw@127.0.0.1:5432/db' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/works on the SQLite database of a data directory only.*pg_dump/);
+      expect(r.stderr).not.toContain('secret-pw');
+    }
+  });
+
+  it('a database setting that is not a PostgreSQL URL stops the server with a usage error that does not echo it', async () => {
+    const r = await runCli(['--port', '0', '--data', path.join(root, 'bad-db')], { PARLEY_DATABASE_URL: 'mysql://u:secret-pw@host/db' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/PARLEY_DATABASE_URL \(--database\) must be a PostgreSQL URL/);
+    expect(r.stderr).not.toContain('secret-pw');
+  });
+
+  it.skipIf(!TEST_DATABASE_URL)('the "server started" line names the PostgreSQL storage without its password', async () => {
+    const dir = path.join(root, 'pg-start');
+    const url = new URL(await databaseUrlFor(dir));
+    url.password = 'not-logged-pw'; // trust authentication ignores it
+    const p = server('pg-start', { PARLEY_DATABASE_URL: url.toString() });
+    await p.start();
+    const line = await startedLine(p);
+    expect(line.storage).toMatch(/^postgres:\/\/.*:\*\*\*@127\.0\.0\.1/);
+    expect(line.durability).toMatch(/^postgres synchronous_commit=/);
+    expect(p.diagnostics + p.stdout).not.toContain('not-logged-pw');
+    await p.terminate();
+  });
+
+  it.skipIf(!!TEST_DATABASE_URL)('the "server started" line names the SQLite storage', async () => {
+    const p = server('sqlite-start');
+    await p.start();
+    expect(await startedLine(p)).toMatchObject({ storage: 'sqlite' });
+    await p.terminate();
   });
 });

@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useServer } from './harness.js';
+import { sqliteOnly } from './test-database.js';
 
 const mode = (f: string) => fs.statSync(f).mode & 0o777;
 
@@ -17,7 +18,7 @@ async function until<T>(probe: () => T | undefined, what: string, ms = 10_000): 
   }
 }
 
-describe.skipIf(process.platform === 'win32')('modes of the data directory (POSIX modes do not exist on win32)', () => {
+describe.skipIf(process.platform === 'win32' || sqliteOnly('the modes of parley.db, its WAL and lock'))('modes of the data directory (POSIX modes do not exist on win32)', () => {
   const srv = useServer();
 
   it('folders are 0700; the database, its WAL, the lock, uploads and uploads in progress are 0600', async () => {

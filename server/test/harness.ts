@@ -3,6 +3,7 @@
  * files, the signed admin API). The WebSocket client lives in ws-client.ts and is re-exported here.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import DatabaseCtor from 'better-sqlite3';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import type WebSocket from 'ws';
 import { startServer } from '../src/app.js';
 import { envForConfig } from '../src/config.js';
 import { BUILT_CLI, ServerProcess } from './server-process.js';
+import { TEST_DATABASE_URL, databaseUrlFor, dropDatabaseFor, queryDatabase } from './test-database.js';
 import { AnswerError, takeConformanceViolations, WAIT_MS, WsClient, wsUrl } from './ws-client.js';
 
 export * from './ws-client.js';
@@ -134,7 +136,8 @@ export class TestServer {
   }
 
   async start(): Promise<this> {
-    this.server = BUILT_CLI ? await startBuilt(this.config, this.dataDir) : await startServer({ ...this.config, dataDir: this.dataDir });
+    const config = TEST_DATABASE_URL && this.config.databaseUrl === undefined ? { ...this.config, databaseUrl: await databaseUrlFor(this.dataDir) } : this.config;
+    this.server = BUILT_CLI ? await startBuilt(config, this.dataDir) : await startServer({ ...config, dataDir: this.dataDir });
     return this;
   }
 
@@ -156,6 +159,25 @@ export class TestServer {
       await this.stop();
     } finally {
       fs.rmSync(this.dataDir, { recursive: true, force: true });
+      await dropDatabaseFor(this.dataDir);
+    }
+  }
+
+  /**
+   * Runs one SQL statement on the server's database, SQLite or PostgreSQL (`?` placeholders): what an operator
+   * changing rows by hand does. Rows for a query, [] otherwise.
+   */
+  async sql<R = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
+    if (TEST_DATABASE_URL) return queryDatabase<R>(await databaseUrlFor(this.dataDir), text, params);
+    const db = new DatabaseCtor(path.join(this.dataDir, 'parley.db'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      const stmt = db.prepare(text);
+      if (stmt.reader) return stmt.all(...params) as R[];
+      stmt.run(...params);
+      return [];
+    } finally {
+      db.close();
     }
   }
 

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_DATABASE_URL, databaseUrlFor } from './test-database.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -75,9 +76,11 @@ export class ServerProcess {
   ) {}
 
   async start(): Promise<void> {
+    // Against PostgreSQL (PARLEY_TEST_DATABASE_URL) the data directory's own schema: a restart finds its data again.
+    const database: Record<string, string> = TEST_DATABASE_URL && this.env.PARLEY_DATABASE_URL === undefined ? { PARLEY_DATABASE_URL: await databaseUrlFor(this.dataDir) } : {};
     const child = spawn(process.execPath, [...cliArgs(), '--port', String(this.port), '--data', this.dataDir], {
       cwd: REPO,
-      env: serverEnv(this.env),
+      env: serverEnv({ ...this.env, ...database }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

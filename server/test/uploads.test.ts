@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import DatabaseCtor from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { httpErrorCode, pconv, useServer, WAIT_MS, type TestServer, type TestUser, type WsClient } from './harness.js';
 
@@ -179,11 +178,8 @@ describe('file collection', () => {
     expect(await status(srv, sent.fileId, erin)).toBe(200);
     srv.closeClients();
     // No route deletes accounts yet; an operator (or a later version) removing the row is what "gone" means here.
-    const db = new DatabaseCtor(path.join(srv.dataDir, 'parley.db'));
-    db.pragma('busy_timeout = 5000');
-    db.prepare('DELETE FROM tokens WHERE user_id = ?').run(dave.userId);
-    db.prepare('DELETE FROM users WHERE user_id = ?').run(dave.userId);
-    db.close();
+    await srv.sql('DELETE FROM tokens WHERE user_id = ?', [dave.userId]);
+    await srv.sql('DELETE FROM users WHERE user_id = ?', [dave.userId]);
     await eventually(async () => (await status(srv, sent.fileId, erin)) === 404, 'the deleted user’s file to be collected');
     await eventually(async () => !blobExists(srv, sent.fileId), 'its blob to be deleted');
     expect(await status(srv, erinsOwn.fileId, erin)).toBe(200);

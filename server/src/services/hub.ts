@@ -80,8 +80,11 @@ export class Hub {
     if (!this.removeQuietly(conn)) return;
     if (!this.isOnline(conn.userId)) {
       const now = Date.now();
-      void this.storage.setLastSeen(conn.userId, now).catch((error: unknown) => this.log.warn({ err: error }, 'lastSeen not stored'));
-      void this.announcePresence(conn.userId, false, now);
+      // Announced once stored: a viewer that asks users.get on seeing `offline` reads the lastSeen it was told.
+      void this.storage
+        .setLastSeen(conn.userId, now)
+        .catch((error: unknown) => this.log.warn({ err: error }, 'lastSeen not stored'))
+        .then(() => this.announcePresence(conn.userId, false, now));
     }
   }
 

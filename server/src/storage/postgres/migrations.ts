@@ -1,0 +1,178 @@
+/**
+ * Numbered, append-only schema migrations of the PostgreSQL storage; the table `parley_schema` holds the version
+ * reached. The same schema as the SQLite one (server/src/storage/sqlite/migrations.ts), written for PostgreSQL:
+ * ms timestamps and seqs are bigint, flags are boolean, entry bodies stay JSON text exactly as stored.
+ */
+import type { PoolClient } from 'pg';
+
+export interface PgMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        avatar TEXT,
+        password_hash TEXT,
+        created_at BIGINT NOT NULL,
+        banned_until BIGINT NOT NULL DEFAULT 0,
+        last_seen BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE TABLE tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(user_id),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked BOOLEAN NOT NULL DEFAULT false,
+        device_id TEXT,
+        platform TEXT NOT NULL DEFAULT '',
+        app TEXT NOT NULL DEFAULT '',
+        last_seen BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE INDEX tokens_by_user ON tokens(user_id);
+      CREATE INDEX tokens_by_expiry ON tokens(expires_at);
+      CREATE INDEX tokens_revoked ON tokens(revoked) WHERE revoked;
+      CREATE TABLE conversations (
+        conv_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        last_seq BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE TABLE conv_members (
+        conv_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        read_seq BIGINT NOT NULL DEFAULT 0,
+        muted BOOLEAN NOT NULL DEFAULT false,
+        pinned BOOLEAN NOT NULL DEFAULT false,
+        active BOOLEAN NOT NULL DEFAULT true,
+        joined_at BIGINT NOT NULL,
+        role TEXT NOT NULL DEFAULT 'member',
+        speak_muted_until BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (conv_id, user_id)
+      );
+      CREATE INDEX conv_members_by_user ON conv_members(user_id, conv_id);
+      CREATE TABLE messages (
+        conv_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        msg_id TEXT NOT NULL,
+        client_msg_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        mentions TEXT,
+        reply_to BIGINT,
+        recalled BOOLEAN NOT NULL DEFAULT false,
+        PRIMARY KEY (conv_id, seq)
+      );
+      CREATE UNIQUE INDEX messages_by_client_id ON messages(sender, client_msg_id);
+      CREATE TABLE blocks (
+        blocker TEXT NOT NULL,
+        blocked TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (blocker, blocked)
+      );
+      CREATE TABLE files (
+        file_id TEXT PRIMARY KEY,
+        uploader TEXT NOT NULL,
+        name TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        unreferenced_since BIGINT,
+        collected_at BIGINT
+      );
+      CREATE INDEX files_by_uploader ON files(uploader);
+      CREATE INDEX files_unreferenced ON files(unreferenced_since) WHERE unreferenced_since IS NOT NULL;
+      CREATE INDEX files_collected ON files(collected_at) WHERE collected_at IS NOT NULL;
+      CREATE TABLE file_refs (
+        file_id TEXT NOT NULL,
+        conv_id TEXT NOT NULL,
+        PRIMARY KEY (file_id, conv_id)
+      );
+      CREATE TABLE entry_files (
+        conv_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        file_id TEXT NOT NULL,
+        PRIMARY KEY (conv_id, seq, file_id)
+      );
+      CREATE INDEX entry_files_by_file ON entry_files(file_id, conv_id);
+      CREATE TABLE admin_nonces (
+        nonce TEXT PRIMARY KEY,
+        ts BIGINT NOT NULL
+      );
+      CREATE INDEX admin_nonces_by_ts ON admin_nonces(ts);
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE chat_groups (
+        group_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        announcement TEXT NOT NULL DEFAULT '',
+        join_policy TEXT NOT NULL,
+        muted_all_until BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        dismissed_at BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE TABLE group_requests (
+        group_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        note TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        PRIMARY KEY (group_id, user_id)
+      );
+      CREATE TABLE rooms (
+        room_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE invites (
+        code TEXT PRIMARY KEY,
+        uses_left BIGINT NOT NULL,
+        expires_at BIGINT,
+        created_at BIGINT NOT NULL
+      );
+    `,
+  },
+];
+
+/** An arbitrary constant: the advisory lock that lets one of several servers starting at once migrate. */
+const MIGRATION_LOCK = 0x7061726c; // "parl"
+
+/**
+ * Applies every migration above the database's version in one transaction, holding an advisory lock so that
+ * servers starting at once against the same database migrate it once: the others wait, then find it done.
+ */
+export async function migratePg(client: PoolClient, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS parley_schema (version INTEGER NOT NULL)');
+    const row = (await client.query<{ version: number }>('SELECT version FROM parley_schema')).rows[0];
+    let version = row?.version ?? 0;
+    if (!row) await client.query('INSERT INTO parley_schema (version) VALUES (0)');
+    const newest = migrations.at(-1)?.version ?? 0;
+    if (version > newest) throw new Error(`the database's schema is version ${version}, newer than this server knows (${newest}): upgrade the server`);
+    for (const m of migrations) {
+      if (m.version <= version) continue;
+      if (m.version !== version + 1) throw new Error(`migration ${m.version} (${m.name}) does not follow ${version}`);
+      await client.query(m.sql);
+      version = m.version;
+    }
+    await client.query('UPDATE parley_schema SET version = $1', [version]);
+    await client.query('COMMIT');
+    return version;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,940 @@
+/**
+ * Storage in PostgreSQL through node-postgres (a pool of connections), selected by PARLEY_DATABASE_URL. The same
+ * semantics as the SQLite storage; what SQLite got from having one writer at a time is got here from row locks:
+ * every transaction that appends to a conversation, or changes who may append to it, first locks the
+ * conversation's row, so a seq is assigned and the `requires` checks are made with no concurrent change between
+ * them, and the unique (sender, client_msg_id) index keeps a retry from being stored twice even by two servers.
+ */
+import pg, { type QueryResultRow } from 'pg';
+import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type EntryKind, type LogEntry } from '../../../../protocol/index.js';
+import type {
+  AppendItem,
+  AppendOutcome,
+  CollectedFile,
+  ConversationRow,
+  FileRecord,
+  GroupChange,
+  GroupMemberRecord,
+  GroupRecord,
+  GroupRole,
+  HistoryQuery,
+  InviteRecord,
+  JoinPolicyName,
+  JoinRequestRecord,
+  MemberState,
+  RoomRecord,
+  SessionRecord,
+  Storage,
+  TokenRecord,
+  TokenUse,
+  UserRecord,
+} from '../storage.js';
+import { migratePg } from './migrations.js';
+
+/** A PARLEY_DATABASE_URL that cannot be used; its message never contains the password. */
+export class DatabaseUrlError extends Error {}
+
+/** Whether a database setting names PostgreSQL (postgres:// or postgresql://). */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** The URL as it may be logged: the password, if any, replaced by `***`. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+// ms timestamps and seqs are bigint; they stay far below 2^53, so they are read as numbers (on this pool only).
+const INT8 = 20;
+const NUMERIC = 1700;
+const types = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === INT8 || oid === NUMERIC) return (text: string) => Number(text);
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as typeof pg.types.getTypeParser,
+};
+
+interface MessageRow {
+  conv_id: string;
+  seq: number;
+  msg_id: string;
+  client_msg_id: string;
+  sender: string;
+  ts: number;
+  kind: string;
+  body: string;
+  mentions: string | null;
+  reply_to: number | null;
+  recalled: boolean;
+}
+
+interface UserRow {
+  user_id: string;
+  name: string;
+  avatar: string | null;
+  password_hash: string | null;
+  created_at: number;
+  banned_until: number;
+  last_seen: number;
+}
+
+interface GroupRow {
+  group_id: string;
+  name: string;
+  announcement: string;
+  join_policy: string;
+  muted_all_until: number;
+  created_at: number;
+  dismissed_at: number;
+}
+
+interface InviteRow {
+  code: string;
+  uses_left: number;
+  expires_at: number | null;
+  created_at: number;
+}
+
+interface ConvJoinRow extends Partial<Record<`lm_${keyof MessageRow}`, unknown>> {
+  conv_id: string;
+  kind: string;
+  last_seq: number;
+  updated_at: number;
+  read_seq: number;
+  muted: boolean;
+  pinned: boolean;
+  peer_id: string | null;
+  peer_read_seq: number | null;
+  group_name: string | null;
+}
+
+/** U+0000 as JSON.stringify escapes it in a stored body. */
+const NUL_ESCAPE = '\\u0000';
+
+const MESSAGE_COLUMNS = 'conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, mentions, reply_to, recalled';
+
+function toEntry(row: MessageRow): LogEntry {
+  const entry = {
+    convId: row.conv_id,
+    seq: row.seq,
+    msgId: row.msg_id,
+    clientMsgId: row.client_msg_id,
+    from: row.sender,
+    ts: row.ts,
+    kind: row.kind as EntryKind,
+    body: JSON.parse(row.body) as Record<string, unknown>,
+  } as LogEntry;
+  if (row.mentions) entry.mentions = JSON.parse(row.mentions) as string[];
+  if (row.reply_to !== null) entry.replyTo = row.reply_to;
+  if (row.recalled) entry.recalled = true;
+  return entry;
+}
+
+function toGroup(row: GroupRow): GroupRecord {
+  return {
+    groupId: row.group_id,
+    name: row.name,
+    announcement: row.announcement,
+    joinPolicy: row.join_policy as JoinPolicyName,
+    mutedAllUntil: row.muted_all_until,
+    createdAt: row.created_at,
+    dismissedAt: row.dismissed_at,
+  };
+}
+
+function toInvite(row: InviteRow): InviteRecord {
+  return { code: row.code, usesLeft: row.uses_left, expiresAt: row.expires_at, createdAt: row.created_at };
+}
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    userId: row.user_id,
+    name: row.name,
+    avatar: row.avatar,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    bannedUntil: row.banned_until,
+    lastSeen: row.last_seen,
+  };
+}
+
+/** The presence rule of docs/protocol.md ("Privacy"); see the SQLite storage. */
+function presencePairs(select: string, where: string): string {
+  return `
+    SELECT ${select} FROM conv_members s
+    JOIN conversations c ON c.conv_id = s.conv_id AND c.kind = 'private'
+    JOIN conv_members v ON v.conv_id = s.conv_id AND v.user_id <> s.user_id
+    WHERE ${where} AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = s.user_id AND b.blocked = v.user_id)`;
+}
+
+const CONV_SELECT = `
+  SELECT c.conv_id, c.kind, c.last_seq, c.updated_at, m.read_seq, m.muted, m.pinned,
+         p.user_id AS peer_id, p.read_seq AS peer_read_seq, g.name AS group_name,
+         lm.conv_id AS lm_conv_id, lm.seq AS lm_seq, lm.msg_id AS lm_msg_id, lm.client_msg_id AS lm_client_msg_id,
+         lm.sender AS lm_sender, lm.ts AS lm_ts, lm.kind AS lm_kind, lm.body AS lm_body, lm.mentions AS lm_mentions,
+         lm.reply_to AS lm_reply_to, lm.recalled AS lm_recalled
+  FROM conv_members m
+  JOIN conversations c ON c.conv_id = m.conv_id
+  LEFT JOIN conv_members p ON c.kind = 'private' AND p.conv_id = m.conv_id AND p.user_id <> m.user_id
+  LEFT JOIN chat_groups g ON c.kind = 'group' AND g.group_id = substr(c.conv_id, 3)
+  LEFT JOIN messages lm ON c.last_seq > 0 AND lm.conv_id = c.conv_id AND lm.seq = c.last_seq`;
+
+function toConversation(row: ConvJoinRow): ConversationRow {
+  const last =
+    row.lm_conv_id == null
+      ? null
+      : toEntry({
+          conv_id: row.lm_conv_id as string,
+          seq: row.lm_seq as number,
+          msg_id: row.lm_msg_id as string,
+          client_msg_id: row.lm_client_msg_id as string,
+          sender: row.lm_sender as string,
+          ts: row.lm_ts as number,
+          kind: row.lm_kind as string,
+          body: row.lm_body as string,
+          mentions: row.lm_mentions as string | null,
+          reply_to: row.lm_reply_to as number | null,
+          recalled: row.lm_recalled as boolean,
+        });
+  return {
+    convId: row.conv_id,
+    kind: row.kind as ConvKindName,
+    lastSeq: row.last_seq,
+    readSeq: row.read_seq,
+    peerReadSeq: row.peer_read_seq,
+    peerId: row.peer_id,
+    muted: row.muted,
+    pinned: row.pinned,
+    updatedAt: row.updated_at,
+    lastMessage: last,
+    groupName: row.group_name,
+  };
+}
+
+/** Queries can run on the pool or on one transaction's connection. */
+interface Queryable {
+  query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * What PostgreSQL cannot take as SQLite does, made so before it is sent: a number beyond the safe integers (a
+ * client may send seq 1e308) is clamped to them, which compares with every stored value as the number itself
+ * would; text holding U+0000, which PostgreSQL's text cannot store, is refused as a bad request.
+ */
+function storable(values: readonly unknown[]): unknown[] {
+  return values.map((v) => {
+    if (typeof v === 'number') return Number.isFinite(v) ? Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, v)) : v;
+    if (typeof v === 'string' && v.includes('\u0000')) throw new ProtocolError('BAD_REQUEST', 'text containing U+0000 (NUL) cannot be stored');
+    if (Array.isArray(v)) return storable(v);
+    return v;
+  });
+}
+
+export interface PgStorageOptions {
+  /** postgres://user:password@host:port/database (PARLEY_DATABASE_URL). */
+  url: string;
+  /** Connections the pool holds at most (default 10). */
+  maxConnections?: number;
+}
+
+export class PgStorage implements Storage {
+  /** Conversations whose row and members are known to exist (committed), so appends skip re-ensuring them. */
+  private readonly knownConversations = new Set<string>();
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly synchronousCommit: string,
+  ) {}
+
+  /** Connects, migrates the schema (once, also when several servers start at once) and returns the storage. */
+  static async open(options: PgStorageOptions): Promise<PgStorage> {
+    if (!isPostgresUrl(options.url)) throw new DatabaseUrlError(`the database URL must start with postgres:// or postgresql://, got ${redactDatabaseUrl(options.url)}`);
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, idleTimeoutMillis: 30_000, types });
+    // An idle connection the server drops (restart, network) must not take the process down; the next query reconnects.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect().catch((error: Error) => {
+        throw new DatabaseUrlError(`cannot connect to PostgreSQL at ${redactDatabaseUrl(options.url)}: ${error.message}`);
+      });
+      try {
+        await migratePg(client);
+        const sync = (await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit ?? 'unknown';
+        return new PgStorage(pool, sync);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private readonly onPool: Queryable = { query: (text, values = []) => this.pool.query(text, storable(values)) };
+
+  private async rows<R extends QueryResultRow>(text: string, values: unknown[] = [], on: Queryable = this.onPool): Promise<R[]> {
+    return (await on.query<R>(text, values)).rows;
+  }
+  private async one<R extends QueryResultRow>(text: string, values: unknown[] = [], on: Queryable = this.onPool): Promise<R | undefined> {
+    return (await on.query<R>(text, values)).rows[0];
+  }
+  private async run(text: string, values: unknown[] = [], on: Queryable = this.onPool): Promise<number> {
+    return (await on.query(text, values)).rowCount ?? 0;
+  }
+
+  /** Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it throws. */
+  private async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn({ query: (text, values = []) => client.query(text, storable(values)) });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  // --- logs
+
+  async appendBatch(items: readonly AppendItem[]): Promise<AppendOutcome[]> {
+    try {
+      return await this.appendTxn(items);
+    } catch {
+      // One bad item must not fail its neighbours: retry each alone so only the culprit fails.
+      const outcomes: AppendOutcome[] = [];
+      for (const item of items) {
+        try {
+          outcomes.push((await this.appendTxn([item]))[0]!);
+        } catch (error) {
+          outcomes.push({ status: 'failed', error: error as Error });
+        }
+      }
+      return outcomes;
+    }
+  }
+
+  private async appendTxn(items: readonly AppendItem[]): Promise<AppendOutcome[]> {
+    const outcomes = await this.tx(async (c) => {
+      const out: AppendOutcome[] = [];
+      for (const item of items) out.push(await this.appendOne(c, item));
+      return out;
+    });
+    for (const item of items) this.knownConversations.add(item.convId); // only after the commit
+    return outcomes;
+  }
+
+  /** Runs inside the caller's transaction. */
+  private async appendOne(c: Queryable, item: AppendItem): Promise<Exclude<AppendOutcome, { status: 'failed' }>> {
+    // Two servers storing the same retry at once: the second waits for the first's commit, then finds its entry.
+    await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [item.from, item.clientMsgId]);
+    const existing = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = $1 AND client_msg_id = $2`, [item.from, item.clientMsgId], c);
+    if (existing) return { status: 'duplicate', entry: toEntry(existing) };
+    if (item.requires === 'room' && !(await this.one('SELECT 1 FROM rooms WHERE room_id = $1', [item.convId.slice(2)], c))) {
+      throw new ProtocolError('NOT_FOUND', 'no such chatroom');
+    }
+    if (!this.knownConversations.has(item.convId)) {
+      await c.query('INSERT INTO conversations (conv_id, kind, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING', [item.convId, item.convKind, item.ts]);
+      for (const member of item.members) {
+        await c.query('INSERT INTO conv_members (conv_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [item.convId, member, item.ts]);
+      }
+    }
+    // Locks the conversation's row until the commit: seqs are given in commit order, and the checks below see no
+    // membership change or room deletion in flight (those lock the row first too).
+    const next = await this.one<{ last_seq: number }>(
+      'UPDATE conversations SET last_seq = last_seq + 1, updated_at = $1 WHERE conv_id = $2 RETURNING last_seq',
+      [item.ts, item.convId],
+      c,
+    );
+    if (!next) {
+      if (item.requires === 'room') throw new ProtocolError('NOT_FOUND', 'no such chatroom');
+      throw new Error(`conversation ${item.convId} vanished inside its transaction`);
+    }
+    if (item.requires === 'member' && !(await this.one('SELECT 1 FROM conv_members WHERE conv_id = $1 AND user_id = $2 AND active', [item.convId, item.from], c))) {
+      throw new ProtocolError('FORBIDDEN', 'not a member of this conversation');
+    }
+    if (item.requires === 'room' && !(await this.one('SELECT 1 FROM rooms WHERE room_id = $1', [item.convId.slice(2)], c))) {
+      throw new ProtocolError('NOT_FOUND', 'no such chatroom');
+    }
+    const seq = next.last_seq;
+    const body = JSON.stringify(item.body);
+    const mentions = item.mentions && item.mentions.length > 0 ? JSON.stringify(item.mentions) : null;
+    await c.query(
+      'INSERT INTO messages (conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, mentions, reply_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      [item.convId, seq, item.msgId, item.clientMsgId, item.from, item.ts, item.kind, body, mentions, item.replyTo ?? null],
+    );
+    for (const fileId of new Set(item.fileIds ?? [])) {
+      // Locks the file's row and checks it is not collected, inside the transaction: a sweep deciding meanwhile
+      // that it is unreferenced finds it referenced when its own update gets the row.
+      const kept = await this.run('UPDATE files SET unreferenced_since = NULL WHERE file_id = $1 AND collected_at IS NULL', [fileId], c);
+      if (kept === 0) throw new ProtocolError('NOT_FOUND', 'the file is no longer stored: upload it again');
+      await c.query('INSERT INTO entry_files (conv_id, seq, file_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [item.convId, seq, fileId]);
+      await c.query('INSERT INTO file_refs (file_id, conv_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [fileId, item.convId]);
+    }
+    const entry = {
+      convId: item.convId,
+      seq,
+      msgId: item.msgId,
+      clientMsgId: item.clientMsgId,
+      from: item.from,
+      ts: item.ts,
+      kind: item.kind,
+      body: item.body,
+    } as LogEntry;
+    if (mentions) entry.mentions = item.mentions;
+    if (item.replyTo !== undefined) entry.replyTo = item.replyTo;
+    return { status: 'stored', entry };
+  }
+
+  /**
+   * Runs inside the caller's transaction, after entries naming `fileIds` in `convId` were removed: the
+   * conversation's members lose access to a file no other entry of it names, and a file no entry names at all
+   * starts its grace period.
+   */
+  private async dropFileReferences(c: Queryable, convId: string, fileIds: readonly string[], now: number): Promise<void> {
+    for (const fileId of fileIds) {
+      if (!(await this.one('SELECT 1 FROM entry_files WHERE file_id = $1 AND conv_id = $2 LIMIT 1', [fileId, convId], c))) {
+        await c.query('DELETE FROM file_refs WHERE file_id = $1 AND conv_id = $2', [fileId, convId]);
+      }
+      if (!(await this.one('SELECT 1 FROM entry_files WHERE file_id = $1 LIMIT 1', [fileId], c))) {
+        await c.query('UPDATE files SET unreferenced_since = $1 WHERE file_id = $2 AND unreferenced_since IS NULL', [now, fileId]);
+      }
+    }
+  }
+
+  /** Locks the conversation's row for the rest of the transaction (see appendOne). */
+  private async lockConversation(c: Queryable, convId: string): Promise<void> {
+    await c.query('SELECT 1 FROM conversations WHERE conv_id = $1 FOR UPDATE', [convId]);
+  }
+
+  async recall(item: AppendItem, targetSeq: number): Promise<LogEntry> {
+    return this.tx(async (c) => {
+      await this.lockConversation(c, item.convId);
+      const target = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv_id = $1 AND seq = $2`, [item.convId, targetSeq], c);
+      if (!target) throw new Error('recall target missing');
+      await c.query("UPDATE messages SET recalled = true, body = '{}', mentions = NULL WHERE conv_id = $1 AND seq = $2", [item.convId, targetSeq]);
+      // PostgreSQL's JSON functions refuse a body holding an escaped U+0000 (text may): those few edits are read here.
+      await c.query(
+        `UPDATE messages SET recalled = true, body = '{}' WHERE conv_id = $1 AND kind = 'edit' AND sender = $2 AND NOT recalled
+           AND CASE WHEN strpos(body, $4) > 0 THEN false ELSE (body::json ->> 'seq') = $3::text END`,
+        [item.convId, target.sender, targetSeq, NUL_ESCAPE],
+      );
+      const unparsed = await this.rows<{ seq: number; body: string }>(
+        "SELECT seq, body FROM messages WHERE conv_id = $1 AND kind = 'edit' AND sender = $2 AND NOT recalled AND strpos(body, $3) > 0",
+        [item.convId, target.sender, NUL_ESCAPE],
+        c,
+      );
+      for (const edit of unparsed) {
+        if ((JSON.parse(edit.body) as { seq?: unknown }).seq !== targetSeq) continue;
+        await c.query("UPDATE messages SET recalled = true, body = '{}' WHERE conv_id = $1 AND seq = $2", [item.convId, edit.seq]);
+      }
+      const fileIds = (await this.rows<{ file_id: string }>('SELECT file_id FROM entry_files WHERE conv_id = $1 AND seq = $2', [item.convId, targetSeq], c)).map((r) => r.file_id);
+      await c.query('DELETE FROM entry_files WHERE conv_id = $1 AND seq = $2', [item.convId, targetSeq]);
+      await this.dropFileReferences(c, item.convId, fileIds, item.ts);
+      return (await this.appendOne(c, item)).entry;
+    });
+  }
+
+  async getEntry(convId: string, seq: number) {
+    const row = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv_id = $1 AND seq = $2`, [convId, seq]);
+    return row ? toEntry(row) : null;
+  }
+
+  async findByClientMsgId(from: string, clientMsgId: string) {
+    const row = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = $1 AND client_msg_id = $2`, [from, clientMsgId]);
+    return row ? toEntry(row) : null;
+  }
+
+  async history(convId: string, query: HistoryQuery) {
+    let rows: MessageRow[];
+    if (query.afterSeq !== undefined) {
+      rows = await this.rows<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`, [convId, query.afterSeq, query.limit]);
+    } else if (query.beforeSeq !== undefined) {
+      rows = await this.rows<MessageRow>(
+        `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) t ORDER BY seq ASC`,
+        [convId, query.beforeSeq, query.limit],
+      );
+    } else {
+      rows = await this.rows<MessageRow>(`SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv_id = $1 ORDER BY seq DESC LIMIT $2) t ORDER BY seq ASC`, [
+        convId,
+        query.limit,
+      ]);
+    }
+    return rows.map(toEntry);
+  }
+
+  async lastSeq(convId: string) {
+    return (await this.one<{ last_seq: number }>('SELECT last_seq FROM conversations WHERE conv_id = $1', [convId]))?.last_seq ?? 0;
+  }
+
+  // --- users and tokens
+
+  async createUser(user: { userId: string; name: string; avatar?: string | null; passwordHash?: string | null }, now: number) {
+    const n = await this.run('INSERT INTO users (user_id, name, avatar, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
+      user.userId,
+      user.name,
+      user.avatar ?? null,
+      user.passwordHash ?? null,
+      now,
+    ]);
+    return n === 1;
+  }
+  async updateUser(user: { userId: string; name: string; avatar?: string | null }) {
+    return (await this.run('UPDATE users SET name = $1, avatar = $2 WHERE user_id = $3', [user.name, user.avatar ?? null, user.userId])) === 1;
+  }
+  async getUser(userId: string) {
+    const row = await this.one<UserRow>('SELECT * FROM users WHERE user_id = $1', [userId]);
+    return row ? toUser(row) : null;
+  }
+  async getUsers(userIds: readonly string[]) {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return [];
+    const byId = new Map((await this.rows<UserRow>('SELECT * FROM users WHERE user_id = ANY($1::text[])', [ids])).map((r) => [r.user_id, r]));
+    const out: UserRecord[] = [];
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (row) out.push(toUser(row));
+    }
+    return out;
+  }
+  async setBannedUntil(userId: string, untilTs: number) {
+    await this.run('UPDATE users SET banned_until = $1 WHERE user_id = $2', [untilTs, userId]);
+  }
+  async replacePasswordHash(userId: string, oldHash: string, newHash: string) {
+    return (await this.run('UPDATE users SET password_hash = $1 WHERE user_id = $2 AND password_hash = $3', [newHash, userId, oldHash])) === 1;
+  }
+  async setLastSeen(userId: string, ts: number) {
+    await this.run('UPDATE users SET last_seen = $1 WHERE user_id = $2', [ts, userId]);
+  }
+  async insertToken(tokenHash: string, userId: string, createdAt: number, expiresAt: number) {
+    await this.run('INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [tokenHash, userId, createdAt, expiresAt]);
+  }
+  async getToken(tokenHash: string): Promise<TokenRecord | null> {
+    const row = await this.one<{ user_id: string; expires_at: number; revoked: boolean }>('SELECT user_id, expires_at, revoked FROM tokens WHERE token_hash = $1', [tokenHash]);
+    return row ? { userId: row.user_id, expiresAt: row.expires_at, revoked: row.revoked } : null;
+  }
+  async revokeUserTokens(userId: string) {
+    await this.run('UPDATE tokens SET revoked = true WHERE user_id = $1 AND NOT revoked', [userId]);
+  }
+  async recordTokenUse(uses: readonly TokenUse[]) {
+    if (uses.length === 0) return;
+    await this.tx(async (c) => {
+      for (const u of uses) {
+        if (u.device) {
+          await c.query('UPDATE tokens SET device_id = $1, platform = $2, app = $3, last_seen = GREATEST(last_seen, $4) WHERE token_hash = $5', [
+            u.device.deviceId,
+            u.device.platform,
+            u.device.app,
+            u.seenAt,
+            u.tokenHash,
+          ]);
+        } else {
+          await c.query('UPDATE tokens SET last_seen = GREATEST(last_seen, $1) WHERE token_hash = $2', [u.seenAt, u.tokenHash]);
+        }
+      }
+    });
+  }
+  async listSessions(userId: string, now: number): Promise<SessionRecord[]> {
+    const rows = await this.rows<{ token_hash: string; device_id: string | null; platform: string; app: string; created_at: number; last_seen: number }>(
+      'SELECT token_hash, device_id, platform, app, created_at, last_seen FROM tokens WHERE user_id = $1 AND NOT revoked AND expires_at > $2 ORDER BY created_at, token_hash',
+      [userId, now],
+    );
+    return rows.map((r) => ({ tokenHash: r.token_hash, deviceId: r.device_id, platform: r.platform, app: r.app, createdAt: r.created_at, lastSeen: r.last_seen }));
+  }
+  async revokeTokens(userId: string, tokenHashes: readonly string[]) {
+    return this.tx(async (c) => {
+      const revoked: string[] = [];
+      for (const h of tokenHashes) {
+        if ((await this.run('UPDATE tokens SET revoked = true WHERE token_hash = $1 AND user_id = $2 AND NOT revoked', [h, userId], c)) === 1) revoked.push(h);
+      }
+      return revoked;
+    });
+  }
+  async setPassword(userId: string, passwordHash: string, keepTokenHash: string) {
+    return this.tx(async (c) => {
+      await c.query('UPDATE users SET password_hash = $1 WHERE user_id = $2', [passwordHash, userId]);
+      const rows = await this.rows<{ token_hash: string }>(
+        'UPDATE tokens SET revoked = true WHERE user_id = $1 AND token_hash <> $2 AND NOT revoked RETURNING token_hash',
+        [userId, keepTokenHash],
+        c,
+      );
+      return rows.map((r) => r.token_hash);
+    });
+  }
+  async pruneTokens(expiredBefore: number) {
+    return this.run('DELETE FROM tokens WHERE revoked OR expires_at < $1', [expiredBefore]);
+  }
+
+  // --- invites
+
+  async createInvite(invite: InviteRecord) {
+    await this.run('INSERT INTO invites (code, uses_left, expires_at, created_at) VALUES ($1, $2, $3, $4)', [invite.code, invite.usesLeft, invite.expiresAt, invite.createdAt]);
+  }
+  async listInvites() {
+    return (await this.rows<InviteRow>('SELECT * FROM invites ORDER BY created_at, code')).map(toInvite);
+  }
+  async deleteInvite(code: string) {
+    return (await this.run('DELETE FROM invites WHERE code = $1', [code])) === 1;
+  }
+  async usableInvite(code: string, now: number) {
+    const row = await this.one<InviteRow>('SELECT * FROM invites WHERE code = $1 AND uses_left > 0 AND (expires_at IS NULL OR expires_at > $2)', [code, now]);
+    return row ? toInvite(row) : null;
+  }
+  async createUserWithInvite(user: { userId: string; name: string; passwordHash: string }, code: string, now: number) {
+    return this.tx(async (c): Promise<'created' | 'conflict' | 'invalid-invite'> => {
+      // Locks the code's row: two registrations cannot both take its last use.
+      const invite = await this.one('SELECT 1 FROM invites WHERE code = $1 AND uses_left > 0 AND (expires_at IS NULL OR expires_at > $2) FOR UPDATE', [code, now], c);
+      if (!invite) return 'invalid-invite';
+      const inserted = await this.run('INSERT INTO users (user_id, name, avatar, password_hash, created_at) VALUES ($1, $2, NULL, $3, $4) ON CONFLICT DO NOTHING', [
+        user.userId,
+        user.name,
+        user.passwordHash,
+        now,
+      ], c);
+      if (inserted !== 1) return 'conflict';
+      await c.query('UPDATE invites SET uses_left = uses_left - 1 WHERE code = $1 AND uses_left > 0', [code]);
+      return 'created';
+    });
+  }
+
+  // --- conversations
+
+  async listConversations(userId: string) {
+    const rows = await this.rows<ConvJoinRow>(`${CONV_SELECT} WHERE m.user_id = $1 AND m.active AND c.kind <> 'room' ORDER BY c.updated_at DESC, c.conv_id`, [userId]);
+    return rows.map(toConversation);
+  }
+  async getConversation(userId: string, convId: string) {
+    const row = await this.one<ConvJoinRow>(`${CONV_SELECT} WHERE m.user_id = $1 AND m.conv_id = $2`, [userId, convId]);
+    return row ? toConversation(row) : null;
+  }
+  async members(convId: string) {
+    return (await this.rows<{ user_id: string }>('SELECT user_id FROM conv_members WHERE conv_id = $1 AND active ORDER BY user_id', [convId])).map((r) => r.user_id);
+  }
+  async isMember(convId: string, userId: string) {
+    return (await this.one('SELECT 1 FROM conv_members WHERE conv_id = $1 AND user_id = $2 AND active', [convId, userId])) !== undefined;
+  }
+  async raiseReadSeq(convId: string, userId: string, seq: number) {
+    const row = await this.one<{ read_seq: number }>(
+      `UPDATE conv_members SET read_seq = GREATEST(read_seq, LEAST($1::bigint, (SELECT last_seq FROM conversations c WHERE c.conv_id = conv_members.conv_id)))
+       WHERE conv_id = $2 AND user_id = $3 RETURNING read_seq`,
+      [seq, convId, userId],
+    );
+    return row?.read_seq ?? 0;
+  }
+  async updateMemberSettings(convId: string, userId: string, settings: { muted?: boolean; pinned?: boolean }) {
+    if (settings.muted === undefined && settings.pinned === undefined) return true;
+    const n = await this.run('UPDATE conv_members SET muted = coalesce($1, muted), pinned = coalesce($2, pinned) WHERE conv_id = $3 AND user_id = $4', [
+      settings.muted ?? null,
+      settings.pinned ?? null,
+      convId,
+      userId,
+    ]);
+    return n > 0;
+  }
+  async presenceViewers(userId: string) {
+    return (await this.rows<{ user_id: string }>(presencePairs('v.user_id', 's.user_id = $1'), [userId])).map((r) => r.user_id);
+  }
+  async presenceVisible(viewer: string, subjects: readonly string[]) {
+    if (subjects.length === 0) return [];
+    return (await this.rows<{ user_id: string }>(presencePairs('s.user_id', 'v.user_id = $1 AND s.user_id = ANY($2::text[])'), [viewer, [...subjects]])).map((r) => r.user_id);
+  }
+  async memberStates(convId: string): Promise<MemberState[]> {
+    const rows = await this.rows<{ user_id: string; read_seq: number; muted: boolean; pinned: boolean }>(
+      'SELECT user_id, read_seq, muted, pinned FROM conv_members WHERE conv_id = $1 AND active ORDER BY user_id',
+      [convId],
+    );
+    return rows.map((r) => ({ userId: r.user_id, readSeq: r.read_seq, muted: r.muted, pinned: r.pinned }));
+  }
+  async readCount(convId: string, seq: number, except: string) {
+    const row = await this.one<{ count: number; total: number }>(
+      'SELECT COUNT(*) FILTER (WHERE read_seq >= $1) AS count, COUNT(*) AS total FROM conv_members WHERE conv_id = $2 AND active AND user_id <> $3',
+      [seq, convId, except],
+    );
+    return { count: row?.count ?? 0, total: row?.total ?? 0 };
+  }
+
+  // --- groups
+
+  async createGroup(group: GroupRecord, members: ReadonlyArray<{ userId: string; role: GroupRole }>, entry: AppendItem): Promise<LogEntry | null> {
+    const convId = groupConvId(group.groupId);
+    const stored = await this.tx(async (c) => {
+      const inserted = await this.run(
+        'INSERT INTO chat_groups (group_id, name, announcement, join_policy, muted_all_until, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+        [group.groupId, group.name, group.announcement, group.joinPolicy, group.mutedAllUntil, group.createdAt],
+        c,
+      );
+      if (inserted === 0) return null;
+      await c.query('INSERT INTO conversations (conv_id, kind, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING', [convId, 'group', group.createdAt]);
+      for (const m of members) await this.addMember(c, convId, m.userId, group.createdAt, 0, m.role);
+      return (await this.appendOne(c, entry)).entry;
+    });
+    if (stored) this.knownConversations.add(convId);
+    return stored;
+  }
+
+  /** A (re)joining member starts reading at the entry that adds them, not at the group's first entry. */
+  private async addMember(c: Queryable, convId: string, userId: string, joinedAt: number, readSeq: number, role: GroupRole): Promise<void> {
+    await c.query(
+      `INSERT INTO conv_members (conv_id, user_id, joined_at, read_seq, role) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (conv_id, user_id) DO UPDATE SET active = true, role = excluded.role, speak_muted_until = 0,
+         joined_at = excluded.joined_at, read_seq = GREATEST(conv_members.read_seq, excluded.read_seq)`,
+      [convId, userId, joinedAt, readSeq, role],
+    );
+  }
+
+  async loadGroup(groupId: string): Promise<{ group: GroupRecord; members: GroupMemberRecord[] } | null> {
+    // Read together: one snapshot for both.
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const on: Queryable = { query: (text, values = []) => client.query(text, storable(values)) };
+      const row = await this.one<GroupRow>('SELECT * FROM chat_groups WHERE group_id = $1', [groupId], on);
+      const members = row
+        ? await this.rows<{ user_id: string; role: string; speak_muted_until: number }>(
+            'SELECT user_id, role, speak_muted_until FROM conv_members WHERE conv_id = $1 AND active ORDER BY user_id',
+            [groupConvId(groupId)],
+            on,
+          )
+        : [];
+      await client.query('COMMIT');
+      if (!row) return null;
+      return { group: toGroup(row), members: members.map((m) => ({ userId: m.user_id, role: m.role as GroupRole, mutedUntil: m.speak_muted_until })) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async changeGroup(change: GroupChange, entry: AppendItem): Promise<LogEntry> {
+    const convId = groupConvId(change.groupId);
+    return this.tx(async (c) => {
+      await this.lockConversation(c, convId);
+      const set = change.set;
+      if (set) {
+        await c.query(
+          `UPDATE chat_groups SET name = coalesce($1, name), announcement = coalesce($2, announcement), join_policy = coalesce($3, join_policy),
+             muted_all_until = coalesce($4::bigint, muted_all_until), dismissed_at = coalesce($5::bigint, dismissed_at)
+           WHERE group_id = $6`,
+          [set.name ?? null, set.announcement ?? null, set.joinPolicy ?? null, set.mutedAllUntil ?? null, set.dismissedAt ?? null, change.groupId],
+        );
+      }
+      if (change.add && change.add.length > 0) {
+        const readFrom = (await this.one<{ last_seq: number }>('SELECT last_seq FROM conversations WHERE conv_id = $1', [convId], c))?.last_seq ?? 0;
+        for (const userId of change.add) await this.addMember(c, convId, userId, entry.ts, readFrom, 'member');
+      }
+      for (const userId of change.remove ?? []) {
+        await c.query("UPDATE conv_members SET active = false, role = 'member', speak_muted_until = 0 WHERE conv_id = $1 AND user_id = $2", [convId, userId]);
+      }
+      for (const r of change.roles ?? []) await c.query('UPDATE conv_members SET role = $1 WHERE conv_id = $2 AND user_id = $3 AND active', [r.role, convId, r.userId]);
+      for (const m of change.mutes ?? []) {
+        await c.query('UPDATE conv_members SET speak_muted_until = $1 WHERE conv_id = $2 AND user_id = $3 AND active', [m.untilTs, convId, m.userId]);
+      }
+      if (change.dropRequests === 'all') await c.query('DELETE FROM group_requests WHERE group_id = $1', [change.groupId]);
+      else for (const userId of change.dropRequests ?? []) await c.query('DELETE FROM group_requests WHERE group_id = $1 AND user_id = $2', [change.groupId, userId]);
+      return (await this.appendOne(c, entry)).entry;
+    });
+  }
+
+  async putJoinRequest(groupId: string, request: JoinRequestRecord) {
+    await this.run(
+      'INSERT INTO group_requests (group_id, user_id, note, ts) VALUES ($1, $2, $3, $4) ON CONFLICT (group_id, user_id) DO UPDATE SET note = excluded.note, ts = excluded.ts',
+      [groupId, request.userId, request.note, request.ts],
+    );
+  }
+  async joinRequests(groupId: string): Promise<JoinRequestRecord[]> {
+    const rows = await this.rows<{ user_id: string; note: string; ts: number }>('SELECT user_id, note, ts FROM group_requests WHERE group_id = $1 ORDER BY ts, user_id', [groupId]);
+    return rows.map((r) => ({ userId: r.user_id, note: r.note, ts: r.ts }));
+  }
+  async getJoinRequest(groupId: string, userId: string): Promise<JoinRequestRecord | null> {
+    const r = await this.one<{ user_id: string; note: string; ts: number }>('SELECT user_id, note, ts FROM group_requests WHERE group_id = $1 AND user_id = $2', [groupId, userId]);
+    return r ? { userId: r.user_id, note: r.note, ts: r.ts } : null;
+  }
+  async deleteJoinRequest(groupId: string, userId: string) {
+    return (await this.run('DELETE FROM group_requests WHERE group_id = $1 AND user_id = $2', [groupId, userId])) > 0;
+  }
+
+  // --- chatrooms
+
+  async putRoom(room: RoomRecord) {
+    return this.tx(async (c) => {
+      const created = (await this.run('INSERT INTO rooms (room_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [room.roomId, room.name, room.createdAt], c)) === 1;
+      if (!created) await c.query('UPDATE rooms SET name = $1 WHERE room_id = $2', [room.name, room.roomId]);
+      await c.query('INSERT INTO conversations (conv_id, kind, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING', [
+        roomConvId(room.roomId),
+        'room',
+        room.createdAt,
+      ]);
+      return created;
+    });
+  }
+  async listRooms(): Promise<RoomRecord[]> {
+    const rows = await this.rows<{ room_id: string; name: string; created_at: number }>('SELECT * FROM rooms ORDER BY room_id');
+    return rows.map((r) => ({ roomId: r.room_id, name: r.name, createdAt: r.created_at }));
+  }
+  async deleteRoom(roomId: string) {
+    const convId = roomConvId(roomId);
+    const deleted = await this.tx(async (c) => {
+      // The conversation's row first, as appends lock it: none is half-way through this room's log meanwhile.
+      await this.lockConversation(c, convId);
+      if ((await this.run('DELETE FROM rooms WHERE room_id = $1', [roomId], c)) === 0) return false;
+      await c.query('DELETE FROM messages WHERE conv_id = $1', [convId]);
+      const fileIds = (await this.rows<{ file_id: string }>('SELECT DISTINCT file_id FROM entry_files WHERE conv_id = $1', [convId], c)).map((r) => r.file_id);
+      await c.query('DELETE FROM entry_files WHERE conv_id = $1', [convId]);
+      await this.dropFileReferences(c, convId, fileIds, Date.now());
+      await c.query('DELETE FROM file_refs WHERE conv_id = $1', [convId]);
+      await c.query('DELETE FROM conversations WHERE conv_id = $1', [convId]);
+      return true;
+    });
+    // A room created again under this id starts a new log, so its conversation row must be ensured again.
+    this.knownConversations.delete(convId);
+    return deleted;
+  }
+
+  // --- blocks
+
+  async block(blocker: string, blocked: string, now: number) {
+    await this.run('INSERT INTO blocks (blocker, blocked, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [blocker, blocked, now]);
+  }
+  async unblock(blocker: string, blocked: string) {
+    await this.run('DELETE FROM blocks WHERE blocker = $1 AND blocked = $2', [blocker, blocked]);
+  }
+  async blocks(blocker: string) {
+    return (await this.rows<{ blocked: string }>('SELECT blocked FROM blocks WHERE blocker = $1 ORDER BY created_at, blocked', [blocker])).map((r) => r.blocked);
+  }
+  async isBlocked(blocker: string, blocked: string) {
+    return (await this.one('SELECT 1 FROM blocks WHERE blocker = $1 AND blocked = $2', [blocker, blocked])) !== undefined;
+  }
+  async blockersAmong(blocked: string, candidates: readonly string[]) {
+    if (candidates.length === 0) return [];
+    return (await this.rows<{ blocker: string }>('SELECT blocker FROM blocks WHERE blocked = $1 AND blocker = ANY($2::text[])', [blocked, [...candidates]])).map((r) => r.blocker);
+  }
+
+  // --- files
+
+  async insertFile(file: FileRecord) {
+    // A new file is unreferenced until an entry names it: its grace period starts at the upload.
+    await this.run('INSERT INTO files (file_id, uploader, name, mime, size, created_at, unreferenced_since) VALUES ($1, $2, $3, $4, $5, $6, $6)', [
+      file.fileId,
+      file.uploader,
+      file.name,
+      file.mime,
+      file.size,
+      file.createdAt,
+    ]);
+  }
+  async getFile(fileId: string): Promise<FileRecord | null> {
+    const row = await this.one<{ file_id: string; uploader: string; name: string; mime: string; size: number; created_at: number }>(
+      'SELECT file_id, uploader, name, mime, size, created_at FROM files WHERE file_id = $1 AND collected_at IS NULL',
+      [fileId],
+    );
+    return row ? { fileId: row.file_id, uploader: row.uploader, name: row.name, mime: row.mime, size: row.size, createdAt: row.created_at } : null;
+  }
+  async mayReadFile(fileId: string, userId: string) {
+    // Chatrooms keep no members in storage and anyone may join one, so a file sent in a room is readable by anyone.
+    const row = await this.one(
+      `SELECT 1 FROM files WHERE file_id = $1 AND uploader = $2 AND collected_at IS NULL
+       UNION ALL
+       SELECT 1 FROM file_refs r JOIN conv_members m ON m.conv_id = r.conv_id AND m.active WHERE r.file_id = $1 AND m.user_id = $2
+       UNION ALL
+       SELECT 1 FROM file_refs r JOIN rooms ro ON r.conv_id = 'r:' || ro.room_id WHERE r.file_id = $1
+       LIMIT 1`,
+      [fileId, userId],
+    );
+    return row !== undefined;
+  }
+  async uploadedBytes(userId: string) {
+    return (await this.one<{ bytes: number }>('SELECT coalesce(SUM(size), 0) AS bytes FROM files WHERE uploader = $1 AND collected_at IS NULL', [userId]))?.bytes ?? 0;
+  }
+  async storedFileBytes() {
+    return (await this.one<{ bytes: number }>('SELECT coalesce(SUM(size), 0) AS bytes FROM files WHERE collected_at IS NULL'))?.bytes ?? 0;
+  }
+  async markCollectable(unreferencedBefore: number, now: number, limit: number): Promise<CollectedFile[]> {
+    return this.tx(async (c) => {
+      const found: CollectedFile[] = [
+        ...(
+          await this.rows<{ file_id: string; size: number }>(
+            `SELECT file_id, size FROM files
+             WHERE unreferenced_since IS NOT NULL AND unreferenced_since <= $1 AND collected_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM entry_files e WHERE e.file_id = files.file_id)
+             LIMIT $2`,
+            [unreferencedBefore, limit],
+            c,
+          )
+        ).map((r) => ({ fileId: r.file_id, size: r.size, reason: 'unreferenced' as const })),
+        ...(
+          await this.rows<{ file_id: string; size: number }>(
+            'SELECT file_id, size FROM files WHERE collected_at IS NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = files.uploader) LIMIT $1',
+            [limit],
+            c,
+          )
+        ).map((r) => ({ fileId: r.file_id, size: r.size, reason: 'uploader-gone' as const })),
+      ];
+      const marked: CollectedFile[] = [];
+      for (const file of found) {
+        // The reason is checked again on the locked row: an append naming the file meanwhile cleared
+        // unreferenced_since (and holds the row until it commits).
+        const reason =
+          file.reason === 'unreferenced'
+            ? 'unreferenced_since IS NOT NULL AND unreferenced_since <= $3'
+            : 'NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = files.uploader) AND $3::bigint IS NOT NULL';
+        const n = await this.run(`UPDATE files SET collected_at = $1 WHERE file_id = $2 AND collected_at IS NULL AND ${reason}`, [now, file.fileId, unreferencedBefore], c);
+        if (n === 0) continue; // in both lists, or referenced meanwhile
+        await c.query('DELETE FROM file_refs WHERE file_id = $1', [file.fileId]);
+        await c.query('DELETE FROM entry_files WHERE file_id = $1', [file.fileId]);
+        marked.push(file);
+      }
+      return marked;
+    });
+  }
+  async collectedFiles(limit: number) {
+    return (await this.rows<{ file_id: string }>('SELECT file_id FROM files WHERE collected_at IS NOT NULL LIMIT $1', [limit])).map((r) => r.file_id);
+  }
+  async forgetFiles(fileIds: readonly string[]) {
+    if (fileIds.length === 0) return;
+    await this.run('DELETE FROM files WHERE file_id = ANY($1::text[]) AND collected_at IS NOT NULL', [[...fileIds]]);
+  }
+
+  // --- admin and settings
+
+  async rememberNonce(nonce: string, ts: number) {
+    return (await this.run('INSERT INTO admin_nonces (nonce, ts) VALUES ($1, $2) ON CONFLICT DO NOTHING', [nonce, ts])) === 1;
+  }
+  async pruneNonces(olderThan: number) {
+    await this.run('DELETE FROM admin_nonces WHERE ts < $1', [olderThan]);
+  }
+  async getSetting(key: string) {
+    return (await this.one<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]))?.value ?? null;
+  }
+  async setSetting(key: string, value: string) {
+    await this.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  async ping() {
+    await this.pool.query('SELECT 1');
+  }
+
+  /** PostgreSQL's synchronous_commit as the server reported it at start (`on`: a commit is flushed to its WAL). */
+  durability(): string {
+    return `postgres synchronous_commit=${this.synchronousCommit}`;
+  }
+
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

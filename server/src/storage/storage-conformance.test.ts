@@ -1,0 +1,211 @@
+/**
+ * What every Storage must do, run against each implementation: SQLite always, PostgreSQL when
+ * PARLEY_TEST_DATABASE_URL names a server (`npm run test:postgres`), with a note saying so when it does not.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { groupConvId, privateConvId, roomConvId, type EntryKind } from '../../../protocol/index.js';
+import { TEST_DATABASE_URL, databaseUrlFor, dropDatabaseFor } from '../../test/test-database.js';
+import { PgStorage } from './postgres/pg-storage.js';
+import { SqliteStorage } from './sqlite/sqlite-storage.js';
+import type { AppendItem, Storage } from './storage.js';
+
+if (!TEST_DATABASE_URL) {
+  process.stdout.write('storage conformance: PostgreSQL skipped: set PARLEY_TEST_DATABASE_URL (or run npm run test:postgres) to run it against PostgreSQL too\n');
+}
+
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const s of schemas.splice(0)) await dropDatabaseFor(s);
+});
+
+/** A fresh PostgreSQL schema; its URL. */
+async function freshPgUrl(): Promise<string> {
+  const key = `conformance-${randomUUID()}`;
+  schemas.push(key);
+  return databaseUrlFor(key);
+}
+
+const implementations: Array<{ name: string; skip: boolean; open: () => Promise<Storage> }> = [
+  { name: 'SQLite', skip: false, open: async () => new SqliteStorage({ file: ':memory:' }) },
+  { name: 'PostgreSQL', skip: !TEST_DATABASE_URL, open: async () => PgStorage.open({ url: await freshPgUrl() }) },
+];
+
+let counter = 0;
+function item(convId: string, from: string, extra: Partial<AppendItem> = {}): AppendItem {
+  const n = ++counter;
+  const kind = convId.startsWith('g:') ? 'group' : convId.startsWith('r:') ? 'room' : 'private';
+  const members = kind === 'private' ? convId.slice(2).split('|') : [];
+  return {
+    convId,
+    convKind: kind,
+    members,
+    msgId: `m${n}-${randomUUID()}`,
+    clientMsgId: `c${n}-${randomUUID()}`,
+    from,
+    ts: 1_700_000_000_000 + n,
+    kind: 'text' as EntryKind,
+    body: { text: `message ${n}` },
+    ...extra,
+  };
+}
+
+for (const impl of implementations) {
+  describe.skipIf(impl.skip)(`storage conformance: ${impl.name}`, () => {
+    const opened: Storage[] = [];
+    afterAll(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+    async function open(): Promise<Storage> {
+      const s = await impl.open();
+      opened.push(s);
+      return s;
+    }
+
+    it('gives the entries of a batch consecutive seqs per conversation, in order, and reads them back', async () => {
+      const s = await open();
+      const conv = privateConvId('alice', 'bob');
+      const other = privateConvId('alice', 'carol');
+      const out = await s.appendBatch([item(conv, 'alice'), item(other, 'alice'), item(conv, 'bob', { mentions: ['alice'], replyTo: 1 })]);
+      expect(out.map((o) => (o.status === 'stored' ? [o.entry.convId, o.entry.seq] : o.status))).toEqual([
+        [conv, 1],
+        [other, 1],
+        [conv, 2],
+      ]);
+      expect(await s.lastSeq(conv)).toBe(2);
+      const history = await s.history(conv, { limit: 10 });
+      expect(history.map((e) => e.seq)).toEqual([1, 2]);
+      expect(history[1]).toMatchObject({ from: 'bob', mentions: ['alice'], replyTo: 1 });
+      expect((await s.history(conv, { afterSeq: 1, limit: 10 })).map((e) => e.seq)).toEqual([2]);
+      expect((await s.history(conv, { beforeSeq: 2, limit: 10 })).map((e) => e.seq)).toEqual([1]);
+      expect(await s.members(conv)).toEqual(['alice', 'bob']);
+      const listed = await s.listConversations('alice');
+      expect(listed.map((c) => c.convId).sort()).toEqual([conv, other].sort());
+      expect(listed.find((c) => c.convId === conv)).toMatchObject({ lastSeq: 2, peerId: 'bob', lastMessage: { seq: 2 } });
+    });
+
+    it('answers a retried clientMsgId with the original entry and stores nothing', async () => {
+      const s = await open();
+      const conv = privateConvId('dave', 'erin');
+      const first = item(conv, 'dave');
+      const [stored] = await s.appendBatch([first]);
+      const [again] = await s.appendBatch([{ ...first, msgId: 'another', ts: first.ts + 5 }]);
+      expect(again).toEqual({ status: 'duplicate', entry: stored!.status === 'stored' ? stored!.entry : null });
+      expect(await s.lastSeq(conv)).toBe(1);
+      expect(await s.findByClientMsgId('dave', first.clientMsgId)).toMatchObject({ seq: 1, msgId: first.msgId });
+    });
+
+    it('fails only the item whose check fails: requires member, requires room, a file no longer stored', async () => {
+      const s = await open();
+      const group = groupConvId('g1');
+      const created = await s.createGroup(
+        { groupId: 'g1', name: 'G', announcement: '', joinPolicy: 'open', mutedAllUntil: 0, createdAt: 1, dismissedAt: 0 },
+        [{ userId: 'owner', role: 'owner' }],
+        item(group, 'owner', { kind: 'system' as EntryKind, body: { event: 'group.created' } }),
+      );
+      expect(created?.seq).toBe(1);
+      const out = await s.appendBatch([
+        item(group, 'owner', { requires: 'member' }),
+        item(group, 'stranger', { requires: 'member' }),
+        item(roomConvId('nowhere'), 'owner', { requires: 'room' }),
+        item(group, 'owner', { fileIds: ['no-such-file'] }),
+        item(group, 'owner', { requires: 'member' }),
+      ]);
+      expect(out.map((o) => (o.status === 'failed' ? (o.error as { code?: string }).code : o.status))).toEqual(['stored', 'FORBIDDEN', 'NOT_FOUND', 'NOT_FOUND', 'stored']);
+      expect((await s.history(group, { limit: 10 })).map((e) => e.seq)).toEqual([1, 2, 3]);
+    });
+
+    it('keeps a file readable by the members of a conversation naming it, and starts its grace when a recall removes the last naming', async () => {
+      const s = await open();
+      const conv = privateConvId('fay', 'gus');
+      await s.createUser({ userId: 'fay', name: 'Fay' }, 1);
+      await s.insertFile({ fileId: 'file1', uploader: 'fay', name: 'a.bin', mime: 'application/octet-stream', size: 10, createdAt: 100 });
+      expect(await s.mayReadFile('file1', 'gus')).toBe(false);
+      const [sent] = await s.appendBatch([item(conv, 'fay', { kind: 'file' as EntryKind, body: { fileId: 'file1' }, fileIds: ['file1'] })]);
+      expect(sent?.status).toBe('stored');
+      expect(await s.mayReadFile('file1', 'gus')).toBe(true);
+      expect(await s.markCollectable(Number.MAX_SAFE_INTEGER, 200, 10)).toEqual([]);
+      await s.appendBatch([item(conv, 'fay', { kind: 'edit' as EntryKind, body: { seq: 1, text: 'edited' } })]);
+      const recall = await s.recall(item(conv, 'fay', { kind: 'recall' as EntryKind, body: { seq: 1 } }), 1);
+      expect(recall.seq).toBe(3);
+      expect(await s.getEntry(conv, 1)).toMatchObject({ recalled: true, body: {} });
+      expect(await s.getEntry(conv, 2)).toMatchObject({ recalled: true, body: {} });
+      expect(await s.mayReadFile('file1', 'gus')).toBe(false);
+      expect(await s.markCollectable(Number.MAX_SAFE_INTEGER, 300, 10)).toEqual([{ fileId: 'file1', size: 10, reason: 'unreferenced' }]);
+      expect(await s.getFile('file1')).toBeNull();
+      expect(await s.collectedFiles(10)).toEqual(['file1']);
+      await s.forgetFiles(['file1']);
+      expect(await s.collectedFiles(10)).toEqual([]);
+    });
+
+    it('keeps any text of an entry body as sent, U+0000 included, and recalls past edits holding it', async () => {
+      const s = await open();
+      const conv = privateConvId('nul', 'zed');
+      const text = 'a\u0000b \ud83d\ude00 "quoted" \\';
+      await s.appendBatch([item(conv, 'nul', { body: { text } }), item(conv, 'nul', { kind: 'edit' as EntryKind, body: { seq: 1, text } })]);
+      expect((await s.getEntry(conv, 1))?.body).toEqual({ text });
+      await s.recall(item(conv, 'nul', { kind: 'recall' as EntryKind, body: { seq: 1 } }), 1);
+      expect((await s.history(conv, { limit: 10 })).map((e) => [e.seq, e.recalled ?? false])).toEqual([
+        [1, true],
+        [2, true],
+        [3, false],
+      ]);
+    });
+
+    it('raises read positions only forward and never past the log, and counts readers', async () => {
+      const s = await open();
+      const conv = privateConvId('hal', 'ivy');
+      await s.appendBatch([item(conv, 'hal'), item(conv, 'hal')]);
+      expect(await s.raiseReadSeq(conv, 'ivy', 1e308)).toBe(2);
+      expect(await s.raiseReadSeq(conv, 'ivy', 1)).toBe(2);
+      expect(await s.readCount(conv, 2, 'hal')).toEqual({ count: 1, total: 1 });
+      expect(await s.getEntry(conv, 1e308)).toBeNull();
+      expect(await s.history(conv, { afterSeq: 1e308, limit: 10 })).toEqual([]);
+    });
+
+    it('deletes a chatroom with its log; a room made again under its id starts a new log', async () => {
+      const s = await open();
+      expect(await s.putRoom({ roomId: 'lobby', name: 'Lobby', createdAt: 1 })).toBe(true);
+      expect(await s.putRoom({ roomId: 'lobby', name: 'Lobby 2', createdAt: 2 })).toBe(false);
+      const conv = roomConvId('lobby');
+      await s.appendBatch([item(conv, 'jan', { requires: 'room' })]);
+      expect(await s.deleteRoom('lobby')).toBe(true);
+      expect(await s.deleteRoom('lobby')).toBe(false);
+      const [gone] = await s.appendBatch([item(conv, 'jan', { requires: 'room' })]);
+      expect(gone?.status === 'failed' && (gone.error as { code?: string }).code).toBe('NOT_FOUND');
+      await s.putRoom({ roomId: 'lobby', name: 'Lobby', createdAt: 3 });
+      const [fresh] = await s.appendBatch([item(conv, 'jan', { requires: 'room' })]);
+      expect(fresh?.status === 'stored' && fresh.entry.seq).toBe(1);
+    });
+
+    it('takes one use of an invite per registration and refuses a taken id without using the code', async () => {
+      const s = await open();
+      await s.createInvite({ code: 'code1', usesLeft: 1, expiresAt: null, createdAt: 1 });
+      await s.createUser({ userId: 'taken', name: 'T' }, 1);
+      expect(await s.createUserWithInvite({ userId: 'taken', name: 'T', passwordHash: 'h' }, 'code1', 2)).toBe('conflict');
+      expect(await s.createUserWithInvite({ userId: 'kim', name: 'K', passwordHash: 'h' }, 'code1', 2)).toBe('created');
+      expect(await s.createUserWithInvite({ userId: 'lee', name: 'L', passwordHash: 'h' }, 'code1', 2)).toBe('invalid-invite');
+      expect(await s.getUsers(['lee', 'kim', 'taken', 'kim'])).toMatchObject([{ userId: 'kim' }, { userId: 'taken' }]);
+    });
+  });
+}
+
+describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL with several servers on one database', () => {
+  it('migrates once when servers start at once, and stores a clientMsgId sent to two of them once, with one seq', async () => {
+    const url = await freshPgUrl();
+    const nodes = await Promise.all([PgStorage.open({ url }), PgStorage.open({ url }), PgStorage.open({ url })]);
+    try {
+      const conv = privateConvId('max', 'ned');
+      const retried = item(conv, 'max');
+      const outcomes = (await Promise.all(nodes.map((n) => n.appendBatch([retried])))).flat();
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['duplicate', 'duplicate', 'stored']);
+      expect(new Set(outcomes.map((o) => (o.status === 'failed' ? null : o.entry.seq)))).toEqual(new Set([1]));
+      // Concurrent appends to one conversation from all servers: seqs without a gap or a repeat.
+      const many = await Promise.all(nodes.flatMap((n) => Array.from({ length: 5 }, () => n.appendBatch([item(conv, 'ned')]))));
+      const seqs = many.flat().map((o) => (o.status === 'stored' ? o.entry.seq : -1));
+      expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 2));
+    } finally {
+      for (const n of nodes) await n.close();
+    }
+  });
+});
