@@ -12,7 +12,7 @@ import { HashingPool } from '../auth/hashing-pool.js';
 import { checkPasswordPolicy } from '../auth/password-policy.js';
 import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
-import { parseTrustedProxies, type RegistrationMode } from '../config.js';
+import { parseTrustedProxies, type ServerConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { KeyedBuckets, TokenBucket } from '../services/rate-limit.js';
 import type { Storage } from '../storage/storage.js';
@@ -31,15 +31,10 @@ const ADDRESS = { rate: 0.1, burst: 30 };
 /** Failed logins of one account from everywhere: looser, it only slows a guesser spread over many addresses. */
 const ACCOUNT = { rate: 0.2, burst: 100 };
 
-export interface AccountsOptions {
-  registration: RegistrationMode;
-  registerPerIpPerHour: number;
-  registerPerMinute: number;
-  passwordCost: number;
-  hashConcurrency: number;
-  hashQueue: number;
-  trustedProxies: string;
-}
+export type AccountsOptions = Pick<
+  ServerConfig,
+  'registration' | 'registerPerIpPerHour' | 'registerPerMinute' | 'passwordCost' | 'hashConcurrency' | 'hashQueue' | 'trustedProxies'
+>;
 
 function rateLimited(wait: number, why: string): ProtocolError {
   return new ProtocolError('RATE_LIMITED', why, { retryAfterMs: wait });

@@ -5,18 +5,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PasswordChangeBody, ProtocolError, compile } from '../../../protocol/index.js';
 import type { TokenService } from '../auth/tokens.js';
-import { TokenBucket } from '../services/rate-limit.js';
+import { KeyedBuckets } from '../services/rate-limit.js';
 import type { Sessions } from '../services/sessions.js';
 import type { Storage } from '../storage/storage.js';
 import type { Accounts } from './accounts.js';
 import { bearerToken, parseJson, readBody, sendJson } from './respond.js';
 
 const passwordBody = compile(PasswordChangeBody);
-const MAX_TRACKED = 10_000;
+/** Accounts whose wrong-password buckets are kept (least recently used dropped first, as for logins). */
+const TRACKED = 100_000;
 
 export class SessionRoutes {
   /** Wrong old passwords per account, so a stolen token cannot be used to guess the password quickly. */
-  private readonly failures = new Map<string, TokenBucket>();
+  private readonly failures = new KeyedBuckets(0.2, 5, TRACKED);
 
   constructor(
     private readonly storage: Storage,
@@ -36,18 +37,12 @@ export class SessionRoutes {
     if (!this.passwords) throw new ProtocolError('NOT_FOUND', 'this server has no built-in accounts');
     const { userId, tokenHash } = await this.tokens.authenticate(bearerToken(req));
     const body = parseJson(await readBody(req, 16 * 1024), passwordBody, 'password');
-    const limiter = this.failures.get(userId);
-    if (limiter) {
-      const wait = limiter.take();
-      if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many wrong passwords', { retryAfterMs: wait });
-    }
+    const wait = this.failures.peek(userId);
+    if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many wrong passwords', { retryAfterMs: wait });
     const user = await this.storage.getUser(userId);
     if (!user?.passwordHash) throw new ProtocolError('FORBIDDEN', 'this account has no password to change');
     if (!(await this.passwords.checkPassword(body.oldPassword, user.passwordHash))) {
-      if (!limiter) {
-        if (this.failures.size >= MAX_TRACKED) this.failures.clear();
-        this.failures.set(userId, new TokenBucket(0.2, 5));
-      }
+      this.failures.take(userId);
       // FORBIDDEN, not UNAUTHENTICATED: the token is good, and a client must not sign out over a typo.
       throw new ProtocolError('FORBIDDEN', 'the current password is wrong');
     }

@@ -6,10 +6,12 @@
 import { ProtocolError } from '../../../protocol/index.js';
 import type { ServerConfig } from '../config.js';
 import type { Storage } from '../storage/storage.js';
-import { TokenBucket } from './rate-limit.js';
+import { KeyedBuckets } from './rate-limit.js';
 
-/** Users whose buckets are kept before idle (full) ones are dropped. */
+/** Users whose byte budgets are kept before idle (full) ones are dropped. */
 const MAX_TRACKED_USERS = 10_000;
+/** Users whose upload-count buckets are kept, least recently used dropped first (as for logins). */
+const COUNTED_USERS = 100_000;
 
 /** A bucket of bytes that may go into debt: an upload is charged what it really sent, after it ends. */
 class ByteBudget {
@@ -56,8 +58,8 @@ export interface UploadTicket {
 }
 
 export class UploadLimits {
-  /** Each user's bucket of uploads per minute, with when it was last used. */
-  private readonly counts = new Map<string, { bucket: TokenBucket; used: number }>();
+  /** Each user's bucket of uploads per minute (dropped once full again, or least recently used past the bound). */
+  private readonly counts: KeyedBuckets;
   private readonly budgets = new Map<string, ByteBudget>();
   /** Bytes received so far by each user's uploads in progress. */
   private readonly inFlight = new Map<string, number>();
@@ -65,7 +67,9 @@ export class UploadLimits {
   constructor(
     private readonly storage: Storage,
     private readonly config: Pick<ServerConfig, 'fileQuotaBytes' | 'uploadsPerMinute' | 'uploadBytesPerHour'>,
-  ) {}
+  ) {
+    this.counts = new KeyedBuckets(config.uploadsPerMinute / 60, Math.max(1, config.uploadsPerMinute), COUNTED_USERS);
+  }
 
   /** Admits an upload of `declared` bytes (NaN when unknown) or throws RATE_LIMITED / TOO_LARGE. */
   async admit(userId: string, declared: number, now = Date.now()): Promise<UploadTicket> {
@@ -77,7 +81,7 @@ export class UploadLimits {
       throw new ProtocolError('RATE_LIMITED', `uploads are limited to ${uploadBytesPerHour} bytes an hour`, { retryAfterMs: byteWait, limit: 'bytes' });
     }
     if (uploadsPerMinute > 0) {
-      const wait = this.countOf(userId, now).take(now);
+      const wait = this.counts.take(userId, now);
       if (wait > 0) throw new ProtocolError('RATE_LIMITED', `uploads are limited to ${uploadsPerMinute} a minute`, { retryAfterMs: wait, limit: 'uploads' });
     }
     const stored = fileQuotaBytes > 0 ? await this.storage.uploadedBytes(userId) : 0;
@@ -115,20 +119,6 @@ export class UploadLimits {
         budget?.charge(counted, Date.now());
       },
     };
-  }
-
-  private countOf(userId: string, now: number): TokenBucket {
-    let entry = this.counts.get(userId);
-    if (!entry) {
-      if (this.counts.size >= MAX_TRACKED_USERS) {
-        // A bucket unused for a minute is full again, so dropping it forgets nothing.
-        for (const [id, e] of this.counts) if (now - e.used >= 60_000) this.counts.delete(id);
-      }
-      entry = { bucket: new TokenBucket(this.config.uploadsPerMinute / 60, this.config.uploadsPerMinute, now), used: now };
-      this.counts.set(userId, entry);
-    }
-    entry.used = now;
-    return entry.bucket;
   }
 
   private budgetOf(userId: string, now: number): ByteBudget {
