@@ -32,6 +32,8 @@ export const CloseCode = {
   goingAway: 1001,
   policyViolation: 1008,
   tooBig: 1009,
+  /** The server can't serve this connection now (a cluster node cut off from the others): reconnect (docs/protocol.md part 2). */
+  serviceRestart: 1012,
   unauthenticated: 4401,
   sessionRevoked: 4403,
   replaced: 4409,

@@ -4,6 +4,7 @@
 // PostgreSQL not answering: in CI (CI set) the run fails; elsewhere it is skipped, saying which variable to set.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 
 const base = process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -35,6 +36,27 @@ try {
   process.exit(0);
 }
 
+// The cluster tests (server/test/cluster.test.ts) also need NATS: PARLEY_TEST_NATS_URL, by default the local one.
+const natsUrl = process.env.PARLEY_TEST_NATS_URL || 'nats://127.0.0.1:4222';
+const natsAnswers = await new Promise((resolve) => {
+  const u = new URL(natsUrl);
+  const socket = net.connect(Number(u.port || 4222), u.hostname);
+  socket.setTimeout(3000, () => socket.destroy(new Error('timed out')));
+  socket.once('data', (data) => {
+    socket.destroy();
+    resolve(data.toString().startsWith('INFO') ? null : 'not a NATS server');
+  });
+  socket.once('error', (error) => resolve(error.message));
+});
+if (natsAnswers !== null) {
+  const why = `NATS is not answering at ${natsUrl} (${natsAnswers})`;
+  if (process.env.CI) {
+    console.error(`test:postgres: FAILED: ${why}; CI must run the cluster tests (.ci/run starts NATS)`);
+    process.exit(1);
+  }
+  console.log(`test:postgres: the cluster tests will be skipped: ${why}. Set PARLEY_TEST_NATS_URL=nats://host:port to a NATS server to run them.`);
+}
+
 const name = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
 await admin((c) => c.query(`CREATE DATABASE ${name}`));
 const url = new URL(base);
@@ -42,7 +64,7 @@ url.pathname = `/${name}`;
 console.log(`test:postgres: running the server tests against ${shown.replace(/\/[^/?]*(\?|$)/, `/${name}$1`)}`);
 const run = spawnSync('npx', ['vitest', 'run', 'server/test', 'server/src/storage', ...process.argv.slice(2)], {
   stdio: 'inherit',
-  env: { ...process.env, PARLEY_TEST_DATABASE_URL: url.toString() },
+  env: { ...process.env, PARLEY_TEST_DATABASE_URL: url.toString(), ...(natsAnswers === null ? { PARLEY_TEST_NATS_URL: natsUrl } : {}) },
 });
 try {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

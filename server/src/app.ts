@@ -1,5 +1,6 @@
 /** Builds and starts a Parley server: storage, bus, hub, messaging, HTTP routes and the WebSocket gateway. */
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { parseListenAddress, resolveConfig, type ServerConfig } from './config.js';
@@ -9,6 +10,8 @@ import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import { PgStorage, redactDatabaseUrl } from './storage/postgres/pg-storage.js';
 import type { Storage } from './storage/storage.js';
 import { LocalBus, type Bus } from './bus/bus.js';
+import { NatsBus } from './bus/nats-bus.js';
+import { ClusterView } from './services/cluster-view.js';
 import { DEFAULT_PASSWORD_COST } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
 import { Hub } from './services/hub.js';
@@ -61,9 +64,20 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     (config.databaseUrl
       ? await PgStorage.open({ url: config.databaseUrl })
       : new SqliteStorage({ file: path.join(config.dataDir, 'parley.db'), durability: config.durability }));
-  const bus = parts.bus ?? new LocalBus();
+  let bus: Bus;
+  try {
+    bus =
+      parts.bus ??
+      (config.natsUrl
+        ? await NatsBus.connect({ url: config.natsUrl, prefix: config.natsPrefix, name: `parley-server ${os.hostname()} ${process.pid}`, log })
+        : new LocalBus());
+  } catch (error) {
+    await storage.close();
+    throw new Error(`NATS (PARLEY_NATS_URL) does not answer: ${(error as Error).message}`, { cause: error });
+  }
+  const cluster = new ClusterView(bus);
   const tokens = new TokenService(storage, config.tokenTtlSeconds);
-  const hub = new Hub(storage, bus, metrics, log);
+  const hub = new Hub(storage, bus, cluster, metrics, log);
   const sessions = new Sessions(storage, hub, log);
   const committer = new Committer(storage, metrics);
   const words = new SensitiveWordFilter();
@@ -74,7 +88,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   }
   const groupCache = new GroupCache(storage, bus);
   const groups = new Groups(storage, groupCache, hub, config);
-  const rooms = new Rooms(storage, hub, config, metrics, log);
+  const rooms = new Rooms(storage, hub, bus, cluster, config, metrics, log);
   await rooms.start();
   const messaging = new Messaging(storage, committer, hub, words, config, groups, rooms);
   const adminOn = Boolean(config.appKey && config.appSecret);
@@ -101,6 +115,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   });
   const router = createRouter({
     storage,
+    accepting: () => hub.accepting,
     metrics,
     metricsAccess,
     log,
@@ -156,6 +171,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
       port,
       dataDir: config.dataDir,
       storage: parts.storage ? 'supplied' : config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
+      cluster: config.natsUrl ? { node: cluster.nodeId, nats: config.natsUrl.split(',').map((u) => redactDatabaseUrl(u.trim())).join(','), prefix: config.natsPrefix } : null,
       durability: storage.durability?.() ?? null,
       registration: config.builtinAccounts ? config.registration : null,
       admin: adminOn,
@@ -197,6 +213,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
         userLimits.dispose();
         rooms.dispose();
         groupCache.dispose();
+        cluster.dispose();
         hub.dispose();
         await bus.close();
         await storage.close();

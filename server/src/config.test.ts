@@ -21,7 +21,9 @@ describe('server configuration', () => {
                       ? '10.0.0.1,fd00::/8'
                       : key === 'databaseUrl'
                         ? 'postgres://parley@db.example:5432/parley'
-                        : `${key}-x`;
+                        : key === 'natsUrl'
+                          ? 'nats://nats.example:4222'
+                          : `${key}-x`;
         return [key, next];
       }),
     ) as unknown as ServerConfig;

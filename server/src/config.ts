@@ -13,6 +13,13 @@ export interface ServerConfig {
    * directory. Uploaded files stay in the data directory either way.
    */
   databaseUrl: string | undefined;
+  /**
+   * NATS that carries live events between the nodes of a cluster (nats://host:port, several separated by commas);
+   * unset: one node, events stay in this process. Every node of a cluster needs the same PostgreSQL and NATS.
+   */
+  natsUrl: string | undefined;
+  /** The first token of every NATS subject this cluster uses, so several clusters can share one NATS. */
+  natsPrefix: string;
   /** Admin API credentials; the admin API is off unless both are set. */
   appKey: string | undefined;
   appSecret: string | undefined;
@@ -132,6 +139,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   port: 8080,
   dataDir: './data',
   databaseUrl: undefined,
+  natsUrl: undefined,
+  natsPrefix: 'parley',
   appKey: undefined,
   appSecret: undefined,
   builtinAccounts: true,
@@ -224,6 +233,8 @@ export const USAGE = `Usage: npm run server -- [options]
   --data <dir>        data directory (PARLEY_DATA_DIR, default ./data)
   --database <url>    store in PostgreSQL, postgres://user:password@host:port/db (PARLEY_DATABASE_URL;
                       default: SQLite in the data directory)
+  --nats <url>        join a cluster: live events between nodes over NATS, nats://host:port (PARLEY_NATS_URL;
+                      needs --database; PARLEY_NATS_PREFIX names the cluster's subjects, default parley)
   --log-level <lvl>   trace|debug|info|warn|error|silent (PARLEY_LOG_LEVEL, default info)
   --no-accounts       turn off built-in register/login (PARLEY_BUILTIN_ACCOUNTS=false)
 Environment: PARLEY_APP_KEY and PARLEY_APP_SECRET turn on the admin API; PARLEY_SEND_RATE and
@@ -257,6 +268,8 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   host: { env: 'PARLEY_HOST', type: 'string' },
   dataDir: { env: 'PARLEY_DATA_DIR', type: 'string' },
   databaseUrl: { env: 'PARLEY_DATABASE_URL', type: 'string' },
+  natsUrl: { env: 'PARLEY_NATS_URL', type: 'string' },
+  natsPrefix: { env: 'PARLEY_NATS_PREFIX', type: 'string' },
   appKey: { env: 'PARLEY_APP_KEY', type: 'string' },
   appSecret: { env: 'PARLEY_APP_SECRET', type: 'string' },
   builtinAccounts: { env: 'PARLEY_BUILTIN_ACCOUNTS', type: 'bool' },
@@ -350,6 +363,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
       host: { type: 'string' },
       data: { type: 'string' },
       database: { type: 'string' },
+      nats: { type: 'string' },
       'log-level': { type: 'string' },
       'no-accounts': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -363,6 +377,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerCo
     host: values.host,
     dataDir: values.data,
     databaseUrl: values.database,
+    natsUrl: values.nats,
     logLevel: values['log-level'],
     builtinAccounts: values['no-accounts'] ? false : undefined,
   });
@@ -414,6 +429,13 @@ export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
     // The value is not echoed: it may hold a password.
     throw new ConfigError('PARLEY_DATABASE_URL (--database) must be a PostgreSQL URL: postgres://user:password@host:port/database');
   }
+  if (config.natsUrl !== undefined) {
+    if (!config.databaseUrl) throw new ConfigError('PARLEY_NATS_URL (--nats) joins this node to a cluster, whose nodes share one PostgreSQL: set PARLEY_DATABASE_URL (--database) too');
+    for (const url of config.natsUrl.split(',')) {
+      if (!/^(nats|tls):\/\/[^\s/]+\/?$/i.test(url.trim())) throw new ConfigError('PARLEY_NATS_URL (--nats) must be nats://host:port (several separated by commas)');
+    }
+  }
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(config.natsPrefix)) throw new ConfigError('PARLEY_NATS_PREFIX must be 1 to 64 letters, digits, "-" or "_"');
   config.dataDir = path.resolve(config.dataDir);
   return config;
 }

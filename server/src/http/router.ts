@@ -15,6 +15,8 @@ import { sendError, sendJson } from './respond.js';
 
 export interface RouterDeps {
   storage: Storage;
+  /** False while this node is cut off from its cluster (healthz answers 503 then). */
+  accepting: () => boolean;
   metrics: Metrics;
   /** Who may read /metrics here (docs/protocol.md part 2, "Metrics access"). */
   metricsAccess: MetricsAccessConfig;
@@ -37,6 +39,10 @@ export function createRouter(deps: RouterDeps) {
     if (pathname === '/healthz' && method === 'GET') {
       try {
         await deps.storage.ping();
+        if (!deps.accepting()) {
+          sendJson(res, 503, { error: { code: 'INTERNAL', message: 'this node lost contact with its cluster (NATS)' } });
+          return 'healthz';
+        }
         sendJson(res, 200, { status: 'ok' });
       } catch {
         sendJson(res, 503, { error: { code: 'INTERNAL', message: 'storage does not answer' } });

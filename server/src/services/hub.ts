@@ -1,12 +1,15 @@
 /**
  * The connections of this node: who is online on which device, delivery of frames to users through the
- * bus, presence, and ending sessions.
+ * bus, presence, and ending sessions. In a cluster, the cluster view says who is connected elsewhere: a user
+ * comes online when her first connection anywhere opens, and a device connecting here replaces its connection on
+ * any node.
  */
 import { CloseCode, type EventBodies, type EventName } from '../../../protocol/index.js';
 import type { Bus, BusMessage } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/storage.js';
+import type { ClusterView, LostNode } from './cluster-view.js';
 
 /**
  * Text frames (UTF-8 JSON) to send together to many connections. `encoded` is the transport's own encoding of
@@ -38,6 +41,10 @@ const EMPTY_SET: ReadonlySet<ClientConnection> = new Set();
 /** Above this many recipients a frame is encoded to UTF-8 once, not once per connection. */
 const ENCODE_ONCE_FROM = 3;
 
+function deviceKey(userId: string, deviceId: string): string {
+  return `${userId}\u0000${deviceId}`;
+}
+
 export function eventFrame<E extends EventName>(ev: E, body: EventBodies[E]): string {
   return JSON.stringify({ type: 'evt', ev, body });
 }
@@ -47,57 +54,92 @@ export class Hub {
   private readonly byDevice = new Map<string, ClientConnection>();
   private readonly byId = new Map<string, ClientConnection>();
   private readonly removedListeners = new Set<(conn: ClientConnection) => void>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
 
   constructor(
     private readonly storage: Storage,
     private readonly bus: Bus,
+    private readonly cluster: ClusterView,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
-    this.unsubscribe = bus.subscribe((m) => this.onBus(m));
+    this.unsubscribe = [
+      bus.subscribe((m) => this.onBus(m)),
+      bus.onState((state) => {
+        // Cut off from the other nodes, this node would miss their events: its clients go elsewhere, or come back
+        // here once the bus is up again, and resync from storage either way.
+        // Nothing is announced: the other nodes stop hearing this one and settle its users' presence.
+        if (state === 'down') this.dropAll(CloseCode.serviceRestart, 'this server lost contact with its cluster; reconnect');
+      }),
+      cluster.onNodeLost((lost) => this.settleLostNode(lost)),
+    ];
+    cluster.start({
+      users: () => [...this.byUser.keys()].map((userId) => [userId, this.devicesOf(userId)] as const),
+      rooms: () => this.roomsSnapshot(),
+    });
   }
 
-  /** Adds an authenticated connection; an older one from the same device is closed with 4409. */
+  /** Where the rooms put their side of this node's snapshot (set by Rooms). */
+  roomsSnapshot: () => Iterable<readonly [string, readonly string[]]> = () => [];
+
+  /** Adds an authenticated connection; an older one from the same device, on any node, is closed with 4409. */
   add(conn: ClientConnection): void {
-    const deviceKey = `${conn.userId}\u0000${conn.deviceId}`;
-    const older = this.byDevice.get(deviceKey);
-    if (older && older !== conn) {
-      this.removeQuietly(older);
-      older.close(CloseCode.replaced, 'replaced by a newer connection from this device');
-    }
-    this.byDevice.set(deviceKey, conn);
+    const older = this.byDevice.get(deviceKey(conn.userId, conn.deviceId));
+    if (older && older !== conn) this.replace(older);
+    this.byDevice.set(deviceKey(conn.userId, conn.deviceId), conn);
     this.byId.set(conn.id, conn);
     let set = this.byUser.get(conn.userId);
-    const cameOnline = !set || set.size === 0;
+    const cameOnline = (!set || set.size === 0) && !this.cluster.onlineElsewhere(conn.userId);
     if (!set) this.byUser.set(conn.userId, (set = new Set()));
     set.add(conn);
     this.metrics.connections.inc();
+    this.cluster.presenceChanged(conn.userId, this.devicesOf(conn.userId));
+    this.bus.publish({ type: 'device.connected', node: this.cluster.nodeId, userId: conn.userId, deviceId: conn.deviceId, connectionId: conn.id });
     if (cameOnline) void this.announcePresence(conn.userId, true, Date.now());
   }
 
   remove(conn: ClientConnection): void {
     if (!this.removeQuietly(conn)) return;
-    if (!this.isOnline(conn.userId)) {
-      const now = Date.now();
-      // Announced once stored: a viewer that asks users.get on seeing `offline` reads the lastSeen it was told.
-      void this.storage
-        .setLastSeen(conn.userId, now)
-        .catch((error: unknown) => this.log.warn({ err: error }, 'lastSeen not stored'))
-        .then(() => this.announcePresence(conn.userId, false, now));
-    }
+    if (!this.isOnline(conn.userId)) this.wentOffline(conn.userId);
+  }
+
+  /** The user has no connection left anywhere: stores lastSeen, then tells who may see it. */
+  private wentOffline(userId: string): void {
+    const now = Date.now();
+    // Announced once stored: a viewer that asks users.get on seeing `offline` reads the lastSeen it was told.
+    void this.storage
+      .setLastSeen(userId, now)
+      .catch((error: unknown) => this.log.warn({ err: error }, 'lastSeen not stored'))
+      .then(() => this.announcePresence(userId, false, now))
+      .then(() => this.bus.publish({ type: 'node.offline', node: this.cluster.nodeId, userId }));
+  }
+
+  private replace(older: ClientConnection): void {
+    this.removeQuietly(older);
+    older.close(CloseCode.replaced, 'replaced by a newer connection from this device');
   }
 
   private removeQuietly(conn: ClientConnection): boolean {
     const set = this.byUser.get(conn.userId);
     if (!set || !set.delete(conn)) return false;
     if (set.size === 0) this.byUser.delete(conn.userId);
-    const deviceKey = `${conn.userId}\u0000${conn.deviceId}`;
-    if (this.byDevice.get(deviceKey) === conn) this.byDevice.delete(deviceKey);
+    const key = deviceKey(conn.userId, conn.deviceId);
+    if (this.byDevice.get(key) === conn) this.byDevice.delete(key);
     this.byId.delete(conn.id);
     this.metrics.connections.dec();
+    this.cluster.presenceChanged(conn.userId, this.devicesOf(conn.userId));
     for (const listener of this.removedListeners) listener(conn);
     return true;
+  }
+
+  private devicesOf(userId: string): string[] {
+    return [...(this.byUser.get(userId) ?? [])].map((c) => c.deviceId);
+  }
+
+  /** The users of a node that left and are connected nowhere else went offline (announced by one node). */
+  private settleLostNode(lost: LostNode): void {
+    if (!this.cluster.settlesForCluster()) return;
+    for (const userId of lost.users) if (!this.isOnline(userId)) this.wentOffline(userId);
   }
 
   /** Calls `listener` whenever a connection leaves (closed, replaced, revoked); returns the unsubscribe. */
@@ -116,8 +158,20 @@ export class Hub {
     return this.byUser.get(userId) ?? EMPTY_SET;
   }
 
+  /** Whether this node takes client connections: not while it is cut off from its cluster. */
+  get accepting(): boolean {
+    return this.bus.state === 'up';
+  }
+
+  /** Whether the user has a connection on any node. */
   isOnline(userId: string): boolean {
-    return (this.byUser.get(userId)?.size ?? 0) > 0;
+    return (this.byUser.get(userId)?.size ?? 0) > 0 || this.cluster.onlineElsewhere(userId);
+  }
+
+  /** The user's devices connected anywhere, but `deviceId` (for the per-user connection cap). */
+  otherDevices(userId: string, deviceId: string): number {
+    const here = [...this.connectionsOf(userId)].filter((c) => c.deviceId !== deviceId).length;
+    return here + this.cluster.devicesElsewhere(userId).filter((d) => d !== deviceId).length;
   }
 
   connectionCount(): number {
@@ -145,8 +199,16 @@ export class Hub {
     for (const conn of [...this.byDevice.values()]) conn.close(code, reason);
   }
 
+  /** Closes every connection without announcing anyone offline. */
+  private dropAll(code: number, reason: string): void {
+    for (const conn of [...this.byDevice.values()]) {
+      this.removeQuietly(conn);
+      conn.close(code, reason);
+    }
+  }
+
   dispose(): void {
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
   }
 
   private onBus(message: BusMessage): void {
@@ -163,6 +225,13 @@ export class Hub {
           else conn.sendFrame(message.frame);
         }
       }
+    } else if (message.type === 'node.offline') {
+      // Published after the offline event, so the viewers get this correction after it.
+      if (message.node !== this.cluster.nodeId && this.byUser.has(message.userId)) void this.announcePresence(message.userId, true, Date.now());
+    } else if (message.type === 'device.connected') {
+      if (message.node === this.cluster.nodeId) return;
+      const here = this.byDevice.get(deviceKey(message.userId, message.deviceId));
+      if (here && here.id !== message.connectionId) this.replace(here);
     } else if (message.type === 'revoke') {
       const set = this.byUser.get(message.userId);
       if (!set) return;

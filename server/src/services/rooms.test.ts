@@ -9,6 +9,7 @@ import { resolveConfig, type ServerConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { Metrics } from '../metrics.js';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import { ClusterView } from './cluster-view.js';
 import { Hub, type ClientConnection, type FrameBatch } from './hub.js';
 import { Rooms } from './rooms.js';
 
@@ -60,8 +61,9 @@ describe('chatroom fan-out', () => {
     const storage = new SqliteStorage({ file: ':memory:' });
     const metrics = new Metrics();
     const bus = new LocalBus();
-    const hub = new Hub(storage, bus, metrics, createLogger('silent'));
-    const rooms = new Rooms(storage, hub, config, metrics, createLogger('silent'));
+    const cluster = new ClusterView(bus);
+    const hub = new Hub(storage, bus, cluster, metrics, createLogger('silent'));
+    const rooms = new Rooms(storage, hub, bus, cluster, config, metrics, createLogger('silent'));
     await rooms.create('live', 'Live');
     cleanups.push(async () => {
       rooms.dispose();

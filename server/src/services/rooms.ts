@@ -9,12 +9,19 @@
  * backlog reaches `roomMaxPending` refuses new sends with RATE_LIMITED before storing them, so nothing
  * acknowledged is dropped there; a member connection with more than `roomSlowBytes` of unsent output misses the
  * batch live (it is not closed, and it can fetch the gap with `history`).
+ *
+ * In a cluster, each node holds the room's members connected to it. Stored entries, creation, destruction and
+ * "one room at a time" go over the bus, so every node fans each entry out to its own members; the cluster view
+ * counts the members of other nodes. Every node queues every entry of the room, so the backlog that refuses sends
+ * is the room's, not one node's share of it; a room is idle when no node has seen a message or a join in it.
  */
 import { ProtocolError, roomConvId, type LogEntry, type OpResult, type RoomLeftReason } from '../../../protocol/index.js';
+import type { Bus, BusMessage } from '../bus/bus.js';
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/storage.js';
+import type { ClusterView } from './cluster-view.js';
 import { eventFrame, type ClientConnection, type FrameBatch, type Hub } from './hub.js';
 
 /** Latest entries returned by room.join (docs/protocol.md). */
@@ -72,16 +79,19 @@ export class Rooms {
   private readonly byConnection = new Map<string, Set<string>>();
   /** Rooms each user is in, oldest join first. */
   private readonly byUser = new Map<string, string[]>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
 
   constructor(
     private readonly storage: Storage,
     private readonly hub: Hub,
+    private readonly bus: Bus,
+    private readonly cluster: ClusterView,
     private readonly config: ServerConfig,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
-    this.unsubscribe = hub.onRemoved((conn) => this.dropConnection(conn));
+    this.unsubscribe = [hub.onRemoved((conn) => this.dropConnection(conn)), bus.subscribe((m) => this.onBus(m))];
+    hub.roomsSnapshot = () => [...this.rooms.values()].map((r) => [r.roomId, [...r.members.keys()]] as const);
   }
 
   /** Loads the stored rooms; their idle clocks start now. */
@@ -90,20 +100,32 @@ export class Rooms {
   }
 
   dispose(): void {
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     for (const room of this.rooms.values()) this.stopTimers(room);
   }
 
   list(): OpResult<'room.list'> {
     const rooms = [...this.rooms.values()]
-      .map((r) => ({ roomId: r.roomId, name: r.name, online: r.members.size }))
+      .map((r) => ({ roomId: r.roomId, name: r.name, online: this.onlineCount(r) }))
       .sort((a, b) => b.online - a.online || (a.roomId < b.roomId ? -1 : 1));
     return { rooms };
   }
 
-  /** Creates a room or renames it; true when it was created. */
+  /** Users in the room on every node. */
+  private onlineCount(room: Room): number {
+    const elsewhere = this.cluster.roomUsersElsewhere(room.roomId);
+    for (const userId of room.members.keys()) elsewhere.add(userId);
+    return elsewhere.size;
+  }
+
+  /** Creates a room or renames it, on every node; true when it was created. */
   async create(roomId: string, name: string): Promise<boolean> {
     const created = await this.storage.putRoom({ roomId, name, createdAt: Date.now() });
+    this.bus.publish({ type: 'room.created', roomId, name });
+    return created;
+  }
+
+  private created(roomId: string, name: string): void {
     const room = this.rooms.get(roomId);
     if (room) {
       room.name = name;
@@ -111,13 +133,19 @@ export class Rooms {
     } else {
       this.add(roomId, name);
     }
-    return created;
   }
 
-  /** Destroys a room and its log; its members get `room.left`. False when there is no such room. */
+  /** Destroys a room and its log; its members on every node get `room.left`. False when there is no such room. */
   async destroy(roomId: string, reason: RoomLeftReason): Promise<boolean> {
+    if (!this.rooms.has(roomId)) return false;
+    this.bus.publish({ type: 'room.destroyed', roomId, reason });
+    await this.storage.deleteRoom(roomId);
+    return true;
+  }
+
+  private destroyed(roomId: string, reason: RoomLeftReason): void {
     const room = this.rooms.get(roomId);
-    if (!room) return false;
+    if (!room) return;
     this.rooms.delete(roomId);
     room.destroyed = true;
     this.stopTimers(room);
@@ -128,8 +156,29 @@ export class Rooms {
         conn.sendFrame(frame);
       }
     }
-    await this.storage.deleteRoom(roomId);
-    return true;
+  }
+
+  private onBus(m: BusMessage): void {
+    if (m.type === 'room.msg') {
+      const room = this.rooms.get(m.roomId);
+      if (room) this.enqueue(room, Buffer.from(m.frame), m.ts, m.exceptConnectionId);
+    } else if (m.type === 'room.created') {
+      this.created(m.roomId, m.name);
+    } else if (m.type === 'room.destroyed') {
+      this.destroyed(m.roomId, m.reason);
+    } else if (m.type === 'room.switched') {
+      const room = this.rooms.get(m.roomId);
+      const conns = room?.members.get(m.userId);
+      if (!room || !conns) return;
+      const frame = eventFrame('room.left', { roomId: m.roomId, reason: 'switched' });
+      for (const conn of [...conns]) {
+        this.removeConnection(room, conn);
+        conn.sendFrame(frame);
+      }
+    } else if (m.type === 'node.room' && m.joined) {
+      const room = this.rooms.get(m.roomId);
+      if (room) room.lastActivity = Date.now();
+    }
   }
 
   async join(connectionId: string, roomId: string): Promise<OpResult<'room.join'>> {
@@ -141,10 +190,15 @@ export class Rooms {
     if (!room) throw new ProtocolError('NOT_FOUND', 'no such chatroom');
     const conn = this.hub.connection(connectionId);
     if (conn && !this.byConnection.get(connectionId)?.has(roomId)) {
-      const joined = this.byUser.get(conn.userId) ?? [];
+      // Rooms joined on other nodes count as joined before those joined here.
+      const here = this.byUser.get(conn.userId) ?? [];
+      const joined = [...[...this.cluster.roomsElsewhere(conn.userId)].filter((r) => !here.includes(r)), ...here];
       if (!joined.includes(roomId)) {
         // One room at a time (by default): the rooms joined first are left, on every device of the user.
-        for (const old of joined.slice(0, Math.max(0, joined.length + 1 - this.config.roomsPerUser))) this.leaveUser(old, conn);
+        for (const old of joined.slice(0, Math.max(0, joined.length + 1 - this.config.roomsPerUser))) {
+          this.leaveUser(old, conn);
+          if (this.cluster.roomsElsewhere(conn.userId).has(old)) this.bus.publish({ type: 'room.switched', roomId: old, userId: conn.userId });
+        }
       }
       this.addConnection(room, conn);
     }
@@ -186,15 +240,19 @@ export class Rooms {
         if (settled) return;
         settled = true;
         room.committing--;
-        if (entry) this.enqueue(room, entry, except);
+          if (entry) this.publish(roomId, entry, except);
       },
     };
   }
 
   /** Fans out an entry stored outside a send (a recall). */
   deliver(roomId: string, entry: LogEntry): void {
-    const room = this.rooms.get(roomId);
-    if (room) this.enqueue(room, entry, undefined);
+    if (this.rooms.has(roomId)) this.publish(roomId, entry, undefined);
+  }
+
+  /** Hands a stored entry to every node (this one included) for fan-out. */
+  private publish(roomId: string, entry: LogEntry, except: string | undefined): void {
+    this.bus.publish({ type: 'room.msg', roomId, frame: eventFrame('msg', entry), ts: entry.ts, ...(except ? { exceptConnectionId: except } : {}) });
   }
 
   // --- membership
@@ -209,6 +267,7 @@ export class Rooms {
     let conns = room.members.get(conn.userId);
     if (!conns) {
       room.members.set(conn.userId, (conns = new Set()));
+      this.cluster.roomChanged(room.roomId, conn.userId, true);
       const joined = this.byUser.get(conn.userId);
       if (joined) joined.push(room.roomId);
       else this.byUser.set(conn.userId, [room.roomId]);
@@ -228,6 +287,7 @@ export class Rooms {
     if (removed) room.connectionCount--;
     if (removed && conns!.size === 0) {
       room.members.delete(conn.userId);
+      this.cluster.roomChanged(room.roomId, conn.userId, false);
       const joined = this.byUser.get(conn.userId);
       if (joined) {
         const rest = joined.filter((r) => r !== room.roomId);
@@ -263,10 +323,10 @@ export class Rooms {
 
   // --- fan-out
 
-  private enqueue(room: Room, entry: LogEntry, except: string | undefined): void {
+  private enqueue(room: Room, frame: Buffer, ts: number, except: string | undefined): void {
     if (room.destroyed) return;
-    room.lastActivity = entry.ts;
-    room.queue.push({ frame: Buffer.from(eventFrame('msg', entry)), queuedAt: performance.now(), except });
+    room.lastActivity = Math.max(room.lastActivity, ts);
+    room.queue.push({ frame, queuedAt: performance.now(), except });
     this.scheduleFlush(room);
   }
 

@@ -294,8 +294,13 @@ export class WsConnection implements ClientConnection, Sheddable {
       if (body.protocol !== PROTOCOL_VERSION) throw new ProtocolError('UNAUTHENTICATED', 'unsupported protocol version');
       const { userId, tokenHash } = await this.deps.tokens.authenticate(body.token);
       if ((this.state as State) === 'closed') return;
-      // Counted and added in the same turn, so hellos racing each other cannot pass the limit together.
-      const others = [...this.deps.hub.connectionsOf(userId)].filter((c) => c.deviceId !== body.device.id).length;
+      if (!this.deps.hub.accepting) {
+        this.close(CloseCode.serviceRestart, 'this server lost contact with its cluster; reconnect');
+        return;
+      }
+      // Counted and added in the same turn, so hellos racing each other on this node cannot pass the limit together
+      // (on other nodes, they are counted once the bus has told this node of them).
+      const others = this.deps.hub.otherDevices(userId, body.device.id);
       if (others >= this.deps.config.maxConnectionsPerUser) {
         this.deps.metrics.limitRefusals.inc({ limit: 'user-connections' });
         const message = `too many connections for this user (${this.deps.config.maxConnectionsPerUser}); try again later`;

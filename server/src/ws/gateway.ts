@@ -28,6 +28,12 @@ export class Gateway {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
+      if (!deps.hub.accepting) {
+        // A load balancer tries another node (nginx: proxy_next_upstream http_503).
+        const body = JSON.stringify({ error: { code: 'INTERNAL', message: 'this server lost contact with its cluster; try another', retryAfterMs: CONNECTION_RETRY_AFTER_MS } });
+        socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        return;
+      }
       const address = clientAddress(req, this.trustedProxies);
       const held = this.perAddress.get(address) ?? 0;
       if (held >= deps.config.maxConnectionsPerIp) {
