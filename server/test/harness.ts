@@ -123,7 +123,11 @@ export class TestServer {
   readonly config: StartConfig;
   private readonly clients = new Set<WsClient>();
 
-  constructor(config: StartConfig = {}) {
+  /** `sqlite`: this server stores in SQLite even when the tests run against PostgreSQL (a test of migrating from it). */
+  constructor(
+    config: StartConfig = {},
+    private readonly options: { sqlite?: boolean } = {},
+  ) {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
     // Tests register hundreds of users from one address: cheap hashes (the server warns that this is for tests only)
     // and no registration limits, unless a test asks for them.
@@ -136,7 +140,8 @@ export class TestServer {
   }
 
   async start(): Promise<this> {
-    const config = TEST_DATABASE_URL && this.config.databaseUrl === undefined ? { ...this.config, databaseUrl: await databaseUrlFor(this.dataDir) } : this.config;
+    const postgres = TEST_DATABASE_URL && this.config.databaseUrl === undefined && !this.options.sqlite;
+    const config = postgres ? { ...this.config, databaseUrl: await databaseUrlFor(this.dataDir) } : this.config;
     this.server = BUILT_CLI ? await startBuilt(config, this.dataDir) : await startServer({ ...config, dataDir: this.dataDir });
     return this;
   }
@@ -168,7 +173,8 @@ export class TestServer {
    * changing rows by hand does. Rows for a query, [] otherwise.
    */
   async sql<R = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
-    if (TEST_DATABASE_URL) return queryDatabase<R>(await databaseUrlFor(this.dataDir), text, params);
+    if (this.config.databaseUrl) return queryDatabase<R>(this.config.databaseUrl, text, params);
+    if (TEST_DATABASE_URL && !this.options.sqlite) return queryDatabase<R>(await databaseUrlFor(this.dataDir), text, params);
     const db = new DatabaseCtor(path.join(this.dataDir, 'parley.db'));
     try {
       db.pragma('busy_timeout = 5000');
