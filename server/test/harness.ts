@@ -103,10 +103,12 @@ interface Running {
 }
 
 /** The built server (PARLEY_TEST_SERVER_CLI) as a child process, configured through its environment. */
-async function startBuilt(config: StartConfig, dataDir: string): Promise<Running> {
+async function startBuilt(config: StartConfig, dataDir: string, sqlite = false): Promise<Running> {
   const { host, port = 0, dataDir: _dir, ...settings } = config;
   // The CLI binds 127.0.0.1 unless told otherwise; another address is passed on (a test that needs a non-loopback peer).
-  const proc = new ServerProcess(port, dataDir, envForConfig(host && host !== '127.0.0.1' ? { host, ...settings } : settings));
+  const env = envForConfig(host && host !== '127.0.0.1' ? { host, ...settings } : settings);
+  // An empty PARLEY_DATABASE_URL is SQLite, and keeps ServerProcess from choosing PostgreSQL under PARLEY_TEST_DATABASE_URL.
+  const proc = new ServerProcess(port, dataDir, sqlite && env.PARLEY_DATABASE_URL === undefined ? { ...env, PARLEY_DATABASE_URL: '' } : env);
   await proc.start();
   return {
     url: proc.url,
@@ -142,7 +144,7 @@ export class TestServer {
   async start(): Promise<this> {
     const postgres = TEST_DATABASE_URL && this.config.databaseUrl === undefined && !this.options.sqlite;
     const config = postgres ? { ...this.config, databaseUrl: await databaseUrlFor(this.dataDir) } : this.config;
-    this.server = BUILT_CLI ? await startBuilt(config, this.dataDir) : await startServer({ ...config, dataDir: this.dataDir });
+    this.server = BUILT_CLI ? await startBuilt(config, this.dataDir, this.options.sqlite) : await startServer({ ...config, dataDir: this.dataDir });
     return this;
   }
 
