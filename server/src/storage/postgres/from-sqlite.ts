@@ -52,7 +52,10 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'settings', key: ['key'] }, // e.g. the sensitive-word list
 ];
 
-/** Tables of the SQLite schema deliberately not copied, and why. A table in neither list stops the migration. */
+/**
+ * Tables of the SQLite schema deliberately not copied, and why. A table in neither list stops the migration.
+ * (SQLite's own sqlite_* tables are not Parley's data; the data directory's lock is a file of its own, parley.db.lock.)
+ */
 export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
   admin_nonces:
     'nonces of signed admin requests, kept only to refuse a replay within the 5-minute timestamp window: a replayed request is older than that by the time the new servers run',
