@@ -1,12 +1,15 @@
 /**
  * `npm run server -- --port N --data DIR`: prints the ready line to stdout, stops cleanly on SIGTERM/SIGINT.
  * `npm run server -- backup FILE [--data DIR]` and `… restore FILE --data DIR`: the data commands (README "Backup").
+ * `npm run server -- migrate --from FILE --to URL`: SQLite to PostgreSQL (README "Moving from SQLite to PostgreSQL").
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_CONFIG, USAGE, configFromArgs } from './config.js';
 import { startServer } from './app.js';
 import { BackupError, DataDirBusyError, backupDatabase, restoreDatabase } from './storage/sqlite/backup.js';
+import { MigrateError, migrateSqliteToPostgres } from './storage/postgres/from-sqlite.js';
+import { isPostgresUrl } from './storage/postgres/pg-storage.js';
 
 /** Exit codes of the data commands: 1 failed, 2 wrong usage, 3 the data directory is in use by a running server. */
 const EXIT_BUSY = 3;
@@ -55,9 +58,49 @@ async function dataCommand(command: 'backup' | 'restore', argv: string[]): Promi
   }
 }
 
+/** `migrate --from <sqlite file> --to <postgres url>` (the URL may come from PARLEY_DATABASE_URL instead, out of `ps`). */
+async function migrateCommand(argv: string[]): Promise<void> {
+  let values: { from?: string | undefined; to?: string | undefined };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' } }, strict: true, allowPositionals: true }));
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+  if (positionals.length > 0) usageError(`migrate takes no file without --from, got ${positionals.length} extra argument(s)`);
+  if (!values.from) usageError('migrate needs --from <the SQLite database file, e.g. data/parley.db>');
+  const to = values.to ?? (process.env.PARLEY_DATABASE_URL || undefined);
+  if (!to) usageError('migrate needs --to <postgres://user:password@host:port/database> (or PARLEY_DATABASE_URL)');
+  // The value is not echoed: it may hold a password.
+  if (!isPostgresUrl(to)) usageError('migrate --to must be a PostgreSQL URL: postgres://user:password@host:port/database');
+  try {
+    const s = await migrateSqliteToPostgres({ from: values.from, to, log: (line) => process.stdout.write(`${line}\n`) });
+    const c = s.counts;
+    const n = (k: string) => c[k] ?? 0;
+    const what = `${n('users')} users, ${n('messages')} messages in ${n('conversations')} conversations, ${n('tokens')} sessions, ${n('chat_groups')} groups, ${n('rooms')} rooms, ${n('files')} file records, ${n('invites')} invites, ${n('settings')} settings`;
+    if (s.alreadyComplete) {
+      process.stdout.write(`already migrated ${what} from ${s.source} to ${s.target}: nothing to copy; verified counts and last seqs\n`);
+    } else {
+      const seconds = Math.max(s.ms, 1) / 1000;
+      const rate = Math.round(s.copiedNow / seconds);
+      process.stdout.write(`migrated ${what} from ${s.source} to ${s.target}${s.resumed ? ' (resumed)' : ''}; verified counts and last seqs (${s.copiedNow} rows in ${seconds.toFixed(1)} s, ${rate} rows/s)\n`);
+    }
+    process.stdout.write(`uploaded files are not in the database: copy ${s.filesDir} to the data directory of every server using ${s.target} (or share it among them)\n`);
+  } catch (error) {
+    if (error instanceof DataDirBusyError) {
+      console.error(`parley-server: refusing to migrate: ${error.message}; stop that server first`);
+      process.exit(EXIT_BUSY);
+    }
+    const message = error instanceof MigrateError ? error.message : `${(error as Error).message ?? String(error)}`;
+    console.error(`parley-server: migrate failed: ${message.replace(/\s*\n\s*/g, ' ')}`);
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const [first, ...rest] = process.argv.slice(2);
   if (first === 'backup' || first === 'restore') return dataCommand(first, rest);
+  if (first === 'migrate') return migrateCommand(rest);
   let config;
   try {
     config = configFromArgs(process.argv.slice(2), process.env);

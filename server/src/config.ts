@@ -258,7 +258,11 @@ PARLEY_TRUSTED_PROXIES (proxies whose X-Forwarded-For names the client, e.g. 127
 
 Data commands:
   npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
-  npm run server -- restore <file> --data <dir>     replace the database with a backup (the server must be stopped)`;
+  npm run server -- restore <file> --data <dir>     replace the database with a backup (the server must be stopped)
+  npm run server -- migrate --from <dir>/parley.db --to <postgres url>
+                                                    copy a SQLite database into PostgreSQL (the server must be
+                                                    stopped; --to defaults to PARLEY_DATABASE_URL; run it again
+                                                    to finish an interrupted copy)`;
 
 type Setting = { env: string } & ({ type: 'int'; min: number; max?: number } | { type: 'bool' } | { type: 'string' } | { type: 'enum'; values: readonly string[] });
 

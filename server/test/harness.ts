@@ -103,10 +103,12 @@ interface Running {
 }
 
 /** The built server (PARLEY_TEST_SERVER_CLI) as a child process, configured through its environment. */
-async function startBuilt(config: StartConfig, dataDir: string): Promise<Running> {
+async function startBuilt(config: StartConfig, dataDir: string, sqlite = false): Promise<Running> {
   const { host, port = 0, dataDir: _dir, ...settings } = config;
   // The CLI binds 127.0.0.1 unless told otherwise; another address is passed on (a test that needs a non-loopback peer).
-  const proc = new ServerProcess(port, dataDir, envForConfig(host && host !== '127.0.0.1' ? { host, ...settings } : settings));
+  const env = envForConfig(host && host !== '127.0.0.1' ? { host, ...settings } : settings);
+  // An empty PARLEY_DATABASE_URL is SQLite, and keeps ServerProcess from choosing PostgreSQL under PARLEY_TEST_DATABASE_URL.
+  const proc = new ServerProcess(port, dataDir, sqlite && env.PARLEY_DATABASE_URL === undefined ? { ...env, PARLEY_DATABASE_URL: '' } : env);
   await proc.start();
   return {
     url: proc.url,
@@ -123,7 +125,11 @@ export class TestServer {
   readonly config: StartConfig;
   private readonly clients = new Set<WsClient>();
 
-  constructor(config: StartConfig = {}) {
+  /** `sqlite`: this server stores in SQLite even when the tests run against PostgreSQL (a test of migrating from it). */
+  constructor(
+    config: StartConfig = {},
+    private readonly options: { sqlite?: boolean } = {},
+  ) {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
     // Tests register hundreds of users from one address: cheap hashes (the server warns that this is for tests only)
     // and no registration limits, unless a test asks for them.
@@ -136,8 +142,9 @@ export class TestServer {
   }
 
   async start(): Promise<this> {
-    const config = TEST_DATABASE_URL && this.config.databaseUrl === undefined ? { ...this.config, databaseUrl: await databaseUrlFor(this.dataDir) } : this.config;
-    this.server = BUILT_CLI ? await startBuilt(config, this.dataDir) : await startServer({ ...config, dataDir: this.dataDir });
+    const postgres = TEST_DATABASE_URL && this.config.databaseUrl === undefined && !this.options.sqlite;
+    const config = postgres ? { ...this.config, databaseUrl: await databaseUrlFor(this.dataDir) } : this.config;
+    this.server = BUILT_CLI ? await startBuilt(config, this.dataDir, this.options.sqlite) : await startServer({ ...config, dataDir: this.dataDir });
     return this;
   }
 
@@ -168,7 +175,8 @@ export class TestServer {
    * changing rows by hand does. Rows for a query, [] otherwise.
    */
   async sql<R = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
-    if (TEST_DATABASE_URL) return queryDatabase<R>(await databaseUrlFor(this.dataDir), text, params);
+    if (this.config.databaseUrl) return queryDatabase<R>(this.config.databaseUrl, text, params);
+    if (TEST_DATABASE_URL && !this.options.sqlite) return queryDatabase<R>(await databaseUrlFor(this.dataDir), text, params);
     const db = new DatabaseCtor(path.join(this.dataDir, 'parley.db'));
     try {
       db.pragma('busy_timeout = 5000');
