@@ -68,8 +68,8 @@ server {
     listen ${o.listen};
     # Uploads: PARLEY_MAX_FILE_BYTES (100 MiB by default) and some room.
     client_max_body_size ${o.maxBodyMegabytes ?? 101}m;
-    # A node that refuses the connection, times out or answers 502/503 is skipped; a request is tried on
-    # another node only if nothing was sent to the first (nginx never repeats a POST that reached a node).
+    # A node that refuses the connection, times out or answers 502/503 is skipped (a WebSocket or request goes
+    # to the next one); nginx passes a POST on only if the first node never received it.
     proxy_next_upstream error timeout http_502 http_503;
     proxy_next_upstream_tries 3;
     proxy_connect_timeout 2s;
