@@ -100,7 +100,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   }
   const metricsAccess = { metricsToken: config.metricsToken, metricsAddress: config.metricsAddress };
   const accounts = config.builtinAccounts ? new Accounts(storage, tokens, metrics, config) : null;
-  const blobs = new FileBlobs(config.dataDir);
+  // With PostgreSQL several nodes may share the data directory: an upload another node is receiving is not a leftover.
+  const blobs = new FileBlobs(config.dataDir, { shared: Boolean(config.databaseUrl), staleMs: Math.max(10 * 60_000, 2 * config.uploadIdleTimeoutMs) });
   metrics.fileBytes.set(await storage.storedFileBytes());
   const collector = new FileCollector(storage, blobs, metrics, config, log);
   const files = new Files({

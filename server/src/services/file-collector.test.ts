@@ -62,4 +62,29 @@ describe('FileCollector', () => {
     new FileBlobs(dir);
     expect(fs.readdirSync(blobs.tmp)).toEqual([]);
   });
+
+  it('in a shared data directory a start leaves the uploads other nodes are receiving, and removes stale ones', () => {
+    const { dir, blobs } = setUp();
+    fs.writeFileSync(blobs.tmpPathOf('receiving'), 'partial');
+    fs.writeFileSync(blobs.tmpPathOf('leftOver'), 'partial');
+    const old = new Date(Date.now() - 11 * 60_000);
+    fs.utimesSync(blobs.tmpPathOf('leftOver'), old, old);
+    new FileBlobs(dir, { shared: true, staleMs: 10 * 60_000 });
+    expect(fs.readdirSync(blobs.tmp)).toEqual(['receiving']);
+  });
+
+  it('collectors of several nodes may sweep the same files at once: a blob already deleted is no error', async () => {
+    const { dir, storage, blobs, store } = setUp();
+    await storage.createUser({ userId: 'alice', name: 'A' }, 1);
+    for (const id of ['shared01', 'shared02', 'shared03']) await store(id, 1_000);
+    // Two nodes on one database and one files/ directory, both finding the same files marked.
+    const other = new FileCollector(storage, new FileBlobs(dir, { shared: true }), new Metrics(), { fileGraceMs: 1000, fileSweepIntervalMs: 60_000 }, createLogger('silent'));
+    const mine = new FileCollector(storage, blobs, new Metrics(), { fileGraceMs: 1000, fileSweepIntervalMs: 60_000 }, createLogger('silent'));
+    expect(await storage.markCollectable(3_000, 3_000, 10)).toHaveLength(3);
+    await blobs.remove('shared02'); // one blob already gone, as if the other node got there first
+    await Promise.all([mine.sweep(3_000), other.sweep(3_000)]);
+    for (const id of ['shared01', 'shared02', 'shared03']) expect(fs.existsSync(blobs.pathOf(id))).toBe(false);
+    expect(await storage.collectedFiles(10)).toEqual([]);
+    await storage.close();
+  });
 });

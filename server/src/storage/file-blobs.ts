@@ -11,14 +11,28 @@ export class FileBlobs {
   readonly root: string;
   readonly tmp: string;
 
-  constructor(dataDir: string) {
+  /**
+   * `shared`: other servers may be writing to the same directory (nodes of a cluster on PostgreSQL, which takes no
+   * lock on the data directory), so only uploads left alone for `staleMs` are removed at start, not those another
+   * node is receiving now (an upload that sends nothing for PARLEY_UPLOAD_IDLE_TIMEOUT_MS is ended anyway).
+   */
+  constructor(dataDir: string, options: { shared?: boolean; staleMs?: number } = {}) {
     this.root = path.join(dataDir, 'files');
     this.tmp = path.join(this.root, 'tmp');
     mkdirPrivate(this.tmp);
     tightenToPrivate(this.root);
     tightenToPrivate(this.tmp);
-    // Only this server writes here (the data directory is locked), so anything left is an upload a crash cut short.
-    for (const name of fs.readdirSync(this.tmp)) fs.rmSync(path.join(this.tmp, name), { force: true, recursive: true });
+    // Alone in the directory (SQLite locks it), anything left is an upload a crash cut short.
+    const before = options.shared ? Date.now() - (options.staleMs ?? 10 * 60_000) : Infinity;
+    for (const name of fs.readdirSync(this.tmp)) {
+      const p = path.join(this.tmp, name);
+      try {
+        if (fs.statSync(p).mtimeMs < before) fs.rmSync(p, { force: true, recursive: true });
+      } catch (error) {
+        // Gone meanwhile: another node finished or removed it.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
   }
 
   pathOf(fileId: string): string {
