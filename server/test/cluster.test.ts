@@ -7,10 +7,10 @@
  * Needs PostgreSQL and NATS: `npm run test:postgres` sets PARLEY_TEST_DATABASE_URL and PARLEY_TEST_NATS_URL.
  */
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, type LogEntry } from '../../protocol/index.js';
 import { TestServer, pconv, takeConformanceViolations, type TestUser, type WsClient } from './harness.js';
+import { TcpRelay } from './tcp-relay.js';
 import { TEST_DATABASE_URL, databaseUrlFor } from './test-database.js';
 
 const NATS_URL = process.env.PARLEY_TEST_NATS_URL || null;
@@ -19,62 +19,13 @@ if (skip) {
   process.stdout.write('cluster tests skipped: set PARLEY_TEST_DATABASE_URL and PARLEY_TEST_NATS_URL (or run npm run test:postgres) to run them\n');
 }
 
-/** A TCP relay between a node and NATS that a test can cut and restore, as a network would. */
-class Relay {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  private readonly links = new Set<{ from: net.Socket; to: net.Socket }>();
-  port = 0;
-
-  constructor(private readonly target: URL) {}
-
-  async open(): Promise<void> {
-    this.server = net.createServer((inbound) => {
-      const outbound = net.connect(Number(this.target.port || 4222), this.target.hostname);
-      for (const s of [inbound, outbound]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      inbound.pipe(outbound).pipe(inbound);
-      const link = { from: inbound, to: outbound };
-      this.links.add(link);
-      inbound.on('close', () => this.links.delete(link));
-      inbound.on('close', () => outbound.destroy());
-      outbound.on('close', () => inbound.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  /** Holds back what the node sends to NATS (a slow link), until `release`. */
-  hold(): void {
-    for (const { from, to } of this.links) {
-      from.unpipe(to);
-      from.pause();
-    }
-  }
-
-  release(): void {
-    for (const { from, to } of this.links) from.pipe(to);
-  }
-
-  /** Stops accepting and drops every relayed connection. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
 describe.skipIf(skip)('a cluster of nodes on one PostgreSQL and one NATS', () => {
   const prefix = `parley_test_${randomUUID().slice(0, 8)}`;
   const nodes: TestServer[] = [];
-  let relay: Relay;
+  let relay: TcpRelay;
 
   beforeAll(async () => {
-    relay = new Relay(new URL(NATS_URL!));
+    relay = new TcpRelay(new URL(NATS_URL!), 4222);
     await relay.open();
     const first = new TestServer({ natsUrl: NATS_URL!, natsPrefix: prefix, sendRate: 0 });
     const databaseUrl = await databaseUrlFor(first.dataDir);
