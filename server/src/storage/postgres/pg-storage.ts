@@ -363,9 +363,11 @@ export class PgStorage implements Storage {
     // The items to store: those whose clientMsgId neither is stored nor was sent earlier in this batch (a number in
     // `earlier`: the index in `fresh` of the item it repeats).
     const fresh: AppendItem[] = [];
-    const slots = items.map((item) => {
+    const repeats = new Set<number>();
+    const slots = items.map((item, i) => {
       const key = pairKey(item.from, item.clientMsgId);
       const seen = earlier.get(key);
+      if (typeof seen === 'number') repeats.add(i);
       if (seen !== undefined) return seen;
       earlier.set(key, fresh.length);
       fresh.push(item);
@@ -444,7 +446,7 @@ export class PgStorage implements Storage {
     });
     // A repeat within the batch answers with the entry as it reads back, as it would after the commit.
     return slots.map((s, i) =>
-      typeof s !== 'number' ? { status: 'duplicate', entry: s } : fresh[s] === items[i] ? { status: 'stored', entry: entries[s]! } : { status: 'duplicate', entry: toEntry(rows[s]!) },
+      typeof s !== 'number' ? { status: 'duplicate', entry: s } : repeats.has(i) ? { status: 'duplicate', entry: toEntry(rows[s]!) } : { status: 'stored', entry: entries[s]! },
     );
   }
 
