@@ -124,6 +124,23 @@ for (const impl of implementations) {
       expect(await s.members(b)).toEqual(['olga', 'quin']);
     });
 
+    it('answers retry and block lookups made at once each by its own pair; a pair that cannot be stored fails none of the others', async () => {
+      const s = await open();
+      const conv = privateConvId('rex', 'sue');
+      const [a, b] = [item(conv, 'rex'), item(conv, 'sue')];
+      await s.appendBatch([a, b]);
+      await s.block('rex', 'sue', 1);
+      const found = await Promise.allSettled([
+        s.findByClientMsgId('rex', a.clientMsgId),
+        s.findByClientMsgId('sue', a.clientMsgId),
+        s.findByClientMsgId('rex', 'a\u0000b'),
+        s.findByClientMsgId('sue', b.clientMsgId),
+        s.findByClientMsgId('rex', 'none'),
+      ]);
+      expect(found.map((f) => (f.status === 'fulfilled' ? (f.value?.seq ?? null) : 'refused'))).toEqual([1, null, expect.toBeOneOf([null, 'refused']), 2, null]);
+      expect(await Promise.all([s.isBlocked('rex', 'sue'), s.isBlocked('sue', 'rex'), s.isBlocked('rex', 'rex')])).toEqual([true, false, false]);
+    });
+
     it('fails only the item whose check fails: requires member, requires room, a file no longer stored', async () => {
       const s = await open();
       const group = groupConvId('g1');
