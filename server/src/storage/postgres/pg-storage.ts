@@ -485,7 +485,7 @@ export class PgStorage implements Storage {
     );
   }
 
-  /** Makes sure the conversations of `items` and their members exist; rows in sorted order, as other inserters take them. */
+  /** Makes sure the conversations of `items` and their members exist, inserted in sorted order: two batches making the same ones cannot deadlock. */
   private async ensureConversations(c: Queryable, items: readonly AppendItem[]): Promise<void> {
     if (items.length === 0) return;
     const convs = new Map<string, { kind: string; ts: number }>();
