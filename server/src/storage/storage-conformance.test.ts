@@ -95,6 +95,52 @@ for (const impl of implementations) {
       expect(await s.findByClientMsgId('dave', first.clientMsgId)).toMatchObject({ seq: 1, msgId: first.msgId });
     });
 
+    it('answers a clientMsgId sent twice in one batch with the entry stored for the first, in a batch spanning conversations', async () => {
+      const s = await open();
+      const a = privateConvId('olga', 'pia');
+      const b = privateConvId('olga', 'quin');
+      const earlier = item(a, 'olga');
+      await s.appendBatch([earlier]);
+      const first = item(b, 'olga', { mentions: ['quin'] });
+      const out = await s.appendBatch([
+        item(a, 'pia'),
+        first,
+        { ...earlier, msgId: 'retried' },
+        item(b, 'quin'),
+        { ...first, msgId: 'again', ts: first.ts + 1 },
+        item(a, 'olga'),
+      ]);
+      expect(out.map((o) => (o.status === 'failed' ? o.status : [o.status, o.entry.convId, o.entry.seq]))).toEqual([
+        ['stored', a, 2],
+        ['stored', b, 1],
+        ['duplicate', a, 1],
+        ['stored', b, 2],
+        ['duplicate', b, 1],
+        ['stored', a, 3],
+      ]);
+      expect(out[4]).toEqual({ status: 'duplicate', entry: await s.getEntry(b, 1) });
+      expect(out[4]).toMatchObject({ entry: { msgId: first.msgId, mentions: ['quin'] } });
+      expect([await s.lastSeq(a), await s.lastSeq(b)]).toEqual([3, 2]);
+      expect(await s.members(b)).toEqual(['olga', 'quin']);
+    });
+
+    it('answers retry and block lookups made at once each by its own pair; a pair that cannot be stored fails none of the others', async () => {
+      const s = await open();
+      const conv = privateConvId('rex', 'sue');
+      const [a, b] = [item(conv, 'rex'), item(conv, 'sue')];
+      await s.appendBatch([a, b]);
+      await s.block('rex', 'sue', 1);
+      const found = await Promise.allSettled([
+        s.findByClientMsgId('rex', a.clientMsgId),
+        s.findByClientMsgId('sue', a.clientMsgId),
+        s.findByClientMsgId('rex', 'a\u0000b'),
+        s.findByClientMsgId('sue', b.clientMsgId),
+        s.findByClientMsgId('rex', 'none'),
+      ]);
+      expect(found.map((f) => (f.status === 'fulfilled' ? (f.value?.seq ?? null) : 'refused'))).toEqual([1, null, expect.toBeOneOf([null, 'refused']), 2, null]);
+      expect(await Promise.all([s.isBlocked('rex', 'sue'), s.isBlocked('sue', 'rex'), s.isBlocked('rex', 'rex')])).toEqual([true, false, false]);
+    });
+
     it('fails only the item whose check fails: requires member, requires room, a file no longer stored', async () => {
       const s = await open();
       const group = groupConvId('g1');
@@ -204,6 +250,25 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL with several servers on one data
       const many = await Promise.all(nodes.flatMap((n) => Array.from({ length: 5 }, () => n.appendBatch([item(conv, 'ned')]))));
       const seqs = many.flat().map((o) => (o.status === 'stored' ? o.entry.seq : -1));
       expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 2));
+    } finally {
+      for (const n of nodes) await n.close();
+    }
+  });
+
+  it('stores the same batch of retries sent to two servers at once, in opposite orders, once each with dense seqs', async () => {
+    const url = await freshPgUrl();
+    const nodes = await Promise.all([PgStorage.open({ url }), PgStorage.open({ url })]);
+    try {
+      const convs = [privateConvId('ann', 'bo'), privateConvId('ann', 'cy'), privateConvId('bo', 'cy')];
+      const items = Array.from({ length: 30 }, (_, i) => item(convs[i % 3]!, i % 3 === 2 ? 'bo' : 'ann'));
+      const [forward, backward] = await Promise.all([nodes[0]!.appendBatch(items), nodes[1]!.appendBatch([...items].reverse())]);
+      backward!.reverse();
+      items.forEach((_, i) => {
+        const pair = [forward![i]!, backward![i]!];
+        expect(pair.map((o) => o.status).sort()).toEqual(['duplicate', 'stored']);
+        expect(pair[0]!.status !== 'failed' && pair[0]!.entry).toEqual(pair[1]!.status !== 'failed' && pair[1]!.entry);
+      });
+      for (const conv of convs) expect((await nodes[0]!.history(conv, { limit: 20 })).map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     } finally {
       for (const n of nodes) await n.close();
     }

@@ -114,10 +114,18 @@ interface ConvJoinRow extends Partial<Record<`lm_${keyof MessageRow}`, unknown>>
   group_name: string | null;
 }
 
+/** A key of a pair of ids (sender and clientMsgId, conversation and user) for maps. */
+function pairKey(a: string, b: string): string {
+  return JSON.stringify([a, b]);
+}
+
 /** U+0000 as JSON.stringify escapes it in a stored body. */
 const NUL_ESCAPE = '\\u0000';
 
 const MESSAGE_COLUMNS = 'conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, mentions, reply_to, recalled';
+
+/** The entries stored under the pairs ($1[i], $2[i]) of sender and clientMsgId. */
+const BY_CLIENT_IDS = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE (sender, client_msg_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
 
 function toEntry(row: MessageRow): LogEntry {
   const entry = {
@@ -236,6 +244,42 @@ function storable(values: readonly unknown[]): unknown[] {
   });
 }
 
+/**
+ * Point lookups by a pair of ids made in the same turn of the event loop, answered by one query: a query costs the
+ * server about 50 µs of CPU in node-postgres alone, and every send makes two (its retry check and its block check).
+ * A pair that cannot be sent (see `storable`) fails its own lookup only.
+ */
+class PairLookup<V> {
+  private pending: Array<{ a: string; b: string; resolve: (v: V | undefined) => void; reject: (e: Error) => void }> = [];
+
+  constructor(private readonly run: (as: string[], bs: string[]) => Promise<Map<string, V>>) {}
+
+  get(a: string, b: string): Promise<V | undefined> {
+    return new Promise((resolve, reject) => {
+      try {
+        storable([a, b]);
+      } catch (error) {
+        reject(error as Error);
+        return;
+      }
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ a, b, resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.run(
+      batch.map((p) => p.a),
+      batch.map((p) => p.b),
+    ).then(
+      (found) => batch.forEach((p) => p.resolve(found.get(pairKey(p.a, p.b)))),
+      (error: Error) => batch.forEach((p) => p.reject(error)),
+    );
+  }
+}
+
 export interface PgStorageOptions {
   /** postgres://user:password@host:port/database (PARLEY_DATABASE_URL). */
   url: string;
@@ -327,75 +371,189 @@ export class PgStorage implements Storage {
   }
 
   private async appendTxn(items: readonly AppendItem[]): Promise<AppendOutcome[]> {
-    const outcomes = await this.tx(async (c) => {
-      const out: AppendOutcome[] = [];
-      for (const item of items) out.push(await this.appendOne(c, item));
-      return out;
-    });
+    const outcomes = await this.tx((c) => this.appendRows(c, items));
     for (const item of items) this.knownConversations.add(item.convId); // only after the commit
     return outcomes;
   }
 
-  /** Runs inside the caller's transaction. */
-  private async appendOne(c: Queryable, item: AppendItem): Promise<Exclude<AppendOutcome, { status: 'failed' }>> {
+  /**
+   * Appends the items in order inside the caller's transaction, each as the SQLite storage does one at a time, but
+   * with a few statements for the whole batch (each statement is a round trip, and a batch holds up to 1,000
+   * items). An item failing its check throws, which fails the whole transaction (appendBatch then retries each alone).
+   */
+  private async appendRows(c: Queryable, items: readonly AppendItem[]): Promise<Array<Exclude<AppendOutcome, { status: 'failed' }>>> {
+    const senders = items.map((i) => i.from);
+    const clientIds = items.map((i) => i.clientMsgId);
     // Two servers storing the same retry at once: the second waits for the first's commit, then finds its entry.
-    await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [item.from, item.clientMsgId]);
-    const existing = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = $1 AND client_msg_id = $2`, [item.from, item.clientMsgId], c);
-    if (existing) return { status: 'duplicate', entry: toEntry(existing) };
-    if (item.requires === 'room' && !(await this.one('SELECT 1 FROM rooms WHERE room_id = $1', [item.convId.slice(2)], c))) {
-      throw new ProtocolError('NOT_FOUND', 'no such chatroom');
+    // Every transaction takes these locks in the same (sorted) order, so two batches cannot deadlock on them.
+    await c.query(
+      `SELECT pg_advisory_xact_lock(k1, k2)
+       FROM (SELECT DISTINCT hashtext(s) AS k1, hashtext(m) AS k2 FROM unnest($1::text[], $2::text[]) AS t(s, m) ORDER BY 1, 2) keys`,
+      [senders, clientIds],
+    );
+    // A statement of its own: its snapshot is taken once the locks are held, so it sees the other's commit.
+    const stored = await this.rows<MessageRow>(BY_CLIENT_IDS, [senders, clientIds], c);
+    const earlier = new Map<string, LogEntry | number>(stored.map((r) => [pairKey(r.sender, r.client_msg_id), toEntry(r)]));
+
+    // The items to store: those whose clientMsgId neither is stored nor was sent earlier in this batch (a number in
+    // `earlier`: the index in `fresh` of the item it repeats).
+    const fresh: AppendItem[] = [];
+    const repeats = new Set<number>();
+    const slots = items.map((item, i) => {
+      const key = pairKey(item.from, item.clientMsgId);
+      const seen = earlier.get(key);
+      if (typeof seen === 'number') repeats.add(i);
+      if (seen !== undefined) return seen;
+      earlier.set(key, fresh.length);
+      fresh.push(item);
+      return fresh.length - 1;
+    });
+    if (fresh.length === 0) return slots.map((s) => ({ status: 'duplicate', entry: s as LogEntry }));
+
+    const convs = new Map<string, { n: number; lastTs: number; requiresRoom: boolean; firstSeq: number }>();
+    for (const item of fresh) {
+      const conv = convs.get(item.convId) ?? { n: 0, lastTs: item.ts, requiresRoom: false, firstSeq: 0 };
+      conv.n += 1;
+      conv.lastTs = item.ts;
+      conv.requiresRoom ||= item.requires === 'room';
+      convs.set(item.convId, conv);
     }
-    if (!this.knownConversations.has(item.convId)) {
-      await c.query('INSERT INTO conversations (conv_id, kind, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING', [item.convId, item.convKind, item.ts]);
-      for (const member of item.members) {
-        await c.query('INSERT INTO conv_members (conv_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [item.convId, member, item.ts]);
-      }
-    }
-    // Locks the conversation's row until the commit: seqs are given in commit order, and the checks below see no
-    // membership change or room deletion in flight (those lock the row first too).
-    const next = await this.one<{ last_seq: number }>(
-      'UPDATE conversations SET last_seq = last_seq + 1, updated_at = $1 WHERE conv_id = $2 RETURNING last_seq',
-      [item.ts, item.convId],
+    await this.ensureConversations(
+      c,
+      fresh.filter((i) => !this.knownConversations.has(i.convId)),
+    );
+
+    // Locks the conversations' rows until the commit, in sorted order (no deadlock between two batches): seqs are
+    // given in commit order, and the checks below see no membership change or room deletion in flight (those lock
+    // the row first too). Then one update reserves each conversation's range of seqs.
+    const convIds = [...convs.keys()];
+    await c.query('SELECT 1 FROM conversations WHERE conv_id = ANY($1::text[]) ORDER BY conv_id FOR UPDATE', [convIds]);
+    const reserved = await this.rows<{ conv_id: string; last_seq: number }>(
+      `UPDATE conversations c SET last_seq = c.last_seq + b.n, updated_at = b.ts
+       FROM unnest($1::text[], $2::int[], $3::bigint[]) AS b(conv_id, n, ts) WHERE c.conv_id = b.conv_id
+       RETURNING c.conv_id, c.last_seq`,
+      [convIds, convIds.map((id) => convs.get(id)!.n), convIds.map((id) => convs.get(id)!.lastTs)],
       c,
     );
-    if (!next) {
-      if (item.requires === 'room') throw new ProtocolError('NOT_FOUND', 'no such chatroom');
-      throw new Error(`conversation ${item.convId} vanished inside its transaction`);
+    for (const r of reserved) convs.get(r.conv_id)!.firstSeq = r.last_seq - convs.get(r.conv_id)!.n + 1;
+    for (const [convId, conv] of convs) {
+      if (conv.firstSeq > 0) continue;
+      if (conv.requiresRoom) throw new ProtocolError('NOT_FOUND', 'no such chatroom');
+      throw new Error(`conversation ${convId} vanished inside its transaction`);
     }
-    if (item.requires === 'member' && !(await this.one('SELECT 1 FROM conv_members WHERE conv_id = $1 AND user_id = $2 AND active', [item.convId, item.from], c))) {
-      throw new ProtocolError('FORBIDDEN', 'not a member of this conversation');
-    }
-    if (item.requires === 'room' && !(await this.one('SELECT 1 FROM rooms WHERE room_id = $1', [item.convId.slice(2)], c))) {
-      throw new ProtocolError('NOT_FOUND', 'no such chatroom');
-    }
-    const seq = next.last_seq;
-    const body = JSON.stringify(item.body);
-    const mentions = item.mentions && item.mentions.length > 0 ? JSON.stringify(item.mentions) : null;
-    await c.query(
-      'INSERT INTO messages (conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, mentions, reply_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-      [item.convId, seq, item.msgId, item.clientMsgId, item.from, item.ts, item.kind, body, mentions, item.replyTo ?? null],
-    );
-    for (const fileId of new Set(item.fileIds ?? [])) {
-      // Locks the file's row and checks it is not collected, inside the transaction: a sweep deciding meanwhile
-      // that it is unreferenced finds it referenced when its own update gets the row.
-      const kept = await this.run('UPDATE files SET unreferenced_since = NULL WHERE file_id = $1 AND collected_at IS NULL', [fileId], c);
-      if (kept === 0) throw new ProtocolError('NOT_FOUND', 'the file is no longer stored: upload it again');
-      await c.query('INSERT INTO entry_files (conv_id, seq, file_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [item.convId, seq, fileId]);
-      await c.query('INSERT INTO file_refs (file_id, conv_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [fileId, item.convId]);
-    }
-    const entry = {
-      convId: item.convId,
-      seq,
-      msgId: item.msgId,
-      clientMsgId: item.clientMsgId,
-      from: item.from,
+    await this.checkRequires(c, fresh);
+
+    const seqs = fresh.map((item) => convs.get(item.convId)!.firstSeq++);
+    const rows: MessageRow[] = fresh.map((item, i) => ({
+      conv_id: item.convId,
+      seq: seqs[i]!,
+      msg_id: item.msgId,
+      client_msg_id: item.clientMsgId,
+      sender: item.from,
       ts: item.ts,
       kind: item.kind,
-      body: item.body,
-    } as LogEntry;
-    if (mentions) entry.mentions = item.mentions;
-    if (item.replyTo !== undefined) entry.replyTo = item.replyTo;
-    return { status: 'stored', entry };
+      body: JSON.stringify(item.body),
+      mentions: item.mentions && item.mentions.length > 0 ? JSON.stringify(item.mentions) : null,
+      reply_to: item.replyTo ?? null,
+      recalled: false,
+    }));
+    await c.query(
+      `INSERT INTO messages (conv_id, seq, msg_id, client_msg_id, sender, ts, kind, body, mentions, reply_to)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[])`,
+      (['conv_id', 'seq', 'msg_id', 'client_msg_id', 'sender', 'ts', 'kind', 'body', 'mentions', 'reply_to'] as const).map((col) => rows.map((r) => r[col])),
+    );
+    await this.referenceFiles(c, fresh, seqs);
+
+    const entries = fresh.map((item, i) => {
+      const entry = {
+        convId: item.convId,
+        seq: seqs[i]!,
+        msgId: item.msgId,
+        clientMsgId: item.clientMsgId,
+        from: item.from,
+        ts: item.ts,
+        kind: item.kind,
+        body: item.body,
+      } as LogEntry;
+      if (rows[i]!.mentions) entry.mentions = item.mentions;
+      if (item.replyTo !== undefined) entry.replyTo = item.replyTo;
+      return entry;
+    });
+    // A repeat within the batch answers with the entry as it reads back, as it would after the commit.
+    return slots.map((s, i) =>
+      typeof s !== 'number' ? { status: 'duplicate', entry: s } : repeats.has(i) ? { status: 'duplicate', entry: toEntry(rows[s]!) } : { status: 'stored', entry: entries[s]! },
+    );
+  }
+
+  /** Makes sure the conversations of `items` and their members exist, inserted in sorted order: two batches making the same ones cannot deadlock. */
+  private async ensureConversations(c: Queryable, items: readonly AppendItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const convs = new Map<string, { kind: string; ts: number }>();
+    const members = new Map<string, { convId: string; userId: string; ts: number }>();
+    for (const item of items) {
+      if (!convs.has(item.convId)) convs.set(item.convId, { kind: item.convKind, ts: item.ts });
+      for (const userId of item.members) {
+        const key = pairKey(item.convId, userId);
+        if (!members.has(key)) members.set(key, { convId: item.convId, userId, ts: item.ts });
+      }
+    }
+    const convIds = [...convs.keys()];
+    await c.query(
+      `INSERT INTO conversations (conv_id, kind, created_at, updated_at)
+       SELECT id, kind, ts, ts FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(id, kind, ts) ORDER BY id ON CONFLICT DO NOTHING`,
+      [convIds, convIds.map((id) => convs.get(id)!.kind), convIds.map((id) => convs.get(id)!.ts)],
+    );
+    if (members.size === 0) return;
+    const m = [...members.values()];
+    await c.query(
+      `INSERT INTO conv_members (conv_id, user_id, joined_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(conv_id, user_id, ts) ORDER BY conv_id, user_id ON CONFLICT DO NOTHING`,
+      [m.map((r) => r.convId), m.map((r) => r.userId), m.map((r) => r.ts)],
+    );
+  }
+
+  /** The `requires` checks of the items, in one statement; run with their conversations' rows locked. */
+  private async checkRequires(c: Queryable, items: readonly AppendItem[]): Promise<void> {
+    const members = new Map<string, AppendItem>();
+    const rooms = new Set<string>();
+    for (const item of items) {
+      if (item.requires === 'member') members.set(pairKey(item.convId, item.from), item);
+      if (item.requires === 'room') rooms.add(item.convId.slice(2));
+    }
+    if (members.size === 0 && rooms.size === 0) return;
+    const found = await this.one<{ members: number; rooms: number }>(
+      `SELECT (SELECT COUNT(*) FROM conv_members WHERE active AND (conv_id, user_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))) AS members,
+              (SELECT COUNT(*) FROM rooms WHERE room_id = ANY($3::text[])) AS rooms`,
+      [[...members.values()].map((i) => i.convId), [...members.values()].map((i) => i.from), [...rooms]],
+      c,
+    );
+    if (found!.members < members.size) throw new ProtocolError('FORBIDDEN', 'not a member of this conversation');
+    if (found!.rooms < rooms.size) throw new ProtocolError('NOT_FOUND', 'no such chatroom');
+  }
+
+  /**
+   * Records the files the items name. Locks each file's row (in sorted order) and checks it is not collected, inside
+   * the transaction: a sweep deciding meanwhile that it is unreferenced finds it referenced when its own update gets
+   * the row.
+   */
+  private async referenceFiles(c: Queryable, items: readonly AppendItem[], seqs: readonly number[]): Promise<void> {
+    const named: Array<{ convId: string; seq: number; fileId: string }> = [];
+    items.forEach((item, i) => {
+      for (const fileId of new Set(item.fileIds ?? [])) named.push({ convId: item.convId, seq: seqs[i]!, fileId });
+    });
+    if (named.length === 0) return;
+    const fileIds = [...new Set(named.map((n) => n.fileId))];
+    const kept = await this.rows(
+      'UPDATE files SET unreferenced_since = NULL FROM (SELECT file_id FROM files WHERE file_id = ANY($1::text[]) AND collected_at IS NULL ORDER BY file_id FOR UPDATE) l WHERE files.file_id = l.file_id RETURNING 1',
+      [fileIds],
+      c,
+    );
+    if (kept.length < fileIds.length) throw new ProtocolError('NOT_FOUND', 'the file is no longer stored: upload it again');
+    await c.query(
+      `WITH e AS (INSERT INTO entry_files (conv_id, seq, file_id) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING)
+       INSERT INTO file_refs (file_id, conv_id) SELECT * FROM unnest($3::text[], $1::text[]) ON CONFLICT DO NOTHING`,
+      [named.map((n) => n.convId), named.map((n) => n.seq), named.map((n) => n.fileId)],
+    );
   }
 
   /**
@@ -414,7 +572,7 @@ export class PgStorage implements Storage {
     }
   }
 
-  /** Locks the conversation's row for the rest of the transaction (see appendOne). */
+  /** Locks the conversation's row for the rest of the transaction (see appendRows). */
   private async lockConversation(c: Queryable, convId: string): Promise<void> {
     await c.query('SELECT 1 FROM conversations WHERE conv_id = $1 FOR UPDATE', [convId]);
   }
@@ -443,7 +601,7 @@ export class PgStorage implements Storage {
       const fileIds = (await this.rows<{ file_id: string }>('SELECT file_id FROM entry_files WHERE conv_id = $1 AND seq = $2', [item.convId, targetSeq], c)).map((r) => r.file_id);
       await c.query('DELETE FROM entry_files WHERE conv_id = $1 AND seq = $2', [item.convId, targetSeq]);
       await this.dropFileReferences(c, item.convId, fileIds, item.ts);
-      return (await this.appendOne(c, item)).entry;
+      return (await this.appendRows(c, [item]))[0]!.entry;
     });
   }
 
@@ -452,9 +610,13 @@ export class PgStorage implements Storage {
     return row ? toEntry(row) : null;
   }
 
+  private readonly byClientMsgId = new PairLookup<LogEntry>(async (senders, clientIds) => {
+    const rows = await this.rows<MessageRow>(BY_CLIENT_IDS, [senders, clientIds]);
+    return new Map(rows.map((r) => [pairKey(r.sender, r.client_msg_id), toEntry(r)]));
+  });
+
   async findByClientMsgId(from: string, clientMsgId: string) {
-    const row = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = $1 AND client_msg_id = $2`, [from, clientMsgId]);
-    return row ? toEntry(row) : null;
+    return (await this.byClientMsgId.get(from, clientMsgId)) ?? null;
   }
 
   async history(convId: string, query: HistoryQuery) {
@@ -678,7 +840,7 @@ export class PgStorage implements Storage {
       if (inserted === 0) return null;
       await c.query('INSERT INTO conversations (conv_id, kind, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING', [convId, 'group', group.createdAt]);
       for (const m of members) await this.addMember(c, convId, m.userId, group.createdAt, 0, m.role);
-      return (await this.appendOne(c, entry)).entry;
+      return (await this.appendRows(c, [entry]))[0]!.entry;
     });
     if (stored) this.knownConversations.add(convId);
     return stored;
@@ -745,7 +907,7 @@ export class PgStorage implements Storage {
       }
       if (change.dropRequests === 'all') await c.query('DELETE FROM group_requests WHERE group_id = $1', [change.groupId]);
       else for (const userId of change.dropRequests ?? []) await c.query('DELETE FROM group_requests WHERE group_id = $1 AND user_id = $2', [change.groupId, userId]);
-      return (await this.appendOne(c, entry)).entry;
+      return (await this.appendRows(c, [entry]))[0]!.entry;
     });
   }
 
@@ -815,8 +977,16 @@ export class PgStorage implements Storage {
   async blocks(blocker: string) {
     return (await this.rows<{ blocked: string }>('SELECT blocked FROM blocks WHERE blocker = $1 ORDER BY created_at, blocked', [blocker])).map((r) => r.blocked);
   }
+  private readonly blocked = new PairLookup<true>(async (blockers, blockeds) => {
+    const rows = await this.rows<{ blocker: string; blocked: string }>(
+      'SELECT blocker, blocked FROM blocks WHERE (blocker, blocked) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+      [blockers, blockeds],
+    );
+    return new Map(rows.map((r) => [pairKey(r.blocker, r.blocked), true]));
+  });
+
   async isBlocked(blocker: string, blocked: string) {
-    return (await this.one('SELECT 1 FROM blocks WHERE blocker = $1 AND blocked = $2', [blocker, blocked])) !== undefined;
+    return (await this.blocked.get(blocker, blocked)) === true;
   }
   async blockersAmong(blocked: string, candidates: readonly string[]) {
     if (candidates.length === 0) return [];
