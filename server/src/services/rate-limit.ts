@@ -92,7 +92,7 @@ export class KeyedBuckets {
 
   /** The wait `take` would answer; a key without a bucket has a full one. */
   peek(key: string, now = Date.now(), need = 1): number {
-    return this.buckets.get(key)?.peek(now, need) ?? 0;
+    return (this.buckets.get(key) ?? new TokenBucket(this.rate, this.burst, now)).peek(now, need);
   }
 
   delete(key: string): void {
