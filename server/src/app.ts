@@ -30,6 +30,7 @@ import { Files } from './http/files.js';
 import { FileBlobs } from './storage/file-blobs.js';
 import { FileCollector } from './services/file-collector.js';
 import { UploadLimits } from './services/upload-limits.js';
+import { memoryThrottles, sharedThrottles } from './services/rate-limit.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
 import { SessionRoutes } from './http/sessions.js';
 import { Sessions } from './services/sessions.js';
@@ -59,7 +60,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const config = resolveConfig(partial);
   const log = createLogger(config.logLevel);
   const metrics = new Metrics();
-  const storage =
+  const storage: Storage =
     parts.storage ??
     (config.databaseUrl
       ? await PgStorage.open({ url: config.databaseUrl })
@@ -99,7 +100,10 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     log.warn('the admin API accepts deprecated version 1 signatures, which a captured request can reuse on another route or user: sign with version 2, then set PARLEY_ADMIN_SIGNATURE_V1=false');
   }
   const metricsAccess = { metricsToken: config.metricsToken, metricsAddress: config.metricsAddress };
-  const accounts = config.builtinAccounts ? new Accounts(storage, tokens, metrics, config) : null;
+  // The account and upload limits: in the storage every node shares when there is one (PostgreSQL), so a cluster
+  // grants each once; in memory for a single node (SQLite). docs/protocol.md part 2, "Clusters".
+  const throttles = storage.throttles ? sharedThrottles(storage.throttles) : memoryThrottles;
+  const accounts = config.builtinAccounts ? new Accounts(storage, tokens, metrics, config, throttles) : null;
   // With PostgreSQL several nodes may share the data directory: an upload another node is receiving is not a leftover.
   const blobs = new FileBlobs(config.dataDir, { shared: Boolean(config.databaseUrl), staleMs: Math.max(10 * 60_000, 2 * config.uploadIdleTimeoutMs) });
   metrics.fileBytes.set(await storage.storedFileBytes());
@@ -108,7 +112,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     blobs,
     storage,
     tokens,
-    limits: new UploadLimits(storage, config),
+    limits: new UploadLimits(storage, config, throttles),
     metrics,
     maxBytes: config.maxFileBytes,
     idleTimeoutMs: config.uploadIdleTimeoutMs,
@@ -121,7 +125,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     metricsAccess,
     log,
     accounts,
-    sessions: new SessionRoutes(storage, tokens, sessions, accounts),
+    sessions: new SessionRoutes(storage, tokens, sessions, accounts, throttles),
     files,
     admin,
     instanceToken: config.instanceToken ?? null,
@@ -140,7 +144,12 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const handlers = createHandlers(messaging, groups, rooms, sessions);
   const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers, metrics, log, budget, userLimits });
 
-  const pruneTimer = setInterval(() => void storage.pruneNonces(Date.now() - 2 * CLOCK_SKEW_MS).catch(() => undefined), 60_000);
+  // Each minute: admin nonces past the replay window, and shared rate-limit buckets that are full again (so the
+  // table stays the size of the last minutes' activity).
+  const pruneTimer = setInterval(() => {
+    void storage.pruneNonces(Date.now() - 2 * CLOCK_SKEW_MS).catch(() => undefined);
+    void storage.throttles?.prune(Date.now()).catch((error: unknown) => log.warn({ err: error }, 'throttle rows not pruned'));
+  }, 60_000);
   pruneTimer.unref();
   // Revoked and long-expired token rows: at start, then hourly, so the table stays the size of the live sessions.
   const pruneTokens = () => void sessions.prune().catch((error: unknown) => log.warn({ err: error }, 'token rows not pruned'));

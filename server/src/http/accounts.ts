@@ -14,7 +14,7 @@ import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js'
 import type { TokenService } from '../auth/tokens.js';
 import { parseTrustedProxies, type ServerConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
-import { KeyedBuckets, TokenBucket } from '../services/rate-limit.js';
+import { memoryThrottles, type Throttle, type Throttles } from '../services/rate-limit.js';
 import type { Storage } from '../storage/storage.js';
 import { clientAddress } from './client-address.js';
 import { parseJson, readBody, sendJson } from './respond.js';
@@ -22,8 +22,6 @@ import { parseJson, readBody, sendJson } from './respond.js';
 const registerBody = compile(RegisterBody);
 const loginBody = compile(LoginBody);
 
-/** Buckets each limiter keeps at most (a bucket is ~100 bytes). */
-const TRACKED = 100_000;
 /** Failed logins: 10 at once, then one a minute, for one account from one address. */
 const ACCOUNT_ADDRESS = { rate: 1 / 60, burst: 10 };
 /** Failed logins from one address, whichever accounts they name. */
@@ -42,11 +40,12 @@ function rateLimited(wait: number, why: string): ProtocolError {
 
 export class Accounts {
   private readonly pool: HashingPool;
-  private readonly registrationsByAddress: KeyedBuckets;
-  private readonly registrations: TokenBucket;
-  private readonly failuresByAccountAddress = new KeyedBuckets(ACCOUNT_ADDRESS.rate, ACCOUNT_ADDRESS.burst, TRACKED);
-  private readonly failuresByAddress = new KeyedBuckets(ADDRESS.rate, ADDRESS.burst, TRACKED);
-  private readonly failuresByAccount = new KeyedBuckets(ACCOUNT.rate, ACCOUNT.burst, TRACKED);
+  private readonly registrationsByAddress: Throttle;
+  /** The whole server's registrations: one bucket, under the key ''. */
+  private readonly registrations: Throttle;
+  private readonly failuresByAccountAddress: Throttle;
+  private readonly failuresByAddress: Throttle;
+  private readonly failuresByAccount: Throttle;
   /** A hash of a random password at the current cost: unknown user ids are verified against it. */
   private dummyHash: Promise<string> | null = null;
   private readonly trustedProxies: BlockList | null;
@@ -56,12 +55,17 @@ export class Accounts {
     private readonly tokens: TokenService,
     private readonly metrics: Metrics,
     private readonly options: AccountsOptions,
+    /** Where the limits' buckets are kept: this node's memory, or the storage a cluster shares. */
+    throttles: Throttles = memoryThrottles,
   ) {
     this.trustedProxies = parseTrustedProxies(options.trustedProxies);
     this.pool = new HashingPool({ concurrency: options.hashConcurrency, queueLimit: options.hashQueue });
     const perIp = options.registerPerIpPerHour;
-    this.registrationsByAddress = new KeyedBuckets(perIp / 3600, Math.max(1, perIp), TRACKED);
-    this.registrations = new TokenBucket(options.registerPerMinute / 60, Math.max(1, options.registerPerMinute));
+    this.registrationsByAddress = throttles('register.address', perIp / 3600, Math.max(1, perIp));
+    this.registrations = throttles('register', options.registerPerMinute / 60, Math.max(1, options.registerPerMinute));
+    this.failuresByAccountAddress = throttles('login.pair', ACCOUNT_ADDRESS.rate, ACCOUNT_ADDRESS.burst);
+    this.failuresByAddress = throttles('login.address', ADDRESS.rate, ADDRESS.burst);
+    this.failuresByAccount = throttles('login.account', ACCOUNT.rate, ACCOUNT.burst);
   }
 
   private hash(password: string, share?: number): Promise<string> {
@@ -102,9 +106,9 @@ export class Accounts {
     }
     const now = Date.now();
     const address = clientAddress(req, this.trustedProxies);
-    const waitAddress = this.registrationsByAddress.take(address, now);
+    const waitAddress = await this.registrationsByAddress.take(address, now);
     if (waitAddress > 0) throw rateLimited(waitAddress, 'too many registrations from this address');
-    const wait = this.registrations.take(now);
+    const wait = await this.registrations.take('', now);
     if (wait > 0) throw rateLimited(wait, 'too many registrations on this server right now');
     // Cheap refusals before the expensive hash.
     if (await this.storage.getUser(body.userId)) throw new ProtocolError('CONFLICT', `user ${body.userId} already exists`);
@@ -127,7 +131,9 @@ export class Accounts {
     const now = Date.now();
     const address = clientAddress(req, this.trustedProxies);
     const pair = `${body.userId}\n${address}`;
-    const wait = Math.max(this.failuresByAccountAddress.peek(pair, now), this.failuresByAddress.peek(address, now), this.failuresByAccount.peek(body.userId, now));
+    // A storage that does not answer fails the login here (INTERNAL, retryable) before any password is checked.
+    const waits = await Promise.all([this.failuresByAccountAddress.peek(pair, now), this.failuresByAddress.peek(address, now), this.failuresByAccount.peek(body.userId, now)]);
+    const wait = Math.max(...waits);
     if (wait > 0) throw rateLimited(wait, 'too many failed attempts');
 
     const user = await this.storage.getUser(body.userId);
@@ -136,12 +142,10 @@ export class Accounts {
     const ok = stored ? await this.verify(body.password, stored) : await this.verify(body.password, await this.dummy());
     if (!user || !stored || !ok) {
       const at = Date.now();
-      this.failuresByAccountAddress.take(pair, at);
-      this.failuresByAddress.take(address, at);
-      this.failuresByAccount.take(body.userId, at);
+      await Promise.all([this.failuresByAccountAddress.take(pair, at), this.failuresByAddress.take(address, at), this.failuresByAccount.take(body.userId, at)]);
       throw new ProtocolError('UNAUTHENTICATED', 'wrong user id or password');
     }
-    this.failuresByAccountAddress.delete(pair);
+    await this.failuresByAccountAddress.reset(pair);
     if (user.bannedUntil > Date.now()) throw new ProtocolError('FORBIDDEN', 'this account is banned');
     if (needsRehash(stored, this.options.passwordCost)) await this.rehash(body.userId, body.password, stored);
     sendJson(res, 200, await this.tokens.issue(body.userId));

@@ -96,7 +96,7 @@ export class Files {
       await blobs.keep(fileId);
     } catch (error) {
       clearTimeout(idle);
-      ticket.release();
+      await ticket.release();
       await fs.promises.rm(tmpPath, { force: true });
       res.setHeader('Connection', 'close');
       if (error instanceof RequestTimeoutError) metrics.uploadsRefused.inc({ reason: 'idle' });
@@ -108,11 +108,11 @@ export class Files {
     try {
       await storage.insertFile({ fileId, uploader: userId, name: cleanName(req.headers['x-file-name']), mime, size, createdAt: Date.now() });
     } catch (error) {
-      ticket.release();
+      await ticket.release();
       await blobs.remove(fileId);
       throw error;
     }
-    ticket.finish(size);
+    await ticket.finish(size);
     metrics.fileBytes.inc(size);
     sendJson(res, 201, { fileId, size, mime });
   }

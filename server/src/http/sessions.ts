@@ -5,19 +5,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PasswordChangeBody, ProtocolError, compile } from '../../../protocol/index.js';
 import type { TokenService } from '../auth/tokens.js';
-import { KeyedBuckets } from '../services/rate-limit.js';
+import { memoryThrottles, type Throttle, type Throttles } from '../services/rate-limit.js';
 import type { Sessions } from '../services/sessions.js';
 import type { Storage } from '../storage/storage.js';
 import type { Accounts } from './accounts.js';
 import { bearerToken, parseJson, readBody, sendJson } from './respond.js';
 
 const passwordBody = compile(PasswordChangeBody);
-/** Accounts whose wrong-password buckets are kept (least recently used dropped first, as for logins). */
-const TRACKED = 100_000;
 
 export class SessionRoutes {
   /** Wrong old passwords per account, so a stolen token cannot be used to guess the password quickly. */
-  private readonly failures = new KeyedBuckets(0.2, 5, TRACKED);
+  private readonly failures: Throttle;
 
   constructor(
     private readonly storage: Storage,
@@ -25,7 +23,11 @@ export class SessionRoutes {
     private readonly sessions: Sessions,
     /** The built-in accounts, whose policy and hashing pool a password change uses; null: no password changes. */
     private readonly passwords: Pick<Accounts, 'checkPassword' | 'newPasswordHash'> | null,
-  ) {}
+    /** Where the wrong-password buckets are kept: this node's memory, or the storage a cluster shares. */
+    throttles: Throttles = memoryThrottles,
+  ) {
+    this.failures = throttles('password', 0.2, 5);
+  }
 
   async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { userId, tokenHash } = await this.tokens.authenticate(bearerToken(req));
@@ -37,16 +39,16 @@ export class SessionRoutes {
     if (!this.passwords) throw new ProtocolError('NOT_FOUND', 'this server has no built-in accounts');
     const { userId, tokenHash } = await this.tokens.authenticate(bearerToken(req));
     const body = parseJson(await readBody(req, 16 * 1024), passwordBody, 'password');
-    const wait = this.failures.peek(userId);
+    const wait = await this.failures.peek(userId, Date.now());
     if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many wrong passwords', { retryAfterMs: wait });
     const user = await this.storage.getUser(userId);
     if (!user?.passwordHash) throw new ProtocolError('FORBIDDEN', 'this account has no password to change');
     if (!(await this.passwords.checkPassword(body.oldPassword, user.passwordHash))) {
-      this.failures.take(userId);
+      await this.failures.take(userId, Date.now());
       // FORBIDDEN, not UNAUTHENTICATED: the token is good, and a client must not sign out over a typo.
       throw new ProtocolError('FORBIDDEN', 'the current password is wrong');
     }
-    this.failures.delete(userId);
+    await this.failures.reset(userId);
     const passwordHash = await this.passwords.newPasswordHash(userId, body.newPassword);
     await this.sessions.passwordChanged(userId, tokenHash, passwordHash);
     sendJson(res, 200, {});

@@ -182,6 +182,28 @@ export interface HistoryQuery {
   limit: number;
 }
 
+/** A token bucket's refill: `rate` tokens a second (> 0), holding at most `burst`. */
+export interface ThrottleLimit {
+  rate: number;
+  burst: number;
+}
+
+/**
+ * Token buckets by key kept where every node sees them (services/rate-limit.ts, `sharedThrottles`). A key without
+ * a bucket has a full one; each call is atomic however many nodes call at once. Answers are 0 (allowed) or the
+ * milliseconds until the bucket holds what was asked.
+ */
+export interface SharedThrottles {
+  /** Takes `cost` tokens when the bucket holds them (nothing otherwise); with `debt` takes them anyway and answers 0. */
+  take(key: string, limit: ThrottleLimit, now: number, cost: number, debt: boolean): Promise<number>;
+  /** The wait until the bucket holds `need` tokens, taking nothing. */
+  peek(key: string, limit: ThrottleLimit, now: number, need: number): Promise<number>;
+  /** Forgets the bucket (it is full again). */
+  reset(key: string): Promise<void>;
+  /** Forgets the buckets that are full again by `now` (the same as no bucket); the number forgotten. */
+  prune(now: number): Promise<number>;
+}
+
 export interface Storage {
   // users and tokens
   createUser(user: { userId: string; name: string; avatar?: string | null; passwordHash?: string | null }, now: number): Promise<boolean>;
@@ -314,5 +336,10 @@ export interface Storage {
   ping(): Promise<void>;
   /** What an acknowledged commit survives, as the database itself reports it (SQLite: `full` or `normal`). */
   durability?(): string;
+  /**
+   * Rate-limit buckets shared by every node on this storage (PostgreSQL). Absent for a storage only one node uses
+   * (SQLite): the limits then stay in that node's memory.
+   */
+  readonly throttles?: SharedThrottles;
   close(): Promise<void>;
 }

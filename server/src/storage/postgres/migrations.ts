@@ -143,6 +143,20 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'throttles',
+    // Rate-limit buckets every node shares (SharedThrottles in storage.ts): tokens as of \`at\` (ms), and when the
+    // bucket is full again, after which the row is pruned. PostgreSQL only: one SQLite node keeps them in memory.
+    sql: `
+      CREATE TABLE throttles (
+        key TEXT PRIMARY KEY,
+        tokens DOUBLE PRECISION NOT NULL,
+        at BIGINT NOT NULL,
+        full_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that lets one of several servers starting at once migrate. */

@@ -24,7 +24,9 @@ import type {
   MemberState,
   RoomRecord,
   SessionRecord,
+  SharedThrottles,
   Storage,
+  ThrottleLimit,
   TokenRecord,
   TokenUse,
   UserRecord,
@@ -225,6 +227,31 @@ function toConversation(row: ConvJoinRow): ConversationRow {
   };
 }
 
+/** A throttle bucket's tokens once refilled to `now` (a clock behind `at` refills nothing). */
+const REFILLED = 'LEAST($3::float8, t.tokens + GREATEST($4::bigint - t.at, 0) * $2::float8 / 1000)';
+
+/**
+ * Takes $5 tokens from bucket $1 (rate $2 a second, burst $3) at $4 when it holds them, or always when $6 (debt):
+ * one statement, so concurrent takes from any number of nodes queue on the row and each sees the one before. A
+ * missing bucket is full. Returns a row only when the tokens were taken.
+ */
+const TAKE_THROTTLE = `
+  INSERT INTO throttles AS t (key, tokens, at, full_at)
+  SELECT $1::text, $3::float8 - $5::float8, $4::bigint, $4::bigint + ceil($5::float8 / $2::float8 * 1000)::bigint
+  WHERE $6::boolean OR $3::float8 >= $5::float8
+  ON CONFLICT (key) DO UPDATE SET
+    tokens = ${REFILLED} - $5::float8,
+    at = GREATEST(t.at, $4::bigint),
+    full_at = GREATEST(t.at, $4::bigint) + ceil(($3::float8 - ${REFILLED} + $5::float8) / $2::float8 * 1000)::bigint
+  WHERE $6::boolean OR ${REFILLED} >= $5::float8
+  RETURNING 1`;
+
+/** The wait until a bucket holding `tokens` at `at` holds `need` (0: it does now); no row is a full bucket. */
+function throttleWait(row: { tokens: number; at: number } | undefined, limit: ThrottleLimit, now: number, need: number): number {
+  const tokens = row ? Math.min(limit.burst, row.tokens + (Math.max(0, now - row.at) * limit.rate) / 1000) : limit.burst;
+  return tokens >= need ? 0 : Math.ceil(((need - tokens) / limit.rate) * 1000);
+}
+
 /** Queries can run on the pool or on one transaction's connection. */
 interface Queryable {
   query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
@@ -319,6 +346,19 @@ export class PgStorage implements Storage {
       throw error;
     }
   }
+
+  readonly throttles: SharedThrottles = {
+    take: async (key, limit, now, cost, debt) => {
+      if ((await this.run(TAKE_THROTTLE, [key, limit.rate, limit.burst, now, cost, debt])) === 1) return 0;
+      // Refused: how long until it would not be (only the answer's retryAfterMs, so a read after the fact will do).
+      return Math.max(1, await this.throttles.peek(key, limit, now, cost));
+    },
+    peek: async (key, limit, now, need) => throttleWait(await this.one<{ tokens: number; at: number }>('SELECT tokens, at FROM throttles WHERE key = $1', [key]), limit, now, need),
+    reset: async (key) => {
+      await this.run('DELETE FROM throttles WHERE key = $1', [key]);
+    },
+    prune: (now) => this.run('DELETE FROM throttles WHERE full_at <= $1', [now]),
+  };
 
   private readonly onPool: Queryable = { query: (text, values = []) => this.pool.query(text, storable(values)) };
 
