@@ -91,6 +91,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const groups = new Groups(storage, groupCache, hub, config);
   const rooms = new Rooms(storage, hub, bus, cluster, config, metrics, log);
   await rooms.start();
+  cluster.start({ users: () => hub.localDevices(), rooms: () => rooms.localMembers() });
   const messaging = new Messaging(storage, committer, hub, words, config, groups, rooms);
   const adminOn = Boolean(config.appKey && config.appSecret);
   const admin = adminOn

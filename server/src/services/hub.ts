@@ -73,14 +73,12 @@ export class Hub {
       }),
       cluster.onNodeLost((lost) => this.settleLostNode(lost)),
     ];
-    cluster.start({
-      users: () => [...this.byUser.keys()].map((userId) => [userId, this.devicesOf(userId)] as const),
-      rooms: () => this.roomsSnapshot(),
-    });
   }
 
-  /** Where the rooms put their side of this node's snapshot (set by Rooms). */
-  roomsSnapshot: () => Iterable<readonly [string, readonly string[]]> = () => [];
+  /** The users connected to this node, with their devices (this node's part of its cluster snapshot). */
+  localDevices(): [string, string[]][] {
+    return [...this.byUser.keys()].map((userId) => [userId, this.devicesOf(userId)]);
+  }
 
   /** Adds an authenticated connection; an older one from the same device, on any node, is closed with 4409. */
   add(conn: ClientConnection): void {

@@ -91,7 +91,6 @@ export class Rooms {
     private readonly log: Logger,
   ) {
     this.unsubscribe = [hub.onRemoved((conn) => this.dropConnection(conn)), bus.subscribe((m) => this.onBus(m))];
-    hub.roomsSnapshot = () => [...this.rooms.values()].map((r) => [r.roomId, [...r.members.keys()]] as const);
   }
 
   /** Loads the stored rooms; their idle clocks start now. */
@@ -102,6 +101,11 @@ export class Rooms {
   dispose(): void {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     for (const room of this.rooms.values()) this.stopTimers(room);
+  }
+
+  /** The users in each room on this node (this node's part of its cluster snapshot). */
+  localMembers(): [string, string[]][] {
+    return [...this.rooms.values()].map((r) => [r.roomId, [...r.members.keys()]]);
   }
 
   list(): OpResult<'room.list'> {
