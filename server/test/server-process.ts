@@ -3,10 +3,12 @@
  * the built server (`node dist/server/cli.js`) when PARLEY_TEST_SERVER_CLI names it (`npm run test:built-server`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_DATABASE_URL, databaseUrlFor } from './test-database.js';
+import { freePort } from '../../scripts/free-port.js';
+
+export { freePort };
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -20,18 +22,6 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   ]);
 }
 
-/** A port that was free a moment ago (for a server that must come back on the same address). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The environment of the child: ours without PARLEY_* settings, plus `extra`. */
 function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -47,6 +47,14 @@ export interface SessionRecord {
 }
 
 /** One entry to append; `seq` is assigned by the storage inside the committing transaction. */
+/** The log entry an append stores for `item` at `seq` (mentions only when there are any, as both storages keep them). */
+export function storedEntry(item: AppendItem, seq: number): LogEntry {
+  const entry = { convId: item.convId, seq, msgId: item.msgId, clientMsgId: item.clientMsgId, from: item.from, ts: item.ts, kind: item.kind, body: item.body } as LogEntry;
+  if (item.mentions && item.mentions.length > 0) entry.mentions = item.mentions;
+  if (item.replyTo !== undefined) entry.replyTo = item.replyTo;
+  return entry;
+}
+
 export interface AppendItem {
   convId: string;
   convKind: ConvKindName;

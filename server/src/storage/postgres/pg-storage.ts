@@ -31,6 +31,7 @@ import type {
   TokenUse,
   UserRecord,
 } from '../storage.js';
+import { storedEntry } from '../storage.js';
 import { migratePg } from './migrations.js';
 
 /** A PARLEY_DATABASE_URL that cannot be used; its message never contains the password. */
@@ -504,21 +505,7 @@ export class PgStorage implements Storage {
     );
     await this.referenceFiles(c, fresh, seqs);
 
-    const entries = fresh.map((item, i) => {
-      const entry = {
-        convId: item.convId,
-        seq: seqs[i]!,
-        msgId: item.msgId,
-        clientMsgId: item.clientMsgId,
-        from: item.from,
-        ts: item.ts,
-        kind: item.kind,
-        body: item.body,
-      } as LogEntry;
-      if (rows[i]!.mentions) entry.mentions = item.mentions;
-      if (item.replyTo !== undefined) entry.replyTo = item.replyTo;
-      return entry;
-    });
+    const entries = fresh.map((item, i) => storedEntry(item, seqs[i]!));
     // A repeat within the batch answers with the entry as it reads back, as it would after the commit.
     return slots.map((s, i) =>
       typeof s !== 'number' ? { status: 'duplicate', entry: s } : repeats.has(i) ? { status: 'duplicate', entry: toEntry(rows[s]!) } : { status: 'stored', entry: entries[s]! },

@@ -24,6 +24,7 @@ import type {
   TokenUse,
   UserRecord,
 } from '../storage.js';
+import { storedEntry } from '../storage.js';
 import { ensurePrivateFile, mkdirPrivate, tightenToPrivate } from '../private-files.js';
 import { Checkpointer } from './checkpointer.js';
 import { DataDirLock } from './data-dir-lock.js';
@@ -407,19 +408,7 @@ export class SqliteStorage implements Storage {
       this.stmt.markReferenced.run(fileId);
       this.stmt.insertFileRef.run(item.convId, fileId);
     }
-    const entry = {
-      convId: item.convId,
-      seq,
-      msgId: item.msgId,
-      clientMsgId: item.clientMsgId,
-      from: item.from,
-      ts: item.ts,
-      kind: item.kind,
-      body: item.body,
-    } as LogEntry;
-    if (mentions) entry.mentions = item.mentions;
-    if (item.replyTo !== undefined) entry.replyTo = item.replyTo;
-    return { status: 'stored', entry };
+    return { status: 'stored', entry: storedEntry(item, seq) };
   }
 
   /**
