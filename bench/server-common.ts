@@ -68,6 +68,8 @@ export interface RoomResult {
   missing: number;
   /** Send → member, ms, over every delivery of the window's messages (histogram of 0.1 ms buckets). */
   latency: Percentiles;
+  /** Send → the last member connection, ms, over the window's acknowledged messages that every member got. */
+  allDelivered: Percentiles;
   /** Per second of schedule (warm-up included): [p50, p99, max] in ms. */
   perSecond: [number, number, number][];
   outOfOrder: number;

@@ -618,6 +618,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
   const sentAt = new Float64Array(total).fill(NaN);
   const outcome = new Int8Array(total); // 0 pending, 1 acked, 2 refused (RATE_LIMITED), 3 other error
   const got = new Uint32Array(total);
+  const lastAt = new Float64Array(total).fill(NaN);
   const hist = new Uint32Array(HIST_BUCKETS + 1);
   let histMax = 0;
   let histSum = 0;
@@ -637,6 +638,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
       if (seq <= lastSeq) outOfOrder++;
       lastSeq = seq;
       got[i]!++;
+      lastAt[i] = now;
       const ms = now - sentAt[i]!;
       const sec = secondHists[Math.floor(i / c.rate)]!;
       sec.counts[Math.min(10_000, Math.floor(ms))]!++;
@@ -702,6 +704,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
   let refused = 0;
   let expectedDeliveries = 0;
   let delivered = 0;
+  const allDelivered: number[] = [];
   for (let k = 0; k < total; k++) {
     if (intended[k]! < windowStart) continue;
     scheduled++;
@@ -710,6 +713,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
     acked++;
     expectedDeliveries += expectedPerMessage;
     delivered += got[k]!;
+    if (got[k]! >= expectedPerMessage) allDelivered.push(lastAt[k]! - sentAt[k]!);
   }
   const result: RoomResult = {
     members: c.members.length,
@@ -727,6 +731,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
     delivered,
     missing: expectedDeliveries - delivered,
     latency: histogramPercentiles(hist, HIST_BUCKET_MS, histMax, histSum),
+    allDelivered: percentiles(allDelivered),
     perSecond: secondHists.map((h) => {
       const p = histogramPercentiles(h.counts, 1, h.max, h.sum);
       return [p.p50, p.p99, p.max];
