@@ -258,6 +258,8 @@ interface ThroughputFigures {
   lost: number;
   perSecond: [number, number][];
   cpu: CpuDelta;
+  /** The same processes over 2 s without traffic, just before. */
+  idle: CpuDelta;
   /** CPU ms per 1,000 acknowledged messages. */
   perK: { nodes: number; pg: number; pgBackground: number; nats: number; generator: number };
 }
@@ -349,6 +351,16 @@ function pairsFrom(users: BenchUser[], offset: number, count: number): Pair[] {
 async function throughputPhase(gen: Generator, cluster: Cluster, database: string, urls: string | string[], users: BenchUser[]): Promise<ThroughputFigures> {
   const pairs = pairsFrom(users, 0, cfg.pairs);
   console.log(`  [1] throughput: ${pairs.length} pairs, ${cfg.window} sends outstanding each, ${cfg.warmup} s warm-up + ${cfg.seconds} s measured`);
+  // What the processes spend with no traffic (timers, NATS and pool keep-alives, other databases' share of the
+  // PostgreSQL server processes), over 2 s: the per-message figures below include it.
+  const nats = cluster.natsUrl ? natsPid() : 0;
+  const i0 = snapshot(cluster, gen, database, nats);
+  await sleep(2000);
+  const idle = delta(i0, snapshot(cluster, gen, database, nats));
+  const idlePct = (ms: number) => fmt((100 * ms) / (idle.seconds * 1000), 1);
+  console.log(
+    `      idle CPU before it (100% = one core): node(s) ${idle.nodesMs.map(idlePct).join(' + ')}%, PostgreSQL ${idlePct(idle.pgOursMs + idle.pgBackgroundMs)}%, NATS ${nats ? `${idlePct(idle.natsMs)}%` : '-'}`,
+  );
   const { result: r, cpu } = await measured<ThroughputResult>(
     gen,
     cluster,
@@ -372,6 +384,7 @@ async function throughputPhase(gen: Generator, cluster: Cluster, database: strin
     lost: r.ackedTotal - r.deliveredTotal,
     perSecond: r.perSecond,
     cpu: c,
+    idle,
     perK: { nodes: perK(nodesMs), pg: perK(c.pgOursMs + c.pgBackgroundMs), pgBackground: perK(c.pgBackgroundMs), nats: perK(c.natsMs), generator: perK(c.generatorMs) },
   };
   console.log(`      per second (acked/delivered): ${r.perSecond.map(([a, d]) => `${a}/${d}`).join(' ')}`);
@@ -820,7 +833,8 @@ function render(results: SetupFigures[], date: string, info: ReturnType<typeof m
     lines.push(
       `- **${r.name}**: ${fmt(r.users)} users provisioned with the admin API (${fmt(r.provisionSeconds, 1)} s). Throughput: ${t.pairs} pairs, ${cfg.window} sends outstanding each, ` +
         `${cfg.warmup} s warm-up + ${fmt(t.seconds, 1)} s measured; errors ${t.errors}, acknowledged but undelivered ${t.lost}. CPU over the window (100% = one core): node(s) ${cpu.nodesMs.map(pct).join(' + ')}%, ` +
-        `PostgreSQL ${pct(cpu.pgOursMs + cpu.pgBackgroundMs)}%, NATS ${r.setup === 'cluster' ? `${pct(cpu.natsMs)}%` : '-'}, generator ${pct(cpu.generatorMs)}%, other work on the machine ${pct(cpu.unaccountedMs)}%. ` +
+        `PostgreSQL ${pct(cpu.pgOursMs + cpu.pgBackgroundMs)}%, NATS ${r.setup === 'cluster' ? `${pct(cpu.natsMs)}%` : '-'}, generator ${pct(cpu.generatorMs)}%, other work on the machine ${pct(cpu.unaccountedMs)}% ` +
+        `(idle just before: node(s) ${t.idle.nodesMs.map((ms) => fmt((100 * ms) / (t.idle.seconds * 1000), 1)).join(' + ')}%, PostgreSQL ${fmt((100 * (t.idle.pgOursMs + t.idle.pgBackgroundMs)) / (t.idle.seconds * 1000), 1)}%). ` +
         `Latency: ${fmt(r.latency.rate)} msg/s over ${r.latency.pairs} pairs, ${fmt(r.latency.delivered)}/${fmt(r.latency.scheduled)} delivered.` +
         (r.nodeErrors ? ` Nodes logged ${r.nodeErrors} errors (first: ${r.firstNodeError?.slice(0, 160)}).` : ''),
     );
