@@ -98,6 +98,10 @@ const cfg = {
 };
 for (const s of cfg.setups) if (!['sqlite', 'postgres', 'cluster'].includes(s)) throw new Error(`--setups: unknown setup ${s} (sqlite, postgres, cluster)`);
 if (cfg.via !== 'direct' && cfg.via !== 'nginx') throw new Error('--via must be direct or nginx');
+// The local balancer (scripts/cluster-lib.ts) has worker_connections 4096, two per proxied WebSocket.
+if (cfg.via === 'nginx' && 2 * Math.max(cfg.roomMembers, cfg.groupMembers, cfg.pairs * 2, cfg.latPairs * 2) > 4000) {
+  throw new Error('--via nginx: the local nginx takes about 2,000 WebSockets (worker_connections 4096); use --room-members and --group-members ≤ 2000, or connect directly');
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** NaN crosses the generator's IPC (JSON) as null: both print as "-". */
@@ -272,6 +276,8 @@ interface LatencyFigures {
   acked: number;
   delivered: number;
   errors: number;
+  /** Deliveries whose seq was not the previous one's + 1 on the recipient's connection. */
+  outOfOrder: number;
   fromSend: Percentiles;
   fromSchedule: Percentiles;
   sendLag: Percentiles;
@@ -427,6 +433,7 @@ async function latencyPhase(gen: Generator, urls: string | string[], users: Benc
     acked: r.acked,
     delivered: r.delivered,
     errors: r.errors,
+    outOfOrder: r.outOfOrder,
     fromSend: r.deliverFromSend,
     fromSchedule: r.deliverFromSchedule,
     sendLag: r.sendLag,
@@ -437,7 +444,7 @@ async function latencyPhase(gen: Generator, urls: string | string[], users: Benc
   console.log(`      per second, p50/p99/max ms: ${r.perSecond.map(([a, b, c]) => `${r1(a)}/${r1(b)}/${r1(c)}`).join(' ')}`);
   console.log(
     `      send → delivered p50 ${fmt(f.fromSend.p50, 1)} ms, p99 ${fmt(f.fromSend.p99, 1)} ms (from the schedule p99 ${fmt(f.fromSchedule.p99, 1)} ms); ` +
-      `delivered ${fmt(f.delivered)}/${fmt(f.scheduled)}, errors ${f.errors}; kept up: ${f.keptUp ? 'yes' : `no (${f.why})`}` +
+      `delivered ${fmt(f.delivered)}/${fmt(f.scheduled)}, errors ${f.errors}, out of seq order ${f.outOfOrder}; kept up: ${f.keptUp ? 'yes' : `no (${f.why})`}` +
       (r.firstError ? `; first error: ${r.firstError}` : ''),
   );
   return f;
@@ -812,7 +819,7 @@ function render(results: SetupFigures[], date: string, info: ReturnType<typeof m
       const m = c.room;
       lines.push(
         `| Chatroom of ${fmt(m.joined)} joined, ${fmt(m.rate)} msg/s for ${fmt(m.seconds)} s (single deliveries p50 / p99 ${fmt(m.latency.p50, 1)} / ${fmt(m.latency.p99, 1)} ms) | ` +
-          `${fmt(m.allDelivered.p50, 1)} / ${fmt(m.allDelivered.p99, 1)} | ${fmt(m.missing)} of ${fmt(m.expected)} (${fmt(m.skippedByServer)} skipped by the servers for slow connections; ${m.refused} sends refused) |`,
+          `${fmt(m.allDelivered.p50, 1)} / ${fmt(m.allDelivered.p99, 1)} | ${fmt(m.missing)} of ${fmt(m.expected)} (${fmt(m.skippedByServer)} skipped by the servers for slow connections; ${m.refused} sends refused; ${fmt(m.outOfOrder)} deliveries out of seq order) |`,
       );
     }
   }
@@ -835,7 +842,7 @@ function render(results: SetupFigures[], date: string, info: ReturnType<typeof m
         `${cfg.warmup} s warm-up + ${fmt(t.seconds, 1)} s measured; errors ${t.errors}, acknowledged but undelivered ${t.lost}. CPU over the window (100% = one core): node(s) ${cpu.nodesMs.map(pct).join(' + ')}%, ` +
         `PostgreSQL ${pct(cpu.pgOursMs + cpu.pgBackgroundMs)}%, NATS ${r.setup === 'cluster' ? `${pct(cpu.natsMs)}%` : '-'}, generator ${pct(cpu.generatorMs)}%, other work on the machine ${pct(cpu.unaccountedMs)}% ` +
         `(idle just before: node(s) ${t.idle.nodesMs.map((ms) => fmt((100 * ms) / (t.idle.seconds * 1000), 1)).join(' + ')}%, PostgreSQL ${fmt((100 * (t.idle.pgOursMs + t.idle.pgBackgroundMs)) / (t.idle.seconds * 1000), 1)}%). ` +
-        `Latency: ${fmt(r.latency.rate)} msg/s over ${r.latency.pairs} pairs, ${fmt(r.latency.delivered)}/${fmt(r.latency.scheduled)} delivered.` +
+        `Latency: ${fmt(r.latency.rate)} msg/s over ${r.latency.pairs} pairs, ${fmt(r.latency.delivered)}/${fmt(r.latency.scheduled)} delivered, ${fmt(r.latency.outOfOrder)} out of seq order.` +
         (r.nodeErrors ? ` Nodes logged ${r.nodeErrors} errors (first: ${r.firstNodeError?.slice(0, 160)}).` : ''),
     );
   }
