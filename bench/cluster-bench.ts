@@ -139,6 +139,8 @@ interface CpuSnapshot {
   /** pid → [CPU ms, class] of every postgres process. */
   pg: Map<number, [number, 'ours' | 'background' | 'other']>;
   nats: number;
+  /** nginx: the master and its workers (0 without a balancer). */
+  nginx: number;
   generator: number;
   self: number;
   machine: { busy: number; total: number };
@@ -189,12 +191,26 @@ function natsPid(): number {
   }
 }
 
+/** CPU ms of a process and its children (nginx's workers). */
+function treeCpuMs(pid: number): number {
+  if (!pid) return 0;
+  let ms = cpuMsOr(pid);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readOr(`/proc/${entry}/stat`);
+    // Field 4, after "pid (comm) state".
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) ms += cpuMsOr(Number(entry));
+  }
+  return ms;
+}
+
 function snapshot(cluster: Cluster, gen: Generator, database: string, nats: number): CpuSnapshot {
   return {
     at: performance.now(),
     nodes: cluster.nodes.map((n) => (n.pid ? cpuMsOr(n.pid) : 0)),
     pg: pgProcesses(database),
     nats: nats ? cpuMsOr(nats) : 0,
+    nginx: cfg.via === 'nginx' ? treeCpuMs(cluster.nginxPid) : 0,
     generator: cpuMsOr(gen.pid),
     self: cpuMsOr(process.pid),
     machine: machineCpu(),
@@ -208,6 +224,7 @@ interface CpuDelta {
   pgBackgroundMs: number;
   pgOtherMs: number;
   natsMs: number;
+  nginxMs: number;
   generatorMs: number;
   machineBusyPct: number;
   /** Machine CPU not accounted for by the processes above or this orchestrator (other work on the machine), ms. */
@@ -220,9 +237,10 @@ function delta(a: CpuSnapshot, b: CpuSnapshot): CpuDelta {
   for (const [pid, [ms, cls]] of b.pg) pg[cls] += ms - (a.pg.get(pid)?.[0] ?? 0);
   const nodesMs = b.nodes.map((ms, i) => ms - (a.nodes[i] ?? 0));
   const natsMs = b.nats - a.nats;
+  const nginxMs = b.nginx - a.nginx;
   const generatorMs = b.generator - a.generator;
   const machineMs = ((b.machine.busy - a.machine.busy) * 1000) / CLK_TCK;
-  const known = nodesMs.reduce((x, y) => x + y, 0) + pg.ours + pg.background + pg.other + natsMs + generatorMs + (b.self - a.self);
+  const known = nodesMs.reduce((x, y) => x + y, 0) + pg.ours + pg.background + pg.other + natsMs + nginxMs + generatorMs + (b.self - a.self);
   return {
     seconds: (b.at - a.at) / 1000,
     nodesMs,
@@ -230,6 +248,7 @@ function delta(a: CpuSnapshot, b: CpuSnapshot): CpuDelta {
     pgBackgroundMs: pg.background,
     pgOtherMs: pg.other,
     natsMs,
+    nginxMs,
     generatorMs,
     machineBusyPct: (100 * (b.machine.busy - a.machine.busy)) / (b.machine.total - a.machine.total),
     unaccountedMs: Math.max(0, machineMs - known),
@@ -401,7 +420,7 @@ async function throughputPhase(gen: Generator, cluster: Cluster, database: strin
   const pct = (ms: number) => fmt((100 * ms) / (c.seconds * 1000));
   console.log(
     `      CPU over ${fmt(c.seconds, 1)} s (100% = one core): node(s) ${c.nodesMs.map(pct).join(' + ')}%, PostgreSQL ${pct(c.pgOursMs)}% (our backends) + ${pct(c.pgBackgroundMs)}% (server processes), ` +
-      `NATS ${cluster.natsUrl ? `${pct(c.natsMs)}%` : '-'}, generator ${pct(c.generatorMs)}%; machine ${fmt(c.machineBusyPct)}% busy, other work ${pct(c.unaccountedMs)}%` +
+      `NATS ${cluster.natsUrl ? `${pct(c.natsMs)}%` : '-'}, ${cluster.nginxPid && cfg.via === 'nginx' ? `nginx ${pct(c.nginxMs)}%, ` : ''}generator ${pct(c.generatorMs)}%; machine ${fmt(c.machineBusyPct)}% busy, other work ${pct(c.unaccountedMs)}%` +
       (c.pgOtherMs > 0 ? ` (other databases' backends ${pct(c.pgOtherMs)}%, not counted)` : ''),
   );
   console.log(
@@ -714,7 +733,7 @@ async function runSetup(setup: string, gen: Generator): Promise<SetupFigures> {
       `  started: ${cluster.nodes.map((n) => `node ${n.index} pid ${n.pid}`).join(', ')}${cluster.nginxPid ? `, nginx pid ${cluster.nginxPid} at ${cluster.url}` : ''}` +
         `${database ? `; database ${database}` : ''}${cluster.natsUrl ? `; NATS prefix ${cluster.natsPrefix}` : ''}`,
     );
-    const via = isCluster && cfg.via === 'nginx' ? 'nginx' : isCluster ? 'direct, round-robin over the nodes' : 'direct';
+    const via = isCluster && cfg.via === 'nginx' ? 'through nginx' : isCluster ? 'direct, round-robin over the nodes' : 'direct';
     const urls = isCluster && cfg.via === 'nginx' ? `${cluster.url.replace(/^http/, 'ws')}/v1/ws` : cluster.nodes.map((n) => `${n.url.replace(/^http/, 'ws')}/v1/ws`);
     const count = Math.max(2 * (cfg.pairs + cfg.latPairs), isCluster ? cfg.groupMembers : 0, isCluster ? cfg.roomMembers : 0, isCluster && cfg.kill ? 2 * cfg.killPairs : 0);
     const p0 = performance.now();
