@@ -19,8 +19,8 @@
  *   --skip-normal (phase 2 runs only once, with the default PARLEY_DURABILITY=full, not again with normal)
  *   --server <path of a cli.ts> (A/B runs against a patched copy; BENCHMARKS.md is then left alone)
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -33,7 +33,6 @@ import type {
   IdleResult,
   LatencyResult,
   LoadCommand,
-  LoadReply,
   Pair,
   Percentiles,
   RoomResult,
@@ -42,6 +41,7 @@ import type {
 } from './server-common.js';
 import { percentiles } from './server-common.js';
 import { hasChanges, headCommit } from './benchmarks-file.js';
+import { CLK_TCK, adminRequest as signedAdminRequest, cpuMs, cpuSplit, fdLimits, hwmBytes, machine, machineCpu, provisionUsers, rssBytes, startGenerator, type Generator } from './bench-procs.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION_TITLE = '## Server (npm run bench:server)';
@@ -117,58 +117,6 @@ const cfg = {
 
 // --- the machine and /proc
 
-function machine() {
-  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  return {
-    cpu: model,
-    cores: os.cpus().length,
-    ramGiB: os.totalmem() / 2 ** 30,
-    node: process.version,
-    kernel: `${os.type()} ${os.release()}`,
-  };
-}
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function rssBytes(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
-}
-
-function hwmBytes(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
-}
-
-/** CPU time of a process (all its threads), in ms. */
-function cpuSplit(pid: number): { user: number; system: number } {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state); utime is field 14, stime field 15.
-  return { user: (Number(fields[11]) * 1000) / CLK_TCK, system: (Number(fields[12]) * 1000) / CLK_TCK };
-}
-
-function cpuMs(pid: number): number {
-  const { user, system } = cpuSplit(pid);
-  return user + system;
-}
-
-/** Busy and total jiffies of the whole machine. */
-function machineCpu(): { busy: number; total: number } {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-}
-
 /** Waits (bounded) for the rest of the machine to go quiet; returns the busy share last seen (0–100). */
 async function waitForQuiet(maxWaitMs: number, threshold = 25): Promise<number> {
   const until = performance.now() + maxWaitMs;
@@ -197,11 +145,6 @@ function fsTypeOf(dir: string): string {
   }
 }
 
-function fdLimits(): { soft: number; hard: number } {
-  const out = execFileSync('bash', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' }).trim().split('\n');
-  const parse = (s: string | undefined) => (s === 'unlimited' ? Infinity : Number(s));
-  return { soft: parse(out[0]), hard: parse(out[1]) };
-}
 
 /** Read-only git queries: the commit, marked "+changes" when server/ or protocol/ differ from it. */
 function revision(): string {
@@ -273,65 +216,10 @@ async function stopServer(server: ServerProc): Promise<number | null> {
   return code;
 }
 
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-function adminRequest(port: number, urlPath: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const raw = JSON.stringify(body);
-  const nonce = randomBytes(12).toString('hex');
-  const ts = String(Date.now());
-  // Signature version 2 (docs/protocol.md part 2): bound to the method and path; these paths carry no query.
-  const signature = createHmac('sha256', APP_SECRET).update(['v2', 'POST', urlPath, '', nonce, ts, raw].join('\n')).digest('hex');
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: urlPath,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(raw),
-          'x-app-key': APP_KEY,
-          'x-nonce': nonce,
-          'x-timestamp': ts,
-          'x-signature-version': '2',
-          'x-signature': signature,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as unknown) : null });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error(`admin request ${urlPath} timed out`)));
-    req.on('error', reject);
-    req.end(raw);
-  });
-}
-
-async function provision(port: number, count: number): Promise<BenchUser[]> {
-  const users: BenchUser[] = new Array<BenchUser>(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const userId = `bu${String(i).padStart(5, '0')}`;
-      const created = await adminRequest(port, '/v1/admin/users', { userId, name: `Bench user ${i}` });
-      if (created.status !== 201 && created.status !== 200) throw new Error(`creating ${userId}: ${created.status} ${JSON.stringify(created.json)}`);
-      const issued = await adminRequest(port, `/v1/admin/users/${userId}/token`, {});
-      if (issued.status !== 200) throw new Error(`token for ${userId}: ${issued.status} ${JSON.stringify(issued.json)}`);
-      users[i] = { userId, token: (issued.json as { token: string }).token };
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  return users;
-}
+const adminRequest = (port: number, urlPath: string, body: unknown) => signedAdminRequest({ port, appKey: APP_KEY, appSecret: APP_SECRET, agent }, urlPath, body);
+const provision = (port: number, count: number): Promise<BenchUser[]> => provisionUsers([{ port, appKey: APP_KEY, appSecret: APP_SECRET, agent }], count);
 
 interface MetricsSnapshot {
   commitBatchSum: number;
@@ -355,58 +243,6 @@ async function scrape(url: string): Promise<MetricsSnapshot> {
     heapUsed: value('parley_nodejs_heap_size_used_bytes'),
     eventLoopLagP99: value('parley_nodejs_eventloop_lag_p99_seconds'),
     sendLatencyBuckets: buckets,
-  };
-}
-
-// --- generators
-
-interface Generator {
-  child: ChildProcess;
-  pid: number;
-  call<T>(command: LoadCommand, timeoutMs: number, onMark?: (name: string) => void): Promise<T>;
-}
-
-function startGenerator(index: number, fdLimit: number | null, profileDir: string | null): Generator {
-  const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=generator-${index}.cpuprofile`] : []), '--import', 'tsx'];
-  const child = fork(path.join(ROOT, 'bench/server-load.ts'), [], {
-    cwd: ROOT,
-    // fork() runs `execPath ...execArgv module`; through bash the soft fd limit can be raised first (the IPC
-    // channel is inherited across the exec).
-    ...(fdLimit === null
-      ? { execArgv: nodeArgs }
-      : { execPath: 'bash', execArgv: ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, ...nodeArgs] }),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let busy: { resolve: (v: unknown) => void; reject: (e: Error) => void; onMark?: (name: string) => void } | null = null;
-  child.on('message', (m: LoadReply) => {
-    if (!busy) return;
-    if (m.type === 'mark') busy.onMark?.(m.name);
-    else if (m.type === 'result') busy.resolve(m.result);
-    else busy.reject(new Error(`generator ${index}: ${m.message}`));
-  });
-  child.on('exit', (code) => busy?.reject(new Error(`generator ${index} exited (${code})`)));
-  return {
-    child,
-    pid: child.pid!,
-    call<T>(command: LoadCommand, timeoutMs: number, onMark?: (name: string) => void): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`generator ${index}: ${command.cmd} timed out`)), timeoutMs);
-        busy = {
-          resolve: (v) => {
-            clearTimeout(timer);
-            busy = null;
-            resolve(v as T);
-          },
-          reject: (e) => {
-            clearTimeout(timer);
-            busy = null;
-            reject(e);
-          },
-          onMark,
-        };
-        child.send(command);
-      });
-    },
   };
 }
 

@@ -12,14 +12,25 @@ export interface Pair {
   to: BenchUser;
 }
 
+/**
+ * Where a generator connects: one WebSocket URL, or several (the nodes of a cluster), taken round-robin by
+ * connection index (see urlAt).
+ */
+export type Target = string | readonly string[];
+
+/** The URL for connection k of a phase. */
+export function urlAt(target: Target, k: number): string {
+  return typeof target === 'string' ? target : target[k % target.length]!;
+}
+
 export type LoadCommand =
   | { cmd: 'idle'; url: string; users: BenchUser[]; device: string; concurrency: number }
   | { cmd: 'closeAll' }
   | { cmd: 'status' }
-  | { cmd: 'throughput'; url: string; pairs: Pair[]; window: number; warmupMs: number; measureMs: number; tag: string }
-  | { cmd: 'latency'; url: string; pairs: Pair[]; rate: number; warmupMs: number; measureMs: number; tag: string }
-  | { cmd: 'group'; url: string; owner: BenchUser; members: string[]; online: BenchUser[]; messages: number; gapMs: number; tag: string }
-  | { cmd: 'room'; url: string; roomId: string; members: BenchUser[]; senders: number; rate: number; warmupMs: number; measureMs: number; tag: string }
+  | { cmd: 'throughput'; url: Target; pairs: Pair[]; window: number; warmupMs: number; measureMs: number; tag: string }
+  | { cmd: 'latency'; url: Target; pairs: Pair[]; rate: number; warmupMs: number; measureMs: number; tag: string }
+  | { cmd: 'group'; url: Target; owner: BenchUser; members: string[]; online: BenchUser[]; messages: number; gapMs: number; tag: string }
+  | { cmd: 'room'; url: Target; roomId: string; members: BenchUser[]; senders: number; rate: number; warmupMs: number; measureMs: number; tag: string }
   | { cmd: 'exit' };
 
 export interface GroupResult {
@@ -57,6 +68,8 @@ export interface RoomResult {
   missing: number;
   /** Send → member, ms, over every delivery of the window's messages (histogram of 0.1 ms buckets). */
   latency: Percentiles;
+  /** Send → the last member connection, ms, over the window's acknowledged messages that every member got. */
+  allDelivered: Percentiles;
   /** Per second of schedule (warm-up included): [p50, p99, max] in ms. */
   perSecond: [number, number, number][];
   outOfOrder: number;

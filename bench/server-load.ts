@@ -10,6 +10,7 @@ import {
   histogramPercentiles,
   percentiles,
   privateConvId,
+  urlAt,
   type BenchUser,
   type IdleResult,
   type LatencyResult,
@@ -19,6 +20,7 @@ import {
   type Pair,
   type RoomResult,
   type StatusResult,
+  type Target,
   type ThroughputResult,
 } from './server-common.js';
 
@@ -144,12 +146,13 @@ async function idle(c: Extract<LoadCommand, { cmd: 'idle' }>): Promise<IdleResul
   };
 }
 
-async function openPairs(url: string, pairs: readonly Pair[], device: string): Promise<{ senders: WebSocket[]; receivers: WebSocket[] }> {
+/** Pair i: the recipient on urlAt(url, i), the sender on urlAt(url, i + 1) (with several nodes, never the same one). */
+async function openPairs(url: Target, pairs: readonly Pair[], device: string): Promise<{ senders: WebSocket[]; receivers: WebSocket[] }> {
   const senders: WebSocket[] = new Array<WebSocket>(pairs.length);
   const receivers: WebSocket[] = new Array<WebSocket>(pairs.length);
   await pool(pairs, 100, async (pair, i) => {
-    receivers[i] = track(await open(url, pair.to, device));
-    senders[i] = track(await open(url, pair.from, device));
+    receivers[i] = track(await open(urlAt(url, i), pair.to, device));
+    senders[i] = track(await open(urlAt(url, i + 1), pair.from, device));
   });
   return { senders, receivers };
 }
@@ -513,7 +516,7 @@ async function closeRaw(): Promise<void> {
 /** A 3,000-member group with `online` members connected: time until every online member has each message. */
 async function group(c: Extract<LoadCommand, { cmd: 'group' }>): Promise<GroupResult> {
   const setupStarted = performance.now();
-  const owner = new Rpc(track(await open(c.url, c.owner, 'grp')));
+  const owner = new Rpc(track(await open(urlAt(c.url, 0), c.owner, 'grp')));
   const groupId = `bench-${c.tag}`;
   const convId = `g:${groupId}`;
   const [first, ...rest] = [c.members.slice(0, 500), ...Array.from({ length: Math.ceil(Math.max(0, c.members.length - 500) / 500) }, (_, k) => c.members.slice(500 + k * 500, 1000 + k * 500))];
@@ -530,7 +533,7 @@ async function group(c: Extract<LoadCommand, { cmd: 'group' }>): Promise<GroupRe
   let waiting: (() => void) | null = null;
   const receivers = new Array<WebSocket>(c.online.length);
   await pool(c.online, 100, async (user, k) => {
-    const ws = track(await open(c.url, user, 'grp'));
+    const ws = track(await open(urlAt(c.url, k + 1), user, 'grp'));
     ws.on('message', (data: RawData) => {
       const i = taggedIndex(data as Buffer, tagPrefix);
       if (i < 0 || i >= c.messages) return;
@@ -597,7 +600,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
   let firstError: string | null = null;
   await pool(c.members, 200, async (user, k) => {
     try {
-      const rpc = await openRaw(c.url, user, 'room');
+      const rpc = await openRaw(urlAt(c.url, k), user, 'room');
       await rpc.call('room.join', { roomId: c.roomId }, 60_000);
       conns[k] = rpc;
       joined++;
@@ -615,6 +618,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
   const sentAt = new Float64Array(total).fill(NaN);
   const outcome = new Int8Array(total); // 0 pending, 1 acked, 2 refused (RATE_LIMITED), 3 other error
   const got = new Uint32Array(total);
+  const lastAt = new Float64Array(total).fill(NaN);
   const hist = new Uint32Array(HIST_BUCKETS + 1);
   let histMax = 0;
   let histSum = 0;
@@ -634,6 +638,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
       if (seq <= lastSeq) outOfOrder++;
       lastSeq = seq;
       got[i]!++;
+      lastAt[i] = now;
       const ms = now - sentAt[i]!;
       const sec = secondHists[Math.floor(i / c.rate)]!;
       sec.counts[Math.min(10_000, Math.floor(ms))]!++;
@@ -699,6 +704,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
   let refused = 0;
   let expectedDeliveries = 0;
   let delivered = 0;
+  const allDelivered: number[] = [];
   for (let k = 0; k < total; k++) {
     if (intended[k]! < windowStart) continue;
     scheduled++;
@@ -707,6 +713,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
     acked++;
     expectedDeliveries += expectedPerMessage;
     delivered += got[k]!;
+    if (got[k]! >= expectedPerMessage) allDelivered.push(lastAt[k]! - sentAt[k]!);
   }
   const result: RoomResult = {
     members: c.members.length,
@@ -724,6 +731,7 @@ async function room(c: Extract<LoadCommand, { cmd: 'room' }>): Promise<RoomResul
     delivered,
     missing: expectedDeliveries - delivered,
     latency: histogramPercentiles(hist, HIST_BUCKET_MS, histMax, histSum),
+    allDelivered: percentiles(allDelivered),
     perSecond: secondHists.map((h) => {
       const p = histogramPercentiles(h.counts, 1, h.max, h.sum);
       return [p.p50, p.p99, p.max];

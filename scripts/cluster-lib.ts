@@ -260,6 +260,14 @@ export interface ClusterOptions {
   port?: number;
   /** Receives each line a node prints to stderr (its JSON log), with the node's number. */
   onNodeLog?: (node: number, line: string) => void;
+  /**
+   * For comparisons (bench/cluster-bench.ts): 'sqlite' runs one node on SQLite in the data directory (no database
+   * is made); `nats: false` leaves PARLEY_NATS_URL unset (one node only); `balancer: false` starts no nginx and
+   * `url` is then the first node's. Defaults: 'postgres', true, true.
+   */
+  storage?: 'postgres' | 'sqlite';
+  nats?: boolean;
+  balancer?: boolean;
 }
 
 export interface ClusterNode {
@@ -282,6 +290,7 @@ export interface Cluster {
   /** The balancer's URL: what clients use. */
   readonly url: string;
   readonly nodes: readonly ClusterNode[];
+  /** Empty with storage 'sqlite'. */
   readonly databaseUrl: string;
   readonly natsUrl: string;
   readonly natsPrefix: string;
@@ -434,6 +443,9 @@ async function waitHealthy(url: string, ms: number, alive: () => string | null):
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const count = options.nodes ?? 3;
   if (!Number.isInteger(count) || count < 1) throw new Error(`nodes must be a positive integer, got ${count}`);
+  const sqlite = options.storage === 'sqlite';
+  const withNats = options.nats ?? true;
+  if ((sqlite || !withNats) && count > 1) throw new Error('several nodes need PostgreSQL and NATS');
   const cli = options.cli ?? BUILT_CLI;
   if (!fs.existsSync(cli)) throw new Error(`${cli} does not exist: run npm run build:server first`);
   const nginx = options.nginx ?? DEFAULT_NGINX;
@@ -457,7 +469,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   try {
     // The database.
     let databaseUrl = options.databaseUrl;
-    if (!databaseUrl) {
+    if (!databaseUrl && !sqlite) {
       const admin = options.adminDatabaseUrl ?? (process.env.PARLEY_TEST_DATABASE_URL || DEFAULT_ADMIN_DATABASE_URL);
       const name = `parley_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
       await withClient(admin, (c) => c.query(`CREATE DATABASE ${name}`));
@@ -479,9 +491,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ...options.env,
       PARLEY_HOST: '127.0.0.1',
       PARLEY_DATA_DIR: dataDir,
-      PARLEY_DATABASE_URL: databaseUrl,
-      PARLEY_NATS_URL: natsUrl,
-      PARLEY_NATS_PREFIX: natsPrefix,
+      ...(databaseUrl ? { PARLEY_DATABASE_URL: databaseUrl } : {}),
+      ...(withNats ? { PARLEY_NATS_URL: natsUrl, PARLEY_NATS_PREFIX: natsPrefix } : {}),
       PARLEY_TRUSTED_PROXIES: '127.0.0.1',
     });
     const nodes = ports.map((port, i) => new Node(i + 1, port, cli, env, options.onNodeLog));
@@ -489,6 +500,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await Promise.all(nodes.map((n) => n.stop()));
     });
     for (const node of nodes) await node.start();
+
+    if (options.balancer === false) {
+      let stoppedEarly: Promise<void> | null = null;
+      return {
+        url: nodes[0]!.url,
+        nodes,
+        databaseUrl: databaseUrl ?? '',
+        natsUrl: withNats ? natsUrl : '',
+        natsPrefix: withNats ? natsPrefix : '',
+        dataDir,
+        dir,
+        nginxConfigFile: '',
+        nginxPid: 0,
+        stop: () => (stoppedEarly ??= cleanUp()),
+      };
+    }
 
     // The balancer.
     const lbPort = options.port ?? (await freePort());
@@ -521,7 +548,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     return {
       url,
       nodes,
-      databaseUrl,
+      databaseUrl: databaseUrl ?? '',
       natsUrl,
       natsPrefix,
       dataDir,
