@@ -142,6 +142,8 @@ describe.skipIf(skip)('a cluster of nodes on one PostgreSQL and one NATS', () =>
     const b1 = await nodes[1]!.device(bob);
     first.close();
     await b.nextEvent('presence', (p) => p.userId === alice.userId && !p.online);
+    // Node 1 has heard that alice left node 0 once it has relayed node 0's announcement of it.
+    await b1.nextEvent('presence', (p) => p.userId === alice.userId && !p.online);
     const a1 = await nodes[1]!.device(alice);
     expect(await b.nextEvent('presence', (p) => p.userId === alice.userId && p.online)).toMatchObject({ online: true });
     const a2 = await nodes[2]!.device(alice);
@@ -163,8 +165,11 @@ describe.skipIf(skip)('a cluster of nodes on one PostgreSQL and one NATS', () =>
     const [alice, bob] = await users(2, 'cx');
     const conv = pconv(alice.userId, bob.userId);
     const a1 = await nodes[1]!.device(alice);
-    await a1.sendText(conv, 'so we share a chat');
     const b = await nodes[0]!.device(bob);
+    const b2 = await nodes[2]!.device(bob);
+    // Node 2 has heard of alice's connection on node 1 once it has relayed a message node 1 published after it.
+    const hi = await a1.sendText(conv, 'so we share a chat');
+    await b2.nextEvent('msg', (m) => m.seq === hi.seq);
     // Node 2's news of alice's new connection is held back, so node 1 sees her last device there leave first.
     relay.hold();
     const a2 = await nodes[2]!.device(alice);
