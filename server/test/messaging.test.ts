@@ -78,6 +78,28 @@ describe('messaging in private chats', () => {
     });
   });
 
+  it('delivers a conversation’s entries in seq order, the first of a new chat (announced with its conv event) included', async () => {
+    // Four chats at once, so a reordering has several chances to show.
+    await Promise.all([1, 2, 3, 4].map(() => newChatInOrder()));
+  });
+
+  async function newChatInOrder(): Promise<void> {
+    const [alice, bob] = await Promise.all([srv.user('oa'), srv.user('ob')]);
+    const [a, a2, b, b2] = await Promise.all([srv.device(alice), srv.device(alice), srv.device(bob), srv.device(bob)]);
+    const conv = pconv(alice.userId, bob.userId);
+    // Both start the chat at once: their sends share a commit, so the first entry's fan-out (which reads the new
+    // chat's views first) and the others' start together.
+    const acks = await Promise.all([1, 2, 3].flatMap((i) => [a.sendText(conv, `alice ${i}`), b.sendText(conv, `bob ${i}`)]));
+    expect(acks.map((x) => x.seq).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const observer of [a2, b2]) {
+      await observer.nextEvent('msg', (m) => m.convId === conv && m.seq === 6);
+      const seen = observer.received.flatMap((f) =>
+        f.type === 'evt' && (f.ev === 'msg' || f.ev === 'conv') && (f.body as { convId: string }).convId === conv ? [f.ev === 'msg' ? (f.body as LogEntry).seq : 'conv'] : [],
+      );
+      expect(seen).toEqual(['conv', 1, 2, 3, 4, 5, 6]);
+    }
+  }
+
   it('keeps mentions and replyTo', async () => {
     const { bob, conv, a1, b1 } = await pair(srv);
     const first = await a1.sendText(conv, 'question?');

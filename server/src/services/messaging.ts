@@ -75,6 +75,8 @@ const NO_MEMBERS: readonly string[] = [];
 export class Messaging {
   /** Users known to exist; accounts are never deleted, so a positive answer can be kept. */
   private readonly knownUsers = new Set<string>();
+  /** The last fan-out of each conversation still running (see fanOut). */
+  private readonly fanOuts = new Map<string, Promise<void>>();
 
   constructor(
     private readonly storage: Storage,
@@ -196,8 +198,24 @@ export class Messaging {
     if (target.kind !== 'text' || target.recalled) throw new ProtocolError('BAD_REQUEST', 'only a text message that was not recalled can be edited');
   }
 
-  /** Delivers a stored entry to every device of every member; a new private chat is announced first. */
-  private async fanOut(conv: Target, entry: LogEntry, exceptConnectionId?: string): Promise<void> {
+  /**
+   * Delivers a stored entry to every device of every member, after the conversation's earlier entries: a fan-out
+   * that waits (a new private chat's views, a group's member list read from storage) holds back the later ones, so
+   * members get a conversation's entries in seq order. Calls come in seq order, as commits resolve in it.
+   */
+  private fanOut(conv: Target, entry: LogEntry, exceptConnectionId?: string): Promise<void> {
+    const before = this.fanOuts.get(entry.convId);
+    const done = (before ?? Promise.resolve()).then(() => this.deliverEntry(conv, entry, exceptConnectionId));
+    const tail = done.catch(() => undefined);
+    this.fanOuts.set(entry.convId, tail);
+    void tail.then(() => {
+      if (this.fanOuts.get(entry.convId) === tail) this.fanOuts.delete(entry.convId);
+    });
+    return done;
+  }
+
+  /** A new private chat is announced (its `conv` event) before its first entry. */
+  private async deliverEntry(conv: Target, entry: LogEntry, exceptConnectionId?: string): Promise<void> {
     switch (conv.kind) {
       case 'private':
         if (entry.seq === 1) {
