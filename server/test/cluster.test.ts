@@ -271,3 +271,45 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+describe.skipIf(skip)('chatroom idleness in a cluster', () => {
+  const prefix = `parley_test_${randomUUID().slice(0, 8)}`;
+  const nodes: TestServer[] = [];
+  const IDLE_MS = 1500;
+
+  beforeAll(async () => {
+    const first = new TestServer({ natsUrl: NATS_URL!, natsPrefix: prefix, sendRate: 0, roomIdleMs: IDLE_MS });
+    const databaseUrl = await databaseUrlFor(first.dataDir);
+    nodes.push(first, new TestServer({ databaseUrl, natsUrl: NATS_URL!, natsPrefix: prefix, sendRate: 0, roomIdleMs: IDLE_MS }));
+    await first.start();
+    await nodes[1]!.start();
+  });
+
+  afterAll(async () => {
+    await nodes[1]?.dispose();
+    await nodes[0]?.dispose();
+  });
+
+  it('is the room’s: messages through one node keep it alive on the other, and once quiet everywhere its members are told once', async () => {
+    const [quiet, talker] = [await nodes[0]!.user('ci'), await nodes[0]!.user('ci')];
+    const roomId = `room-${randomUUID().slice(0, 8)}`;
+    expect((await nodes[0]!.admin('POST', '/v1/admin/rooms', { roomId, name: 'Kept alive elsewhere' })).status).toBe(201);
+    const q = await nodes[0]!.device(quiet);
+    const t = await nodes[1]!.device(talker);
+    await q.call('room.join', { roomId });
+    await t.call('room.join', { roomId });
+    // Node 0 sees nothing of its own in the room for 2.5 idle periods: only node 1's member talks.
+    const until = Date.now() + 2.5 * IDLE_MS;
+    while (Date.now() < until) {
+      await t.call('send', { convId: `r:${roomId}`, clientMsgId: randomUUID(), kind: 'text', body: { text: 'still here' } });
+      await new Promise((r) => setTimeout(r, IDLE_MS / 4));
+    }
+    expect(q.received.filter((f) => f.type === 'evt' && f.ev === 'room.left')).toEqual([]);
+    expect(await q.nextEvent('room.left', (l) => l.roomId === roomId, 4 * IDLE_MS)).toEqual({ roomId, reason: 'idle' });
+    expect(await t.nextEvent('room.left', (l) => l.roomId === roomId, 4 * IDLE_MS)).toEqual({ roomId, reason: 'idle' });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const c of [q, t]) expect(c.received.filter((f) => f.type === 'evt' && f.ev === 'room.left')).toHaveLength(1);
+    expect((await q.call('room.list', {})).rooms.some((r) => r.roomId === roomId)).toBe(false);
+    expect((await t.call('room.list', {})).rooms.some((r) => r.roomId === roomId)).toBe(false);
+  }, 30_000);
+});
