@@ -140,12 +140,15 @@ describe.skipIf(skip)('a cluster of nodes on one PostgreSQL and one NATS', () =>
     await first.sendText(conv, 'so we share a chat');
     const b = await nodes[0]!.device(bob);
     const b1 = await nodes[1]!.device(bob);
+    const b2 = await nodes[2]!.device(bob);
     first.close();
     await b.nextEvent('presence', (p) => p.userId === alice.userId && !p.online);
     // Node 1 has heard that alice left node 0 once it has relayed node 0's announcement of it.
     await b1.nextEvent('presence', (p) => p.userId === alice.userId && !p.online);
     const a1 = await nodes[1]!.device(alice);
     expect(await b.nextEvent('presence', (p) => p.userId === alice.userId && p.online)).toMatchObject({ online: true });
+    // Node 2 has heard of alice on node 1 once it has relayed node 1's announcement: her connection there is no news.
+    await b2.nextEvent('presence', (p) => p.userId === alice.userId && p.online);
     const a2 = await nodes[2]!.device(alice);
     // Node 1 has heard of node 2's connection once it has relayed a message node 2 published after it.
     const hi = await a2.sendText(conv, 'from node 2');
