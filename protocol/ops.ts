@@ -23,6 +23,15 @@ export const GroupRoleSchema = Type.Union(GROUP_ROLES.map((r) => Type.Literal(r)
 
 const DeviceId = Type.String({ pattern: ID_PATTERN });
 
+/** The longest directory query, in code points, and the most results a page holds. */
+export const MAX_DIRECTORY_QUERY = 64;
+export const MAX_DIRECTORY_PAGE = 50;
+const DirectorySearch = Type.Object({
+  query: CodePointString(MAX_DIRECTORY_QUERY, 1),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DIRECTORY_PAGE })),
+});
+
 export const REQUESTS = {
   hello: Type.Object({
     token: Type.String({ minLength: 1, maxLength: 512 }),
@@ -82,6 +91,8 @@ export const REQUESTS = {
     name: Type.Optional(CodePointString(MAX_NAME, 1)),
     announcement: Type.Optional(CodePointString(MAX_ANNOUNCEMENT)),
     joinPolicy: Type.Optional(JoinPolicy),
+    /** Extension (docs/protocol.md part 2, "Directory"): listed by `groups.search`. */
+    public: Type.Optional(Type.Boolean()),
   }),
   'group.transfer': Type.Object({ groupId: GroupId, userId: UserId }),
   'group.admins': Type.Object({ groupId: GroupId, userIds: UserIds(100), admin: Type.Boolean() }),
@@ -101,6 +112,12 @@ export const REQUESTS = {
   'devices.revoke': Type.Object({ deviceId: DeviceId }),
   /** Extension: signs out every device but this connection's token. */
   'devices.revokeOthers': Empty,
+  /** Extension (docs/protocol.md part 2, "Directory"): users by id prefix or name. */
+  'users.search': DirectorySearch,
+  /** Extension: public groups by name (or exact id). */
+  'groups.search': DirectorySearch,
+  /** Extension: hidden users are found by their exact id only. */
+  'directory.optOut': Type.Object({ hidden: Type.Boolean() }),
 } satisfies Record<string, TSchema>;
 
 export type Op = keyof typeof REQUESTS;
@@ -156,8 +173,14 @@ export const GroupInfoSchema = Type.Object({
   joinPolicy: JoinPolicy,
   memberCount: Count,
   mutedAll: Type.Boolean(),
+  /** Extension (part 2, "Directory"): listed by `groups.search`; absent from a server without the directory. */
+  public: Type.Optional(Type.Boolean()),
 });
 export type GroupInfo = Static<typeof GroupInfoSchema>;
+
+/** A public group as `groups.search` lists it (extension). */
+export const GroupListingSchema = Type.Object({ groupId: Type.String(), name: Type.String(), memberCount: Count, joinPolicy: JoinPolicy });
+export type GroupListing = Static<typeof GroupListingSchema>;
 
 export const GroupMemberSchema = Type.Object({ userId: Type.String(), role: GroupRoleSchema, mutedUntil: Type.Optional(Int) });
 export type GroupMember = Static<typeof GroupMemberSchema>;
@@ -224,6 +247,9 @@ export const ANSWERS = {
   'devices.list': Type.Object({ devices: Type.Array(DeviceSessionSchema) }),
   'devices.revoke': Done,
   'devices.revokeOthers': Type.Object({ revoked: Count }),
+  'users.search': Type.Object({ users: Type.Array(UserInfoSchema), nextCursor: Type.Optional(Type.String()) }),
+  'groups.search': Type.Object({ groups: Type.Array(GroupListingSchema), nextCursor: Type.Optional(Type.String()) }),
+  'directory.optOut': Done,
 } satisfies { [O in Op]: TSchema };
 
 /** The answer body of each op. */

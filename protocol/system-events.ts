@@ -34,6 +34,8 @@ export const SYSTEM_EVENT_BODIES = {
     name: Type.Optional(Type.String()),
     announcement: Type.Optional(Type.String()),
     joinPolicy: Type.Optional(JoinPolicy),
+    /** Extension (part 2, "Directory"). */
+    public: Type.Optional(Type.Boolean()),
   }),
   /** targets: [the member] for one member; absent for everyone (`mutedAll`). untilTs 0 (or past) unmutes. */
   'group.muted': Type.Object({ event: event('group.muted'), actor: Actor, targets: Type.Optional(Targets), untilTs: Type.Integer({ minimum: 0 }) }),

@@ -22,6 +22,7 @@ import { Groups } from './services/groups.js';
 import { Rooms } from './services/rooms.js';
 import { SensitiveWordFilter, type FilterMode } from './services/sensitive-words.js';
 import { createHandlers } from './ops/handlers.js';
+import { Directory } from './services/directory.js';
 import { Gateway } from './ws/gateway.js';
 import { OutputBudget } from './ws/output-budget.js';
 import { UserLimits } from './services/user-limits.js';
@@ -142,7 +143,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   server.keepAliveTimeout = 5_000;
   const budget = new OutputBudget(config.maxUnsentBytes, metrics);
   const userLimits = new UserLimits(config, (userId) => hub.isOnline(userId));
-  const handlers = createHandlers(messaging, groups, rooms, sessions);
+  const handlers = createHandlers(messaging, groups, rooms, sessions, new Directory(storage, messaging, config));
   const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers, metrics, log, budget, userLimits });
 
   // Each minute: admin nonces past the replay window, and shared rate-limit buckets that are full again (so the

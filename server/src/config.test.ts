@@ -79,6 +79,14 @@ describe('server configuration', () => {
     }
   });
 
+  it('the directory finds everyone unless told; PARLEY_DIRECTORY takes all, contacts-of-contacts or none', () => {
+    expect(configFromArgs([], {}).directory).toBe('all');
+    expect(configFromArgs([], { PARLEY_DIRECTORY: 'none' }).directory).toBe('none');
+    expect(configFromArgs([], { PARLEY_DIRECTORY: 'contacts-of-contacts' }).directory).toBe('contacts-of-contacts');
+    expect(() => configFromArgs([], { PARLEY_DIRECTORY: 'friends' })).toThrow(/PARLEY_DIRECTORY must be one of all, contacts-of-contacts, none/);
+    expect(() => resolveConfig({ directory: 'some' as never })).toThrow(ConfigError);
+  });
+
   it('registration is open and passwords cost 2^17 unless told; bad values are a ConfigError', () => {
     expect(configFromArgs([], {})).toMatchObject({ registration: 'open', passwordCost: 17 });
     expect(configFromArgs([], { PARLEY_REGISTRATION: 'invite', PARLEY_PASSWORD_COST: '12' })).toMatchObject({ registration: 'invite', passwordCost: 12 });

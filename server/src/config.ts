@@ -91,6 +91,11 @@ export interface ServerConfig {
   metricsAddress: string | undefined;
   /** Who may use POST /v1/auth/register: anyone, holders of an invite code, or nobody. */
   registration: RegistrationMode;
+  /**
+   * Whom `users.search` finds by name or id prefix (docs/protocol.md part 2, "Directory"): everyone, users who share a
+   * conversation with the searcher (`contacts-of-contacts`, until contacts exist), or nobody (exact user ids only).
+   */
+  directory: DirectoryMode;
   /** Registrations one client address may make per hour (0: no limit). */
   registerPerIpPerHour: number;
   /** Registrations the whole server accepts per minute (0: no limit). */
@@ -133,6 +138,8 @@ export const DURABILITY_MODES = ['full', 'normal'] as const;
 export type Durability = (typeof DURABILITY_MODES)[number];
 export const REGISTRATION_MODES = ['open', 'invite', 'closed'] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+export const DIRECTORY_MODES = ['all', 'contacts-of-contacts', 'none'] as const;
+export type DirectoryMode = (typeof DIRECTORY_MODES)[number];
 
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
@@ -177,6 +184,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   metricsToken: undefined,
   metricsAddress: undefined,
   registration: 'open',
+  directory: 'all',
   registerPerIpPerHour: 20,
   registerPerMinute: 60,
   passwordCost: DEFAULT_PASSWORD_COST,
@@ -254,7 +262,8 @@ PARLEY_METRICS_TOKEN (GET /metrics needs Authorization: Bearer <token>), PARLEY_
 /metrics there only); with neither, /metrics answers loopback peers only; accounts:
 PARLEY_REGISTRATION=open|invite|closed (default open), PARLEY_REGISTER_PER_IP_PER_HOUR, PARLEY_REGISTER_PER_MINUTE,
 PARLEY_PASSWORD_COST (log2 of scrypt's N, default 17), PARLEY_HASH_CONCURRENCY, PARLEY_HASH_QUEUE,
-PARLEY_TRUSTED_PROXIES (proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,172.16.0.0/12).
+PARLEY_TRUSTED_PROXIES (proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,172.16.0.0/12); directory:
+PARLEY_DIRECTORY=all|contacts-of-contacts|none (whom users.search finds by name; default all).
 
 Data commands:
   npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
@@ -310,6 +319,7 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   metricsToken: { env: 'PARLEY_METRICS_TOKEN', type: 'string' },
   metricsAddress: { env: 'PARLEY_METRICS_ADDRESS', type: 'string' },
   registration: { env: 'PARLEY_REGISTRATION', type: 'enum', values: REGISTRATION_MODES },
+  directory: { env: 'PARLEY_DIRECTORY', type: 'enum', values: DIRECTORY_MODES },
   registerPerIpPerHour: { env: 'PARLEY_REGISTER_PER_IP_PER_HOUR', type: 'int', min: 0 },
   registerPerMinute: { env: 'PARLEY_REGISTER_PER_MINUTE', type: 'int', min: 0 },
   passwordCost: { env: 'PARLEY_PASSWORD_COST', type: 'int', min: MIN_PASSWORD_COST, max: MAX_PASSWORD_COST },
@@ -424,6 +434,9 @@ export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
   if (config.metricsAddress !== undefined) parseListenAddress(config.metricsAddress);
   if (!(REGISTRATION_MODES as readonly string[]).includes(config.registration)) {
     throw new ConfigError(`registration must be one of ${REGISTRATION_MODES.join(', ')}, got "${String(config.registration)}"`);
+  }
+  if (!(DIRECTORY_MODES as readonly string[]).includes(config.directory)) {
+    throw new ConfigError(`directory must be one of ${DIRECTORY_MODES.join(', ')}, got "${String(config.directory)}"`);
   }
   if (!Number.isInteger(config.passwordCost) || config.passwordCost < MIN_PASSWORD_COST || config.passwordCost > MAX_PASSWORD_COST) {
     throw new ConfigError(`password cost must be an integer from ${MIN_PASSWORD_COST} to ${MAX_PASSWORD_COST}, got ${config.passwordCost}`);

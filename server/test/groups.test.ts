@@ -57,7 +57,7 @@ describe('groups', () => {
     await nextSystem(a1, groupId, 'group.created');
 
     const info = await b.call('group.info', { groupId });
-    expect(info).toEqual({ groupId, name: 'Team 团队', owner: alice.userId, admins: [], announcement: '', joinPolicy: 'open', memberCount: 3, mutedAll: false });
+    expect(info).toEqual({ groupId, name: 'Team 团队', owner: alice.userId, admins: [], announcement: '', joinPolicy: 'open', memberCount: 3, mutedAll: false, public: false });
     const { members, cursor } = await b.call('group.members', { groupId });
     expect(members[0]).toEqual({ userId: alice.userId, role: 'owner' });
     expect(members.map((m) => m.userId).sort()).toEqual([alice.userId, bob.userId, carol.userId].sort());

@@ -1,5 +1,6 @@
 /** The op table: one handler per op of docs/protocol.md after `hello`; a missing one is a compile error. */
 import type { Op, OpRequest, OpResult } from '../../../protocol/index.js';
+import type { Directory } from '../services/directory.js';
 import type { Groups } from '../services/groups.js';
 import type { Messaging } from '../services/messaging.js';
 import type { Rooms } from '../services/rooms.js';
@@ -19,7 +20,7 @@ export type OpHandlers = { [O in Exclude<Op, 'hello'>]: OpHandler<O> };
 
 const EMPTY = {} as Record<string, never>;
 
-export function createHandlers(messaging: Messaging, groups: Groups, rooms: Rooms, sessions: Sessions): OpHandlers {
+export function createHandlers(messaging: Messaging, groups: Groups, rooms: Rooms, sessions: Sessions, directory: Directory): OpHandlers {
   return {
     send: (ctx, b) =>
       messaging.send(ctx.userId, b, { connectionId: ctx.connectionId, exceptConnectionId: ctx.connectionId, onQueued: ctx.onQueued }),
@@ -103,5 +104,11 @@ export function createHandlers(messaging: Messaging, groups: Groups, rooms: Room
       return EMPTY;
     },
     'devices.revokeOthers': async (ctx) => ({ revoked: await sessions.revokeOthers(ctx.userId, ctx.tokenHash) }),
+    'users.search': (ctx, b) => directory.searchUsers(ctx.userId, b),
+    'groups.search': (_ctx, b) => directory.searchGroups(b),
+    'directory.optOut': async (ctx, b) => {
+      await directory.optOut(ctx.userId, b.hidden);
+      return EMPTY;
+    },
   };
 }

@@ -31,7 +31,7 @@ describe('GroupCache', () => {
     open.push(raw);
     for (const [groupId, size] of [['a', 3], ['b', 4], ['c', 2]] as const) {
       const members = Array.from({ length: size }, (_, i) => ({ userId: `${groupId}${i}`, role: i === 0 ? ('owner' as const) : ('member' as const) }));
-      await raw.createGroup({ groupId, name: groupId, announcement: '', joinPolicy: 'open', mutedAllUntil: 0, createdAt: 1, dismissedAt: 0 }, members, created(groupId, `${groupId}0`));
+      await raw.createGroup({ groupId, name: groupId, announcement: '', joinPolicy: 'open', mutedAllUntil: 0, createdAt: 1, dismissedAt: 0, public: false }, members, created(groupId, `${groupId}0`));
     }
     const { storage, loads } = counting(raw);
     const bus = new LocalBus();

@@ -91,7 +91,7 @@ export class Groups {
     const { others, notAdded } = await this.withoutBlockers(actor, named);
     return this.exclusive(groupId, async () => {
       const now = Date.now();
-      const record: GroupRecord = { groupId, name: body.name, announcement: '', joinPolicy: body.joinPolicy, mutedAllUntil: 0, createdAt: now, dismissedAt: 0 };
+      const record: GroupRecord = { groupId, name: body.name, announcement: '', joinPolicy: body.joinPolicy, mutedAllUntil: 0, createdAt: now, dismissedAt: 0, public: false };
       const members = [{ userId: actor, role: 'owner' as const }, ...others.map((userId) => ({ userId, role: 'member' as const }))];
       const item = this.systemItem(groupId, actor, now, { event: 'group.created', actor, targets: others, name: body.name });
       const entry = await this.storage.createGroup(record, members, item);
@@ -116,6 +116,7 @@ export class Groups {
       joinPolicy: g.group.joinPolicy,
       memberCount: g.members.size,
       mutedAll: g.mutedAll(Date.now()),
+      public: g.group.public,
     };
   }
 
@@ -230,8 +231,9 @@ export class Groups {
 
   async update(actor: string, body: OpRequest<'group.update'>): Promise<void> {
     const { groupId, name, announcement, joinPolicy } = body;
-    if (name === undefined && announcement === undefined && joinPolicy === undefined) {
-      throw new ProtocolError('BAD_REQUEST', 'give at least one of name, announcement, joinPolicy');
+    const listed = body.public;
+    if (name === undefined && announcement === undefined && joinPolicy === undefined && listed === undefined) {
+      throw new ProtocolError('BAD_REQUEST', 'give at least one of name, announcement, joinPolicy, public');
     }
     await this.exclusive(groupId, async () => {
       const group = await this.allowed(groupId, actor, 'update');
@@ -239,7 +241,8 @@ export class Groups {
       if (name !== undefined) body.name = name;
       if (announcement !== undefined) body.announcement = announcement;
       if (joinPolicy !== undefined) body.joinPolicy = joinPolicy;
-      const entry = await this.commit(group, actor, { set: { name, announcement, joinPolicy } }, body);
+      if (listed !== undefined) body.public = listed;
+      const entry = await this.commit(group, actor, { set: { name, announcement, joinPolicy, public: listed } }, body);
       this.hub.send(group.memberIds, 'msg', entry);
       // The name is the conversation's title, so every member's conversation object changed.
       if (name !== undefined) await this.sendViews(groupId, actor, await this.storage.memberStates(group.convId));

@@ -18,7 +18,7 @@ import {
   type UserInfo,
 } from '../../../protocol/index.js';
 import type { ServerConfig } from '../config.js';
-import type { AppendItem, ConversationRow, Storage } from '../storage/storage.js';
+import type { AppendItem, ConversationRow, Storage, UserRecord } from '../storage/storage.js';
 import type { Committer } from './committer.js';
 import { conversationOf } from './conversation-view.js';
 import type { GroupMember, GroupState } from './group-cache.js';
@@ -363,7 +363,11 @@ export class Messaging {
    * viewer see it, and for the viewer itself; otherwise offline with lastSeen 0, the answer's shape kept.
    */
   async users(viewer: string, userIds: readonly string[]): Promise<UserInfo[]> {
-    const records = await this.storage.getUsers(userIds);
+    return this.userInfos(viewer, await this.storage.getUsers(userIds));
+  }
+
+  /** Users already read, as `viewer` may see them (the rule of `users`; also the directory's answers). */
+  async userInfos(viewer: string, records: readonly UserRecord[]): Promise<UserInfo[]> {
     const visible = new Set(await this.storage.presenceVisible(viewer, records.map((u) => u.userId)));
     visible.add(viewer);
     return records.map((u) => {

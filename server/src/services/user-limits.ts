@@ -22,6 +22,8 @@ export const OP_GROUPS: { [O in Exclude<Op, 'hello' | 'send'>]: OpGroup } = {
   'group.readCount': 'fetch',
   'room.list': 'fetch',
   'devices.list': 'fetch',
+  'users.search': 'fetch',
+  'groups.search': 'fetch',
   read: 'signal',
   typing: 'signal',
   'conv.update': 'signal',
@@ -44,6 +46,7 @@ export const OP_GROUPS: { [O in Exclude<Op, 'hello' | 'send'>]: OpGroup } = {
   'room.leave': 'change',
   'devices.revoke': 'change',
   'devices.revokeOthers': 'change',
+  'directory.optOut': 'change',
 };
 
 type LimitsConfig = Pick<ServerConfig, 'fetchRate' | 'fetchBurst' | 'signalRate' | 'signalBurst' | 'changeRate' | 'changeBurst'>;

@@ -145,7 +145,7 @@ for (const impl of implementations) {
       const s = await open();
       const group = groupConvId('g1');
       const created = await s.createGroup(
-        { groupId: 'g1', name: 'G', announcement: '', joinPolicy: 'open', mutedAllUntil: 0, createdAt: 1, dismissedAt: 0 },
+        { groupId: 'g1', name: 'G', announcement: '', joinPolicy: 'open', mutedAllUntil: 0, createdAt: 1, dismissedAt: 0, public: false },
         [{ userId: 'owner', role: 'owner' }],
         item(group, 'owner', { kind: 'system' as EntryKind, body: { event: 'group.created' } }),
       );
@@ -232,6 +232,79 @@ for (const impl of implementations) {
       expect(await s.createUserWithInvite({ userId: 'kim', name: 'K', passwordHash: 'h' }, 'code1', 2)).toBe('created');
       expect(await s.createUserWithInvite({ userId: 'lee', name: 'L', passwordHash: 'h' }, 'code1', 2)).toBe('invalid-invite');
       expect(await s.getUsers(['lee', 'kim', 'taken', 'kim'])).toMatchObject([{ userId: 'kim' }, { userId: 'taken' }]);
+    });
+
+    it('searches the directory: exact id, then id prefix, then folded names; hidden, blocking and unshared users by exact id only', async () => {
+      const s = await open();
+      await s.createUser({ userId: 'ann', name: 'Searcher' }, 1);
+      await s.createUser({ userId: 'jo', name: 'Jo' }, 1);
+      await s.createUser({ userId: 'jo2', name: 'Second' }, 1);
+      await s.createUser({ userId: 'zed', name: 'JOSÉ Ortiz' }, 1);
+      await s.createUserWithInvite({ userId: 'wang', name: '王小明', passwordHash: 'h' }, 'none', 1); // no such code: not created
+      await s.createUser({ userId: 'wang', name: 'Wang' }, 1);
+      await s.updateUser({ userId: 'wang', name: '王小明' });
+      await s.createUser({ userId: 'pct', name: '100% real_name' }, 1);
+      const search = (q: { id?: string; folded: string; scope?: 'all' | 'shared' | 'none'; after?: { rank: number; id: string }; limit?: number }) =>
+        s.searchUsers({ searcher: 'ann', id: q.id ?? '', folded: q.folded, scope: q.scope ?? 'all', after: q.after, limit: q.limit ?? 10 });
+      const ids = async (q: Parameters<typeof search>[0]) => (await search(q)).map((h) => `${h.rank}:${h.user.userId}`);
+
+      expect(await ids({ id: 'jo', folded: 'jo' })).toEqual(['0:jo', '1:jo2', '2:zed']);
+      expect(await ids({ folded: 'josé' })).toEqual([]); // the storage matches folded text: the caller folds
+      expect(await ids({ folded: 'jose' })).toEqual(['2:zed']);
+      expect(await ids({ folded: '小明' })).toEqual(['2:wang']);
+      expect(await ids({ folded: '%' })).toEqual(['2:pct']); // LIKE's wildcards match themselves
+      expect(await ids({ folded: 'a_e' })).toEqual([]); // 'ame' would match a wildcard
+      expect(await ids({ folded: 'l_n' })).toEqual(['2:pct']);
+      expect(await ids({ id: 'ann', folded: 'ann' })).toEqual([]); // never the searcher
+      expect((await search({ folded: 'ortiz' }))[0]?.user).toMatchObject({ userId: 'zed', name: 'JOSÉ Ortiz' });
+
+      // paging: after (rank, id)
+      expect(await ids({ id: 'jo', folded: 'jo', limit: 2 })).toEqual(['0:jo', '1:jo2']);
+      expect(await ids({ id: 'jo', folded: 'jo', after: { rank: 1, id: 'jo2' } })).toEqual(['2:zed']);
+      expect(await ids({ id: 'jo', folded: 'jo', after: { rank: 0, id: 'jo' } })).toEqual(['1:jo2', '2:zed']);
+
+      // hidden: exact id only
+      expect(await s.setDiscoverable('jo', false)).toBe(true);
+      expect(await s.setDiscoverable('nobody', false)).toBe(false);
+      expect(await ids({ id: 'jo', folded: 'jo' })).toEqual(['0:jo', '1:jo2', '2:zed']);
+      expect(await ids({ id: 'j', folded: 'j' })).toEqual(['1:jo2', '2:zed']);
+      await s.setDiscoverable('jo', true);
+      // scope none: exact id only
+      expect(await ids({ id: 'jo', folded: 'jo', scope: 'none' })).toEqual(['0:jo']);
+      // a user who blocked the searcher: exact id only
+      await s.block('zed', 'ann', 1);
+      expect(await ids({ folded: 'jose' })).toEqual([]);
+      expect(await ids({ id: 'zed', folded: 'zed' })).toEqual(['0:zed']);
+      // scope shared: users in a conversation with the searcher
+      expect(await ids({ id: 'jo', folded: 'jo', scope: 'shared' })).toEqual(['0:jo']);
+      await s.appendBatch([item(privateConvId('ann', 'jo2'), 'ann')]);
+      expect(await ids({ id: 'jo', folded: 'jo', scope: 'shared' })).toEqual(['0:jo', '1:jo2']);
+    });
+
+    it('lists public live groups by exact id or folded name, with member counts; public is set and read back', async () => {
+      const s = await open();
+      const make = async (groupId: string, name: string, listed: boolean, members: string[]) =>
+        s.createGroup(
+          { groupId, name, announcement: '', joinPolicy: 'approval', mutedAllUntil: 0, createdAt: 1, dismissedAt: 0, public: listed },
+          members.map((userId, i) => ({ userId, role: i === 0 ? ('owner' as const) : ('member' as const) })),
+          item(groupConvId(groupId), members[0]!, { kind: 'system' as EntryKind, body: { event: 'group.created' } }),
+        );
+      await make('g-b', 'Café Crème', true, ['u1', 'u2', 'u3']);
+      await make('g-a', 'Le café', true, ['u1']);
+      await make('g-c', 'Secret café', false, ['u1']);
+      const names = async (id: string, folded: string, after?: { rank: number; id: string }) =>
+        (await s.searchGroups({ id, folded, after, limit: 10 })).map((h) => `${h.rank}:${h.group.groupId}:${h.memberCount}:${h.group.joinPolicy}`);
+      expect(await names('', 'cafe')).toEqual(['1:g-a:1:approval', '1:g-b:3:approval']);
+      expect(await names('g-b', 'g-b')).toEqual(['0:g-b:3:approval']);
+      expect(await names('', 'cafe', { rank: 1, id: 'g-a' })).toEqual(['1:g-b:3:approval']);
+      expect(await names('g-c', 'g-c')).toEqual([]);
+      const listed = item(groupConvId('g-c'), 'u1', { kind: 'system' as EntryKind, body: { event: 'group.updated' } });
+      await s.changeGroup({ groupId: 'g-c', set: { public: true, name: 'Open Café' } }, listed);
+      expect((await s.loadGroup('g-c'))?.group).toMatchObject({ public: true, name: 'Open Café' });
+      expect(await names('', 'open cafe')).toEqual(['1:g-c:1:approval']);
+      const dismissed = item(groupConvId('g-a'), 'u1', { kind: 'system' as EntryKind, body: { event: 'group.dismissed' } });
+      await s.changeGroup({ groupId: 'g-a', set: { dismissedAt: 5 } }, dismissed);
+      expect(await names('', 'cafe')).toEqual(['1:g-b:3:approval', '1:g-c:1:approval']);
     });
   });
 }

@@ -132,6 +132,8 @@ export interface GroupRecord {
   createdAt: number;
   /** 0 while the group exists. */
   dismissedAt: number;
+  /** Listed by `groups.search` (docs/protocol.md part 2, "Directory"). */
+  public: boolean;
 }
 
 export interface GroupMemberRecord {
@@ -144,7 +146,7 @@ export interface GroupMemberRecord {
 /** One change of a group, stored in one transaction together with the `system` entry that records it. */
 export interface GroupChange {
   groupId: string;
-  set?: Partial<Pick<GroupRecord, 'name' | 'announcement' | 'joinPolicy' | 'mutedAllUntil' | 'dismissedAt'>>;
+  set?: Partial<Pick<GroupRecord, 'name' | 'announcement' | 'joinPolicy' | 'mutedAllUntil' | 'dismissedAt' | 'public'>>;
   /** Users to add, or to make active again (as plain members, not muted; their read position starts at the entry). */
   add?: readonly string[];
   /** Members to deactivate (left, kicked, dismissed). */
@@ -212,6 +214,38 @@ export interface SharedThrottles {
   prune(now: number): Promise<number>;
 }
 
+/**
+ * A `users.search` (docs/protocol.md part 2, "Directory"). Results are ranked: 0 the user whose id is `id`, 1 users
+ * whose id starts with `id`, 2 users whose folded name (name-fold.ts) contains `folded`; each rank in user id order,
+ * and a page continues after `after`. Ranks 1 and 2 list only users who are discoverable, have not blocked the
+ * searcher, and (scope `shared`) share a conversation with the searcher; scope `none` lists rank 0 only. The
+ * searcher is never listed.
+ */
+export interface UserSearch {
+  searcher: string;
+  /** The query as an id ('' when it cannot be one: then nothing matches by id). */
+  id: string;
+  /** The folded query, matched as a substring of folded names. */
+  folded: string;
+  scope: 'all' | 'shared' | 'none';
+  after?: { rank: number; id: string };
+  limit: number;
+}
+
+/** A `groups.search`: rank 0 the public group whose id is `id`, rank 1 public groups whose folded name contains `folded`. */
+export interface GroupSearch {
+  id: string;
+  folded: string;
+  after?: { rank: number; id: string };
+  limit: number;
+}
+
+export interface GroupListingRecord {
+  group: GroupRecord;
+  memberCount: number;
+  rank: number;
+}
+
 export interface Storage {
   // users and tokens
   createUser(user: { userId: string; name: string; avatar?: string | null; passwordHash?: string | null }, now: number): Promise<boolean>;
@@ -222,6 +256,10 @@ export interface Storage {
   /** Replaces the password hash only while it is still `oldHash` (a re-hash must not undo a password change). */
   replacePasswordHash(userId: string, oldHash: string, newHash: string): Promise<boolean>;
   setLastSeen(userId: string, ts: number): Promise<void>;
+  /** The directory: see UserSearch. */
+  searchUsers(search: UserSearch): Promise<Array<{ user: UserRecord; rank: number }>>;
+  /** A hidden (not discoverable) user is found by exact id only; false when there is no such user. */
+  setDiscoverable(userId: string, discoverable: boolean): Promise<boolean>;
   insertToken(tokenHash: string, userId: string, createdAt: number, expiresAt: number): Promise<void>;
   getToken(tokenHash: string): Promise<TokenRecord | null>;
   revokeUserTokens(userId: string): Promise<void>;
@@ -298,6 +336,8 @@ export interface Storage {
   joinRequests(groupId: string): Promise<JoinRequestRecord[]>;
   getJoinRequest(groupId: string, userId: string): Promise<JoinRequestRecord | null>;
   deleteJoinRequest(groupId: string, userId: string): Promise<boolean>;
+  /** Public, live groups by exact id or name (GroupSearch), with their active member counts. */
+  searchGroups(search: GroupSearch): Promise<GroupListingRecord[]>;
 
   // chatrooms (membership is in memory; only rooms and their logs are stored)
   /** Creates the room, or renames it; true when it was created. */

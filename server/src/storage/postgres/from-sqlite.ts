@@ -30,7 +30,7 @@ interface TableSpec {
 }
 
 /**
- * Every table of the SQLite schema (server/src/storage/sqlite/migrations.ts, versions 1–5) that holds data, in the
+ * Every table of the SQLite schema (server/src/storage/sqlite/migrations.ts, versions 1–6) that holds data, in the
  * order they are copied (tokens after users: their foreign key). Each has the same name and columns in the
  * PostgreSQL schema (postgres/migrations.ts); the columns are matched by name and converted by the PostgreSQL
  * column's type (SQLite's 0/1 flags become booleans), and a column one side lacks stops the migration.

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL, databaseUrlFor, dropDatabaseFor } from '../../../test/test-database.js';
-import { PG_MIGRATIONS } from './migrations.js';
+import { PG_MIGRATIONS, migratePg } from './migrations.js';
 import { DatabaseUrlError, PgStorage, redactDatabaseUrl } from './pg-storage.js';
 
 if (!TEST_DATABASE_URL) process.stdout.write('PostgreSQL migrations: skipped: set PARLEY_TEST_DATABASE_URL (or run npm run test:postgres) to run them\n');
@@ -65,5 +65,29 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL migrations', () => {
     await client.query('UPDATE parley_schema SET version = version + 1');
     await client.end();
     await expect(PgStorage.open({ url })).rejects.toThrow(/newer than this server knows/);
+  });
+
+  it('"directory" folds the names of existing users and groups, so they are found', async () => {
+    const url = await freshUrl();
+    const index = PG_MIGRATIONS.findIndex((m) => m.name === 'directory');
+    expect(index).toBeGreaterThan(0);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      expect(await migratePg(client as unknown as pg.PoolClient, PG_MIGRATIONS.slice(0, index))).toBe(index);
+      await client.query("INSERT INTO users (user_id, name, created_at) VALUES ('jose', 'José Ortiz', 1), ('wang', '王小明', 1), ('ann', 'Ann', 1)");
+      await client.query("INSERT INTO chat_groups (group_id, name, join_policy, created_at) VALUES ('g1', 'Café', 'open', 1)");
+    } finally {
+      await client.end();
+    }
+    const s = await PgStorage.open({ url });
+    try {
+      const found = async (folded: string) => (await s.searchUsers({ searcher: 'ann', id: '', folded, scope: 'all', limit: 10 })).map((h) => h.user.userId);
+      expect(await found('jose')).toEqual(['jose']);
+      expect(await found('小明')).toEqual(['wang']);
+      expect((await s.loadGroup('g1'))?.group.public).toBe(false);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -4,11 +4,28 @@
  * ms timestamps and seqs are bigint, flags are boolean, entry bodies stay JSON text exactly as stored.
  */
 import type { PoolClient } from 'pg';
+import { foldName } from '../name-fold.js';
 
 export interface PgMigration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: what SQL cannot do (e.g. folding names the way name-fold.ts does). */
+  run?: (client: PoolClient) => Promise<void>;
+}
+
+const FOLD_BATCH = 1000;
+
+/** Writes `name_folded` of every row of `table` from its `name` (a migration's backfill), a batch per statement. */
+async function foldNames(client: PoolClient, table: 'users' | 'chat_groups', key: 'user_id' | 'group_id'): Promise<void> {
+  const rows = (await client.query<{ id: string; name: string }>(`SELECT ${key} AS id, name FROM ${table}`)).rows;
+  for (let i = 0; i < rows.length; i += FOLD_BATCH) {
+    const batch = rows.slice(i, i + FOLD_BATCH);
+    await client.query(`UPDATE ${table} t SET name_folded = f.folded FROM unnest($1::text[], $2::text[]) AS f(id, folded) WHERE t.${key} = f.id`, [
+      batch.map((r) => r.id),
+      batch.map((r) => foldName(r.name)),
+    ]);
+  }
 }
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
@@ -157,6 +174,53 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'directory',
+    // docs/protocol.md part 2, "Directory": as SQLite's version 6 (names folded for search, written with every name
+    // and backfilled here; a user's opt-out; a group's listing). users_id_pattern serves id-prefix LIKEs whatever the
+    // database's collation. A name search is LIKE '%…%' over name_folded: with pg_trgm, a trigram GIN index serves it
+    // (for queries of 3 characters or more); pg_trgm is a trusted extension (PostgreSQL 13+), so a database owner
+    // without superuser may install it, but when it cannot be installed the migration goes on without the index and
+    // the search reads name_folded in full. The extension goes into \`public\` when it can (a schema this server's
+    // data may be dropped with must not carry it), else into the current schema.
+    sql: `
+      ALTER TABLE users ADD COLUMN name_folded TEXT NOT NULL DEFAULT '';
+      ALTER TABLE users ADD COLUMN discoverable BOOLEAN NOT NULL DEFAULT true;
+      ALTER TABLE chat_groups ADD COLUMN name_folded TEXT NOT NULL DEFAULT '';
+      ALTER TABLE chat_groups ADD COLUMN is_public BOOLEAN NOT NULL DEFAULT false;
+      CREATE INDEX users_id_pattern ON users (user_id text_pattern_ops);
+      CREATE INDEX chat_groups_public ON chat_groups (group_id) WHERE is_public AND dismissed_at = 0;
+      DO $$
+      DECLARE
+        ext_schema TEXT;
+      BEGIN
+        BEGIN
+          CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+        EXCEPTION WHEN OTHERS THEN
+          BEGIN
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+          EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'pg_trgm is not available: name search reads name_folded in full';
+          END;
+        END;
+        SELECT n.nspname INTO ext_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+        IF ext_schema IS NOT NULL THEN
+          BEGIN
+            EXECUTE format('CREATE INDEX users_name_trgm ON users USING gin (name_folded %I.gin_trgm_ops)', ext_schema);
+            EXECUTE format('CREATE INDEX chat_groups_name_trgm ON chat_groups USING gin (name_folded %I.gin_trgm_ops)', ext_schema);
+          EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'pg_trgm cannot be used here: name search reads name_folded in full';
+          END;
+        END IF;
+      END
+      $$;
+    `,
+    run: async (client) => {
+      await foldNames(client, 'users', 'user_id');
+      await foldNames(client, 'chat_groups', 'group_id');
+    },
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that lets one of several servers starting at once migrate. */
@@ -180,6 +244,7 @@ export async function migratePg(client: PoolClient, migrations: readonly PgMigra
       if (m.version <= version) continue;
       if (m.version !== version + 1) throw new Error(`migration ${m.version} (${m.name}) does not follow ${version}`);
       await client.query(m.sql);
+      await m.run?.(client);
       version = m.version;
     }
     await client.query('UPDATE parley_schema SET version = $1', [version]);

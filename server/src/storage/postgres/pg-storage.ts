@@ -30,8 +30,12 @@ import type {
   TokenRecord,
   TokenUse,
   UserRecord,
+  GroupListingRecord,
+  GroupSearch,
+  UserSearch,
 } from '../storage.js';
 import { storedEntry } from '../storage.js';
+import { foldName, likeLiteral } from '../name-fold.js';
 import { migratePg } from './migrations.js';
 
 /** A PARLEY_DATABASE_URL that cannot be used; its message never contains the password. */
@@ -95,6 +99,7 @@ interface GroupRow {
   muted_all_until: number;
   created_at: number;
   dismissed_at: number;
+  is_public: boolean;
 }
 
 interface InviteRow {
@@ -156,8 +161,46 @@ function toGroup(row: GroupRow): GroupRecord {
     mutedAllUntil: row.muted_all_until,
     createdAt: row.created_at,
     dismissedAt: row.dismissed_at,
+    public: row.is_public,
   };
 }
+
+/**
+ * The directory's user search (storage.ts UserSearch), as SQLite's: three disjoint branches, each served by its index
+ * — the exact id by the primary key, the id prefix by users_id_pattern (a left-anchored LIKE), names by LIKE '%…%'
+ * over name_folded (users_name_trgm when pg_trgm is there) — merged in (rank, user_id) order. $1 the searcher, $2 the
+ * id ('' for none), $3 the id-prefix pattern ('' for none: matches no id), $4 the name pattern, $5 0 for scope
+ * `none`, $6 1 for scope `shared`, $7/$8 the cursor's rank and id, $9 the limit.
+ */
+const DIRECTORY_VISIBLE = `u.discoverable
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = u.user_id AND b.blocked = $1)
+  AND ($6 = 0 OR EXISTS (SELECT 1 FROM conv_members a JOIN conv_members o ON o.conv_id = a.conv_id
+    WHERE a.user_id = $1 AND a.active AND o.user_id = u.user_id AND o.active))`;
+const USER_COLUMNS = 'u.user_id, u.name, u.avatar, u.password_hash, u.created_at, u.banned_until, u.last_seen';
+const SEARCH_USERS = `
+  SELECT * FROM (
+    SELECT ${USER_COLUMNS}, 0 AS rank FROM users u WHERE u.user_id = $2
+    UNION ALL
+    SELECT ${USER_COLUMNS}, 1 AS rank FROM users u WHERE $5 = 1 AND u.user_id LIKE $3 AND u.user_id <> $2 AND ${DIRECTORY_VISIBLE}
+    UNION ALL
+    SELECT ${USER_COLUMNS}, 2 AS rank FROM users u
+    WHERE $5 = 1 AND u.name_folded LIKE $4 AND NOT (u.user_id LIKE $3) AND ${DIRECTORY_VISIBLE}
+  ) s
+  WHERE user_id <> $1 AND (rank > $7 OR (rank = $7 AND user_id > $8))
+  ORDER BY rank, user_id LIMIT $9`;
+const GROUP_COLUMNS = 'g.group_id, g.name, g.announcement, g.join_policy, g.muted_all_until, g.created_at, g.dismissed_at, g.is_public';
+const SEARCH_GROUPS = `
+  SELECT s.*, (SELECT COUNT(*) FROM conv_members m WHERE m.conv_id = 'g:' || s.group_id AND m.active) AS member_count FROM (
+    SELECT * FROM (
+      SELECT ${GROUP_COLUMNS}, 0 AS rank FROM chat_groups g WHERE g.group_id = $1 AND g.is_public AND g.dismissed_at = 0
+      UNION ALL
+      SELECT ${GROUP_COLUMNS}, 1 AS rank FROM chat_groups g
+      WHERE g.is_public AND g.dismissed_at = 0 AND g.name_folded LIKE $2 AND g.group_id <> $1
+    ) u
+    WHERE rank > $3 OR (rank = $3 AND group_id > $4)
+    ORDER BY rank, group_id LIMIT $5
+  ) s
+  ORDER BY s.rank, s.group_id`;
 
 function toInvite(row: InviteRow): InviteRecord {
   return { code: row.code, usesLeft: row.uses_left, expiresAt: row.expires_at, createdAt: row.created_at };
@@ -671,17 +714,35 @@ export class PgStorage implements Storage {
   // --- users and tokens
 
   async createUser(user: { userId: string; name: string; avatar?: string | null; passwordHash?: string | null }, now: number) {
-    const n = await this.run('INSERT INTO users (user_id, name, avatar, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
+    const n = await this.run('INSERT INTO users (user_id, name, avatar, password_hash, created_at, name_folded) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
       user.userId,
       user.name,
       user.avatar ?? null,
       user.passwordHash ?? null,
       now,
+      foldName(user.name),
     ]);
     return n === 1;
   }
   async updateUser(user: { userId: string; name: string; avatar?: string | null }) {
-    return (await this.run('UPDATE users SET name = $1, avatar = $2 WHERE user_id = $3', [user.name, user.avatar ?? null, user.userId])) === 1;
+    return (await this.run('UPDATE users SET name = $1, avatar = $2, name_folded = $3 WHERE user_id = $4', [user.name, user.avatar ?? null, foldName(user.name), user.userId])) === 1;
+  }
+  async searchUsers(search: UserSearch) {
+    const rows = await this.rows<UserRow & { rank: number }>(SEARCH_USERS, [
+      search.searcher,
+      search.id,
+      search.id === '' ? '' : `${likeLiteral(search.id)}%`,
+      `%${likeLiteral(search.folded)}%`,
+      search.scope === 'none' ? 0 : 1,
+      search.scope === 'shared' ? 1 : 0,
+      search.after?.rank ?? -1,
+      search.after?.id ?? '',
+      search.limit,
+    ]);
+    return rows.map((row) => ({ user: toUser(row), rank: row.rank }));
+  }
+  async setDiscoverable(userId: string, discoverable: boolean) {
+    return (await this.run('UPDATE users SET discoverable = $1 WHERE user_id = $2', [discoverable, userId])) === 1;
   }
   async getUser(userId: string) {
     const row = await this.one<UserRow>('SELECT * FROM users WHERE user_id = $1', [userId]);
@@ -786,11 +847,12 @@ export class PgStorage implements Storage {
       // Locks the code's row: two registrations cannot both take its last use.
       const invite = await this.one('SELECT 1 FROM invites WHERE code = $1 AND uses_left > 0 AND (expires_at IS NULL OR expires_at > $2) FOR UPDATE', [code, now], c);
       if (!invite) return 'invalid-invite';
-      const inserted = await this.run('INSERT INTO users (user_id, name, avatar, password_hash, created_at) VALUES ($1, $2, NULL, $3, $4) ON CONFLICT DO NOTHING', [
+      const inserted = await this.run('INSERT INTO users (user_id, name, avatar, password_hash, created_at, name_folded) VALUES ($1, $2, NULL, $3, $4, $5) ON CONFLICT DO NOTHING', [
         user.userId,
         user.name,
         user.passwordHash,
         now,
+        foldName(user.name),
       ], c);
       if (inserted !== 1) return 'conflict';
       await c.query('UPDATE invites SET uses_left = uses_left - 1 WHERE code = $1 AND uses_left > 0', [code]);
@@ -860,8 +922,8 @@ export class PgStorage implements Storage {
     const convId = groupConvId(group.groupId);
     const stored = await this.tx(async (c) => {
       const inserted = await this.run(
-        'INSERT INTO chat_groups (group_id, name, announcement, join_policy, muted_all_until, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
-        [group.groupId, group.name, group.announcement, group.joinPolicy, group.mutedAllUntil, group.createdAt],
+        'INSERT INTO chat_groups (group_id, name, announcement, join_policy, muted_all_until, created_at, is_public, name_folded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING',
+        [group.groupId, group.name, group.announcement, group.joinPolicy, group.mutedAllUntil, group.createdAt, group.public, foldName(group.name)],
         c,
       );
       if (inserted === 0) return null;
@@ -916,9 +978,19 @@ export class PgStorage implements Storage {
       if (set) {
         await c.query(
           `UPDATE chat_groups SET name = coalesce($1, name), announcement = coalesce($2, announcement), join_policy = coalesce($3, join_policy),
-             muted_all_until = coalesce($4::bigint, muted_all_until), dismissed_at = coalesce($5::bigint, dismissed_at)
+             muted_all_until = coalesce($4::bigint, muted_all_until), dismissed_at = coalesce($5::bigint, dismissed_at),
+             is_public = coalesce($7::boolean, is_public), name_folded = coalesce($8, name_folded)
            WHERE group_id = $6`,
-          [set.name ?? null, set.announcement ?? null, set.joinPolicy ?? null, set.mutedAllUntil ?? null, set.dismissedAt ?? null, change.groupId],
+          [
+            set.name ?? null,
+            set.announcement ?? null,
+            set.joinPolicy ?? null,
+            set.mutedAllUntil ?? null,
+            set.dismissedAt ?? null,
+            change.groupId,
+            set.public ?? null,
+            set.name === undefined ? null : foldName(set.name),
+          ],
         );
       }
       if (change.add && change.add.length > 0) {
@@ -954,6 +1026,16 @@ export class PgStorage implements Storage {
   }
   async deleteJoinRequest(groupId: string, userId: string) {
     return (await this.run('DELETE FROM group_requests WHERE group_id = $1 AND user_id = $2', [groupId, userId])) > 0;
+  }
+  async searchGroups(search: GroupSearch): Promise<GroupListingRecord[]> {
+    const rows = await this.rows<GroupRow & { rank: number; member_count: number }>(SEARCH_GROUPS, [
+      search.id,
+      `%${likeLiteral(search.folded)}%`,
+      search.after?.rank ?? -1,
+      search.after?.id ?? '',
+      search.limit,
+    ]);
+    return rows.map((row) => ({ group: toGroup(row), memberCount: Number(row.member_count), rank: row.rank }));
   }
 
   // --- chatrooms

@@ -146,6 +146,27 @@ describe('migration "invite codes"', () => {
   });
 });
 
+describe('migration "directory"', () => {
+  it('folds the names of existing users and groups, so they are found; users stay discoverable, groups unlisted', async () => {
+    const index = MIGRATIONS.findIndex((m) => m.name === 'directory');
+    expect(index).toBeGreaterThan(0);
+    const file = tempFile();
+    const before = new DatabaseCtor(file);
+    expect(migrate(before, MIGRATIONS.slice(0, index))).toBe(index);
+    before.prepare("INSERT INTO users (user_id, name, created_at) VALUES ('jose', 'José Ortiz', 1), ('wang', '王小明', 1), ('ann', 'Ann', 1)").run();
+    before.prepare("INSERT INTO chat_groups (group_id, name, join_policy, created_at) VALUES ('g1', 'Café', 'open', 1)").run();
+    before.close();
+
+    const s = new SqliteStorage({ file });
+    const found = async (folded: string) => (await s.searchUsers({ searcher: 'ann', id: '', folded, scope: 'all', limit: 10 })).map((h) => h.user.userId);
+    expect(await found('jose')).toEqual(['jose']);
+    expect(await found('小明')).toEqual(['wang']);
+    expect((await s.loadGroup('g1'))?.group.public).toBe(false);
+    expect(await s.searchGroups({ id: '', folded: 'cafe', limit: 10 })).toEqual([]);
+    await s.close();
+  });
+});
+
 describe('append batches', () => {
   it('give each conversation consecutive seqs inside one transaction and answer repeats with the original', async () => {
     const s = new SqliteStorage({ file: tempFile() });

@@ -1,10 +1,22 @@
 /** Numbered, append-only schema migrations; `PRAGMA user_version` holds the version reached. */
 import type { Database } from 'better-sqlite3';
+import { foldName } from '../name-fold.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: what SQL cannot do (e.g. folding names the way name-fold.ts does). */
+  run?: (db: Database) => void;
+}
+
+/** Writes `name_folded` of every row of `table` from its `name` (a migration's backfill). */
+function foldNames(db: Database, table: 'users' | 'chat_groups', key: 'user_id' | 'group_id'): void {
+  const update = db.prepare(`UPDATE ${table} SET name_folded = ? WHERE ${key} = ?`);
+  // Read whole first: better-sqlite3 cannot write while a statement is still iterating.
+  for (const row of db.prepare<[], { id: string; name: string }>(`SELECT ${key} AS id, name FROM ${table}`).all()) {
+    update.run(foldName(row.name), row.id);
+  }
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -180,6 +192,24 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE NOT EXISTS (SELECT 1 FROM entry_files e WHERE e.file_id = files.file_id);
     `,
   },
+  {
+    version: 6,
+    name: 'directory',
+    // docs/protocol.md part 2, "Directory": names folded for search (name-fold.ts, written with every name; existing
+    // rows folded here), a user's opt-out, a group's listing. A name search is a LIKE '%…%' over name_folded: SQLite
+    // reads the column in full (no index serves a substring); ids are found through their primary key.
+    sql: `
+      ALTER TABLE users ADD COLUMN name_folded TEXT NOT NULL DEFAULT '';
+      ALTER TABLE users ADD COLUMN discoverable INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE chat_groups ADD COLUMN name_folded TEXT NOT NULL DEFAULT '';
+      ALTER TABLE chat_groups ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX chat_groups_public ON chat_groups(group_id) WHERE is_public = 1 AND dismissed_at = 0;
+    `,
+    run: (db) => {
+      foldNames(db, 'users', 'user_id');
+      foldNames(db, 'chat_groups', 'group_id');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {
@@ -194,6 +224,7 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
     if (m.version !== version + 1) throw new Error(`migration ${m.version} (${m.name}) does not follow ${version}`);
     db.transaction(() => {
       db.exec(m.sql);
+      m.run?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
     version = m.version;

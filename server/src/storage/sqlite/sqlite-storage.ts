@@ -9,9 +9,11 @@ import type {
   ConversationRow,
   FileRecord,
   GroupChange,
+  GroupListingRecord,
   GroupMemberRecord,
   GroupRecord,
   GroupRole,
+  GroupSearch,
   HistoryQuery,
   InviteRecord,
   JoinPolicyName,
@@ -23,8 +25,10 @@ import type {
   TokenRecord,
   TokenUse,
   UserRecord,
+  UserSearch,
 } from '../storage.js';
 import { storedEntry } from '../storage.js';
+import { foldName, likeLiteral } from '../name-fold.js';
 import { ensurePrivateFile, mkdirPrivate, tightenToPrivate } from '../private-files.js';
 import { Checkpointer } from './checkpointer.js';
 import { DataDirLock } from './data-dir-lock.js';
@@ -79,6 +83,7 @@ interface GroupRow {
   muted_all_until: number;
   created_at: number;
   dismissed_at: number;
+  is_public: number;
 }
 
 function toGroup(row: GroupRow): GroupRecord {
@@ -90,6 +95,7 @@ function toGroup(row: GroupRow): GroupRecord {
     mutedAllUntil: row.muted_all_until,
     createdAt: row.created_at,
     dismissedAt: row.dismissed_at,
+    public: row.is_public === 1,
   };
 }
 
@@ -138,6 +144,41 @@ function presencePairs(select: string, where: string): string {
     JOIN conversations c ON c.conv_id = s.conv_id AND c.kind = 'private'
     JOIN conv_members v ON v.conv_id = s.conv_id AND v.user_id <> s.user_id
     WHERE ${where} AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = s.user_id AND b.blocked = v.user_id)`;
+}
+
+/**
+ * The directory's user search (storage.ts UserSearch): three disjoint branches, each served by what indexes it — the
+ * exact id and the id prefix by the primary key (a range: ids are ASCII, compared bytewise), names by a LIKE over
+ * name_folded (a full read of the column: no SQLite index serves a substring) — merged in (rank, user_id) order.
+ */
+const DIRECTORY_VISIBLE = `u.discoverable = 1
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = u.user_id AND b.blocked = @me)
+  AND (@shared = 0 OR EXISTS (SELECT 1 FROM conv_members a JOIN conv_members o ON o.conv_id = a.conv_id
+    WHERE a.user_id = @me AND a.active = 1 AND o.user_id = u.user_id AND o.active = 1))`;
+const SEARCH_USERS = `
+  SELECT * FROM (
+    SELECT u.*, 0 AS rank FROM users u WHERE u.user_id = @id
+    UNION ALL
+    SELECT u.*, 1 AS rank FROM users u WHERE @open = 1 AND u.user_id > @id AND u.user_id < @idEnd AND ${DIRECTORY_VISIBLE}
+    UNION ALL
+    SELECT u.*, 2 AS rank FROM users u
+    WHERE @open = 1 AND u.name_folded LIKE @pattern ESCAPE '\\' AND NOT (u.user_id >= @id AND u.user_id < @idEnd) AND ${DIRECTORY_VISIBLE}
+  )
+  WHERE user_id <> @me AND (rank > @afterRank OR (rank = @afterRank AND user_id > @afterId))
+  ORDER BY rank, user_id LIMIT @limit`;
+const SEARCH_GROUPS = `
+  SELECT * FROM (
+    SELECT g.*, 0 AS rank FROM chat_groups g WHERE g.group_id = @id AND g.is_public = 1 AND g.dismissed_at = 0
+    UNION ALL
+    SELECT g.*, 1 AS rank FROM chat_groups g
+    WHERE g.is_public = 1 AND g.dismissed_at = 0 AND g.name_folded LIKE @pattern ESCAPE '\\' AND g.group_id <> @id
+  )
+  WHERE rank > @afterRank OR (rank = @afterRank AND group_id > @afterId)
+  ORDER BY rank, group_id LIMIT @limit`;
+
+/** The bound of an id-prefix range: every id starting with `prefix` sorts below it (ids are ASCII). */
+function prefixEnd(prefix: string): string {
+  return prefix === '' ? '' : `${prefix}\u{10FFFF}`;
 }
 
 const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
@@ -194,8 +235,13 @@ export class SqliteStorage implements Storage {
   private prepare() {
     const db = this.db;
     return {
-      insertUser: db.prepare('INSERT INTO users (user_id, name, avatar, password_hash, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      updateUser: db.prepare('UPDATE users SET name = ?, avatar = ? WHERE user_id = ?'),
+      insertUser: db.prepare('INSERT INTO users (user_id, name, avatar, password_hash, created_at, name_folded) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      updateUser: db.prepare('UPDATE users SET name = ?, avatar = ?, name_folded = ? WHERE user_id = ?'),
+      setDiscoverable: db.prepare('UPDATE users SET discoverable = ? WHERE user_id = ?'),
+      searchUsers: db.prepare<[Record<string, string | number>], UserRow & { rank: number }>(SEARCH_USERS),
+      searchGroups: db.prepare<[Record<string, string | number>], GroupRow & { rank: number; member_count: number }>(
+        `SELECT s.*, (SELECT COUNT(*) FROM conv_members m WHERE m.conv_id = 'g:' || s.group_id AND m.active = 1) AS member_count FROM (${SEARCH_GROUPS}) s ORDER BY s.rank, s.group_id`,
+      ),
       getUser: db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_id = ?'),
       setBanned: db.prepare('UPDATE users SET banned_until = ? WHERE user_id = ?'),
       replacePasswordHash: db.prepare('UPDATE users SET password_hash = ? WHERE user_id = ? AND password_hash = ?'),
@@ -337,12 +383,13 @@ export class SqliteStorage implements Storage {
       ),
       // groups
       insertGroup: db.prepare(
-        'INSERT INTO chat_groups (group_id, name, announcement, join_policy, muted_all_until, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        'INSERT INTO chat_groups (group_id, name, announcement, join_policy, muted_all_until, created_at, is_public, name_folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       getGroup: db.prepare<[string], GroupRow>('SELECT * FROM chat_groups WHERE group_id = ?'),
       updateGroup: db.prepare(`
         UPDATE chat_groups SET name = coalesce(?, name), announcement = coalesce(?, announcement), join_policy = coalesce(?, join_policy),
-          muted_all_until = coalesce(?, muted_all_until), dismissed_at = coalesce(?, dismissed_at)
+          muted_all_until = coalesce(?, muted_all_until), dismissed_at = coalesce(?, dismissed_at), is_public = coalesce(?, is_public),
+          name_folded = coalesce(?, name_folded)
         WHERE group_id = ?`),
       groupMembers: db.prepare<[string], { user_id: string; role: string; speak_muted_until: number }>(
         'SELECT user_id, role, speak_muted_until FROM conv_members WHERE conv_id = ? AND active = 1',
@@ -426,10 +473,27 @@ export class SqliteStorage implements Storage {
   // --- users and tokens
 
   async createUser(user: { userId: string; name: string; avatar?: string | null; passwordHash?: string | null }, now: number) {
-    return this.stmt.insertUser.run(user.userId, user.name, user.avatar ?? null, user.passwordHash ?? null, now).changes === 1;
+    return this.stmt.insertUser.run(user.userId, user.name, user.avatar ?? null, user.passwordHash ?? null, now, foldName(user.name)).changes === 1;
   }
   async updateUser(user: { userId: string; name: string; avatar?: string | null }) {
-    return this.stmt.updateUser.run(user.name, user.avatar ?? null, user.userId).changes === 1;
+    return this.stmt.updateUser.run(user.name, user.avatar ?? null, foldName(user.name), user.userId).changes === 1;
+  }
+  async searchUsers(search: UserSearch) {
+    const rows = this.stmt.searchUsers.all({
+      me: search.searcher,
+      id: search.id,
+      idEnd: prefixEnd(search.id),
+      open: search.scope === 'none' ? 0 : 1,
+      shared: search.scope === 'shared' ? 1 : 0,
+      pattern: `%${likeLiteral(search.folded)}%`,
+      afterRank: search.after?.rank ?? -1,
+      afterId: search.after?.id ?? '',
+      limit: search.limit,
+    });
+    return rows.map((row) => ({ user: toUser(row), rank: row.rank }));
+  }
+  async setDiscoverable(userId: string, discoverable: boolean) {
+    return this.stmt.setDiscoverable.run(discoverable ? 1 : 0, userId).changes === 1;
   }
   async getUser(userId: string) {
     const row = this.stmt.getUser.get(userId);
@@ -462,7 +526,7 @@ export class SqliteStorage implements Storage {
   async createUserWithInvite(user: { userId: string; name: string; passwordHash: string }, code: string, now: number) {
     return this.db.transaction((): 'created' | 'conflict' | 'invalid-invite' => {
       if (!this.stmt.usableInvite.get(code, now)) return 'invalid-invite';
-      if (this.stmt.insertUser.run(user.userId, user.name, null, user.passwordHash, now).changes !== 1) return 'conflict';
+      if (this.stmt.insertUser.run(user.userId, user.name, null, user.passwordHash, now, foldName(user.name)).changes !== 1) return 'conflict';
       this.stmt.useInvite.run(code, now);
       return 'created';
     }).immediate();
@@ -629,7 +693,16 @@ export class SqliteStorage implements Storage {
   async createGroup(group: GroupRecord, members: ReadonlyArray<{ userId: string; role: GroupRole }>, entry: AppendItem): Promise<LogEntry | null> {
     const convId = groupConvId(group.groupId);
     const stored = this.db.transaction(() => {
-      const inserted = this.stmt.insertGroup.run(group.groupId, group.name, group.announcement, group.joinPolicy, group.mutedAllUntil, group.createdAt);
+      const inserted = this.stmt.insertGroup.run(
+        group.groupId,
+        group.name,
+        group.announcement,
+        group.joinPolicy,
+        group.mutedAllUntil,
+        group.createdAt,
+        group.public ? 1 : 0,
+        foldName(group.name),
+      );
       if (inserted.changes === 0) return null;
       this.stmt.ensureConv.run(convId, 'group', group.createdAt, group.createdAt);
       for (const m of members) this.stmt.addMember.run(convId, m.userId, group.createdAt, 0, m.role);
@@ -653,7 +726,16 @@ export class SqliteStorage implements Storage {
     return this.db.transaction(() => {
       const set = change.set;
       if (set) {
-        this.stmt.updateGroup.run(set.name ?? null, set.announcement ?? null, set.joinPolicy ?? null, set.mutedAllUntil ?? null, set.dismissedAt ?? null, change.groupId);
+        this.stmt.updateGroup.run(
+          set.name ?? null,
+          set.announcement ?? null,
+          set.joinPolicy ?? null,
+          set.mutedAllUntil ?? null,
+          set.dismissedAt ?? null,
+          set.public === undefined ? null : set.public ? 1 : 0,
+          set.name === undefined ? null : foldName(set.name),
+          change.groupId,
+        );
       }
       if (change.add && change.add.length > 0) {
         const readFrom = this.stmt.lastSeq.get(convId)?.last_seq ?? 0;
@@ -680,6 +762,16 @@ export class SqliteStorage implements Storage {
   }
   async deleteJoinRequest(groupId: string, userId: string) {
     return this.stmt.deleteRequest.run(groupId, userId).changes > 0;
+  }
+  async searchGroups(search: GroupSearch): Promise<GroupListingRecord[]> {
+    const rows = this.stmt.searchGroups.all({
+      id: search.id,
+      pattern: `%${likeLiteral(search.folded)}%`,
+      afterRank: search.after?.rank ?? -1,
+      afterId: search.after?.id ?? '',
+      limit: search.limit,
+    });
+    return rows.map((row) => ({ group: toGroup(row), memberCount: row.member_count, rank: row.rank }));
   }
 
   // --- chatrooms
