@@ -6,7 +6,7 @@
  * them, and the unique (sender, client_msg_id) index keeps a retry from being stored twice even by two servers.
  */
 import pg, { type QueryResultRow } from 'pg';
-import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type EntryKind, type LogEntry } from '../../../../protocol/index.js';
+import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type LogEntry } from '../../../../protocol/index.js';
 import type {
   AppendItem,
   AppendOutcome,
@@ -19,7 +19,6 @@ import type {
   GroupRole,
   HistoryQuery,
   InviteRecord,
-  JoinPolicyName,
   JoinRequestRecord,
   MemberState,
   RoomRecord,
@@ -35,6 +34,7 @@ import type {
   UserSearch,
 } from '../storage.js';
 import { storedEntry } from '../storage.js';
+import { presencePairs, toEntry, toGroup, toInvite, toUser, type GroupRow, type InviteRow, type MessageRow, type UserRow } from '../rows.js';
 import { foldName, likeLiteral } from '../name-fold.js';
 import { migratePg } from './migrations.js';
 
@@ -67,48 +67,6 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
-interface MessageRow {
-  conv_id: string;
-  seq: number;
-  msg_id: string;
-  client_msg_id: string;
-  sender: string;
-  ts: number;
-  kind: string;
-  body: string;
-  mentions: string | null;
-  reply_to: number | null;
-  recalled: boolean;
-}
-
-interface UserRow {
-  user_id: string;
-  name: string;
-  avatar: string | null;
-  password_hash: string | null;
-  created_at: number;
-  banned_until: number;
-  last_seen: number;
-}
-
-interface GroupRow {
-  group_id: string;
-  name: string;
-  announcement: string;
-  join_policy: string;
-  muted_all_until: number;
-  created_at: number;
-  dismissed_at: number;
-  is_public: boolean;
-}
-
-interface InviteRow {
-  code: string;
-  uses_left: number;
-  expires_at: number | null;
-  created_at: number;
-}
-
 interface ConvJoinRow extends Partial<Record<`lm_${keyof MessageRow}`, unknown>> {
   conv_id: string;
   kind: string;
@@ -134,36 +92,6 @@ const MESSAGE_COLUMNS = 'conv_id, seq, msg_id, client_msg_id, sender, ts, kind, 
 
 /** The entries stored under the pairs ($1[i], $2[i]) of sender and clientMsgId. */
 const BY_CLIENT_IDS = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE (sender, client_msg_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
-
-function toEntry(row: MessageRow): LogEntry {
-  const entry = {
-    convId: row.conv_id,
-    seq: row.seq,
-    msgId: row.msg_id,
-    clientMsgId: row.client_msg_id,
-    from: row.sender,
-    ts: row.ts,
-    kind: row.kind as EntryKind,
-    body: JSON.parse(row.body) as Record<string, unknown>,
-  } as LogEntry;
-  if (row.mentions) entry.mentions = JSON.parse(row.mentions) as string[];
-  if (row.reply_to !== null) entry.replyTo = row.reply_to;
-  if (row.recalled) entry.recalled = true;
-  return entry;
-}
-
-function toGroup(row: GroupRow): GroupRecord {
-  return {
-    groupId: row.group_id,
-    name: row.name,
-    announcement: row.announcement,
-    joinPolicy: row.join_policy as JoinPolicyName,
-    mutedAllUntil: row.muted_all_until,
-    createdAt: row.created_at,
-    dismissedAt: row.dismissed_at,
-    public: row.is_public,
-  };
-}
 
 /**
  * The directory's user search (storage.ts UserSearch), as SQLite's: three disjoint branches, each served by its index
@@ -201,31 +129,6 @@ const SEARCH_GROUPS = `
     ORDER BY rank, group_id LIMIT $5
   ) s
   ORDER BY s.rank, s.group_id`;
-
-function toInvite(row: InviteRow): InviteRecord {
-  return { code: row.code, usesLeft: row.uses_left, expiresAt: row.expires_at, createdAt: row.created_at };
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    userId: row.user_id,
-    name: row.name,
-    avatar: row.avatar,
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-    bannedUntil: row.banned_until,
-    lastSeen: row.last_seen,
-  };
-}
-
-/** The presence rule of docs/protocol.md ("Privacy"); see the SQLite storage. */
-function presencePairs(select: string, where: string): string {
-  return `
-    SELECT ${select} FROM conv_members s
-    JOIN conversations c ON c.conv_id = s.conv_id AND c.kind = 'private'
-    JOIN conv_members v ON v.conv_id = s.conv_id AND v.user_id <> s.user_id
-    WHERE ${where} AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = s.user_id AND b.blocked = v.user_id)`;
-}
 
 const CONV_SELECT = `
   SELECT c.conv_id, c.kind, c.last_seq, c.updated_at, m.read_seq, m.muted, m.pinned,

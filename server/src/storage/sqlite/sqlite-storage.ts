@@ -1,7 +1,7 @@
 /** The default Storage: one SQLite file in WAL mode through better-sqlite3. */
 import path from 'node:path';
 import DatabaseCtor, { type Database } from 'better-sqlite3';
-import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type EntryKind, type LogEntry } from '../../../../protocol/index.js';
+import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type LogEntry } from '../../../../protocol/index.js';
 import type {
   AppendItem,
   AppendOutcome,
@@ -16,7 +16,6 @@ import type {
   GroupSearch,
   HistoryQuery,
   InviteRecord,
-  JoinPolicyName,
   JoinRequestRecord,
   MemberState,
   RoomRecord,
@@ -28,99 +27,12 @@ import type {
   UserSearch,
 } from '../storage.js';
 import { storedEntry } from '../storage.js';
+import { presencePairs, toEntry, toGroup, toInvite, toUser, type GroupRow, type InviteRow, type MessageRow, type UserRow } from '../rows.js';
 import { foldName, likeLiteral } from '../name-fold.js';
 import { ensurePrivateFile, mkdirPrivate, tightenToPrivate } from '../private-files.js';
 import { Checkpointer } from './checkpointer.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { migrate } from './migrations.js';
-
-interface MessageRow {
-  conv_id: string;
-  seq: number;
-  msg_id: string;
-  client_msg_id: string;
-  sender: string;
-  ts: number;
-  kind: string;
-  body: string;
-  mentions: string | null;
-  reply_to: number | null;
-  recalled: number;
-}
-
-interface UserRow {
-  user_id: string;
-  name: string;
-  avatar: string | null;
-  password_hash: string | null;
-  created_at: number;
-  banned_until: number;
-  last_seen: number;
-}
-
-function toEntry(row: MessageRow): LogEntry {
-  const entry = {
-    convId: row.conv_id,
-    seq: row.seq,
-    msgId: row.msg_id,
-    clientMsgId: row.client_msg_id,
-    from: row.sender,
-    ts: row.ts,
-    kind: row.kind as EntryKind,
-    body: JSON.parse(row.body) as Record<string, unknown>,
-  } as LogEntry;
-  if (row.mentions) entry.mentions = JSON.parse(row.mentions) as string[];
-  if (row.reply_to !== null) entry.replyTo = row.reply_to;
-  if (row.recalled) entry.recalled = true;
-  return entry;
-}
-
-interface GroupRow {
-  group_id: string;
-  name: string;
-  announcement: string;
-  join_policy: string;
-  muted_all_until: number;
-  created_at: number;
-  dismissed_at: number;
-  is_public: number;
-}
-
-function toGroup(row: GroupRow): GroupRecord {
-  return {
-    groupId: row.group_id,
-    name: row.name,
-    announcement: row.announcement,
-    joinPolicy: row.join_policy as JoinPolicyName,
-    mutedAllUntil: row.muted_all_until,
-    createdAt: row.created_at,
-    dismissedAt: row.dismissed_at,
-    public: row.is_public === 1,
-  };
-}
-
-interface InviteRow {
-  code: string;
-  uses_left: number;
-  expires_at: number | null;
-  created_at: number;
-}
-
-function toInvite(row: InviteRow): InviteRecord {
-  return { code: row.code, usesLeft: row.uses_left, expiresAt: row.expires_at, createdAt: row.created_at };
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    userId: row.user_id,
-    name: row.name,
-    avatar: row.avatar,
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-    bannedUntil: row.banned_until,
-    lastSeen: row.last_seen,
-  };
-}
 
 export interface SqliteStorageOptions {
   /** Path of the database file; ':memory:' for tests that need no file. */
@@ -131,19 +43,6 @@ export interface SqliteStorageOptions {
    * (kill -9), but a power loss may lose the last transactions. See docs/protocol.md "Server options".
    */
   durability?: 'full' | 'normal';
-}
-
-/**
- * The presence rule of docs/protocol.md ("Privacy"), written once for both of its uses (the `presence` events a
- * subject's change sends, and the presence `users.get` shows a viewer): the viewer `v` shares a private chat with
- * the subject `s`, and `s` has not blocked `v`.
- */
-function presencePairs(select: string, where: string): string {
-  return `
-    SELECT ${select} FROM conv_members s
-    JOIN conversations c ON c.conv_id = s.conv_id AND c.kind = 'private'
-    JOIN conv_members v ON v.conv_id = s.conv_id AND v.user_id <> s.user_id
-    WHERE ${where} AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = s.user_id AND b.blocked = v.user_id)`;
 }
 
 /**
