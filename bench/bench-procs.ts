@@ -199,3 +199,29 @@ export function startGenerator(index: number, fdLimit: number | null, profileDir
     },
   };
 }
+
+/**
+ * Waits for a server child's ready line (`listening on http://127.0.0.1:PORT`, cli.ts) and answers its port; rejects
+ * after 30 s or when the child exits first (`why` says where to look). Its stdout is drained afterwards.
+ */
+export function readyPort(child: ChildProcess, why = ''): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not print its ready line within 30 s')), 30_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (code ${code})${why}`));
+    });
+  });
+}

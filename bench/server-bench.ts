@@ -41,7 +41,7 @@ import type {
 } from './server-common.js';
 import { percentiles } from './server-common.js';
 import { hasChanges, headCommit } from './benchmarks-file.js';
-import { CLK_TCK, adminRequest as signedAdminRequest, cpuMs, cpuSplit, fdLimits, hwmBytes, machine, machineCpu, provisionUsers, rssBytes, startGenerator, type Generator } from './bench-procs.js';
+import { CLK_TCK, adminRequest as signedAdminRequest, readyPort, cpuMs, cpuSplit, fdLimits, hwmBytes, machine, machineCpu, provisionUsers, rssBytes, startGenerator, type Generator } from './bench-procs.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION_TITLE = '## Server (npm run bench:server)';
@@ -186,23 +186,7 @@ async function startServerProcess(dataDir: string, fdLimit: number | null, profi
       : // exec keeps the pid, so /proc/<pid> is the server itself.
         spawn('bash', ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, ...nodeArgs], { cwd: ROOT, env, stdio: ['ignore', 'pipe', log] });
   fs.closeSync(log);
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not print its ready line within 30 s')), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited early (code ${code}); see ${logFile}`));
-    });
-  });
-  child.stdout!.resume();
+  const port = await readyPort(child, `; see ${logFile}`);
   return { child, pid: child.pid!, url: `http://127.0.0.1:${port}`, port, logFile };
 }
 

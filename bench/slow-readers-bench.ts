@@ -23,6 +23,7 @@ import WebSocket from 'ws';
 import { hasChanges, headCommit, replaceSection } from './benchmarks-file.js';
 import { RawWs } from './raw-ws.js';
 import { percentiles } from './server-common.js';
+import { readyPort } from './bench-procs.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION_TITLE = '## Slow readers (npm run bench:slow-readers)';
@@ -60,20 +61,7 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
     PARLEY_MAX_CONNECTIONS_PER_IP: String(perIpLimit),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--port', '0', '--data', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start within 30 s')), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-  });
-  child.stdout!.resume();
+  const port = await readyPort(child);
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
