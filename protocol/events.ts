@@ -4,7 +4,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ConvId, LogEntrySchema } from './entries.js';
-import { ConversationSchema } from './ops.js';
+import { ContactEntrySchema, ConversationSchema } from './ops.js';
 
 export const ROOM_LEFT_REASONS = ['deleted', 'idle', 'switched'] as const;
 /** `deleted` by the admin API, `idle` destroyed after roomIdleMs without messages or joins, `switched` the user joined another room. */
@@ -21,6 +21,13 @@ export const EVENTS = {
   'group.request': Type.Object({ groupId: Type.String(), userId: Type.String(), note: Type.String(), ts: Type.Integer() }),
   /** Extension: this connection is no longer in the chatroom, and why. */
   'room.left': Type.Object({ roomId: Type.String(), reason: Type.Union(ROOM_LEFT_REASONS.map((r) => Type.Literal(r))) }),
+  /** Extension (part 2, "Contacts"): a new entry of the user's contact log, to every device of the user. */
+  contact: ContactEntrySchema,
+  /**
+   * Extension (part 2, "Profiles"): a user changed their name, avatar or status line; to the user's devices and to
+   * everyone online who shares a conversation with them or has them as a contact.
+   */
+  profile: Type.Object({ userId: Type.String(), name: Type.String(), avatar: Type.Optional(Type.String()), status: Type.Optional(Type.String()) }),
 } satisfies Record<string, TSchema>;
 
 export type EventName = keyof typeof EVENTS;
@@ -37,6 +44,8 @@ export const ServerEventSchema = Type.Union([
   Type.Object({ ev: Type.Literal('session.revoked'), body: EVENTS['session.revoked'] }),
   Type.Object({ ev: Type.Literal('group.request'), body: EVENTS['group.request'] }),
   Type.Object({ ev: Type.Literal('room.left'), body: EVENTS['room.left'] }),
+  Type.Object({ ev: Type.Literal('contact'), body: EVENTS.contact }),
+  Type.Object({ ev: Type.Literal('profile'), body: EVENTS.profile }),
 ]);
 export type ServerEvent = Static<typeof ServerEventSchema>;
 

@@ -91,3 +91,23 @@ export const ADMIN_HEADERS = {
   timestamp: 'x-timestamp',
   signature: 'x-signature',
 } as const;
+
+/**
+ * Extension (docs/protocol.md part 2, "Profiles"): `PUT /v1/profile/avatar` with the bearer token and the image's
+ * bytes (PNG, JPEG, WebP, GIF or AVIF; its first frame) sets the user's avatar and answers 200 with this;
+ * `DELETE /v1/profile/avatar` removes it (204). The optional header `X-Avatar-Crop: <x>,<y>,<size>` names the
+ * square to keep, in pixels of the image as displayed (after its EXIF orientation); without it the centred
+ * square is kept. The server stores only the re-encoded square at each size, without metadata.
+ */
+export interface AvatarAnswer {
+  /** `/v1/avatars/<avatarId>`: the value `avatar` now has in the user's UserInfo. */
+  avatar: string;
+}
+export const AVATAR_CROP_HEADER = 'x-avatar-crop';
+/** Edge lengths in pixels the server stores; `GET /v1/avatars/<avatarId>?size=<name>` (default `profile`). */
+export const AVATAR_SIZES = { list: 96, profile: 512 } as const;
+export type AvatarSizeName = keyof typeof AVATAR_SIZES;
+/** The largest image `PUT /v1/profile/avatar` accepts, unless the server says otherwise (TOO_LARGE above it). */
+export const DEFAULT_MAX_AVATAR_BYTES = 10 * 1024 * 1024;
+/** The path prefix of an uploaded avatar in UserInfo's `avatar`. */
+export const AVATAR_PATH_PREFIX = '/v1/avatars/';

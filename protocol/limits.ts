@@ -19,6 +19,14 @@ export const MAX_JOIN_NOTE = 200;
 export const MAX_FILE_NAME = 255;
 /** Code points of a location's label. */
 export const MAX_LOCATION_LABEL = 500;
+/** Code points of a user's status line (extension, docs/protocol.md part 2, "Profiles"). */
+export const MAX_STATUS = 140;
+/** Code points of the message of a contact request (extension, part 2, "Contacts"). */
+export const MAX_CONTACT_MESSAGE = 200;
+/** Code points of a contact's remark (the name a user gives a contact), and tags a contact may carry and their length. */
+export const MAX_REMARK = 64;
+export const MAX_CONTACT_TAGS = 20;
+export const MAX_TAG = 32;
 
 /**
  * `hello`'s `limits`. Part 1 has the first three; the others are an extension (docs/protocol.md part 2), optional

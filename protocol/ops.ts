@@ -9,7 +9,17 @@ import { ID_PATTERN } from './ids.js';
 import { ClientMsgId, ConvId, LogEntrySchema, Mentions, Seq, UserId } from './entries.js';
 import { GROUP_ROLES, JOIN_POLICIES, type GroupRole } from './group-rules.js';
 import { CodePointString } from './kinds.js';
-import { LimitsSchema, MAX_ANNOUNCEMENT, MAX_JOIN_NOTE, MAX_NAME } from './limits.js';
+import {
+  LimitsSchema,
+  MAX_ANNOUNCEMENT,
+  MAX_CONTACT_MESSAGE,
+  MAX_CONTACT_TAGS,
+  MAX_JOIN_NOTE,
+  MAX_NAME,
+  MAX_REMARK,
+  MAX_STATUS,
+  MAX_TAG,
+} from './limits.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -22,6 +32,9 @@ export const JoinPolicy = Type.Union(JOIN_POLICIES.map((p) => Type.Literal(p)));
 export const GroupRoleSchema = Type.Union(GROUP_ROLES.map((r) => Type.Literal(r)));
 
 const DeviceId = Type.String({ pattern: ID_PATTERN });
+
+/** The most entries a `contacts.sync` page holds (extension). */
+export const MAX_CONTACT_SYNC_PAGE = 500;
 
 /** The longest directory query, in code points, and the most results a page holds. */
 export const MAX_DIRECTORY_QUERY = 64;
@@ -118,6 +131,34 @@ export const REQUESTS = {
   'groups.search': DirectorySearch,
   /** Extension: hidden users are found by their exact id only. */
   'directory.optOut': Type.Object({ hidden: Type.Boolean() }),
+  /** Extension (docs/protocol.md part 2, "Contacts"): the user's contacts and pending requests, and the log's last seq. */
+  'contacts.list': Empty,
+  /** Extension: the user's contact log after `afterSeq`, ascending, at most `limit` entries (default 200). */
+  'contacts.sync': Type.Object({
+    afterSeq: Type.Integer({ minimum: 0 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_CONTACT_SYNC_PAGE })),
+  }),
+  /** Extension: asks `userId` to become a contact (accepts at once when they asked first). */
+  'contacts.request': Type.Object({ userId: UserId, message: Type.Optional(CodePointString(MAX_CONTACT_MESSAGE)) }),
+  /** Extension: answers an incoming request; `ignore` drops it without telling the requester. */
+  'contacts.accept': Type.Object({ userId: UserId }),
+  'contacts.decline': Type.Object({ userId: UserId }),
+  'contacts.ignore': Type.Object({ userId: UserId }),
+  /** Extension: withdraws the user's own pending request. */
+  'contacts.cancel': Type.Object({ userId: UserId }),
+  /** Extension: ends the contact, for both sides. */
+  'contacts.remove': Type.Object({ userId: UserId }),
+  /** Extension: the user's own remark (alias) and tags for a contact; seen by nobody else. */
+  'contacts.update': Type.Object({
+    userId: UserId,
+    remark: Type.Optional(CodePointString(MAX_REMARK)),
+    tags: Type.Optional(Type.Array(CodePointString(MAX_TAG, 1), { maxItems: MAX_CONTACT_TAGS })),
+  }),
+  /** Extension (part 2, "Profiles"): the user's own display name and status line (at least one). */
+  'profile.update': Type.Object({
+    name: Type.Optional(CodePointString(MAX_NAME, 1)),
+    status: Type.Optional(CodePointString(MAX_STATUS)),
+  }),
 } satisfies Record<string, TSchema>;
 
 export type Op = keyof typeof REQUESTS;
@@ -158,9 +199,15 @@ export type Conversation = Static<typeof ConversationSchema>;
 export const UserInfoSchema = Type.Object({
   userId: Type.String(),
   name: Type.String(),
+  /**
+   * An absolute http(s) URL set through the admin API, or (extension, part 2 "Profiles") the path
+   * `/v1/avatars/<avatarId>` of an uploaded avatar on this server.
+   */
   avatar: Type.Optional(Type.String()),
   online: Type.Boolean(),
   lastSeen: Int,
+  /** Extension (part 2, "Profiles"): the user's status line, absent when empty. */
+  status: Type.Optional(Type.String()),
 });
 export type UserInfo = Static<typeof UserInfoSchema>;
 
@@ -203,12 +250,68 @@ export const DeviceSessionSchema = Type.Object({
 });
 export type DeviceSession = Static<typeof DeviceSessionSchema>;
 
+/** A contact of the user (extension, part 2 "Contacts"): the remark and tags are the user's own. */
+export const ContactSchema = Type.Object({ userId: Type.String(), remark: Type.String(), tags: Type.Array(Type.String()), since: Int });
+export type Contact = Static<typeof ContactSchema>;
+
+export const CONTACT_DIRECTIONS = ['in', 'out'] as const;
+/** A pending contact request: `in` asks the user, `out` was sent by the user. */
+export const ContactRequestSchema = Type.Object({
+  userId: Type.String(),
+  direction: Type.Union(CONTACT_DIRECTIONS.map((d) => Type.Literal(d))),
+  message: Type.String(),
+  ts: Int,
+});
+export type ContactRequest = Static<typeof ContactRequestSchema>;
+
+/** What a contact-log entry records; a client that does not know an event still applies the state the entry carries. */
+export const CONTACT_EVENTS = [
+  'request.sent',
+  'request.received',
+  'request.cancelled',
+  'request.declined',
+  'request.ignored',
+  'added',
+  'removed',
+  'updated',
+] as const;
+export type ContactEvent = (typeof CONTACT_EVENTS)[number];
+
+/**
+ * An entry of the user's contact log (extension): seqs start at 1 per user and grow by exactly 1, like a
+ * conversation's. It carries the whole state for one other user after the event, so applying entries in seq order is
+ * a replacement: `contact` null means not a contact, `request` null means no pending request either way.
+ */
+export const ContactEntrySchema = Type.Object({
+  seq: Seq,
+  ts: Int,
+  userId: Type.String(),
+  event: Type.String(),
+  contact: Type.Union([ContactSchema, Type.Null()]),
+  request: Type.Union([ContactRequestSchema, Type.Null()]),
+});
+export type ContactEntry = Static<typeof ContactEntrySchema>;
+
+export const MESSAGING_POLICIES = ['anyone', 'contacts'] as const;
+/** The `reason` of the FORBIDDEN a private `send` gets on a `contacts` server when the two are not contacts. */
+export const NOT_CONTACTS_REASON = 'NOT_CONTACTS';
+
+/** Who may open a private chat on a server (extension, part 2 "Contacts"): `contacts` gates it on being contacts. */
+export type MessagingPolicy = (typeof MESSAGING_POLICIES)[number];
+
 /** Send's acknowledgement (also a recall's, when named with a clientMsgId). */
 const Ack = Type.Object({ msgId: Type.String(), seq: Seq, ts: Int });
 
 /** The answer body of each op. */
 export const ANSWERS = {
-  hello: Type.Object({ userId: Type.String(), sessionId: Type.String(), serverTime: Int, limits: LimitsSchema }),
+  hello: Type.Object({
+    userId: Type.String(),
+    sessionId: Type.String(),
+    serverTime: Int,
+    limits: LimitsSchema,
+    /** Extension (part 2, "Contacts"): absent from older servers, which let anyone message anyone. */
+    messaging: Type.Optional(Type.Union(MESSAGING_POLICIES.map((p) => Type.Literal(p)))),
+  }),
   send: Ack,
   sync: Type.Object({ conversations: Type.Array(ConversationSchema) }),
   history: Type.Object({ messages: Type.Array(LogEntrySchema) }),
@@ -250,6 +353,18 @@ export const ANSWERS = {
   'users.search': Type.Object({ users: Type.Array(UserInfoSchema), nextCursor: Type.Optional(Type.String()) }),
   'groups.search': Type.Object({ groups: Type.Array(GroupListingSchema), nextCursor: Type.Optional(Type.String()) }),
   'directory.optOut': Done,
+  'contacts.list': Type.Object({ contacts: Type.Array(ContactSchema), requests: Type.Array(ContactRequestSchema), lastSeq: SeqOrZero }),
+  /** `more`: entries after the last one returned exist (ask again from its seq). */
+  'contacts.sync': Type.Object({ entries: Type.Array(ContactEntrySchema), lastSeq: SeqOrZero, more: Type.Boolean() }),
+  /** `contacts`: they are contacts now (or were already); `pending`: the request waits for the other user. */
+  'contacts.request': Type.Object({ status: Type.Union([Type.Literal('pending'), Type.Literal('contacts')]) }),
+  'contacts.accept': Done,
+  'contacts.decline': Done,
+  'contacts.ignore': Done,
+  'contacts.cancel': Done,
+  'contacts.remove': Done,
+  'contacts.update': Done,
+  'profile.update': Done,
 } satisfies { [O in Op]: TSchema };
 
 /** The answer body of each op. */

@@ -24,6 +24,8 @@ export const OP_GROUPS: { [O in Exclude<Op, 'hello' | 'send'>]: OpGroup } = {
   'devices.list': 'fetch',
   'users.search': 'fetch',
   'groups.search': 'fetch',
+  'contacts.list': 'fetch',
+  'contacts.sync': 'fetch',
   read: 'signal',
   typing: 'signal',
   'conv.update': 'signal',
@@ -47,6 +49,14 @@ export const OP_GROUPS: { [O in Exclude<Op, 'hello' | 'send'>]: OpGroup } = {
   'devices.revoke': 'change',
   'devices.revokeOthers': 'change',
   'directory.optOut': 'change',
+  'contacts.request': 'change',
+  'contacts.accept': 'change',
+  'contacts.decline': 'change',
+  'contacts.ignore': 'change',
+  'contacts.cancel': 'change',
+  'contacts.remove': 'change',
+  'contacts.update': 'change',
+  'profile.update': 'change',
 };
 
 type LimitsConfig = Pick<ServerConfig, 'fetchRate' | 'fetchBurst' | 'signalRate' | 'signalBurst' | 'changeRate' | 'changeBurst'>;

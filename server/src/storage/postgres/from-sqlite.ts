@@ -50,6 +50,7 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'rooms', key: ['room_id'] },
   { name: 'invites', key: ['code'] },
   { name: 'settings', key: ['key'] }, // e.g. the sensitive-word list
+  { name: 'avatars', key: ['avatar_id', 'size'] }, // uploaded avatars' bytes, each stored size
 ];
 
 /**
@@ -135,12 +136,14 @@ function converter(pgType: string, table: string, column: string): (v: SqlValue)
       return (v) => (v === null ? null : typeof v === 'bigint' ? v.toString() : String(Math.trunc(Number(v))));
     case 'text':
       return (v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+    case 'bytea':
+      return (v) => (v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
     default:
       throw new MigrateError(`column ${table}.${column} has the PostgreSQL type ${pgType}, which the migration does not know`);
   }
 }
 
-const ARRAY_TYPE: Record<string, string> = { boolean: 'boolean[]', bigint: 'bigint[]', integer: 'integer[]', smallint: 'smallint[]', text: 'text[]' };
+const ARRAY_TYPE: Record<string, string> = { boolean: 'boolean[]', bigint: 'bigint[]', integer: 'integer[]', smallint: 'smallint[]', text: 'text[]', bytea: 'bytea[]' };
 
 interface TablePlan extends TableSpec {
   columns: string[];

@@ -221,6 +221,24 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       await foldNames(client, 'chat_groups', 'group_id');
     },
   },
+  {
+    version: 4,
+    name: 'profiles',
+    // docs/protocol.md part 2, "Profiles": as SQLite's version 7 (a status line; avatars' bytes, one row per size).
+    sql: `
+      ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT '';
+      CREATE TABLE avatars (
+        avatar_id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        bytes BYTEA NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (avatar_id, size)
+      );
+      CREATE INDEX avatars_user ON avatars (user_id);
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that lets one of several servers starting at once migrate. */

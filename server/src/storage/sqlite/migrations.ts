@@ -210,6 +210,25 @@ export const MIGRATIONS: readonly Migration[] = [
       foldNames(db, 'chat_groups', 'group_id');
     },
   },
+  {
+    version: 7,
+    name: 'profiles',
+    // docs/protocol.md part 2, "Profiles": a user's status line, and uploaded avatars, one row per stored size. The
+    // bytes live in the database rather than the file store so that every node of a cluster and every backup has them.
+    sql: `
+      ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT '';
+      CREATE TABLE avatars (
+        avatar_id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (avatar_id, size)
+      );
+      CREATE INDEX avatars_user ON avatars(user_id);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {
