@@ -25,7 +25,7 @@ import {
   type EntryKind,
 } from '../protocol/entries.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import { INVITE_CODE_PATTERN, REGISTER_REFUSALS, type RegisterRefusal } from '../protocol/http.js';
+import { DEFAULT_MAX_AVATAR_BYTES, INVITE_CODE_PATTERN, REGISTER_REFUSALS, type AvatarSizeName, type RegisterRefusal } from '../protocol/http.js';
 import { CodePointString } from '../protocol/kinds.js';
 import type { ServerLimits } from '../protocol/limits.js';
 import { REQUESTS, type ConvKindName, type DeviceSession, type GroupInfo, type GroupRole, type UserInfo } from '../protocol/ops.js';
@@ -225,6 +225,22 @@ export type MessageView = {
 }[EntryKind];
 
 export type UserView = UserInfo;
+
+/** The signed-in user's own profile: `avatar` as in UserInfo (absent: none), `status` '' when there is none. */
+export interface ProfileView {
+  userId: string;
+  name: string;
+  avatar?: string;
+  status: string;
+}
+
+/** An avatar's image as main fetched it (the renderer shows it through a blob: URL). */
+export interface AvatarImage {
+  bytes: Uint8Array;
+  mime: string;
+}
+
+export type { AvatarSizeName };
 
 export interface SearchHit {
   convId: string;
@@ -493,6 +509,38 @@ export const API_METHODS = {
   'users.unblock': method(Closed(REQUESTS.unblock), returns<void>()),
   'users.blocked': method(NoArg, returns<{ userIds: string[] }>()),
 
+  // your profile and avatars
+  /** The server's record when it can be reached, else the last one known (the session's name at worst). */
+  'profile.get': method(NoArg, returns<ProfileView>()),
+  'profile.update': method(Closed(REQUESTS['profile.update']), returns<ProfileView>()),
+  /** Uploads a new avatar; `crop` is the square to keep, in pixels of the image as displayed (the centred square without it). */
+  'profile.setAvatar': method(
+    Arg({
+      data: Type.Uint8Array({ minByteLength: 1, maxByteLength: DEFAULT_MAX_AVATAR_BYTES }),
+      mime: Type.String({ pattern: '^image/[a-z0-9.+-]{1,64}$' }),
+      crop: Type.Optional(
+        Arg({
+          x: Type.Integer({ minimum: 0, maximum: 100_000 }),
+          y: Type.Integer({ minimum: 0, maximum: 100_000 }),
+          size: Type.Integer({ minimum: 1, maximum: 100_000 }),
+        }),
+      ),
+    }),
+    returns<ProfileView>(),
+  ),
+  'profile.removeAvatar': method(NoArg, returns<ProfileView>()),
+  /**
+   * An avatar's image, fetched by main (the renderer has no network): a `/v1/avatars/…` path from the account's
+   * server, with the token, or an absolute http(s) URL an administrator set, without it; cached on disk.
+   */
+  'avatars.read': method(
+    Arg({
+      avatar: Type.String({ minLength: 1, maxLength: 2048 }),
+      size: Type.Union([Type.Literal('list'), Type.Literal('profile')] satisfies Array<{ const: AvatarSizeName }>),
+    }),
+    returns<AvatarImage>(),
+  ),
+
   // groups: the protocol's group ops, for the UI's group screens
   /** `notAdded`: users named who could not be added (they blocked the user); absent when everyone was. */
   'groups.create': method(Closed(REQUESTS['group.create']), returns<{ groupId: string; convId: string; notAdded?: string[] }>()),
@@ -557,6 +605,10 @@ export const API_EVENTS = {
   /** Who is typing now in the conversation (main expires them). */
   'typing:changed': payload<{ convId: string; userIds: string[] }>(),
   'presence:changed': payload<{ userId: string; online: boolean; lastSeen: number }>(),
+  /** Users changed their name, avatar or status line (the server's `profile` events); replaces what was known of them. */
+  'users:changed': payload<{ users: UserView[] }>(),
+  /** The signed-in user's own profile changed (here, or on another of their devices). */
+  'profile:changed': payload<ProfileView>(),
   'notification:requested': payload<NotificationRequest>(),
   /** A notification was clicked: show this conversation. */
   'conversation:focus-requested': payload<{ convId: string }>(),
