@@ -25,6 +25,7 @@ import type { ApplyResult, StoredMessage } from '../store/types.js';
 import { FileCache } from './file-cache.js';
 import { downloadFile, uploadFile, type FileRecord } from './http-client.js';
 import { OutboxSender } from './outbox-sender.js';
+import { AccountProfile } from './profile.js';
 import { ServerConnection, type ConnectionState, type DeviceInfo } from './server-connection.js';
 import type { SavedSession } from './session-file.js';
 import { SyncEngine, syncStoreOf } from './sync-engine.js';
@@ -82,6 +83,8 @@ export class Account {
   private readonly filesDir: string;
   /** Files by fileId: downloads, and the user's own uploads. */
   readonly files: FileCache;
+  /** The user's own profile, and everyone's avatars. */
+  readonly profile: AccountProfile;
   private closed = false;
   /** The chatroom this account is in (membership ends with each connection: re-joined when back online). */
   private room: { roomId: string; convId: string } | null = null;
@@ -124,6 +127,15 @@ export class Account {
       options.backoff,
     );
     this.typing = new TypingTracker((convId, userIds) => this.events.emit('typing:changed', { convId, userIds }));
+    this.profile = new AccountProfile({
+      ...session,
+      dir: options.dir,
+      conn: this.conn,
+      store,
+      events: this.events,
+      log: this.log,
+      emitConversations: (convIds) => this.emitConversations(convIds),
+    });
     this.wire();
   }
 

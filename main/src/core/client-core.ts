@@ -18,6 +18,7 @@ import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
 import { Account } from './account.js';
 import { AppSettings } from './app-settings.js';
 import { changePassword, login, logout, register } from './http-client.js';
+import { profileHandlers } from './profile-handlers.js';
 import { NoAnswerError } from './server-connection.js';
 import { SessionFile, plainBox, type SavedSession, type SecretBox } from './session-file.js';
 import { conversationView, limitsView, messageView, searchHitView } from './views.js';
@@ -117,6 +118,9 @@ export class ClientCore {
     this.account = account;
     account.conn.on('limits', (limits) => this.events.emit('limits:changed', limitsView(limits)));
     account.conn.on('malformed', ({ problem }) => this.log.warn({ problem }, 'the server sent something outside the protocol; dropped'));
+    account.profile.on('own', ({ name }) => {
+      if (this.account === account) this.renameSession(name);
+    });
     account.start();
   }
 
@@ -141,6 +145,14 @@ export class ClientCore {
         this.log.warn({ err: describeError(error) }, 'token not revoked on the server (signed out here anyway)'),
       );
     }
+  }
+
+  /** The user's name as the server has it (after signing in, which knows only the id, or a change elsewhere). */
+  private renameSession(name: string): void {
+    if (!this.session || this.session.name === name) return;
+    this.session = { ...this.session, name };
+    this.sessionFile.save(this.session);
+    this.events.emit('session:changed', this.sessionView());
   }
 
   private async signIn(serverUrl: string, userId: string, name: string, token: string): Promise<SessionView> {
@@ -291,6 +303,8 @@ export class ClientCore {
       'users.block': async ({ userId }) => void (await this.ask('block', { userId })),
       'users.unblock': async ({ userId }) => void (await this.ask('unblock', { userId })),
       'users.blocked': async () => this.ask('blocks', {}),
+
+      ...profileHandlers({ need: () => this.need(), reach: (fn) => this.reach(fn) }),
 
       'groups.create': async (arg) => {
         const { groupId, notAdded } = await this.ask('group.create', arg);

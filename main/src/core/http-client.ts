@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { ProtocolError, REGISTER_REFUSALS, isErrorCode, type FileAnswer, type TokenAnswer } from '../../../protocol/index.js';
 import { NoAnswerError } from './server-connection.js';
 
-async function errorFrom(status: number, text: string): Promise<ProtocolError> {
+export async function errorFrom(status: number, text: string): Promise<ProtocolError> {
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; retryAfterMs?: unknown; reason?: unknown; quotaBytes?: unknown } };
     const code = body.error?.code;

@@ -70,6 +70,10 @@ export function createCoreContext(options: CoreContextOptions): CoreContext {
     events.on('settings:changed', (next) => {
       settings = next;
     }),
+    // A renamed user is named anew in the next notification (names are otherwise looked up once).
+    events.on('users:changed', ({ users }) => {
+      for (const u of users) names.set(u.userId, u.name);
+    }),
     events.on('conversations:changed', (change) => {
       cache.apply(change);
       changed();
