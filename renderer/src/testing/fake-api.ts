@@ -10,6 +10,7 @@
 import type {
   Api,
   AppInfo,
+  AvatarImage,
   DesktopSettings,
   DeviceView,
   FileWant,
@@ -33,6 +34,7 @@ import type { FakeContext } from './fake-context';
 import { createFakeChanges } from './fake-changes';
 import { createFakeDevices } from './fake-devices';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
+import { createFakeProfile } from './fake-profile';
 import { createFakeRooms, type FakeRoomSpec } from './fake-rooms';
 
 export interface FakeLog {
@@ -63,6 +65,8 @@ export interface FakeApiOptions {
   rooms?: FakeRoomSpec[];
   /** The account's signed-in devices (default: this one only). */
   devices?: DeviceView[];
+  /** Avatar images avatars.read serves, by avatar value (a user's `avatar`); uploads are added to them. */
+  avatars?: Record<string, AvatarImage>;
   /** The server's limits `server.limits` answers (announced); the protocol's defaults for the rest. */
   limits?: Partial<Omit<LimitsView, 'announced'>>;
 }
@@ -286,6 +290,17 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   };
 
   const sessions = createFakeDevices(context, options.devices);
+  const profiles = createFakeProfile(
+    context,
+    {
+      sessionName: () => session.name ?? session.userId ?? '',
+      renamed(name) {
+        session = { ...session, name };
+        emit('session:changed', session);
+      },
+    },
+    options.avatars,
+  );
   const api = {
     session: { get: () => record('session.get', {}, () => session) },
     devices: sessions.devices,
@@ -299,7 +314,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }),
       login: (arg: { serverUrl: string; userId: string }) =>
         record('auth.login', arg, () => {
-          session = { state: 'signed-in', userId: arg.userId, name: arg.userId, serverUrl: arg.serverUrl };
+          // As main: the name is the one the server has, not the id typed in.
+          session = { state: 'signed-in', userId: arg.userId, name: users.get(arg.userId)?.name ?? arg.userId, serverUrl: arg.serverUrl };
           emit('session:changed', session);
           return session;
         }),
@@ -464,6 +480,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       unblock: (arg: { userId: string }) => record('users.unblock', arg, () => void blocked.delete(arg.userId)),
       blocked: () => record('users.blocked', {}, () => ({ userIds: [...blocked] })),
     },
+    ...profiles,
     ...createFakeGroups(context, options.groups, options.blockedBy),
     ...createFakeRooms(context, options.rooms),
     settings: {
