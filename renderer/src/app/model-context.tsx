@@ -12,3 +12,8 @@ export function useModel(): AppModel {
   if (!model) throw new Error('useModel outside ModelProvider');
   return model;
 }
+
+/** The model where there is one: a few shared pieces (an avatar) render outside it too, with less. */
+export function useOptionalModel(): AppModel | null {
+  return useContext(ModelContext);
+}

@@ -10,7 +10,7 @@ import { errorText } from '../lib/errors';
 import { playNotificationSound } from '../lib/notification-sound';
 import { useStore } from '../lib/store';
 import type { Toast } from '../state/app-model';
-import { Avatar } from './Avatar';
+import { UserAvatar } from './UserAvatar';
 import { Icon } from './Icon';
 
 export function Toasts() {
@@ -72,7 +72,7 @@ function ToastView({ toast }: { toast: Toast }) {
             model.navigate(request.convId);
           }}
         >
-          <Avatar id={(selfId ? privatePeer(request.convId, selfId) : null) ?? request.convId} name={request.title} size="md" />
+          <UserAvatar userId={(selfId ? privatePeer(request.convId, selfId) : null) ?? request.convId} name={request.title} size="md" />
           <span className="toast-text">
             <span className="toast-title">
               {request.title}

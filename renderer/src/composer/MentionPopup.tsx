@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Avatar } from '../common/Avatar';
+import { UserAvatar } from '../common/UserAvatar';
 import { Icon } from '../common/Icon';
 import type { MentionOption } from './mention-options';
 
@@ -57,7 +57,7 @@ export function MentionPopup({ id, options, active, onPick, onHover }: MentionPo
               </>
             ) : (
               <>
-                <Avatar id={option.userId} name={option.name} size="sm" />
+                <UserAvatar userId={option.userId} name={option.name} size="sm" />
                 <span className="mention-option-text">
                   <span className="mention-option-name">{option.name}</span>
                   <span className="mention-option-id">@{option.userId}</span>

@@ -62,7 +62,7 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
 
   return (
     <header className="conversation-header">
-      <Avatar id={peerId ?? c.convId} name={c.title} size="md" online={peer?.online} />
+      <Avatar id={peerId ?? c.convId} name={c.title} size="md" online={peer?.online} avatar={peer?.avatar ?? c.avatar} />
       <div className="conversation-heading">
         <h2 className="conversation-title" data-testid="conversation-title">
           {c.title}

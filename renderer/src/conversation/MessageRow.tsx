@@ -8,7 +8,7 @@ import { memo, useEffect, type FocusEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, MessageView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
-import { Avatar } from '../common/Avatar';
+import { UserAvatar } from '../common/UserAvatar';
 import { Icon } from '../common/Icon';
 import { isContextMenuKey } from '../common/focus';
 import { menuPointFor } from '../common/Menu';
@@ -147,7 +147,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           actions.openMenu(m, e.clientX, e.clientY);
         }}
       >
-        {showAvatar ? <span className="msg-avatar">{props.groupEnd ? <Avatar id={m.from} name={name} size="sm" /> : null}</span> : null}
+        {showAvatar ? <span className="msg-avatar">{props.groupEnd ? <UserAvatar userId={m.from} name={name} size="sm" /> : null}</span> : null}
         <div className="msg-column">
           <div className="msg-line">
             <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${change?.status === 'pending' ? ' has-change' : ''}${status ? ' has-status' : ''}${readCount ? ' has-read-count' : ''}`}>

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { GroupMemberView, GroupRole } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
-import { Avatar } from '../common/Avatar';
+import { UserAvatar } from '../common/UserAvatar';
 import { Icon } from '../common/Icon';
 import { Menu, type MenuItem } from '../common/Menu';
 import { useStore } from '../lib/store';
@@ -98,7 +98,7 @@ export function GroupMemberList({ members, selfId, selfRole, onAction }: GroupMe
           const actions = memberActions({ userId: selfId, role: selfRole }, m, now);
           return (
             <li key={m.userId} className="group-member" data-testid={`group-member-${m.userId}`} data-role={m.role}>
-              <Avatar id={m.userId} name={name} size="sm" online={users.get(m.userId)?.online} />
+              <UserAvatar userId={m.userId} name={name} size="sm" online={users.get(m.userId)?.online} />
               <span className="group-member-name" title={m.userId}>
                 {name}
                 {m.userId === selfId ? <span className="muted"> {t('groups.you')}</span> : null}

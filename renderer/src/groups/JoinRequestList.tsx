@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useModel } from '../app/model-context';
-import { Avatar } from '../common/Avatar';
+import { UserAvatar } from '../common/UserAvatar';
 import { errorCode } from '../lib/errors';
 import { useStore } from '../lib/store';
 
@@ -42,7 +42,7 @@ export function JoinRequestList({ groupId }: { groupId: string }) {
           const name = users.get(r.userId)?.name || r.userId;
           return (
             <li key={r.userId} className="group-request" data-testid={`group-request-${r.userId}`}>
-              <Avatar id={r.userId} name={name} size="sm" />
+              <UserAvatar userId={r.userId} name={name} size="sm" />
               <div className="group-request-text">
                 <span className="group-member-name" title={r.userId}>
                   {name}

@@ -8,7 +8,7 @@ import type { SearchHit } from '../../../preload/api-types';
 import { privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
-import { Avatar } from '../common/Avatar';
+import { UserAvatar } from '../common/UserAvatar';
 import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
 import { errorText } from '../lib/errors';
@@ -171,7 +171,7 @@ export function SearchDialog({ initialConvId, onClose, onOpen }: SearchDialogPro
                   <div key={group.convId} role="group" aria-label={title} className="search-group">
                     {scope === null ? (
                       <div className="search-group-title" aria-hidden="true">
-                        <Avatar id={privatePeer(group.convId, selfId) ?? group.convId} name={title} size="sm" />
+                        <UserAvatar userId={privatePeer(group.convId, selfId) ?? group.convId} name={title} size="sm" />
                         <span>{title}</span>
                       </div>
                     ) : null}

@@ -5,6 +5,7 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView } from '../../../preload/api-types';
+import { privatePeer } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { useNow } from '../app/use-now';
 import { Menu, menuPointFor, type MenuItem } from '../common/Menu';
@@ -37,7 +38,9 @@ export function ConversationList({ conversations, loaded, filtered, activeId, se
 
   // Previews name people (group senders, mentions, who did what in a notice): ask main for those names.
   useEffect(() => {
-    model.ensureUsers(conversations.flatMap(previewUserIds).filter((id) => id !== selfId));
+    // …and the other person of each private chat, for their avatar.
+    const peers = conversations.flatMap((c) => privatePeer(c.convId, selfId) ?? []);
+    model.ensureUsers([...conversations.flatMap(previewUserIds), ...peers].filter((id) => id !== selfId));
   }, [model, conversations, selfId]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
@@ -103,6 +106,7 @@ export function ConversationList({ conversations, loaded, filtered, activeId, se
             typing={(typing.get(c.convId)?.length ?? 0) > 0}
             now={now}
             selfName={selfName}
+            avatar={(c.kind === 'private' ? users.get(privatePeer(c.convId, selfId) ?? '')?.avatar : undefined) ?? c.avatar}
             nameOf={nameOf}
             onOpen={() => model.navigate(c.convId)}
             onContextMenu={(e) => {

@@ -16,6 +16,8 @@ export interface ConversationRowProps {
   /** The locally typed draft, if newer than the one main holds. */
   draft: string | undefined;
   typing: boolean;
+  /** The peer's avatar in a private chat, the conversation's own otherwise. */
+  avatar?: string | undefined;
   now: number;
   nameOf: (userId: string) => string;
   onOpen: () => void;
@@ -47,7 +49,7 @@ export const ConversationRow = memo(function ConversationRow(props: Conversation
         data-pinned={c.pinned}
         data-muted={c.muted}
       >
-        <Avatar id={avatarId} name={c.title} size="md" />
+        <Avatar id={avatarId} name={c.title} size="md" avatar={props.avatar} />
         <span className="conv-main">
           <span className="conv-top">
             <span className="conv-title">{c.title}</span>

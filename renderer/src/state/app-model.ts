@@ -12,11 +12,13 @@ import type {
   GroupMemberView,
   LimitsView,
   NotificationRequest,
+  ProfileView,
   SessionView,
   Settings,
   UserView,
 } from '../../../preload/api-types';
 import { DEFAULT_LIMITS, parseConvId } from '../../../protocol/pure.js';
+import { AvatarImages } from '../lib/avatar-images';
 import { FileCache } from '../lib/file-cache';
 import { createStore, type Store } from '../lib/store';
 
@@ -91,6 +93,8 @@ export class AppModel {
   readonly groups: Store<ReadonlyMap<string, GroupState>> = createStore<ReadonlyMap<string, GroupState>>(new Map());
   /** Pending join requests by groupId (for the owner and admins): from group.requests and live events. */
   readonly joinRequests: Store<ReadonlyMap<string, readonly JoinRequestView[]>> = createStore<ReadonlyMap<string, readonly JoinRequestView[]>>(new Map());
+  /** The signed-in user's own profile (name, status line, avatar); null until main answered. */
+  readonly profile: Store<ProfileView | null> = createStore<ProfileView | null>(null);
   /** Bumped on every session change; views that hold fetched data reload when it moves. */
   readonly epoch: Store<number> = createStore(0);
 
@@ -105,9 +109,11 @@ export class AppModel {
   private limitsVersion = 0;
 
   readonly files: FileCache;
+  readonly avatars: AvatarImages;
 
   constructor(readonly api: Api) {
     this.files = new FileCache(api);
+    this.avatars = new AvatarImages(api);
   }
 
   start(): void {
@@ -134,6 +140,10 @@ export class AppModel {
         const known = this.users.get().get(userId);
         if (!known) return;
         this.users.set((prev) => new Map(prev).set(userId, { ...known, online, lastSeen }));
+      }),
+      api.on('users:changed', ({ users }) => this.applyUsers(users)),
+      api.on('profile:changed', (profile) => {
+        if (profile.userId === this.session.get()?.userId) this.profile.set(profile);
       }),
       api.on('upload:progress', ({ clientMsgId, sentBytes, totalBytes }) => {
         this.uploads.set((prev) => {
@@ -197,6 +207,8 @@ export class AppModel {
       this.groups.set(new Map());
       this.joinRequests.set(new Map());
       this.files.clear();
+      this.avatars.clear();
+      this.profile.set(null);
       this.navigation.set(null);
       this.limits.set(DEFAULT_LIMITS_VIEW);
     }
@@ -207,6 +219,16 @@ export class AppModel {
       void this.loadConnection();
       void this.loadSettings();
       void this.loadBlocked();
+      void this.loadProfile();
+    }
+  }
+
+  async loadProfile(): Promise<void> {
+    try {
+      const profile = await this.api.profile.get();
+      if (profile.userId === this.session.get()?.userId) this.profile.set(profile);
+    } catch {
+      // The session's name and the initials stand in; profile:changed brings it later.
     }
   }
 
@@ -375,15 +397,21 @@ export class AppModel {
     if (userIds.length === 0) return;
     try {
       const { users } = await this.api.users.get({ userIds: [...userIds] });
-      this.users.set((prev) => {
-        const next = new Map(prev);
-        for (const u of users) next.set(u.userId, u);
-        return next;
-      });
+      this.applyUsers(users);
     } catch {
       // Names fall back to ids; try again next time they are needed.
       for (const id of userIds) this.requestedUsers.delete(id);
     }
+  }
+
+  /** Replaces what is known of these users (an answer of users.get, or a profile changed). */
+  applyUsers(users: readonly UserView[]): void {
+    if (users.length === 0) return;
+    this.users.set((prev) => {
+      const next = new Map(prev);
+      for (const u of users) next.set(u.userId, u);
+      return next;
+    });
   }
 
   displayName(userId: string): string {
