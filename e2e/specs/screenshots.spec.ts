@@ -40,7 +40,8 @@ for (const locale of ['en-US', 'zh-CN'] as const) {
       await ada.page.screenshot({ path: path.join(SHOTS, `search-${tag}.png`) });
       await ada.page.keyboard.press('Escape');
 
-      await ada.page.getByTestId('settings-open').click();
+      await ada.page.getByTestId('me-menu').click();
+      await ada.page.getByTestId('menu-settings').click();
       await expect(ada.page.getByRole('dialog')).toBeVisible();
       await ada.page.screenshot({ path: path.join(SHOTS, `settings-${tag}.png`) });
       await ada.page.keyboard.press('Escape');

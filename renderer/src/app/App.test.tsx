@@ -13,7 +13,8 @@ describe('App', () => {
     const fake = createFakeApi({ conversations: [conv('p:alice|me', { title: 'Alice' })] });
     render(<App api={fake.api} i18n={createI18n('en')} />);
     await screen.findByText('Search all messages');
-    fireEvent.click(screen.getByTestId('settings-open'));
+    fireEvent.click(screen.getByTestId('me-menu'));
+    fireEvent.click(await screen.findByTestId('menu-settings'));
     fireEvent.click(await screen.findByTestId('settings-language-zh-CN'));
     await waitFor(() => expect(screen.getByText('搜索全部消息')).toBeTruthy());
     expect(screen.getByRole('dialog').getAttribute('aria-labelledby')).toBeTruthy();

@@ -19,12 +19,17 @@ import { useJoinRequestToasts } from '../groups/use-join-request-toasts';
 import { RoomDirectoryDialog } from '../rooms/RoomDirectoryDialog';
 import { useRoomLeftNotice } from '../rooms/use-room-left-notice';
 import { SearchDialog } from '../search/SearchDialog';
+import { ProfileDialog, type SettingsTarget } from '../profile/ProfileDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { NewChatDialog } from '../sidebar/NewChatDialog';
 import { Sidebar } from '../sidebar/Sidebar';
 import { useModel } from './model-context';
 
-type OpenDialog = { kind: 'search'; convId: string | null } | { kind: 'settings' } | { kind: 'newChat' } | { kind: 'newGroup' } | { kind: 'rooms' } | null;
+type OpenDialog =
+  | { kind: 'search'; convId: string | null }
+  | { kind: 'settings'; focus?: SettingsTarget }
+  | { kind: 'profile' }
+  | { kind: 'newChat' } | { kind: 'newGroup' } | { kind: 'rooms' } | null;
 
 export function Shell({ session }: { session: SessionView }) {
   const { t } = useTranslation();
@@ -92,6 +97,7 @@ export function Shell({ session }: { session: SessionView }) {
           onNewGroup={() => setDialog({ kind: 'newGroup' })}
           onRooms={() => setDialog({ kind: 'rooms' })}
           onSettings={() => setDialog({ kind: 'settings' })}
+          onProfile={() => setDialog({ kind: 'profile' })}
         />
         <main className="main-pane">
           {conversation && target ? (
@@ -123,7 +129,10 @@ export function Shell({ session }: { session: SessionView }) {
           }}
         />
       ) : null}
-      {dialog?.kind === 'settings' ? <SettingsDialog session={session} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'settings' ? <SettingsDialog session={session} focus={dialog.focus} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'profile' ? (
+        <ProfileDialog session={session} onClose={() => setDialog(null)} onOpenSettings={(focus) => setDialog({ kind: 'settings', focus })} />
+      ) : null}
       {dialog?.kind === 'newChat' ? (
         <NewChatDialog
           selfId={selfId}

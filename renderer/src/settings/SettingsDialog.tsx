@@ -2,11 +2,11 @@
  * Settings: language, theme, notifications, account, its devices and password. Each change applies at once (optimistically) and is
  * stored through settings.set; settings:changed from main has the last word.
  */
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, NotificationSettings, SessionView, Settings, Theme } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
-import { Avatar } from '../common/Avatar';
+import { UserAvatar } from '../common/UserAvatar';
 import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
 import { useStore } from '../lib/store';
@@ -16,7 +16,8 @@ import { PasswordSection } from './PasswordSection';
 
 type Patch = { language?: Language; theme?: Theme; notifications?: Partial<NotificationSettings> };
 
-export function SettingsDialog({ session, onClose }: { session: SessionView; onClose: () => void }) {
+/** `focus`: the section to show first (the profile's links to the password and the devices). */
+export function SettingsDialog({ session, onClose, focus }: { session: SessionView; onClose: () => void; focus?: 'password' | 'devices' | undefined }) {
   const { t } = useTranslation();
   const model = useModel();
   const settings = useStore(model.settings);
@@ -82,7 +83,7 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
       </Section>
       <Section title={t('settings.account')}>
         <div className="account-card">
-          <Avatar id={session.userId ?? ''} name={session.name || session.userId || ''} size="lg" />
+          <UserAvatar userId={session.userId ?? ''} name={session.name || session.userId || ''} size="lg" />
           <dl className="account-facts">
             {session.name ? <dd className="account-name">{session.name}</dd> : null}
             <dt>{t('settings.userId')}</dt>
@@ -100,21 +101,27 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
           {t('settings.signOut')}
         </button>
       </Section>
-      <Section title={t('sessions.devices')}>
+      <Section title={t('sessions.devices')} focused={focus === 'devices'}>
         <DevicesSection reload={devicesChanged} />
       </Section>
-      <Section title={t('sessions.password')}>
+      <Section title={t('sessions.password')} focused={focus === 'password'}>
         <PasswordSection onChanged={() => setDevicesChanged((n) => n + 1)} />
       </Section>
     </Dialog>
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+function Section({ title, children, focused }: { title: string; children: ReactNode; focused?: boolean }) {
   const id = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!focused) return;
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, [focused]);
   return (
     <section className="settings-section" aria-labelledby={id}>
-      <h3 id={id} className="settings-heading">
+      <h3 id={id} ref={heading} className="settings-heading" tabIndex={focused ? -1 : undefined}>
         {title}
       </h3>
       {children}

@@ -25,7 +25,7 @@ const conversations = [
 ];
 
 function setup(language: UiLanguage) {
-  return renderWithModel(<Sidebar session={session} activeId={null} onSearch={noop} onNewChat={noop} onNewGroup={noop} onRooms={noop} onSettings={noop} />, {
+  return renderWithModel(<Sidebar session={session} activeId={null} onSearch={noop} onNewChat={noop} onNewGroup={noop} onRooms={noop} onSettings={noop} onProfile={noop} />, {
     language,
     session,
     conversations,

@@ -22,7 +22,7 @@ const conversations = [
 ];
 
 function setup() {
-  return renderWithModel(<Sidebar session={session} activeId={null} onSearch={noop} onNewChat={noop} onNewGroup={noop} onRooms={noop} onSettings={noop} />, { conversations });
+  return renderWithModel(<Sidebar session={session} activeId={null} onSearch={noop} onNewChat={noop} onNewGroup={noop} onRooms={noop} onSettings={noop} onProfile={noop} />, { conversations });
 }
 
 const rows = () => screen.getAllByRole('listitem').map((li) => li.querySelector('button')?.getAttribute('data-testid'));

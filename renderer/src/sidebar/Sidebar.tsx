@@ -1,9 +1,10 @@
-/** The left column: who I am, search, new chat, settings, the filter tabs and the conversation list. */
+/** The left column: who I am (a menu: the profile, settings), search, new chat, the filter tabs and the conversation list. */
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
-import { Avatar } from '../common/Avatar';
+import { Menu } from '../common/Menu';
+import { UserAvatar } from '../common/UserAvatar';
 import { isMac } from '../common/focus';
 import { Icon } from '../common/Icon';
 import { availableFilters, sortConversations, type ConversationFilter } from '../lib/sort-conversations';
@@ -18,9 +19,10 @@ export interface SidebarProps {
   onNewGroup: () => void;
   onRooms: () => void;
   onSettings: () => void;
+  onProfile: () => void;
 }
 
-export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, onRooms, onSettings }: SidebarProps) {
+export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, onRooms, onSettings, onProfile }: SidebarProps) {
   const { t } = useTranslation();
   const model = useModel();
   const { byId, loaded } = useStore(model.conversations);
@@ -28,7 +30,9 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
   const filters = useMemo(() => availableFilters(byId.values()), [byId]);
   const effective = filters.includes(filter) ? filter : 'all';
   const list = useMemo(() => sortConversations(byId.values(), effective), [byId, effective]);
-  const selfName = session.name || session.userId || '';
+  const profile = useStore(model.profile);
+  const selfName = profile?.name || session.name || session.userId || '';
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
 
   return (
     <nav className="sidebar" aria-label={t('nav.chats')}>
@@ -36,13 +40,30 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
         <button
           type="button"
           className="me-button"
-          onClick={onSettings}
-          aria-label={`${t('nav.me', { name: selfName })} · ${t('nav.settings')}`}
-          title={`${t('nav.me', { name: selfName })} · ${t('nav.settings')}`}
-          data-testid="settings-open"
+          onClick={(e) => {
+            const rect = e.currentTarget.getBoundingClientRect();
+            setMenu({ x: rect.left, y: rect.bottom + 4 });
+          }}
+          aria-haspopup="menu"
+          aria-expanded={menu !== null}
+          aria-label={t('nav.me', { name: selfName })}
+          title={t('nav.me', { name: selfName })}
+          data-testid="me-menu"
         >
-          <Avatar id={session.userId ?? ''} name={selfName} size="sm" />
+          <UserAvatar userId={session.userId ?? ''} name={selfName} size="sm" />
         </button>
+        {menu ? (
+          <Menu
+            x={menu.x}
+            y={menu.y}
+            label={t('profile.menuLabel', { name: selfName })}
+            onClose={() => setMenu(null)}
+            items={[
+              { id: 'profile', label: t('profile.open'), icon: 'user', onSelect: onProfile },
+              { id: 'settings', label: t('profile.settings'), icon: 'settings', onSelect: onSettings },
+            ]}
+          />
+        ) : null}
         <button type="button" className="search-trigger" onClick={onSearch} data-testid="search-open">
           <Icon name="search" size={16} />
           <span className="search-trigger-label">{t('nav.searchAll')}</span>
