@@ -3,6 +3,7 @@ import type { Op, OpRequest, OpResult } from '../../../protocol/index.js';
 import type { Directory } from '../services/directory.js';
 import type { Groups } from '../services/groups.js';
 import type { Messaging } from '../services/messaging.js';
+import type { Profiles } from '../services/profiles.js';
 import type { Rooms } from '../services/rooms.js';
 import type { Sessions } from '../services/sessions.js';
 
@@ -20,7 +21,7 @@ export type OpHandlers = { [O in Exclude<Op, 'hello'>]: OpHandler<O> };
 
 const EMPTY = {} as Record<string, never>;
 
-export function createHandlers(messaging: Messaging, groups: Groups, rooms: Rooms, sessions: Sessions, directory: Directory): OpHandlers {
+export function createHandlers(messaging: Messaging, groups: Groups, rooms: Rooms, sessions: Sessions, directory: Directory, profiles: Profiles): OpHandlers {
   return {
     send: (ctx, b) =>
       messaging.send(ctx.userId, b, { connectionId: ctx.connectionId, exceptConnectionId: ctx.connectionId, onQueued: ctx.onQueued }),
@@ -108,6 +109,10 @@ export function createHandlers(messaging: Messaging, groups: Groups, rooms: Room
     'groups.search': (_ctx, b) => directory.searchGroups(b),
     'directory.optOut': async (ctx, b) => {
       await directory.optOut(ctx.userId, b.hidden);
+      return EMPTY;
+    },
+    'profile.update': async (ctx, b) => {
+      await profiles.update(ctx.userId, b);
       return EMPTY;
     },
   };
