@@ -24,13 +24,11 @@ afterEach(async () => {
 /** A real picture: 300×200, left half red, right half blue. */
 function picture(format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
   const half = (r: number, b: number) => ({ create: { width: 150, height: 200, channels: 3 as const, background: { r, g: 0, b } } });
-  return sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 0, g: 0, b: 0 } } })
-    .composite([
-      { input: { ...half(255, 0) }, left: 0, top: 0 },
-      { input: { ...half(0, 255) }, left: 150, top: 0 },
-    ])
-    [format]()
-    .toBuffer();
+  const image = sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 0, g: 0, b: 0 } } }).composite([
+    { input: { ...half(255, 0) }, left: 0, top: 0 },
+    { input: { ...half(0, 255) }, left: 150, top: 0 },
+  ]);
+  return (format === 'png' ? image.png() : image.jpeg()).toBuffer();
 }
 
 /** Two users who share a private chat, so each hears of the other's profile. */
