@@ -299,7 +299,11 @@ export class ClientCore {
           .filter((h) => h !== null),
       }),
 
-      'users.get': async ({ userIds }) => this.ask('users.get', { userIds }),
+      'users.get': async ({ userIds }) => {
+        const answer = await this.ask('users.get', { userIds });
+        this.account?.profile.noteUsers(answer.users);
+        return answer;
+      },
       'users.block': async ({ userId }) => void (await this.ask('block', { userId })),
       'users.unblock': async ({ userId }) => void (await this.ask('unblock', { userId })),
       'users.blocked': async () => this.ask('blocks', {}),

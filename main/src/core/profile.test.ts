@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../ipc/dispatcher.js';
-import { CoreFixture, TEST_ADMIN, call, nextEvent, signUp as signUpOn } from '../test-support/cores.js';
+import { CoreFixture, TEST_ADMIN, admin, call, nextEvent, signUp as signUpOn } from '../test-support/cores.js';
 import { startTestServer, until, type TestServer } from '../test-support/server.js';
 import type { ClientCore } from './client-core.js';
 
@@ -176,6 +176,14 @@ describe('avatars an administrator set (absolute URLs)', () => {
   it('are fetched without the token, held to image types and a size', async () => {
     const alice = fixture.newCore();
     await signUp(alice, 'alice');
+    const urls = ['face.png', 'page', 'vector.svg', 'huge.png', 'nothing.png'].map((p) => `${base}/${p}`);
+    // Only what the server named is fetched: the window cannot make main fetch any address it likes.
+    await expect(call(alice, 'avatars.read', { avatar: urls[0]!, size: 'list' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(seenHeaders).toHaveLength(0);
+    for (const [i, url] of urls.entries()) {
+      expect((await admin(server, 'POST', '/v1/admin/users', { userId: `u${i}`, name: `U${i}`, avatar: url })).status).toBeLessThan(300);
+    }
+    await call(alice, 'users.get', { userIds: urls.map((_, i) => `u${i}`) });
     const face = await call(alice, 'avatars.read', { avatar: `${base}/face.png`, size: 'list' });
     expect(face.mime).toBe('image/png');
     expect((await sharp(Buffer.from(face.bytes)).metadata()).width).toBe(300);

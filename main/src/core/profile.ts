@@ -12,7 +12,7 @@ import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, type Logger } from '../ipc/logger.js';
 import type { Store } from '../store/store.js';
 import { AvatarCache } from './avatar-cache.js';
-import { fetchAvatar, removeAvatar, uploadAvatar } from './avatar-http.js';
+import { avatarSource, fetchAvatar, removeAvatar, uploadAvatar } from './avatar-http.js';
 import { NoAnswerError, type ServerConnection } from './server-connection.js';
 
 export interface AccountProfileOptions {
@@ -32,6 +32,9 @@ export interface AccountProfileOptions {
   avatarCacheMaxBytes?: number;
 }
 
+/** Administrators' avatar URLs remembered from the server's answers (the most recent this many). */
+const MAX_KNOWN_URLS = 5000;
+
 export interface AccountProfileEvents {
   /** The user's own profile changed (their name, say, which the session shows). */
   own: [ProfileView];
@@ -40,6 +43,11 @@ export interface AccountProfileEvents {
 export class AccountProfile extends EventEmitter<AccountProfileEvents> {
   readonly avatars: AvatarCache;
   private own: ProfileView;
+  /**
+   * Absolute avatar URLs the server named. The window may only have those fetched: it is untrusted, and main would
+   * otherwise fetch any http(s) address for it, the user's local network included.
+   */
+  private readonly knownUrls = new Set<string>();
 
   constructor(private readonly options: AccountProfileOptions) {
     super();
@@ -101,11 +109,25 @@ export class AccountProfile extends EventEmitter<AccountProfileEvents> {
   }
 
   readAvatar(avatar: string, size: AvatarSizeName): Promise<AvatarImage> {
+    const source = avatarSource(avatar);
+    if (!source) throw new ProtocolError('BAD_REQUEST', 'not an avatar this app can load');
+    if (source.kind === 'remote' && !this.knownUrls.has(avatar)) throw new ProtocolError('NOT_FOUND', 'no user has this avatar');
     return this.avatars.read(avatar, size);
+  }
+
+  /** Remembers the avatars of users as the server described them (users.get, the directory, profile events). */
+  noteUsers(users: ReadonlyArray<{ avatar?: string }>): void {
+    for (const { avatar } of users) {
+      if (!avatar || avatar.startsWith('/')) continue;
+      this.knownUrls.delete(avatar);
+      this.knownUrls.add(avatar);
+      if (this.knownUrls.size > MAX_KNOWN_URLS) this.knownUrls.delete(this.knownUrls.values().next().value as string);
+    }
   }
 
   private async refresh(): Promise<void> {
     const { users } = await this.options.conn.request('users.get', { userIds: [this.options.userId] });
+    this.noteUsers(users);
     const me = users.find((u) => u.userId === this.options.userId);
     if (me) this.setOwn(profileOf(me));
   }
@@ -121,6 +143,7 @@ export class AccountProfile extends EventEmitter<AccountProfileEvents> {
   /** Someone (perhaps the user, on another device) changed their profile. */
   private onProfile(body: { userId: string; name: string; avatar?: string; status?: string }): void {
     const { userId, store } = this.options;
+    this.noteUsers([body]);
     if (body.userId === userId) {
       this.setOwn(profileOf(body));
     } else {
