@@ -115,3 +115,23 @@ describe('notifier wiring', () => {
     context.dispose();
   });
 });
+
+describe('names in notifications', () => {
+  it('follow a user who renamed themselves (users:changed), without asking again', async () => {
+    const events = createEventBus();
+    const usersGet = vi.fn(async () => ({ users: [{ userId: 'bob', name: 'Bobby', online: true, lastSeen: 0 }] }));
+    const handlers = fakeHandlers({
+      'session.get': async () => ({ state: 'signed-in', userId: 'alice' }),
+      'settings.get': async () => DEFAULT_SETTINGS,
+      'conversations.list': async () => ({ conversations: [] }),
+      'users.get': usersGet,
+    });
+    const context = createCoreContext({ handlers, events });
+    await context.ready;
+    expect(await context.userName('bob')).toBe('Bobby');
+    events.emit('users:changed', { users: [{ userId: 'bob', name: 'Bob Li', online: true, lastSeen: 0 }] });
+    expect(await context.userName('bob')).toBe('Bob Li');
+    expect(usersGet).toHaveBeenCalledOnce();
+    context.dispose();
+  });
+});
