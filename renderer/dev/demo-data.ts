@@ -197,6 +197,13 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
     'demo-file': { data: new TextEncoder().encode('%PDF-1.4 demo'), mime: 'application/pdf' },
   };
   if (imageBytes) files['demo-image'] = { data: imageBytes, mime: 'image/png' };
+  // One person with a photo (the generated picture), the others with their initials.
+  const avatars: FakeApiOptions['avatars'] = {};
+  if (imageBytes) {
+    avatars['/v1/avatars/demo-ada'] = { bytes: imageBytes, mime: 'image/png' };
+    const ada = users.find((u) => u.userId === 'ada');
+    if (ada) ada.avatar = '/v1/avatars/demo-ada';
+  }
 
   return {
     session: { state: 'signed-in', userId: SELF, name: 'Alex Wang', serverUrl: 'http://127.0.0.1:8080' },
@@ -204,6 +211,7 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
     logs,
     users,
     files,
+    avatars,
     ackDelayMs: 400,
     // Long enough to see an edit or recall marked while it is on its way.
     changeDelayMs: 1500,
