@@ -114,14 +114,13 @@ export function SettingsDialog({ session, onClose, focus }: { session: SessionVi
 function Section({ title, children, focused }: { title: string; children: ReactNode; focused?: boolean }) {
   const id = useId();
   const heading = useRef<HTMLHeadingElement>(null);
+  // The dialog moves focus to the heading (data-autofocus); it is scrolled to here.
   useEffect(() => {
-    if (!focused) return;
-    heading.current?.scrollIntoView({ block: 'start' });
-    heading.current?.focus();
+    if (focused) heading.current?.scrollIntoView({ block: 'start' });
   }, [focused]);
   return (
     <section className="settings-section" aria-labelledby={id}>
-      <h3 id={id} ref={heading} className="settings-heading" tabIndex={focused ? -1 : undefined}>
+      <h3 id={id} ref={heading} className="settings-heading" tabIndex={focused ? -1 : undefined} data-autofocus={focused ? '' : undefined}>
         {title}
       </h3>
       {children}
