@@ -148,6 +148,32 @@ describe('contacts: requests and their answers', () => {
     await entry(b.c, a.id, 'added');
   });
 
+  it('withdrawing an ignored request and asking again does not reach the target either, until the target asks', async () => {
+    const t = tag();
+    const a = await signedIn(srv, `${t}-a`);
+    const b = await signedIn(srv, `${t}-b`);
+    const c = await signedIn(srv, `${t}-c`);
+    await a.c.call('contacts.request', { userId: b.id });
+    await b.c.call('contacts.ignore', { userId: a.id });
+    await a.c.call('contacts.cancel', { userId: b.id });
+    expect(await a.c.call('contacts.request', { userId: b.id, message: 'fresh start' })).toEqual({ status: 'pending' });
+    expect(await a.c.nextEvent('contact', (e) => e.seq === 3)).toMatchObject({ event: 'request.sent', request: { direction: 'out', message: 'fresh start' } });
+    await c.c.call('contacts.request', { userId: b.id });
+    await entry(b.c, c.id, 'request.received');
+    expect((await b.c.call('contacts.sync', { afterSeq: 0 })).entries.map((e) => [e.userId, e.event])).toEqual([
+      [a.id, 'request.received'],
+      [a.id, 'request.ignored'],
+      [c.id, 'request.received'],
+    ]);
+    // A cancels again; B, acting, asks A: a plain request now, and A's later requests reach B again.
+    await a.c.call('contacts.cancel', { userId: b.id });
+    expect(await b.c.call('contacts.request', { userId: a.id })).toEqual({ status: 'pending' });
+    expect(await entry(a.c, b.id, 'request.received')).toMatchObject({ request: { direction: 'in' } });
+    await b.c.call('contacts.cancel', { userId: a.id });
+    await a.c.call('contacts.request', { userId: b.id, message: 'hello again' });
+    expect(await b.c.nextEvent('contact', (e) => e.request?.message === 'hello again')).toMatchObject({ userId: a.id, event: 'request.received' });
+  });
+
   it('cancelling withdraws the request from both; a request the target ignored is withdrawn from the sender only', async () => {
     const t = tag();
     const a = await signedIn(srv, `${t}-a`);

@@ -54,7 +54,7 @@ function asks(me: string, other: string, now: number): ContactDecision<'pending'
       };
     }
     return {
-      writes: [{ kind: 'request', from: me, to: other, request: { message: `from ${me}`, ts: now, ignored: false } }],
+      writes: [{ kind: 'request', from: me, to: other, request: { message: `from ${me}`, ts: now } }],
       log: [
         { userId: me, event: 'request.sent' },
         { userId: other, event: 'request.received' },
