@@ -358,13 +358,18 @@ describe('contacts on a server with PARLEY_MESSAGING=contacts', () => {
     await b.c.call('contacts.accept', { userId: a.id });
     const ack = await a.c.sendText(conv, 'now we may');
     expect((await b.c.nextEvent('msg', (e) => e.convId === conv)).seq).toBe(ack.seq);
-    await b.c.sendText(conv, 'and back');
+    const back = await b.c.sendText(conv, 'and back');
+    const typo = await b.c.sendText(conv, 'typo');
 
     await a.c.call('contacts.remove', { userId: b.id });
     expect(await b.c.fail('send', { convId: conv, clientMsgId: randomUUID(), kind: 'text', body: { text: 'still?' } })).toMatchObject({
       code: 'FORBIDDEN',
       reason: NOT_CONTACTS_REASON,
     });
+    // An edit is new content too; a recall only takes back.
+    const edit = { convId: conv, clientMsgId: randomUUID(), kind: 'edit', body: { seq: back.seq, text: 'edited' } };
+    expect(await b.c.fail('send', edit)).toMatchObject({ code: 'FORBIDDEN', reason: NOT_CONTACTS_REASON });
+    expect(await b.c.call('recall', { convId: conv, seq: typo.seq })).toMatchObject({ seq: typo.seq + 1 });
   });
 
   it('groups and the admin API are not gated; a block wins over being contacts', async () => {
