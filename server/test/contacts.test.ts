@@ -440,6 +440,17 @@ describe('contacts: limits', () => {
   });
 });
 
+describe('contacts with PARLEY_CONTACT_REQUEST_RATE=0', () => {
+  const srv = useServer({ sendRate: 0, changeRate: 0, contactRequestRate: 0 });
+
+  it('has no request budget (for load tests)', async () => {
+    const t = tag();
+    const a = await signedIn(srv, `${t}-a`);
+    const b = await signedIn(srv, `${t}-b`);
+    for (let i = 0; i < 120; i++) expect(await a.c.call('contacts.request', { userId: b.id, message: `#${i}` })).toEqual({ status: 'pending' });
+  });
+});
+
 describe('directory with PARLEY_DIRECTORY=contacts-of-contacts and contacts', () => {
   const srv = useServer({ directory: 'contacts-of-contacts', sendRate: 0 });
 
