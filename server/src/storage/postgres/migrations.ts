@@ -239,6 +239,16 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX avatars_user ON avatars (user_id);
     `,
   },
+  {
+    version: 6,
+    name: 'names folded across Chinese scripts',
+    // As SQLite's version 9: name-fold.ts now folds traditional Chinese into simplified; fold the stored names again.
+    sql: '',
+    run: async (client) => {
+      await foldNames(client, 'users', 'user_id');
+      await foldNames(client, 'chat_groups', 'group_id');
+    },
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that lets one of several servers starting at once migrate. */

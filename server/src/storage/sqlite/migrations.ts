@@ -229,6 +229,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX avatars_user ON avatars(user_id);
     `,
   },
+  {
+    version: 9,
+    name: 'names folded across Chinese scripts',
+    // name-fold.ts now folds traditional Chinese characters into simplified ones: fold the stored names again.
+    sql: '',
+    run: (db) => {
+      foldNames(db, 'users', 'user_id');
+      foldNames(db, 'chat_groups', 'group_id');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {
