@@ -282,6 +282,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         PRIMARY KEY (user_id, seq)
       );
     `,
+    version: 6,
+    name: 'names folded across Chinese scripts',
+    // As SQLite's version 9: name-fold.ts now folds traditional Chinese into simplified; fold the stored names again.
+    sql: '',
+    run: async (client) => {
+      await foldNames(client, 'users', 'user_id');
+      await foldNames(client, 'chat_groups', 'group_id');
+    },
   },
 ];
 
