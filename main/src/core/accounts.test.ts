@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountView, NotificationRequest } from '../../../preload/contract.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
 import { createAccountNotifications, type AccountNotifications } from '../notify/account-notifications.js';
+import { unreadSummary } from '../notify/unread.js';
 import { CoreFixture, call, nextEvent, signUp } from '../test-support/cores.js';
 import { startTestServer, tempDir, until, type TestServer } from '../test-support/server.js';
 import type { ClientCore } from './client-core.js';
@@ -40,11 +41,11 @@ async function twoAccounts(dataDir?: string): Promise<ClientCore> {
 }
 
 /** Notifications as host mode wires them (coalescing shortened), collected. */
-function notified(core: ClientCore): NotificationRequest[] {
+function notified(core: ClientCore): { shown: NotificationRequest[]; badge: () => number } {
   const shown: NotificationRequest[] = [];
   const n = createAccountNotifications({ handlers: core.handlers, events: core.events, feed: core.feed, windowMs: 20, show: (r) => shown.push(r) });
   notifications.push(n);
-  return shown;
+  return { shown, badge: () => unreadSummary(n.conversations()).total };
 }
 
 const keyOn = (s: TestServer, userId: string) => accountKey(s.url, userId);
@@ -65,7 +66,7 @@ describe('several accounts', () => {
     const core = await twoAccounts();
     const carol = fixture.newCore();
     await signUp(carol, server, 'carol');
-    const shown = notified(core);
+    const { shown, badge } = notified(core);
     await until(() => core.feed.accounts().length === 2, 5000, 'feed');
     const toWindow: string[] = [];
     core.events.on('message:added', ({ message }) => toWindow.push(String((message.body as { text?: string }).text)));
@@ -86,6 +87,8 @@ describe('several accounts', () => {
     expect((await call(core, 'conversations.list', {})).conversations.map((c) => c.convId)).toEqual(['p:bob|carol']);
     await until(() => shown.length === 2, 5000, 'second notification');
     expect(shown[1]).toMatchObject({ accountKey: keyOn(server, 'bob'), title: 'CAROL · BOB' });
+    // The badge counts both accounts' unread messages.
+    await until(() => badge() === 2, 5000, 'badge of both accounts');
   });
 
   it('switching shows the other account: session:changed, its conversations, its connection; messages are sent as it', async () => {
@@ -121,6 +124,15 @@ describe('several accounts', () => {
       ['bob', false, 'BOB'],
     ]);
     await until(() => core.accounts().every((a) => a.conn.online), 10_000, 'both online again');
+  });
+
+  it('learns the name of an account signed in with only its id, once online', async () => {
+    await server.register('erin', 'Erin E.');
+    const core = await twoAccounts();
+    const named = nextEvent(core, 'accounts:changed', ({ accounts }) => byUser(accounts, 'erin')?.name === 'Erin E.');
+    await call(core, 'auth.login', { serverUrl: server.url, userId: 'erin', password: 'correct horse battery' });
+    await named;
+    expect(await call(core, 'session.get', {})).toMatchObject({ userId: 'erin', name: 'Erin E.' });
   });
 
   it('signing out the active account keeps the other connected and makes it active; the last one leaves the sign-in screen', async () => {

@@ -210,11 +210,27 @@ export class ClientCore {
     });
     bus.on('conversations:changed', () => this.accountsMayHaveChanged());
     bus.on('connection:changed', () => this.accountsMayHaveChanged());
+    account.conn.on('state', (state) => {
+      if (state.state === 'online' && entry.session.name === entry.session.userId) void this.learnName(entry);
+    });
     account.conn.on('limits', (limits) => bus.emit('limits:changed', limitsView(limits)));
     account.conn.on('malformed', ({ problem }) => this.log.warn({ problem }, 'the server sent something outside the protocol; dropped'));
     account.start();
     this.accountsMayHaveChanged();
     return entry;
+  }
+
+  /** A login does not say the user's name: asked once online, then saved and shown (the switcher, notifications). */
+  private async learnName(entry: SignedIn): Promise<void> {
+    const { users } = await entry.account.conn.request('users.get', { userIds: [entry.session.userId] }).catch(() => ({ users: [] }));
+    const name = users[0]?.name;
+    if (!name || name === entry.session.name || this.signedIn.get(entry.key) !== entry) return;
+    entry.session.name = name;
+    const saved = this.saved.sessions.find((s) => accountKey(s.serverUrl, s.userId) === entry.key);
+    if (saved) saved.name = name;
+    this.persist();
+    if (this.activeKey === entry.key) this.events.emit('session:changed', this.sessionView());
+    this.accountsMayHaveChanged();
   }
 
   /** Remembers the sessions (tokens of signed-in accounts, the others without) and which one is active. */
