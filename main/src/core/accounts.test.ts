@@ -115,8 +115,9 @@ describe('several accounts', () => {
     await expect(call(core, 'accounts.switch', { key: 'nobody@nowhere' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('signing in to an account already here switches to it instead of adding it twice', async () => {
+  it('signing in to an account already here switches to it instead of adding it twice; it still notifies after', async () => {
     const core = await twoAccounts();
+    const { shown } = notified(core);
     await call(core, 'auth.login', { serverUrl: server.url, userId: 'alice', password: 'correct horse battery' });
     const { accounts } = await call(core, 'accounts.list', {});
     expect(accounts.map((a) => [a.userId, a.active, a.name])).toEqual([
@@ -124,6 +125,14 @@ describe('several accounts', () => {
       ['bob', false, 'BOB'],
     ]);
     await until(() => core.accounts().every((a) => a.conn.online), 10_000, 'both online again');
+
+    // The new sign-in's events feed the notifications (not the closed one's).
+    await call(core, 'accounts.switch', { key: keyOn(server, 'bob') });
+    const carol = fixture.newCore();
+    await signUp(carol, server, 'carol');
+    await call(carol, 'messages.send', { convId: 'p:alice|carol', ...text('after signing in again') });
+    await until(() => shown.length === 1, 5000, 'notification');
+    expect(shown[0]).toMatchObject({ accountKey: keyOn(server, 'alice'), body: 'after signing in again' });
   });
 
   it('learns the name of an account signed in with only its id, once online', async () => {

@@ -42,6 +42,9 @@ export interface ClientCoreOptions {
   desktop?: DesktopServicesFactory;
 }
 
+/** accounts:changed waits this long for more changes of the same burst. */
+const ACCOUNTS_CHANGED_DELAY_MS = 50;
+
 /** How long signing out waits for the server to revoke the token before giving up on it. */
 const LOGOUT_TIMEOUT_MS = 3_000;
 
@@ -58,6 +61,8 @@ interface SignedIn {
   bus: ApiEventBus;
   /** The handler table acting on this account whether or not it is active (the notifier's view of it). */
   handlers: ApiHandlers;
+  /** Its unread count for accounts:changed; null when its conversations changed since (counted again then). */
+  unread: number | null;
 }
 
 export class ClientCore {
@@ -164,12 +169,15 @@ export class ClientCore {
       serverUrl: s.session.serverUrl,
       name: s.session.name,
       active: s.key === this.activeKey,
-      unread: unreadSummary(s.account.store.listConversations().map(conversationView)).total,
+      unread: (s.unread ??= unreadSummary(s.account.store.listConversations().map(conversationView)).total),
       connection: s.account.conn.state.state,
     }));
   }
 
-  /** `accounts:changed`, once per burst of changes and only when the list as shown differs. */
+  /**
+   * `accounts:changed`, once per burst of changes (a catch-up changes conversations in quick succession) and only
+   * when the list as shown differs.
+   */
   private accountsMayHaveChanged(): void {
     if (this.accountsTimer !== undefined) return;
     this.accountsTimer = setTimeout(() => {
@@ -179,7 +187,7 @@ export class ClientCore {
       if (text === this.lastAccounts) return;
       this.lastAccounts = text;
       this.events.emit('accounts:changed', { accounts });
-    }, 0);
+    }, ACCOUNTS_CHANGED_DELAY_MS);
   }
 
   private openAccount(session: SavedSession & { token: string }): SignedIn {
@@ -201,14 +209,17 @@ export class ClientCore {
         if (this.signedIn.get(key)?.account === account) void this.signOut(key, revoked ? 'session revoked' : reason);
       },
     });
-    const entry: SignedIn = { key, session, account, bus, handlers: undefined as unknown as ApiHandlers };
+    const entry: SignedIn = { key, session, account, bus, handlers: undefined as unknown as ApiHandlers, unread: null };
     entry.handlers = this.createHandlers(() => (this.signedIn.get(key) === entry ? entry : null));
     this.signedIn.set(key, entry);
     // A background account's events must not reach the window as the active one's.
     bus.onAny((event, payload) => {
       if (this.activeKey === key) this.events.emit(event, payload);
     });
-    bus.on('conversations:changed', () => this.accountsMayHaveChanged());
+    bus.on('conversations:changed', () => {
+      entry.unread = null;
+      this.accountsMayHaveChanged();
+    });
     bus.on('connection:changed', () => this.accountsMayHaveChanged());
     account.conn.on('state', (state) => {
       if (state.state === 'online' && entry.session.name === entry.session.userId) void this.learnName(entry);

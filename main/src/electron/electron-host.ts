@@ -153,7 +153,7 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
       const notification = new Notification({ title: request.title, body: request.body, silent: request.silent });
       notification.on('click', () => {
         showWindow();
-        void openNotified(request);
+        openNotified(request);
       });
       notification.on('close', () => {
         if (shown.get(tag) === notification) shown.delete(tag);
@@ -165,12 +165,11 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   const notifier = context;
   const locale = () => resolveLocale(context.settings().language, app.getLocale());
   signedIn = () => context.selfId() !== undefined;
-  /** A notification of a background account switches to that account first, then shows the conversation. */
-  const openNotified = async (request: NotificationRequest) => {
-    if (request.accountKey) {
-      await options.handlers['accounts.switch']({ key: request.accountKey }, { transport: 'main', clientId: 'main' }).catch(onError);
-    }
-    options.events.emit('conversation:focus-requested', { convId: request.convId });
+  /** A notification of a background account switches to that account first (session:changed), then shows the conversation. */
+  const openNotified = (request: NotificationRequest) => {
+    const focus = () => options.events.emit('conversation:focus-requested', { convId: request.convId });
+    if (!request.accountKey || options.feed?.activeKey() === request.accountKey) return focus();
+    options.handlers['accounts.switch']({ key: request.accountKey }, { transport: 'main', clientId: 'main' }).then(focus, onError);
   };
 
   // Calls: only from the app's own top-level frame of its one window.

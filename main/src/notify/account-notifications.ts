@@ -66,6 +66,8 @@ function accountSource(own: ApiEventSource, app: ApiEventSource): ApiEventSource
 }
 
 interface Watched {
+  /** The account's own events: another object after the account signed in again (a new token). */
+  own: ApiEventSource | undefined;
   context: CoreContext;
   notifier: Notifier;
   offs: Array<() => void>;
@@ -90,7 +92,7 @@ export function createAccountNotifications(options: AccountNotificationsOptions)
   let openConvId: string | null = null;
   const watched = new Map<string | undefined, Watched>();
 
-  const watch = (key: string | undefined, context: CoreContext, events: ApiEventSource, label: () => string | undefined): Watched => {
+  const watch = (key: string | undefined, context: CoreContext, events: ApiEventSource, own: ApiEventSource | undefined, label: () => string | undefined): Watched => {
     const notifier = createNotifier({
       context,
       windowMs: options.windowMs,
@@ -102,7 +104,7 @@ export function createAccountNotifications(options: AccountNotificationsOptions)
     });
     notifier.setWindowFocused(focused);
     const offs = [connectNotifier(events, notifier), context.onConversationsChanged(changed)];
-    return { context, notifier, offs };
+    return { own, context, notifier, offs };
   };
 
   const unwatch = (key: string | undefined) => {
@@ -118,15 +120,15 @@ export function createAccountNotifications(options: AccountNotificationsOptions)
   const sync = () => {
     if (!feed) return;
     const entries = feed.accounts();
-    const keys = new Set(entries.map((e) => e.key));
-    for (const key of [...watched.keys()]) if (key === undefined || !keys.has(key)) unwatch(key);
+    const current = new Map(entries.map((e) => [e.key, e.events]));
+    for (const [key, w] of [...watched]) if (key === undefined || current.get(key) !== w.own) unwatch(key);
     // Named only when there is more than one to tell apart.
     const labelOf = (key: string) => (feed.accounts().length > 1 ? feed.accounts().find((e) => e.key === key)?.label : undefined);
     for (const entry of entries) {
       if (watched.has(entry.key)) continue;
       const events = accountSource(entry.events, options.events);
       const context = createCoreContext({ handlers: entry.handlers, events, systemLocale: options.systemLocale, onError });
-      watched.set(entry.key, watch(entry.key, context, events, () => labelOf(entry.key)));
+      watched.set(entry.key, watch(entry.key, context, events, entry.events, () => labelOf(entry.key)));
     }
     const active = feed.activeKey();
     for (const [key, w] of watched) w.notifier.setOpenConversation(key === active ? openConvId : null);
@@ -138,7 +140,7 @@ export function createAccountNotifications(options: AccountNotificationsOptions)
     offFeed = [options.events.on('accounts:changed', sync), options.events.on('session:changed', sync)];
     sync();
   } else {
-    watched.set(undefined, watch(undefined, base, options.events, () => undefined));
+    watched.set(undefined, watch(undefined, base, options.events, undefined, () => undefined));
   }
 
   return {
