@@ -79,6 +79,10 @@ describe('AccountSwitcher', () => {
     expect(await screen.findByRole('heading', { name: 'Add an account' })).toBeTruthy();
     fireEvent.click(screen.getByTestId('auth-cancel'));
     await screen.findByTestId('conv-p:alice|me');
+    fireEvent.click(await screen.findByTestId('account-add'));
+    await screen.findByRole('heading', { name: 'Add an account' });
+    fireEvent.keyDown(window, { key: 'Escape' });
+    await screen.findByTestId('conv-p:alice|me');
 
     fireEvent.click(await screen.findByTestId('account-add'));
     fireEvent.change(await screen.findByTestId('auth-user'), { target: { value: 'noor' } });

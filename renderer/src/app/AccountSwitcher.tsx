@@ -87,7 +87,8 @@ function AccountButton({ account, shortcut, onSwitch }: { account: AccountView; 
       data-testid={`account-${account.userId}`}
       data-account-key={account.key}
     >
-      <Avatar id={account.key} name={account.name} size="sm" />
+      {/* Coloured by user id, as the user's own avatar is elsewhere in the window. */}
+      <Avatar id={account.userId} name={account.name} size="sm" />
       {account.unread > 0 && !account.active ? (
         <span className="badge account-rail-badge" data-testid="account-unread">
           {account.unread > 99 ? '99+' : account.unread}

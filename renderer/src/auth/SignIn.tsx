@@ -62,6 +62,15 @@ export function SignIn({ session, search, adding = false, onCancel }: SignInProp
       live = false;
     };
   }, [model, search, session.serverUrl]);
+  // Adding an account: Escape goes back to the app, as Cancel does.
+  useEffect(() => {
+    if (!adding || !onCancel) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) onCancel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [adding, onCancel]);
   const [userId, setUserId] = useState(session.userId ?? '');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
