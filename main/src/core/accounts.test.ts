@@ -163,6 +163,23 @@ describe('several accounts', () => {
     await expect(call(core, 'conversations.list', {})).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
+  it('a background account signed out by the server (another device revoked it) leaves; the active one stays', async () => {
+    const core = await twoAccounts();
+    const phone = fixture.newCore();
+    await call(phone, 'auth.login', { serverUrl: server.url, userId: 'alice', password: 'correct horse battery' });
+    await until(() => phone.current?.conn.online === true, 10_000, 'phone online');
+    const laptop = (await call(phone, 'devices.list', {})).devices.find((d) => !d.current)!;
+    let sessionChanges = 0;
+    core.events.on('session:changed', () => (sessionChanges += 1));
+
+    const gone = nextEvent(core, 'accounts:changed', ({ accounts }) => accounts.length === 1);
+    await call(phone, 'devices.revoke', { deviceId: laptop.deviceId });
+    expect((await gone).accounts).toMatchObject([{ userId: 'bob', active: true, connection: 'online' }]);
+    expect(sessionChanges).toBe(0);
+    expect(await call(core, 'session.get', {})).toMatchObject({ state: 'signed-in', userId: 'bob' });
+    expect(core.account(keyOn(server, 'bob'))!.conn.online).toBe(true);
+  });
+
   it('a restart of the core restores every account, on two servers, and which one was active', async () => {
     other = await startTestServer();
     const dataDir = tempDir('accounts');

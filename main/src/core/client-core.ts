@@ -214,7 +214,7 @@ export class ClientCore {
     this.signedIn.set(key, entry);
     // A background account's events must not reach the window as the active one's.
     bus.onAny((event, payload) => {
-      if (this.activeKey === key) this.events.emit(event, payload);
+      if (this.activeKey === key && this.signedIn.get(key) === entry) this.events.emit(event, payload);
     });
     bus.on('conversations:changed', () => {
       entry.unread = null;
@@ -294,9 +294,10 @@ export class ClientCore {
     // the list (openAccount below replaces the entry).
     if (previous) await previous.account.close();
     const session = { serverUrl, userId, name, token };
+    // Saved in the switcher's order: in its place when it was signed in, else last (as it is added now).
     const at = this.saved.sessions.findIndex((s) => accountKey(s.serverUrl, s.userId) === key);
-    if (at >= 0) this.saved.sessions[at] = session;
-    else this.saved.sessions.push(session);
+    if (previous && at >= 0) this.saved.sessions[at] = session;
+    else this.saved.sessions = [...this.saved.sessions.filter((_, i) => i !== at), session];
     this.openAccount(session);
     this.activeKey = key;
     this.persist();
