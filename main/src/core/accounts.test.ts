@@ -181,7 +181,7 @@ describe('several accounts', () => {
   });
 
   it('a restart of the core restores every account, on two servers, and which one was active', async () => {
-    other = await startTestServer();
+    other = await startTestServer({ recallWindowMs: 42_000 });
     const dataDir = tempDir('accounts');
     const core = fixture.newCore(dataDir);
     await signUp(core, server, 'alice');
@@ -198,8 +198,12 @@ describe('several accounts', () => {
       [keyOn(server, 'alice'), true],
       [keyOn(other, 'alice'), false],
     ]);
-    // Each its own database: the other server's account does not see the first's conversation.
+    // Each its own database and server: the other server's account does not see the first's conversation, and
+    // the window is told that server's limits.
+    const limits = nextEvent(again, 'limits:changed', (l) => l.recallWindowMs === 42_000);
     await call(again, 'accounts.switch', { key: keyOn(other, 'alice') });
+    await limits;
+    expect(await call(again, 'server.limits', {})).toMatchObject({ recallWindowMs: 42_000, announced: true });
     expect((await call(again, 'conversations.list', {})).conversations.some((c) => c.convId === 'p:alice|dave')).toBe(false);
   });
 

@@ -255,7 +255,9 @@ export class ClientCore {
     const entry = this.active();
     this.events.emit('session:changed', this.sessionView());
     this.events.emit('connection:changed', entry?.account.connectionView() ?? { state: 'offline', reason: 'signed out', queued: 0 });
-    this.events.emit('limits:changed', limitsView(entry?.account.conn.limits ?? null));
+    // What the server announced to this account (a new sign-in has not heard yet: its hello will tell).
+    const limits = entry?.account.conn.limits;
+    if (limits) this.events.emit('limits:changed', limitsView(limits));
     this.accountsMayHaveChanged();
   }
 
