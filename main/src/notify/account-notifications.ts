@@ -90,6 +90,7 @@ export function createAccountNotifications(options: AccountNotificationsOptions)
   };
   let focused = false;
   let openConvId: string | null = null;
+  let lastActive: string | null | undefined;
   const watched = new Map<string | undefined, Watched>();
 
   const watch = (key: string | undefined, context: CoreContext, events: ApiEventSource, own: ApiEventSource | undefined, label: () => string | undefined): Watched => {
@@ -131,6 +132,9 @@ export function createAccountNotifications(options: AccountNotificationsOptions)
       watched.set(entry.key, watch(entry.key, context, events, entry.events, () => labelOf(entry.key)));
     }
     const active = feed.activeKey();
+    // Another account shown: the conversation open before was the previous account's (the window says the new one).
+    if (active !== lastActive) openConvId = null;
+    lastActive = active;
     for (const [key, w] of watched) w.notifier.setOpenConversation(key === active ? openConvId : null);
     changed();
   };
