@@ -30,6 +30,7 @@ import type {
 } from '../../../preload/api-types';
 import { DEFAULT_LIMITS, PREVIEW_MAX_BYTES, isInlineImage, type RegisterRefusal } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
+import { createFakeAccounts, type FakeAccountSpec } from './fake-accounts';
 import { createFakeChanges } from './fake-changes';
 import { createFakeDevices } from './fake-devices';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
@@ -65,6 +66,8 @@ export interface FakeApiOptions {
   devices?: DeviceView[];
   /** The server's limits `server.limits` answers (announced); the protocol's defaults for the rest. */
   limits?: Partial<Omit<LimitsView, 'announced'>>;
+  /** Other signed-in accounts, after the session's own (the account switcher). */
+  accounts?: FakeAccountSpec[];
 }
 
 export interface FakeApi {
@@ -85,6 +88,8 @@ export interface FakeApi {
   setConnection(view: ConnectionView): void;
   /** The server announced other limits: `server.limits` answers them and `limits:changed` tells. */
   setLimits(limits: Partial<Omit<LimitsView, 'announced'>>): void;
+  /** Messages arrive for a background account (by key, `userId@host`): its unread count rises. */
+  receiveInBackground(accountKey: string, count?: number): void;
 }
 
 export function apiError(code: ApiErrorCode, message: string = code): { name: 'ApiError'; code: ApiErrorCode; message: string } {
@@ -286,28 +291,38 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   };
 
   const sessions = createFakeDevices(context, options.devices);
+  const accounts = createFakeAccounts(
+    {
+      session: () => session,
+      setSession: (next) => {
+        session = next;
+      },
+      conversations,
+      connection: () => connection,
+      emit,
+    },
+    options.accounts,
+  );
   const api = {
     session: { get: () => record('session.get', {}, () => session) },
+    accounts: {
+      list: () => record('accounts.list', {}, () => accounts.list()),
+      switch: (arg: { key: string }) => record('accounts.switch', arg, () => accounts.switchTo(arg.key)),
+    },
     devices: sessions.devices,
     auth: {
       changePassword: sessions.changePassword,
       register: (arg: { serverUrl: string; userId: string; name: string }) =>
         record('auth.register', arg, () => {
-          session = { state: 'signed-in', userId: arg.userId, name: arg.name, serverUrl: arg.serverUrl };
-          emit('session:changed', session);
+          accounts.signedIn({ state: 'signed-in', userId: arg.userId, name: arg.name, serverUrl: arg.serverUrl });
           return session;
         }),
       login: (arg: { serverUrl: string; userId: string }) =>
         record('auth.login', arg, () => {
-          session = { state: 'signed-in', userId: arg.userId, name: arg.userId, serverUrl: arg.serverUrl };
-          emit('session:changed', session);
+          accounts.signedIn({ state: 'signed-in', userId: arg.userId, name: arg.userId, serverUrl: arg.serverUrl });
           return session;
         }),
-      logout: () =>
-        record('auth.logout', {}, () => {
-          session = { state: 'signed-out', serverUrl: session.serverUrl ?? '', userId: session.userId ?? '' };
-          emit('session:changed', session);
-        }),
+      logout: () => record('auth.logout', {}, () => accounts.signedOut()),
     },
     connection: {
       get: () => record('connection.get', {}, () => connection),
@@ -527,6 +542,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const log = logOf(convId);
       return [...range(log, 1, lastSeqOf(log)), ...pendingOf(log)];
     },
+    receiveInBackground: (key, count) => accounts.receiveInBackground(key, count),
     setLimits(patch) {
       limits = { ...limits, ...patch, announced: true };
       emit('limits:changed', limits);
