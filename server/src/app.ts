@@ -33,6 +33,7 @@ import { FileBlobs } from './storage/file-blobs.js';
 import { FileCollector } from './services/file-collector.js';
 import { UploadLimits } from './services/upload-limits.js';
 import { memoryThrottles, sharedThrottles } from './services/rate-limit.js';
+import { Contacts } from './services/contacts.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
 import { ProfileRoutes } from './http/profiles.js';
 import { SessionRoutes } from './http/sessions.js';
@@ -96,7 +97,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   await rooms.start();
   cluster.start({ users: () => hub.localDevices(), rooms: () => rooms.localMembers() });
   const messaging = new Messaging(storage, committer, hub, words, config, groups, rooms);
-  // The account and upload limits: in the storage every node shares when there is one (PostgreSQL), so a cluster
+  // The account, upload, avatar and contact-request limits: in the storage every node shares when there is one (PostgreSQL), so a cluster
   // grants each once; in memory for a single node (SQLite). docs/protocol.md part 2, "Clusters".
   const throttles = storage.throttles ? sharedThrottles(storage.throttles) : memoryThrottles;
   const profiles = new Profiles(storage, hub, config, throttles);
@@ -147,7 +148,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   server.keepAliveTimeout = 5_000;
   const budget = new OutputBudget(config.maxUnsentBytes, metrics);
   const userLimits = new UserLimits(config, (userId) => hub.isOnline(userId));
-  const handlers = createHandlers(messaging, groups, rooms, sessions, new Directory(storage, messaging, config), profiles);
+  const contacts = new Contacts(storage, hub, messaging, words, config, throttles);
+  const handlers = createHandlers(messaging, groups, rooms, sessions, new Directory(storage, messaging, config), contacts, profiles);
   const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers, metrics, log, budget, userLimits });
 
   // Each minute: admin nonces past the replay window, and shared rate-limit buckets that are full again (so the

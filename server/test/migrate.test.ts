@@ -108,6 +108,7 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
     invites: unknown;
     profiles: unknown[];
     avatar: string;
+    contacts: Record<string, { list: unknown; log: unknown }>;
   };
   let sourceDb: string;
   let target: string;
@@ -115,11 +116,13 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
   async function snapshot(srv: TestServer, users: TestUser[]): Promise<typeof before> {
     const sync: Record<string, Conversation[]> = {};
     const logs: Record<string, LogEntry[]> = {};
+    const contacts: Record<string, { list: unknown; log: unknown }> = {};
     let first: WsClient | undefined;
     for (const u of users) {
       const c = await srv.device(u, `snap-${u.userId}`);
       first ??= c;
       sync[u.userId] = (await c.call('sync', {})).conversations.sort((x, y) => x.convId.localeCompare(y.convId));
+      contacts[u.userId] = { list: await c.call('contacts.list', {}), log: await c.call('contacts.sync', { afterSeq: 0 }) };
     }
     for (const conv of convs) logs[conv] = await first!.history(conv, { limit: 100 });
     const room = (await first!.call('room.join', { roomId })).messages;
@@ -130,7 +133,7 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
     const picture = await fetch(`${srv.url}${infos.find((u) => u.avatar)!.avatar}?size=list`, { headers: { authorization: `Bearer ${alice.token}` } });
     const avatar = Buffer.from(await picture.arrayBuffer()).toString('base64');
     srv.closeClients();
-    return { sync, logs, room, invites, profiles, avatar };
+    return { sync, logs, room, invites, profiles, avatar, contacts };
   }
 
   beforeAll(async () => {
@@ -159,6 +162,11 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
     await b.call('profile.update', { status: 'moving house' });
     const picture = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#3366cc' } }).png().toBuffer();
     expect((await src.http('PUT', '/v1/profile/avatar', { body: picture, token: bob.token, headers: { 'content-type': 'image/png' } })).status).toBe(200);
+    // Contacts: one made, with alice's remark for bob, and a request pending.
+    await a.call('contacts.request', { userId: bob.userId, message: 'add me' });
+    await b.call('contacts.accept', { userId: alice.userId });
+    await a.call('contacts.update', { userId: bob.userId, remark: 'Bobby', tags: ['work'] });
+    await c.call('contacts.request', { userId: alice.userId, message: 'carol here' });
     roomId = `room-${randomUUID().slice(0, 8)}`;
     expect((await src.admin('POST', '/v1/admin/rooms', { roomId, name: 'Lobby' })).status).toBe(201);
     await a.call('room.join', { roomId });
@@ -214,6 +222,14 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
       const last = before.logs[conv]!.at(-1)!.seq;
       expect((await a.sendText(conv, 'after the move')).seq).toBe(last + 1);
     }
+    // The contact log goes on from its last seq.
+    const aliceContacts = before.contacts[alice.userId]!.list as { lastSeq: number; contacts: unknown[]; requests: unknown[] };
+    expect(aliceContacts.contacts).toMatchObject([{ userId: bob.userId, remark: 'Bobby', tags: ['work'] }]);
+    expect(aliceContacts.requests).toMatchObject([{ userId: carol.userId, direction: 'in', message: 'carol here' }]);
+    await a.call('contacts.accept', { userId: carol.userId });
+    expect((await a.call('contacts.sync', { afterSeq: aliceContacts.lastSeq })).entries).toMatchObject([
+      { seq: aliceContacts.lastSeq + 1, userId: carol.userId, event: 'added' },
+    ]);
     expect((await dst.http('GET', `/v1/files/${fileId}`, { token: carol.token })).status).not.toBe(200);
     await dst.stop();
   });

@@ -45,19 +45,22 @@ async function meanColour(bytes: Buffer): Promise<{ r: number; g: number; b: num
 describe('profiles: name and status', () => {
   const srv = useServer({ sendRate: 0 });
 
-  it('a change reaches the user\'s other devices, private-chat peers and group co-members, and nobody else', async () => {
+  it('a change reaches the user\'s other devices, private-chat peers, group co-members and contacts, and nobody else', async () => {
     const t = tag();
     const me = await signedIn(srv, `${t}-me`, 'Ada Wong');
     const other = await srv.device(me.user);
     const peer = await signedIn(srv, `${t}-peer`, 'Peer');
     const member = await signedIn(srv, `${t}-member`, 'Member');
+    const contact = await signedIn(srv, `${t}-contact`, 'Contact');
     const stranger = await signedIn(srv, `${t}-stranger`, 'Stranger');
     await me.c.sendText(pconv(me.user.userId, peer.user.userId), 'hi');
     await me.c.call('group.create', { name: 'G', members: [member.user.userId], joinPolicy: 'open' });
+    await me.c.call('contacts.request', { userId: contact.user.userId });
+    await contact.c.call('contacts.accept', { userId: me.user.userId });
 
     await me.c.call('profile.update', { name: '  王小明  ', status: 'On holiday 🌴' });
     const expected = { userId: me.user.userId, name: '王小明', status: 'On holiday 🌴' };
-    for (const c of [other, peer.c, member.c]) expect(await c.nextEvent('profile', (p) => p.userId === me.user.userId)).toEqual(expected);
+    for (const c of [other, peer.c, member.c, contact.c]) expect(await c.nextEvent('profile', (p) => p.userId === me.user.userId)).toEqual(expected);
     // The stranger shares nothing with the user: a users.get round trip after the change proves nothing was queued.
     await stranger.c.call('users.get', { userIds: [me.user.userId] });
     expect(stranger.c.received.some((f) => f.type === 'evt' && f.ev === 'profile')).toBe(false);

@@ -31,6 +31,7 @@ import type {
 } from '../../../preload/api-types';
 import { DEFAULT_LIMITS, PREVIEW_MAX_BYTES, isInlineImage, type RegisterRefusal } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
+import { createFakeAccounts, type FakeAccountSpec } from './fake-accounts';
 import { createFakeChanges } from './fake-changes';
 import { createFakeDevices } from './fake-devices';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
@@ -69,6 +70,8 @@ export interface FakeApiOptions {
   avatars?: Record<string, AvatarImage>;
   /** The server's limits `server.limits` answers (announced); the protocol's defaults for the rest. */
   limits?: Partial<Omit<LimitsView, 'announced'>>;
+  /** Other signed-in accounts, after the session's own (the account switcher). */
+  accounts?: FakeAccountSpec[];
 }
 
 export interface FakeApi {
@@ -89,6 +92,8 @@ export interface FakeApi {
   setConnection(view: ConnectionView): void;
   /** The server announced other limits: `server.limits` answers them and `limits:changed` tells. */
   setLimits(limits: Partial<Omit<LimitsView, 'announced'>>): void;
+  /** Messages arrive for a background account (by key, `userId@host`): its unread count rises. */
+  receiveInBackground(accountKey: string, count?: number): void;
 }
 
 export function apiError(code: ApiErrorCode, message: string = code): { name: 'ApiError'; code: ApiErrorCode; message: string } {
@@ -290,6 +295,18 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   };
 
   const sessions = createFakeDevices(context, options.devices);
+  const accounts = createFakeAccounts(
+    {
+      session: () => session,
+      setSession: (next) => {
+        session = next;
+      },
+      conversations,
+      connection: () => connection,
+      emit,
+    },
+    options.accounts,
+  );
   const profiles = createFakeProfile(
     context,
     {
@@ -303,27 +320,25 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   );
   const api = {
     session: { get: () => record('session.get', {}, () => session) },
+    accounts: {
+      list: () => record('accounts.list', {}, () => accounts.list()),
+      switch: (arg: { key: string }) => record('accounts.switch', arg, () => accounts.switchTo(arg.key)),
+    },
     devices: sessions.devices,
     auth: {
       changePassword: sessions.changePassword,
       register: (arg: { serverUrl: string; userId: string; name: string }) =>
         record('auth.register', arg, () => {
-          session = { state: 'signed-in', userId: arg.userId, name: arg.name, serverUrl: arg.serverUrl };
-          emit('session:changed', session);
+          accounts.signedIn({ state: 'signed-in', userId: arg.userId, name: arg.name, serverUrl: arg.serverUrl });
           return session;
         }),
       login: (arg: { serverUrl: string; userId: string }) =>
         record('auth.login', arg, () => {
           // As main: the name is the one the server has, not the id typed in.
-          session = { state: 'signed-in', userId: arg.userId, name: users.get(arg.userId)?.name ?? arg.userId, serverUrl: arg.serverUrl };
-          emit('session:changed', session);
+          accounts.signedIn({ state: 'signed-in', userId: arg.userId, name: users.get(arg.userId)?.name ?? arg.userId, serverUrl: arg.serverUrl });
           return session;
         }),
-      logout: () =>
-        record('auth.logout', {}, () => {
-          session = { state: 'signed-out', serverUrl: session.serverUrl ?? '', userId: session.userId ?? '' };
-          emit('session:changed', session);
-        }),
+      logout: () => record('auth.logout', {}, () => accounts.signedOut()),
     },
     connection: {
       get: () => record('connection.get', {}, () => connection),
@@ -544,6 +559,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const log = logOf(convId);
       return [...range(log, 1, lastSeqOf(log)), ...pendingOf(log)];
     },
+    receiveInBackground: (key, count) => accounts.receiveInBackground(key, count),
     setLimits(patch) {
       limits = { ...limits, ...patch, announced: true };
       emit('limits:changed', limits);

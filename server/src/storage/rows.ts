@@ -97,16 +97,18 @@ export function toInvite(row: InviteRow): InviteRecord {
 }
 
 /**
- * Who shares a private chat or a group with the user named by `user` (a placeholder): the audience of profile
- * changes, written once for both storages (`active` is 0/1 in SQLite and a boolean in PostgreSQL; both read it as a
- * condition). Members who left a group are not told.
+ * Who hears of the profile changes of the user named by `user` (a placeholder, used twice): everyone sharing a private
+ * chat or a group with them, and their contacts; written once for both storages (`active` is 0/1 in SQLite and a
+ * boolean in PostgreSQL; both read it as a condition). Members who left a group are not told.
  */
 export function profileAudienceSql(user: string): string {
   return `
-    SELECT DISTINCT o.user_id FROM conv_members m
+    SELECT o.user_id FROM conv_members m
     JOIN conversations c ON c.conv_id = m.conv_id AND c.kind IN ('private', 'group')
     JOIN conv_members o ON o.conv_id = m.conv_id AND o.user_id <> m.user_id AND o.active
-    WHERE m.user_id = ${user} AND m.active`;
+    WHERE m.user_id = ${user} AND m.active
+    UNION
+    SELECT k.contact_id FROM contacts k WHERE k.user_id = ${user}`;
 }
 
 /**
