@@ -118,7 +118,8 @@ describe('signing out one of several accounts', () => {
   it('leaves the others signed in: the next one shows', async () => {
     const fake = twoAccounts();
     await screen.findByTestId('conv-p:alice|me');
-    fireEvent.click(screen.getByTestId('settings-open'));
+    fireEvent.click(screen.getByTestId('me-menu'));
+    fireEvent.click(await screen.findByTestId('menu-settings'));
     fireEvent.click(await screen.findByTestId('settings-sign-out'));
     await screen.findByTestId('conv-p:mia|zoe');
     expect(screen.queryByTestId('auth-submit')).toBeNull();
