@@ -162,7 +162,12 @@ describe('avatars an administrator set (absolute URLs)', () => {
       if (req.url === '/face.png') res.writeHead(200, { 'Content-Type': 'image/png' }).end(png);
       else if (req.url === '/page') res.writeHead(200, { 'Content-Type': 'text/html' }).end('<script>alert(1)</script>');
       else if (req.url === '/huge.png') res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.alloc(5 * 1024 * 1024));
-      else if (req.url === '/vector.svg') res.writeHead(200, { 'Content-Type': 'image/svg+xml' }).end('<svg/>');
+      else if (req.url === '/chunked.png') {
+        // No length announced: the bytes themselves are counted.
+        res.writeHead(200, { 'Content-Type': 'image/png' });
+        for (let i = 0; i < 5; i++) res.write(Buffer.alloc(1024 * 1024));
+        res.end();
+      } else if (req.url === '/vector.svg') res.writeHead(200, { 'Content-Type': 'image/svg+xml' }).end('<svg/>');
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -176,7 +181,7 @@ describe('avatars an administrator set (absolute URLs)', () => {
   it('are fetched without the token, held to image types and a size', async () => {
     const alice = fixture.newCore();
     await signUp(alice, 'alice');
-    const urls = ['face.png', 'page', 'vector.svg', 'huge.png', 'nothing.png'].map((p) => `${base}/${p}`);
+    const urls = ['face.png', 'page', 'vector.svg', 'huge.png', 'nothing.png', 'chunked.png'].map((p) => `${base}/${p}`);
     // Only what the server named is fetched: the window cannot make main fetch any address it likes.
     await expect(call(alice, 'avatars.read', { avatar: urls[0]!, size: 'list' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(seenHeaders).toHaveLength(0);
@@ -191,7 +196,8 @@ describe('avatars an administrator set (absolute URLs)', () => {
     await expect(call(alice, 'avatars.read', { avatar: `${base}/vector.svg`, size: 'list' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(call(alice, 'avatars.read', { avatar: `${base}/huge.png`, size: 'list' })).rejects.toMatchObject({ code: 'TOO_LARGE' });
     await expect(call(alice, 'avatars.read', { avatar: `${base}/nothing.png`, size: 'list' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(seenHeaders.length).toBeGreaterThanOrEqual(5);
+    await expect(call(alice, 'avatars.read', { avatar: `${base}/chunked.png`, size: 'list' })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    expect(seenHeaders.length).toBeGreaterThanOrEqual(6);
     for (const h of seenHeaders) expect(h.authorization).toBeUndefined();
   });
 });
