@@ -26,7 +26,7 @@ export function Avatar({ id, name, size = 'md', online, avatar }: AvatarProps) {
   const [broken, setBroken] = useState<string | null>(null);
   const showImage = url !== null && broken !== url;
   return (
-    <span className={`avatar avatar-${size}`} style={{ ['--avatar-hue' as string]: hue }} aria-hidden="true" data-avatar={showImage ? 'image' : 'initials'}>
+    <span className={`avatar avatar-${size}`} style={{ ['--avatar-hue' as string]: hue }} aria-hidden="true">
       {showImage ? (
         <img className="avatar-image" src={url} alt="" draggable={false} onError={() => setBroken(url)} />
       ) : (
