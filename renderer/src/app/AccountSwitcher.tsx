@@ -67,6 +67,9 @@ export function AccountSwitcher() {
 
 function AccountButton({ account, shortcut, onSwitch }: { account: AccountView; shortcut: string | null; onSwitch: () => void }) {
   const { t } = useTranslation();
+  // Only the active account's profile is loaded: the others show their initials.
+  const profile = useStore(useModel().profile);
+  const avatar = account.active && profile?.userId === account.userId ? profile.avatar : undefined;
   const host = hostOf(account.serverUrl);
   const label = [
     t('accounts.account', { name: account.name, userId: account.userId, host }),
@@ -88,7 +91,7 @@ function AccountButton({ account, shortcut, onSwitch }: { account: AccountView; 
       data-account-key={account.key}
     >
       {/* Coloured by user id, as the user's own avatar is elsewhere in the window. */}
-      <Avatar id={account.userId} name={account.name} size="sm" />
+      <Avatar id={account.userId} name={account.name} size="sm" avatar={avatar} />
       {account.unread > 0 && !account.active ? (
         <span className="badge account-rail-badge" data-testid="account-unread">
           {account.unread > 99 ? '99+' : account.unread}

@@ -45,6 +45,11 @@ export function InfoPanel({ conversation: c, peer, peerId, onClose }: { conversa
       <div className="info-profile">
         <Avatar id={peerId ?? c.convId} name={c.title} size="xl" online={peer?.online} avatar={peer?.avatar ?? c.avatar} />
         <p className="info-name">{c.title}</p>
+        {peer?.status ? (
+          <p className="info-status" data-testid="info-status">
+            {peer.status}
+          </p>
+        ) : null}
         {peer ? <p className={`info-presence${peer.online ? ' is-live' : ''}`}>{peer.online ? t('conversation.online') : peer.lastSeen > 0 ? formatLastSeen(peer.lastSeen, now, i18n.language, t) : ''}</p> : null}
       </div>
       {peerId ? (
