@@ -112,14 +112,22 @@ describe('AvatarImages', () => {
     await waitFor(() => expect(revoked).toEqual(['blob:test/1', 'blob:test/2']));
   });
 
-  it('asks again after a failure', async () => {
-    const fake = createFakeApi({ avatars: {} });
+  it('asks again after a failure that may pass (offline), not after a refusal (no such avatar)', async () => {
+    const fake = createFakeApi({ avatars: { a: png } });
     const images = new AvatarImages(fake.api);
-    const first = images.acquire('gone', 'list');
-    await expect(first.url).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    fake.failNext('avatars.read', 'OFFLINE');
+    const first = images.acquire('a', 'list');
+    await expect(first.url).rejects.toMatchObject({ code: 'OFFLINE' });
     first.release();
-    const again = images.acquire('gone', 'list');
-    await expect(again.url).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(fake.calls.filter((c) => c.method === 'avatars.read')).toHaveLength(2);
+    expect(await images.acquire('a', 'list').url).toMatch(/^blob:/);
+
+    const gone = images.acquire('gone', 'list');
+    await expect(gone.url).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    gone.release();
+    await expect(images.acquire('gone', 'list').url).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(fake.calls.filter((c) => c.method === 'avatars.read').map((c) => (c.arg as { avatar: string }).avatar)).toEqual(['a', 'a', 'gone']);
+    images.clear();
+    await expect(images.acquire('gone', 'list').url).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(fake.calls.filter((c) => c.method === 'avatars.read')).toHaveLength(4);
   });
 });

@@ -3,7 +3,10 @@
  * however many rows show it. A URL no avatar on screen uses is kept a while (a list scrolled back shows it at
  * once) and revoked when more than `keepUnused` are idle, so a long session does not hold every face it met.
  */
-import type { Api, AvatarSizeName } from '../../../preload/api-types';
+import { isApiError, type Api, type AvatarSizeName } from '../../../preload/api-types';
+
+/** Answers that will not change by asking again: such an avatar shows its initials until the session changes. */
+const FINAL_ERRORS: ReadonlySet<string> = new Set(['NOT_FOUND', 'BAD_REQUEST', 'TOO_LARGE', 'FORBIDDEN']);
 
 interface Entry {
   url: Promise<string>;
@@ -20,6 +23,8 @@ export class AvatarImages {
   private readonly entries = new Map<string, Entry>();
   /** Keys of loaded entries nobody holds, least recently released first. */
   private readonly idle = new Set<string>();
+  /** Keys whose image main refused for good, with the refusal. */
+  private readonly refused = new Map<string, unknown>();
 
   constructor(
     private readonly api: Api,
@@ -28,6 +33,11 @@ export class AvatarImages {
 
   acquire(avatar: string, size: AvatarSizeName): AvatarHold {
     const key = `${size}\n${avatar}`;
+    if (this.refused.has(key)) {
+      const url = Promise.reject(this.refused.get(key));
+      url.catch(() => undefined);
+      return { url, release: () => undefined };
+    }
     let entry = this.entries.get(key);
     if (!entry) {
       const created: Entry = { refs: 0, failed: false, url: Promise.resolve('') };
@@ -36,6 +46,7 @@ export class AvatarImages {
         (error: unknown) => {
           // Not kept: the next avatar shown asks again (the server may be reachable by then).
           created.failed = true;
+          if (isApiError(error) && FINAL_ERRORS.has(error.code)) this.refused.set(key, error);
           if (created.refs === 0 && this.entries.get(key) === created) this.entries.delete(key);
           throw error;
         },
@@ -70,6 +81,7 @@ export class AvatarImages {
     for (const entry of this.entries.values()) revoke(entry);
     this.entries.clear();
     this.idle.clear();
+    this.refused.clear();
   }
 
   private rest(key: string): void {
