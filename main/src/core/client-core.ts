@@ -462,8 +462,10 @@ export class ClientCore {
       }),
 
       'users.get': async ({ userIds }) => {
-        const answer = await ask('users.get', { userIds });
-        need().profile.noteUsers(answer.users);
+        const account = need();
+        const answer = await this.askOn(account, 'users.get', { userIds });
+        // The avatars named here are the administrators' URLs avatars.read may fetch for this account.
+        account.profile.noteUsers(answer.users);
         return answer;
       },
       'users.block': async ({ userId }) => void (await ask('block', { userId })),
