@@ -18,6 +18,7 @@ import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
 import { Account } from './account.js';
 import { AppSettings } from './app-settings.js';
 import { changePassword, login, logout, register } from './http-client.js';
+import { peopleHandlers } from './people-handlers.js';
 import { NoAnswerError } from './server-connection.js';
 import { SessionFile, plainBox, type SavedSession, type SecretBox } from './session-file.js';
 import { conversationView, limitsView, messageView, searchHitView } from './views.js';
@@ -291,6 +292,7 @@ export class ClientCore {
       'users.block': async ({ userId }) => void (await this.ask('block', { userId })),
       'users.unblock': async ({ userId }) => void (await this.ask('unblock', { userId })),
       'users.blocked': async () => this.ask('blocks', {}),
+      ...peopleHandlers(() => this.need()),
 
       'groups.create': async (arg) => {
         const { groupId, notAdded } = await this.ask('group.create', arg);
