@@ -11,6 +11,8 @@ import { ConnectionBanner } from '../common/ConnectionBanner';
 import { UpdateBanner } from '../common/UpdateBanner';
 import { isMac, isPrimaryModifier } from '../common/focus';
 import { Icon } from '../common/Icon';
+import { AddContactDialog } from '../contacts/AddContactDialog';
+import { ProfileCard } from '../contacts/ProfileCard';
 import { ConversationPane } from '../conversation/ConversationPane';
 import { sortConversations } from '../lib/sort-conversations';
 import { useStore } from '../lib/store';
@@ -24,7 +26,14 @@ import { NewChatDialog } from '../sidebar/NewChatDialog';
 import { Sidebar } from '../sidebar/Sidebar';
 import { useModel } from './model-context';
 
-type OpenDialog = { kind: 'search'; convId: string | null } | { kind: 'settings' } | { kind: 'newChat' } | { kind: 'newGroup' } | { kind: 'rooms' } | null;
+type OpenDialog =
+  | { kind: 'search'; convId: string | null }
+  | { kind: 'settings' }
+  | { kind: 'newChat' }
+  | { kind: 'newGroup' }
+  | { kind: 'rooms' }
+  | { kind: 'addContact' }
+  | null;
 
 export function Shell({ session }: { session: SessionView }) {
   const { t } = useTranslation();
@@ -34,8 +43,14 @@ export function Shell({ session }: { session: SessionView }) {
   const target = useStore(model.navigation);
   const { byId } = useStore(model.conversations);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const profileOf = useStore(model.people.profile);
   const activeId = target?.convId ?? null;
   const selfId = session.userId ?? '';
+
+  // Opening a chat from a person's card or the directory puts the chat in front of the search.
+  useEffect(() => {
+    if (target) setDialog((d) => (d?.kind === 'addContact' ? null : d));
+  }, [target]);
 
   // Tell main which conversation is on screen, so it does not notify about it.
   useEffect(() => {
@@ -92,6 +107,7 @@ export function Shell({ session }: { session: SessionView }) {
           onNewGroup={() => setDialog({ kind: 'newGroup' })}
           onRooms={() => setDialog({ kind: 'rooms' })}
           onSettings={() => setDialog({ kind: 'settings' })}
+          onAddContact={() => setDialog({ kind: 'addContact' })}
         />
         <main className="main-pane">
           {conversation && target ? (
@@ -153,6 +169,8 @@ export function Shell({ session }: { session: SessionView }) {
           }}
         />
       ) : null}
+      {dialog?.kind === 'addContact' ? <AddContactDialog onClose={() => setDialog(null)} /> : null}
+      {profileOf ? <ProfileCard key={profileOf} userId={profileOf} selfId={selfId} /> : null}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** The left column: who I am, search, new chat, settings, the filter tabs and the conversation list. */
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
@@ -8,7 +8,10 @@ import { isMac } from '../common/focus';
 import { Icon } from '../common/Icon';
 import { availableFilters, sortConversations, type ConversationFilter } from '../lib/sort-conversations';
 import { useStore } from '../lib/store';
+import { ContactsPanel } from '../contacts/ContactsPanel';
+import { incomingCount } from '../contacts/contacts-model';
 import { ConversationList } from './ConversationList';
+import { SidebarTabs, type SidebarView } from './SidebarTabs';
 
 export interface SidebarProps {
   session: SessionView;
@@ -18,9 +21,11 @@ export interface SidebarProps {
   onNewGroup: () => void;
   onRooms: () => void;
   onSettings: () => void;
+  /** Opens the directory search to add a contact. */
+  onAddContact?: () => void;
 }
 
-export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, onRooms, onSettings }: SidebarProps) {
+export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, onRooms, onSettings, onAddContact }: SidebarProps) {
   const { t } = useTranslation();
   const model = useModel();
   const { byId, loaded } = useStore(model.conversations);
@@ -29,6 +34,9 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
   const effective = filters.includes(filter) ? filter : 'all';
   const list = useMemo(() => sortConversations(byId.values(), effective), [byId, effective]);
   const selfName = session.name || session.userId || '';
+  const [view, setView] = useState<SidebarView>('chats');
+  const panelId = useId();
+  const requests = incomingCount(useStore(model.people.list));
 
   return (
     <nav className="sidebar" aria-label={t('nav.chats')}>
@@ -58,21 +66,30 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
           <Icon name="broadcast" />
         </button>
       </header>
-      <div className="filter-tabs" role="group" aria-label={t('filters.label')}>
-        {filters.map((f) => (
-          <button key={f} type="button" className="filter-tab" aria-pressed={effective === f} onClick={() => setFilter(f)} data-testid={`filter-${f}`}>
-            {t(`filters.${f}`)}
-          </button>
-        ))}
-      </div>
-      <ConversationList
-        conversations={list}
-        loaded={loaded}
-        filtered={effective !== 'all'}
-        activeId={activeId}
-        selfId={session.userId ?? ''}
-        onNewChat={onNewChat}
-      />
+      <SidebarTabs view={view} onChange={setView} requests={requests} panelId={panelId} />
+      {view === 'contacts' ? (
+        <div id={panelId} role="tabpanel" className="sidebar-panel">
+          <ContactsPanel onAdd={() => onAddContact?.()} />
+        </div>
+      ) : (
+        <div id={panelId} role="tabpanel" className="sidebar-panel">
+          <div className="filter-tabs" role="group" aria-label={t('filters.label')}>
+            {filters.map((f) => (
+              <button key={f} type="button" className="filter-tab" aria-pressed={effective === f} onClick={() => setFilter(f)} data-testid={`filter-${f}`}>
+                {t(`filters.${f}`)}
+              </button>
+            ))}
+          </div>
+          <ConversationList
+            conversations={list}
+            loaded={loaded}
+            filtered={effective !== 'all'}
+            activeId={activeId}
+            selfId={session.userId ?? ''}
+            onNewChat={onNewChat}
+          />
+        </div>
+      )}
     </nav>
   );
 }

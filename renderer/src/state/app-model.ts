@@ -17,6 +17,7 @@ import type {
   UserView,
 } from '../../../preload/api-types';
 import { DEFAULT_LIMITS, parseConvId } from '../../../protocol/pure.js';
+import { ContactsModel } from '../contacts/contacts-model';
 import { FileCache } from '../lib/file-cache';
 import { createStore, type Store } from '../lib/store';
 
@@ -105,14 +106,18 @@ export class AppModel {
   private limitsVersion = 0;
 
   readonly files: FileCache;
+  /** Contacts, requests and the open profile card. */
+  readonly people: ContactsModel;
 
   constructor(readonly api: Api) {
     this.files = new FileCache(api);
+    this.people = new ContactsModel(api);
   }
 
   start(): void {
     const { api } = this;
     this.unsubscribers.push(
+      this.people.start(),
       api.on('session:changed', (session) => this.applySession(session)),
       api.on('connection:changed', (c) => this.connection.set(c)),
       api.on('limits:changed', (limits) => {
@@ -197,6 +202,7 @@ export class AppModel {
       this.groups.set(new Map());
       this.joinRequests.set(new Map());
       this.files.clear();
+      this.people.reset();
       this.navigation.set(null);
       this.limits.set(DEFAULT_LIMITS_VIEW);
     }
@@ -207,6 +213,7 @@ export class AppModel {
       void this.loadConnection();
       void this.loadSettings();
       void this.loadBlocked();
+      void this.people.load();
     }
   }
 

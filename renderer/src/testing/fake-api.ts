@@ -31,6 +31,7 @@ import type {
 import { DEFAULT_LIMITS, PREVIEW_MAX_BYTES, isInlineImage, type RegisterRefusal } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
 import { createFakeChanges } from './fake-changes';
+import { createFakeContacts, type FakeContactsSpec } from './fake-contacts';
 import { createFakeDevices } from './fake-devices';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
 import { createFakeRooms, type FakeRoomSpec } from './fake-rooms';
@@ -65,6 +66,8 @@ export interface FakeApiOptions {
   devices?: DeviceView[];
   /** The server's limits `server.limits` answers (announced); the protocol's defaults for the rest. */
   limits?: Partial<Omit<LimitsView, 'announced'>>;
+  /** Contacts, requests and public groups; the directory finds `users`. */
+  people?: FakeContactsSpec;
 }
 
 export interface FakeApi {
@@ -85,6 +88,8 @@ export interface FakeApi {
   setConnection(view: ConnectionView): void;
   /** The server announced other limits: `server.limits` answers them and `limits:changed` tells. */
   setLimits(limits: Partial<Omit<LimitsView, 'announced'>>): void;
+  /** Contact requests arriving from, or accepted by, other users. */
+  people: Pick<ReturnType<typeof createFakeContacts>, 'receiveRequest' | 'accepted'>;
 }
 
 export function apiError(code: ApiErrorCode, message: string = code): { name: 'ApiError'; code: ApiErrorCode; message: string } {
@@ -286,6 +291,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   };
 
   const sessions = createFakeDevices(context, options.devices);
+  const people = createFakeContacts(context, options.people);
   const api = {
     session: { get: () => record('session.get', {}, () => session) },
     devices: sessions.devices,
@@ -466,6 +472,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
     ...createFakeGroups(context, options.groups, options.blockedBy),
     ...createFakeRooms(context, options.rooms),
+    ...people.api,
     settings: {
       get: () => record('settings.get', {}, () => settings),
       set: (arg: Partial<Omit<Settings, 'notifications'>> & { notifications?: Partial<Settings['notifications']> }) =>
@@ -513,6 +520,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     api: withFallback,
     calls,
     emit: (event, payload) => emit(event, payload),
+    people: { receiveRequest: people.receiveRequest, accepted: people.accepted },
     failNext(method, code, times = 1, reason) {
       failures.set(method, reason ? { code, times, reason } : { code, times });
     },
