@@ -32,6 +32,7 @@ import { FileBlobs } from './storage/file-blobs.js';
 import { FileCollector } from './services/file-collector.js';
 import { UploadLimits } from './services/upload-limits.js';
 import { memoryThrottles, sharedThrottles } from './services/rate-limit.js';
+import { Contacts } from './services/contacts.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
 import { SessionRoutes } from './http/sessions.js';
 import { Sessions } from './services/sessions.js';
@@ -102,7 +103,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     log.warn('the admin API accepts deprecated version 1 signatures, which a captured request can reuse on another route or user: sign with version 2, then set PARLEY_ADMIN_SIGNATURE_V1=false');
   }
   const metricsAccess = { metricsToken: config.metricsToken, metricsAddress: config.metricsAddress };
-  // The account and upload limits: in the storage every node shares when there is one (PostgreSQL), so a cluster
+  // The account, upload and contact-request limits: in the storage every node shares when there is one (PostgreSQL), so a cluster
   // grants each once; in memory for a single node (SQLite). docs/protocol.md part 2, "Clusters".
   const throttles = storage.throttles ? sharedThrottles(storage.throttles) : memoryThrottles;
   const accounts = config.builtinAccounts ? new Accounts(storage, tokens, metrics, config, throttles) : null;
@@ -143,7 +144,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   server.keepAliveTimeout = 5_000;
   const budget = new OutputBudget(config.maxUnsentBytes, metrics);
   const userLimits = new UserLimits(config, (userId) => hub.isOnline(userId));
-  const handlers = createHandlers(messaging, groups, rooms, sessions, new Directory(storage, messaging, config));
+  const contacts = new Contacts(storage, hub, messaging, words, config, throttles);
+  const handlers = createHandlers(messaging, groups, rooms, sessions, new Directory(storage, messaging, config), contacts);
   const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers, metrics, log, budget, userLimits });
 
   // Each minute: admin nonces past the replay window, and shared rate-limit buckets that are full again (so the

@@ -2,6 +2,7 @@
 import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { MESSAGING_POLICIES, type MessagingPolicy } from '../../protocol/index.js';
 import { DEFAULT_PASSWORD_COST, MAX_PASSWORD_COST, MIN_PASSWORD_COST } from './auth/passwords.js';
 
 export interface ServerConfig {
@@ -92,10 +93,22 @@ export interface ServerConfig {
   /** Who may use POST /v1/auth/register: anyone, holders of an invite code, or nobody. */
   registration: RegistrationMode;
   /**
-   * Whom `users.search` finds by name or id prefix (docs/protocol.md part 2, "Directory"): everyone, users who share a
-   * conversation with the searcher (`contacts-of-contacts`, until contacts exist), or nobody (exact user ids only).
+   * Whom `users.search` finds by name or id prefix (docs/protocol.md part 2, "Directory"): everyone, the searcher's
+   * contacts and their contacts and users who share a conversation with the searcher (`contacts-of-contacts`), or
+   * nobody (exact user ids only).
    */
   directory: DirectoryMode;
+  /**
+   * Who may message whom in private chats (docs/protocol.md part 2, "Contacts"): anyone, or contacts only (a private
+   * `send` between two users who are not contacts is FORBIDDEN). Groups, chatrooms and the admin API are not gated.
+   */
+  messaging: MessagingPolicy;
+  /** Contact requests one user may make per hour, shared by a cluster's nodes (0: no limit). */
+  contactRequestRate: number;
+  /** Contact requests one user may make at once before the hourly rate applies. */
+  contactRequestBurst: number;
+  /** Pending contact requests (not ignored) a user may have received; further requests to them are refused. */
+  contactMaxPending: number;
   /** Registrations one client address may make per hour (0: no limit). */
   registerPerIpPerHour: number;
   /** Registrations the whole server accepts per minute (0: no limit). */
@@ -185,6 +198,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   metricsAddress: undefined,
   registration: 'open',
   directory: 'all',
+  messaging: 'anyone',
+  contactRequestRate: 20,
+  contactRequestBurst: 50,
+  contactMaxPending: 1000,
   registerPerIpPerHour: 20,
   registerPerMinute: 60,
   passwordCost: DEFAULT_PASSWORD_COST,
@@ -263,7 +280,10 @@ PARLEY_METRICS_TOKEN (GET /metrics needs Authorization: Bearer <token>), PARLEY_
 PARLEY_REGISTRATION=open|invite|closed (default open), PARLEY_REGISTER_PER_IP_PER_HOUR, PARLEY_REGISTER_PER_MINUTE,
 PARLEY_PASSWORD_COST (log2 of scrypt's N, default 17), PARLEY_HASH_CONCURRENCY, PARLEY_HASH_QUEUE,
 PARLEY_TRUSTED_PROXIES (proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,172.16.0.0/12); directory:
-PARLEY_DIRECTORY=all|contacts-of-contacts|none (whom users.search finds by name; default all).
+PARLEY_DIRECTORY=all|contacts-of-contacts|none (whom users.search finds by name; default all); contacts:
+PARLEY_MESSAGING=anyone|contacts (who may send in private chats; default anyone), PARLEY_CONTACT_REQUEST_RATE
+(contact requests per user per hour, default 20; 0 turns the limit off), PARLEY_CONTACT_REQUEST_BURST (default 50),
+PARLEY_CONTACT_MAX_PENDING (pending requests a user may have received, default 1000).
 
 Data commands:
   npm run server -- backup <file> [--data <dir>]    copy the database consistently, also while the server runs
@@ -320,6 +340,10 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   metricsAddress: { env: 'PARLEY_METRICS_ADDRESS', type: 'string' },
   registration: { env: 'PARLEY_REGISTRATION', type: 'enum', values: REGISTRATION_MODES },
   directory: { env: 'PARLEY_DIRECTORY', type: 'enum', values: DIRECTORY_MODES },
+  messaging: { env: 'PARLEY_MESSAGING', type: 'enum', values: MESSAGING_POLICIES },
+  contactRequestRate: { env: 'PARLEY_CONTACT_REQUEST_RATE', type: 'int', min: 0 },
+  contactRequestBurst: { env: 'PARLEY_CONTACT_REQUEST_BURST', type: 'int', min: 1 },
+  contactMaxPending: { env: 'PARLEY_CONTACT_MAX_PENDING', type: 'int', min: 1 },
   registerPerIpPerHour: { env: 'PARLEY_REGISTER_PER_IP_PER_HOUR', type: 'int', min: 0 },
   registerPerMinute: { env: 'PARLEY_REGISTER_PER_MINUTE', type: 'int', min: 0 },
   passwordCost: { env: 'PARLEY_PASSWORD_COST', type: 'int', min: MIN_PASSWORD_COST, max: MAX_PASSWORD_COST },
@@ -437,6 +461,9 @@ export function resolveConfig(partial: Partial<ServerConfig>): ServerConfig {
   }
   if (!(DIRECTORY_MODES as readonly string[]).includes(config.directory)) {
     throw new ConfigError(`directory must be one of ${DIRECTORY_MODES.join(', ')}, got "${String(config.directory)}"`);
+  }
+  if (!(MESSAGING_POLICIES as readonly string[]).includes(config.messaging)) {
+    throw new ConfigError(`messaging must be one of ${MESSAGING_POLICIES.join(', ')}, got "${String(config.messaging)}"`);
   }
   if (!Number.isInteger(config.passwordCost) || config.passwordCost < MIN_PASSWORD_COST || config.passwordCost > MAX_PASSWORD_COST) {
     throw new ConfigError(`password cost must be an integer from ${MIN_PASSWORD_COST} to ${MAX_PASSWORD_COST}, got ${config.passwordCost}`);

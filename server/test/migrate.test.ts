@@ -100,25 +100,33 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
   let fileId: string;
   const fileBytes = `migrated file ${randomUUID()}`;
   /** What each user saw before the move: sync, every log, the room's latest entries, the invites. */
-  let before: { sync: Record<string, Conversation[]>; logs: Record<string, LogEntry[]>; room: LogEntry[]; invites: unknown };
+  let before: {
+    sync: Record<string, Conversation[]>;
+    logs: Record<string, LogEntry[]>;
+    room: LogEntry[];
+    invites: unknown;
+    contacts: Record<string, { list: unknown; log: unknown }>;
+  };
   let sourceDb: string;
   let target: string;
 
   async function snapshot(srv: TestServer, users: TestUser[]): Promise<typeof before> {
     const sync: Record<string, Conversation[]> = {};
     const logs: Record<string, LogEntry[]> = {};
+    const contacts: Record<string, { list: unknown; log: unknown }> = {};
     let first: WsClient | undefined;
     for (const u of users) {
       const c = await srv.device(u, `snap-${u.userId}`);
       first ??= c;
       sync[u.userId] = (await c.call('sync', {})).conversations.sort((x, y) => x.convId.localeCompare(y.convId));
+      contacts[u.userId] = { list: await c.call('contacts.list', {}), log: await c.call('contacts.sync', { afterSeq: 0 }) };
     }
     for (const conv of convs) logs[conv] = await first!.history(conv, { limit: 100 });
     const room = (await first!.call('room.join', { roomId })).messages;
     await first!.call('room.leave', { roomId });
     const invites = (await srv.admin('GET', '/v1/admin/invites')).json;
     srv.closeClients();
-    return { sync, logs, room, invites };
+    return { sync, logs, room, invites, contacts };
   }
 
   beforeAll(async () => {
@@ -144,6 +152,11 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
     const pc = pconv(alice.userId, carol.userId);
     await c.sendText(pc, 'a word to alice');
     await c.call('block', { userId: bob.userId });
+    // Contacts: one made, with alice's remark for bob, and a request pending.
+    await a.call('contacts.request', { userId: bob.userId, message: 'add me' });
+    await b.call('contacts.accept', { userId: alice.userId });
+    await a.call('contacts.update', { userId: bob.userId, remark: 'Bobby', tags: ['work'] });
+    await c.call('contacts.request', { userId: alice.userId, message: 'carol here' });
     roomId = `room-${randomUUID().slice(0, 8)}`;
     expect((await src.admin('POST', '/v1/admin/rooms', { roomId, name: 'Lobby' })).status).toBe(201);
     await a.call('room.join', { roomId });
@@ -199,6 +212,14 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
       const last = before.logs[conv]!.at(-1)!.seq;
       expect((await a.sendText(conv, 'after the move')).seq).toBe(last + 1);
     }
+    // The contact log goes on from its last seq.
+    const aliceContacts = before.contacts[alice.userId]!.list as { lastSeq: number; contacts: unknown[]; requests: unknown[] };
+    expect(aliceContacts.contacts).toMatchObject([{ userId: bob.userId, remark: 'Bobby', tags: ['work'] }]);
+    expect(aliceContacts.requests).toMatchObject([{ userId: carol.userId, direction: 'in', message: 'carol here' }]);
+    await a.call('contacts.accept', { userId: carol.userId });
+    expect((await a.call('contacts.sync', { afterSeq: aliceContacts.lastSeq })).entries).toMatchObject([
+      { seq: aliceContacts.lastSeq + 1, userId: carol.userId, event: 'added' },
+    ]);
     expect((await dst.http('GET', `/v1/files/${fileId}`, { token: carol.token })).status).not.toBe(200);
     await dst.stop();
   });

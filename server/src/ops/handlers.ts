@@ -1,5 +1,6 @@
 /** The op table: one handler per op of docs/protocol.md after `hello`; a missing one is a compile error. */
 import type { Op, OpRequest, OpResult } from '../../../protocol/index.js';
+import type { Contacts } from '../services/contacts.js';
 import type { Directory } from '../services/directory.js';
 import type { Groups } from '../services/groups.js';
 import type { Messaging } from '../services/messaging.js';
@@ -20,7 +21,14 @@ export type OpHandlers = { [O in Exclude<Op, 'hello'>]: OpHandler<O> };
 
 const EMPTY = {} as Record<string, never>;
 
-export function createHandlers(messaging: Messaging, groups: Groups, rooms: Rooms, sessions: Sessions, directory: Directory): OpHandlers {
+export function createHandlers(
+  messaging: Messaging,
+  groups: Groups,
+  rooms: Rooms,
+  sessions: Sessions,
+  directory: Directory,
+  contacts: Contacts,
+): OpHandlers {
   return {
     send: (ctx, b) =>
       messaging.send(ctx.userId, b, { connectionId: ctx.connectionId, exceptConnectionId: ctx.connectionId, onQueued: ctx.onQueued }),
@@ -108,6 +116,33 @@ export function createHandlers(messaging: Messaging, groups: Groups, rooms: Room
     'groups.search': (_ctx, b) => directory.searchGroups(b),
     'directory.optOut': async (ctx, b) => {
       await directory.optOut(ctx.userId, b.hidden);
+      return EMPTY;
+    },
+    'contacts.list': (ctx) => contacts.list(ctx.userId),
+    'contacts.sync': (ctx, b) => contacts.sync(ctx.userId, b),
+    'contacts.request': (ctx, b) => contacts.request(ctx.userId, b),
+    'contacts.accept': async (ctx, b) => {
+      await contacts.accept(ctx.userId, b.userId);
+      return EMPTY;
+    },
+    'contacts.decline': async (ctx, b) => {
+      await contacts.decline(ctx.userId, b.userId);
+      return EMPTY;
+    },
+    'contacts.ignore': async (ctx, b) => {
+      await contacts.ignore(ctx.userId, b.userId);
+      return EMPTY;
+    },
+    'contacts.cancel': async (ctx, b) => {
+      await contacts.cancel(ctx.userId, b.userId);
+      return EMPTY;
+    },
+    'contacts.remove': async (ctx, b) => {
+      await contacts.remove(ctx.userId, b.userId);
+      return EMPTY;
+    },
+    'contacts.update': async (ctx, b) => {
+      await contacts.update(ctx.userId, b);
       return EMPTY;
     },
   };

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   FILE_KINDS,
+  NOT_CONTACTS_REASON,
   ProtocolError,
   isEntryKind,
   isSendableKind,
@@ -141,6 +142,10 @@ export class Messaging {
     if (peer) {
       if (!(await this.userExists(peer))) throw new ProtocolError('NOT_FOUND', `user ${peer} does not exist`);
       if (await this.storage.isBlocked(peer, userId)) throw new ProtocolError('BLOCKED', 'the recipient does not accept your messages');
+      // docs/protocol.md part 2, "Contacts": after the block check, so a blocked sender learns BLOCKED either way.
+      if (this.config.messaging === 'contacts' && !options.trusted && !(await this.storage.isContact(userId, peer))) {
+        throw new ProtocolError('FORBIDDEN', 'this server lets only contacts message each other', { reason: NOT_CONTACTS_REASON });
+      }
     }
     if (kind === 'text' || kind === 'edit') body.text = this.words.apply(body.text as string);
     if (kind === 'edit') await this.checkEdit(userId, input.convId, body.seq as number);

@@ -2,7 +2,8 @@
  * The storage interface: everything the server keeps. Narrow and asynchronous so that a PostgreSQL
  * implementation can replace the SQLite one without touching the rest of the server.
  */
-import type { ConvKindName, EntryKind, LogEntry } from '../../../protocol/index.js';
+import type { Contact, ContactEntry, ContactRequest, ConvKindName, EntryKind, LogEntry } from '../../../protocol/index.js';
+import type { ContactDecision } from './contact-state.js';
 
 export interface UserRecord {
   userId: string;
@@ -218,8 +219,8 @@ export interface SharedThrottles {
  * A `users.search` (docs/protocol.md part 2, "Directory"). Results are ranked: 0 the user whose id is `id`, 1 users
  * whose id starts with `id`, 2 users whose folded name (name-fold.ts) contains `folded`; each rank in user id order,
  * and a page continues after `after`. Ranks 1 and 2 list only users who are discoverable, have not blocked the
- * searcher, and (scope `shared`) share a conversation with the searcher; scope `none` lists rank 0 only. The
- * searcher is never listed.
+ * searcher, and (scope `shared`) are a contact of the searcher, a contact of one of their contacts, or share a
+ * conversation with the searcher; scope `none` lists rank 0 only. The searcher is never listed.
  */
 export interface UserSearch {
   searcher: string;
@@ -353,6 +354,20 @@ export interface Storage {
   isBlocked(blocker: string, blocked: string): Promise<boolean>;
   /** Those of `candidates` who have blocked `blocked`. */
   blockersAmong(blocked: string, candidates: readonly string[]): Promise<string[]>;
+
+  // contacts (docs/protocol.md part 2, "Contacts"; contact-state.ts)
+  /**
+   * In one transaction: reads the state between `a` and `b` (locked against concurrent changes of either user's
+   * contacts), lets `decide` plan the change, applies it and appends its entries to the users' contact logs, each at
+   * the next seq of its log. Answers the decision's result and the entries written, in seq order per user.
+   */
+  changeContacts<T>(a: string, b: string, decide: ContactDecision<T>, now: number): Promise<{ result: T; entries: Array<{ userId: string; entry: ContactEntry }> }>;
+  /** The user's contacts, the requests they see (sent, and received not ignored), and their log's last seq, read together. */
+  contactsOf(userId: string): Promise<{ contacts: Contact[]; requests: ContactRequest[]; lastSeq: number }>;
+  /** Entries of the user's contact log after `afterSeq`, ascending, at most `limit`; and the log's last seq. */
+  contactLog(userId: string, afterSeq: number, limit: number): Promise<{ entries: ContactEntry[]; lastSeq: number }>;
+  /** Whether `userId` has `other` as a contact (contacts are mutual: either side answers the same). */
+  isContact(userId: string, other: string): Promise<boolean>;
 
   // files
   insertFile(file: FileRecord): Promise<void>;

@@ -331,6 +331,7 @@ export class WsConnection implements ClientConnection, Sheddable {
           maxGroupMembers: config.maxGroupMembers,
           typingMaxGroupMembers: config.typingMaxGroupMembers,
         },
+        messaging: config.messaging,
       };
       this.answer(parsed.id, answer);
       this.deps.log.debug({ conn: this.id, userId, device: this.deviceId }, 'session opened');

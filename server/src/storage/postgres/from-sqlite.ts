@@ -30,7 +30,7 @@ interface TableSpec {
 }
 
 /**
- * Every table of the SQLite schema (server/src/storage/sqlite/migrations.ts, versions 1–6) that holds data, in the
+ * Every table of the SQLite schema (server/src/storage/sqlite/migrations.ts, versions 1–8) that holds data, in the
  * order they are copied (tokens after users: their foreign key). Each has the same name and columns in the
  * PostgreSQL schema (postgres/migrations.ts); the columns are matched by name and converted by the PostgreSQL
  * column's type (SQLite's 0/1 flags become booleans), and a column one side lacks stops the migration.
@@ -51,6 +51,10 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'invites', key: ['code'] },
   { name: 'settings', key: ['key'] }, // e.g. the sensitive-word list
   { name: 'avatars', key: ['avatar_id', 'size'] }, // uploaded avatars' bytes, each stored size
+  { name: 'contacts', key: ['user_id', 'contact_id'] }, // each side's contact, with its own remark and tags
+  { name: 'contact_requests', key: ['from_id', 'to_id'] }, // pending contact requests, and which were ignored
+  { name: 'contact_seqs', key: ['user_id'] }, // the counter each user's next contact-log seq comes from
+  { name: 'contact_log', key: ['user_id', 'seq'] }, // the contact logs, which contacts.sync pages
 ];
 
 /**

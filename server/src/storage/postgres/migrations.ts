@@ -239,6 +239,46 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX avatars_user ON avatars (user_id);
     `,
   },
+  {
+    version: 5,
+    name: 'contacts',
+    // docs/protocol.md part 2, "Contacts": as SQLite's version 8. A change locks both users' contact_seqs rows (in
+    // user id order) before it reads their state, so two changes of one pair, or two entries of one user's log, are
+    // never decided or numbered concurrently.
+    sql: `
+      CREATE TABLE contacts (
+        user_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        remark TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        since BIGINT NOT NULL,
+        PRIMARY KEY (user_id, contact_id)
+      );
+      CREATE TABLE contact_requests (
+        from_id TEXT NOT NULL,
+        to_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        ignored BOOLEAN NOT NULL DEFAULT false,
+        PRIMARY KEY (from_id, to_id)
+      );
+      CREATE INDEX contact_requests_to ON contact_requests (to_id, ignored);
+      CREATE TABLE contact_seqs (
+        user_id TEXT PRIMARY KEY,
+        last_seq BIGINT NOT NULL
+      );
+      CREATE TABLE contact_log (
+        user_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        other_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        contact TEXT,
+        request TEXT,
+        PRIMARY KEY (user_id, seq)
+      );
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that lets one of several servers starting at once migrate. */

@@ -37,6 +37,8 @@ import { storedEntry } from '../storage.js';
 import { presencePairs, toEntry, toGroup, toInvite, toUser, type GroupRow, type InviteRow, type MessageRow, type UserRow } from '../rows.js';
 import { foldName, likeLiteral } from '../name-fold.js';
 import { migratePg } from './migrations.js';
+import * as pgContacts from './pg-contacts.js';
+import type { ContactDecision } from '../contact-state.js';
 
 /** A PARLEY_DATABASE_URL that cannot be used; its message never contains the password. */
 export class DatabaseUrlError extends Error {}
@@ -102,8 +104,11 @@ const BY_CLIENT_IDS = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE (sender, cl
  */
 const DIRECTORY_VISIBLE = `u.discoverable
   AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = u.user_id AND b.blocked = $1)
-  AND ($6 = 0 OR EXISTS (SELECT 1 FROM conv_members a JOIN conv_members o ON o.conv_id = a.conv_id
-    WHERE a.user_id = $1 AND a.active AND o.user_id = u.user_id AND o.active))`;
+  AND ($6 = 0
+    OR EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = $1 AND c.contact_id = u.user_id)
+    OR EXISTS (SELECT 1 FROM contacts c JOIN contacts cc ON cc.user_id = c.contact_id WHERE c.user_id = $1 AND cc.contact_id = u.user_id)
+    OR EXISTS (SELECT 1 FROM conv_members a JOIN conv_members o ON o.conv_id = a.conv_id
+      WHERE a.user_id = $1 AND a.active AND o.user_id = u.user_id AND o.active))`;
 const USER_COLUMNS = 'u.user_id, u.name, u.avatar, u.password_hash, u.created_at, u.banned_until, u.last_seen';
 const SEARCH_USERS = `
   SELECT * FROM (
@@ -200,7 +205,7 @@ function throttleWait(row: { tokens: number; at: number } | undefined, limit: Th
 }
 
 /** Queries can run on the pool or on one transaction's connection. */
-interface Queryable {
+export interface Queryable {
   query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
@@ -317,6 +322,25 @@ export class PgStorage implements Storage {
   }
   private async run(text: string, values: unknown[] = [], on: Queryable = this.onPool): Promise<number> {
     return (await on.query(text, values)).rowCount ?? 0;
+  }
+
+  /** Runs `fn` in one read-only transaction whose reads are one snapshot. */
+  private async snapshot<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await fn({ query: (text, values = []) => client.query(text, storable(values)) });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it throws. */
@@ -1003,6 +1027,21 @@ export class PgStorage implements Storage {
   async blockersAmong(blocked: string, candidates: readonly string[]) {
     if (candidates.length === 0) return [];
     return (await this.rows<{ blocker: string }>('SELECT blocker FROM blocks WHERE blocked = $1 AND blocker = ANY($2::text[])', [blocked, [...candidates]])).map((r) => r.blocker);
+  }
+
+  // --- contacts
+
+  async changeContacts<T>(a: string, b: string, decide: ContactDecision<T>, now: number) {
+    return this.tx((c) => pgContacts.changeContacts(c, a, b, decide, now));
+  }
+  async contactsOf(userId: string) {
+    return this.snapshot((c) => pgContacts.contactsOf(c, userId));
+  }
+  async contactLog(userId: string, afterSeq: number, limit: number) {
+    return this.snapshot((c) => pgContacts.contactLog(c, userId, afterSeq, limit));
+  }
+  async isContact(userId: string, other: string) {
+    return (await this.one('SELECT 1 FROM contacts WHERE user_id = $1 AND contact_id = $2', [userId, other])) !== undefined;
   }
 
   // --- files

@@ -229,6 +229,47 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX avatars_user ON avatars(user_id);
     `,
   },
+  {
+    version: 8,
+    name: 'contacts',
+    // docs/protocol.md part 2, "Contacts". A contact is two rows, one per side, since remark and tags are each side's
+    // own; a pending request is one row per direction (`ignored` hides it from its target only). Each user's contact
+    // log is numbered from contact_seqs, a counter row updated in the transaction that writes the entry, so seqs
+    // stay gap-free. Entries keep the state they carry as JSON (a Contact, a ContactRequest or NULL).
+    sql: `
+      CREATE TABLE contacts (
+        user_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        remark TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        since INTEGER NOT NULL,
+        PRIMARY KEY (user_id, contact_id)
+      );
+      CREATE TABLE contact_requests (
+        from_id TEXT NOT NULL,
+        to_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        ignored INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (from_id, to_id)
+      );
+      CREATE INDEX contact_requests_to ON contact_requests(to_id, ignored);
+      CREATE TABLE contact_seqs (
+        user_id TEXT PRIMARY KEY,
+        last_seq INTEGER NOT NULL
+      );
+      CREATE TABLE contact_log (
+        user_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        other_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        contact TEXT,
+        request TEXT,
+        PRIMARY KEY (user_id, seq)
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -27,12 +27,14 @@ import type {
   UserSearch,
 } from '../storage.js';
 import { storedEntry } from '../storage.js';
+import type { ContactDecision } from '../contact-state.js';
 import { presencePairs, toEntry, toGroup, toInvite, toUser, type GroupRow, type InviteRow, type MessageRow, type UserRow } from '../rows.js';
 import { foldName, likeLiteral } from '../name-fold.js';
 import { ensurePrivateFile, mkdirPrivate, tightenToPrivate } from '../private-files.js';
 import { Checkpointer } from './checkpointer.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { migrate } from './migrations.js';
+import { SqliteContacts } from './sqlite-contacts.js';
 
 export interface SqliteStorageOptions {
   /** Path of the database file; ':memory:' for tests that need no file. */
@@ -52,8 +54,11 @@ export interface SqliteStorageOptions {
  */
 const DIRECTORY_VISIBLE = `u.discoverable = 1
   AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = u.user_id AND b.blocked = @me)
-  AND (@shared = 0 OR EXISTS (SELECT 1 FROM conv_members a JOIN conv_members o ON o.conv_id = a.conv_id
-    WHERE a.user_id = @me AND a.active = 1 AND o.user_id = u.user_id AND o.active = 1))`;
+  AND (@shared = 0
+    OR EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = @me AND c.contact_id = u.user_id)
+    OR EXISTS (SELECT 1 FROM contacts c JOIN contacts cc ON cc.user_id = c.contact_id WHERE c.user_id = @me AND cc.contact_id = u.user_id)
+    OR EXISTS (SELECT 1 FROM conv_members a JOIN conv_members o ON o.conv_id = a.conv_id
+      WHERE a.user_id = @me AND a.active = 1 AND o.user_id = u.user_id AND o.active = 1))`;
 const SEARCH_USERS = `
   SELECT * FROM (
     SELECT u.*, 0 AS rank FROM users u WHERE u.user_id = @id
@@ -90,6 +95,7 @@ export function databaseFiles(file: string): string[] {
 export class SqliteStorage implements Storage {
   private readonly db: Database;
   private readonly stmt: ReturnType<SqliteStorage['prepare']>;
+  private readonly contactStore: SqliteContacts;
   private readonly checkpointer: Checkpointer | null;
   private readonly lock: DataDirLock | null;
   /** Conversations whose row and members are known to exist (committed), so appends skip re-ensuring them. */
@@ -117,6 +123,7 @@ export class SqliteStorage implements Storage {
       this.db.pragma('foreign_keys = ON');
       migrate(this.db);
       this.stmt = this.prepare();
+      this.contactStore = new SqliteContacts(this.db);
     } catch (error) {
       // A database that cannot be opened or migrated must not keep the directory locked.
       if (db?.open) db.close();
@@ -720,6 +727,21 @@ export class SqliteStorage implements Storage {
   async blockersAmong(blocked: string, candidates: readonly string[]) {
     if (candidates.length === 0) return [];
     return this.stmt.blockersAmong.all(blocked, JSON.stringify(candidates)).map((r) => r.blocker);
+  }
+
+  // --- contacts
+
+  async changeContacts<T>(a: string, b: string, decide: ContactDecision<T>, now: number) {
+    return this.contactStore.change(a, b, decide, now);
+  }
+  async contactsOf(userId: string) {
+    return this.contactStore.list(userId);
+  }
+  async contactLog(userId: string, afterSeq: number, limit: number) {
+    return this.contactStore.log(userId, afterSeq, limit);
+  }
+  async isContact(userId: string, other: string) {
+    return this.contactStore.isContact(userId, other);
   }
 
   // --- files

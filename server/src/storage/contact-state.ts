@@ -1,0 +1,97 @@
+/**
+ * The contact state between two users as both storages read and change it (docs/protocol.md part 2, "Contacts"):
+ * the pure part of `Storage.changeContacts`. A storage reads a ContactPair inside its transaction, lets the caller
+ * decide the change, applies the writes to its rows and to the pair with `applyWrites`, and records one log entry
+ * per affected user carrying `stateFor` that user: so both storages write the same entries for the same change.
+ */
+import type { Contact, ContactEvent, ContactRequest } from '../../../protocol/index.js';
+
+/** A stored request from one user to another; `ignored` hides it from its target only. */
+export interface PendingRequest {
+  message: string;
+  ts: number;
+  ignored: boolean;
+}
+
+/** Two users' contact state, both sides, as read inside the changing transaction. */
+export interface ContactPair {
+  /** Each user's contact record of the other (by user id); both or neither exist. */
+  contacts: Record<string, Contact | null>;
+  /** The request each user sent the other (by sender). */
+  requests: Record<string, PendingRequest | null>;
+  /** Requests each user has received and not ignored, from anyone (by user id). */
+  incoming: Record<string, number>;
+}
+
+export type ContactWrite =
+  /** Sets (or, with null, deletes) `owner`'s contact record of `other`. */
+  | { kind: 'contact'; owner: string; other: string; contact: Contact | null }
+  /** Sets (or, with null, deletes) the request from `from` to `to`. */
+  | { kind: 'request'; from: string; to: string; request: PendingRequest | null };
+
+/** What a change does: its writes, then one entry in each named user's log, in this order. */
+export interface ContactPlan<T> {
+  writes: ContactWrite[];
+  log: Array<{ userId: string; event: ContactEvent }>;
+  result: T;
+}
+
+/** Decides a change from the current state; throwing (a ProtocolError) writes nothing. */
+export type ContactDecision<T> = (pair: ContactPair) => ContactPlan<T>;
+
+/** A row of a user's contact log, as stored. */
+export interface ContactLogRow {
+  userId: string;
+  seq: number;
+  otherId: string;
+  event: ContactEvent;
+  ts: number;
+  contact: Contact | null;
+  request: ContactRequest | null;
+}
+
+/** The pair after the writes (the `incoming` counts are not kept up to date: nothing reads them after a decision). */
+export function applyWrites(pair: ContactPair, writes: readonly ContactWrite[]): ContactPair {
+  const next: ContactPair = { contacts: { ...pair.contacts }, requests: { ...pair.requests }, incoming: pair.incoming };
+  for (const w of writes) {
+    if (w.kind === 'contact') next.contacts[w.owner] = w.contact;
+    else next.requests[w.from] = w.request;
+  }
+  return next;
+}
+
+/**
+ * What `owner` sees of `other`: their contact record, and the pending request either way: the owner's own request
+ * (even one the other ignored: its sender is not told), else the other's request unless the owner ignored it.
+ */
+export function stateFor(pair: ContactPair, owner: string, other: string): { contact: Contact | null; request: ContactRequest | null } {
+  const contact = pair.contacts[owner] ?? null;
+  const out = pair.requests[owner] ?? null;
+  const inc = pair.requests[other] ?? null;
+  let request: ContactRequest | null = null;
+  if (out) request = { userId: other, direction: 'out', message: out.message, ts: out.ts };
+  else if (inc && !inc.ignored) request = { userId: other, direction: 'in', message: inc.message, ts: inc.ts };
+  return { contact: contact ? { ...contact, tags: [...contact.tags] } : null, request };
+}
+
+/** The entries a plan writes, before their seqs are known (each storage numbers them from its counter rows). */
+export function plannedEntries(after: ContactPair, a: string, b: string, plan: ContactPlan<unknown>, ts: number): Array<Omit<ContactLogRow, 'seq'>> {
+  return plan.log.map(({ userId, event }) => {
+    const other = userId === a ? b : a;
+    return { userId, otherId: other, event, ts, ...stateFor(after, userId, other) };
+  });
+}
+
+/** A stored tags column (JSON text) as an array; anything else as none. */
+export function parseTags(text: string): string[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
