@@ -68,10 +68,9 @@ export class Contacts {
       case 'contact': {
         const { applied, gap } = repo.apply([e.body]);
         if (gap) this.catchUp();
-        if (applied > 0) {
-          this.emit();
-          if (!repo.users().has(e.body.userId)) void this.learnUsers([e.body.userId]).then(() => this.emit());
-        }
+        if (applied === 0) break;
+        // The profile first: someone new is shown by name rather than id, and a new contact may now see presence.
+        void this.learnUsers([e.body.userId]).then(() => this.emit());
         break;
       }
       case 'presence':
