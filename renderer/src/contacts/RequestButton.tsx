@@ -2,7 +2,7 @@
  * "Add": asks a user to become a contact, with an optional message typed in a small form that opens in place
  * (Enter sends, Esc closes). Shows the state instead once they are a contact or a request is waiting.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_CONTACT_MESSAGE } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
@@ -17,16 +17,34 @@ export function RequestButton({ userId, name, primary }: { userId: string; name:
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const inputId = useId();
-
-  if (contacts.some((c) => c.userId === userId)) return <span className="people-state">{t('directory.isContact')}</span>;
-  if (requests.some((r) => r.userId === userId && r.direction === 'out')) return <span className="people-state">{t('directory.requested')}</span>;
+  const slot = useRef<HTMLSpanElement>(null);
+  const [sent, setSent] = useState(false);
+  const state = contacts.some((c) => c.userId === userId)
+    ? t('directory.isContact')
+    : requests.some((r) => r.userId === userId && r.direction === 'out')
+      ? t('directory.requested')
+      : null;
+  // The form that had focus is gone once the request is sent: focus stays here, inside whatever dialog holds it.
+  useEffect(() => {
+    if (sent && state !== null) slot.current?.focus();
+  }, [sent, state]);
+  if (state !== null) {
+    return (
+      <span ref={slot} className="people-state" tabIndex={-1}>
+        {state}
+      </span>
+    );
+  }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     const done = await requestContact(model, t, userId, name, message.trim());
     setBusy(false);
-    if (done) setOpen(false);
+    if (done) {
+      setOpen(false);
+      setSent(true);
+    }
   };
 
   if (!open) {
