@@ -180,7 +180,12 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 progress={props.progress}
                 localPreview={props.localPreview}
                 onOpenImage={actions.openImage}
-                mentions={{ mentions: m.mentions, selfId, nameOf: (id) => (id === selfId ? model.session.get()?.name || selfId : props.nameOf(id)) }}
+                mentions={{
+                  mentions: m.mentions,
+                  selfId,
+                  nameOf: (id) => (id === selfId ? model.session.get()?.name || selfId : props.nameOf(id)),
+                  onOpen: (id) => model.people.openProfile(id),
+                }}
               />
               <span className="msg-meta">
                 {change?.status === 'pending' ? <ChangeMark change={change} /> : m.edited ? <span className="msg-edited">{t('message.edited')}</span> : null}
