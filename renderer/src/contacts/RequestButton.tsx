@@ -24,10 +24,11 @@ export function RequestButton({ userId, name, primary }: { userId: string; name:
     : requests.some((r) => r.userId === userId && r.direction === 'out')
       ? t('directory.requested')
       : null;
-  // The form that had focus is gone once the request is sent: focus stays here, inside whatever dialog holds it.
+  // The form that had focus is gone once the request is sent (main's new list may come before the answer):
+  // focus stays here, inside whatever dialog holds it.
   useEffect(() => {
-    if (sent && state !== null) slot.current?.focus();
-  }, [sent, state]);
+    if (state !== null && (open || sent)) slot.current?.focus();
+  }, [open, sent, state]);
   if (state !== null) {
     return (
       <span ref={slot} className="people-state" tabIndex={-1}>

@@ -102,6 +102,8 @@ describe('adding a contact by search', () => {
     fireEvent.click(screen.getByTestId('contact-request-send-xm'));
     await waitFor(() => expect(callsOf(fake, 'contacts.request').map((c) => c.arg)).toEqual([{ userId: 'xm', message: '你好' }]));
     expect(await within(screen.getByTestId('directory-user-xm')).findByText('Requested')).toBeTruthy();
+    // The form is gone; focus stays in the dialog, so Esc still closes it.
+    await waitFor(() => expect(screen.getByTestId('add-contact-dialog').contains(document.activeElement)).toBe(true));
   });
 
   it('pages with the cursor, and joins an open public group from the same search', async () => {
