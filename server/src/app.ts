@@ -23,6 +23,7 @@ import { Rooms } from './services/rooms.js';
 import { SensitiveWordFilter, type FilterMode } from './services/sensitive-words.js';
 import { createHandlers } from './ops/handlers.js';
 import { Directory } from './services/directory.js';
+import { Profiles } from './services/profiles.js';
 import { Gateway } from './ws/gateway.js';
 import { OutputBudget } from './ws/output-budget.js';
 import { UserLimits } from './services/user-limits.js';
@@ -34,6 +35,7 @@ import { UploadLimits } from './services/upload-limits.js';
 import { memoryThrottles, sharedThrottles } from './services/rate-limit.js';
 import { Contacts } from './services/contacts.js';
 import { AdminApi, CLOCK_SKEW_MS, SENSITIVE_WORDS_KEY } from './http/admin.js';
+import { ProfileRoutes } from './http/profiles.js';
 import { SessionRoutes } from './http/sessions.js';
 import { Sessions } from './services/sessions.js';
 import { metricsPolicy } from './http/metrics-access.js';
@@ -95,17 +97,18 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   await rooms.start();
   cluster.start({ users: () => hub.localDevices(), rooms: () => rooms.localMembers() });
   const messaging = new Messaging(storage, committer, hub, words, config, groups, rooms);
+  // The account, upload, avatar and contact-request limits: in the storage every node shares when there is one (PostgreSQL), so a cluster
+  // grants each once; in memory for a single node (SQLite). docs/protocol.md part 2, "Clusters".
+  const throttles = storage.throttles ? sharedThrottles(storage.throttles) : memoryThrottles;
+  const profiles = new Profiles(storage, hub, config, throttles);
   const adminOn = Boolean(config.appKey && config.appSecret);
   const admin = adminOn
-    ? new AdminApi({ appKey: config.appKey!, appSecret: config.appSecret!, allowV1: config.adminSignatureV1, storage, tokens, hub, messaging, rooms, words })
+    ? new AdminApi({ appKey: config.appKey!, appSecret: config.appSecret!, allowV1: config.adminSignatureV1, storage, tokens, hub, messaging, rooms, words, profiles })
     : null;
   if (admin && config.adminSignatureV1) {
     log.warn('the admin API accepts deprecated version 1 signatures, which a captured request can reuse on another route or user: sign with version 2, then set PARLEY_ADMIN_SIGNATURE_V1=false');
   }
   const metricsAccess = { metricsToken: config.metricsToken, metricsAddress: config.metricsAddress };
-  // The account, upload and contact-request limits: in the storage every node shares when there is one (PostgreSQL), so a cluster
-  // grants each once; in memory for a single node (SQLite). docs/protocol.md part 2, "Clusters".
-  const throttles = storage.throttles ? sharedThrottles(storage.throttles) : memoryThrottles;
   const accounts = config.builtinAccounts ? new Accounts(storage, tokens, metrics, config, throttles) : null;
   // With PostgreSQL several nodes may share the data directory: an upload another node is receiving is not a leftover.
   const blobs = new FileBlobs(config.dataDir, { shared: Boolean(config.databaseUrl), staleMs: Math.max(10 * 60_000, 2 * config.uploadIdleTimeoutMs) });
@@ -130,6 +133,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
     accounts,
     sessions: new SessionRoutes(storage, tokens, sessions, accounts, throttles),
     files,
+    profiles: new ProfileRoutes(profiles, tokens),
     admin,
     instanceToken: config.instanceToken ?? null,
     bodyTimeoutMs: config.requestBodyTimeoutMs,
@@ -145,7 +149,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}, parts: Se
   const budget = new OutputBudget(config.maxUnsentBytes, metrics);
   const userLimits = new UserLimits(config, (userId) => hub.isOnline(userId));
   const contacts = new Contacts(storage, hub, messaging, words, config, throttles);
-  const handlers = createHandlers(messaging, groups, rooms, sessions, new Directory(storage, messaging, config), contacts);
+  const handlers = createHandlers(messaging, groups, rooms, sessions, new Directory(storage, messaging, config), contacts, profiles);
   const gateway = new Gateway(server, { config, hub, tokens, sessions, handlers, metrics, log, budget, userLimits });
 
   // Each minute: admin nonces past the replay window, and shared rate-limit buckets that are full again (so the

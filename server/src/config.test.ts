@@ -79,6 +79,18 @@ describe('server configuration', () => {
     }
   });
 
+  it('anyone may message anyone unless told; PARLEY_MESSAGING takes anyone or contacts; contact-request limits', () => {
+    expect(configFromArgs([], {}).messaging).toBe('anyone');
+    expect(configFromArgs([], { PARLEY_MESSAGING: 'contacts' }).messaging).toBe('contacts');
+    expect(() => configFromArgs([], { PARLEY_MESSAGING: 'friends' })).toThrow(/PARLEY_MESSAGING must be one of anyone, contacts/);
+    expect(() => resolveConfig({ messaging: 'some' as never })).toThrow(ConfigError);
+    const defaults = configFromArgs([], {});
+    expect([defaults.contactRequestRate, defaults.contactRequestBurst, defaults.contactMaxPending]).toEqual([20, 50, 1000]);
+    const set = configFromArgs([], { PARLEY_CONTACT_REQUEST_RATE: '0', PARLEY_CONTACT_REQUEST_BURST: '5', PARLEY_CONTACT_MAX_PENDING: '10' });
+    expect([set.contactRequestRate, set.contactRequestBurst, set.contactMaxPending]).toEqual([0, 5, 10]);
+    expect(() => configFromArgs([], { PARLEY_CONTACT_MAX_PENDING: '0' })).toThrow(/PARLEY_CONTACT_MAX_PENDING/);
+  });
+
   it('the directory finds everyone unless told; PARLEY_DIRECTORY takes all, contacts-of-contacts or none', () => {
     expect(configFromArgs([], {}).directory).toBe('all');
     expect(configFromArgs([], { PARLEY_DIRECTORY: 'none' }).directory).toBe('none');

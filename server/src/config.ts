@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MESSAGING_POLICIES, type MessagingPolicy } from '../../protocol/index.js';
 import { DEFAULT_PASSWORD_COST, MAX_PASSWORD_COST, MIN_PASSWORD_COST } from './auth/passwords.js';
+import { DEFAULT_MAX_AVATAR_BYTES } from '../../protocol/http.js';
 
 export interface ServerConfig {
   host: string;
@@ -33,6 +34,8 @@ export interface ServerConfig {
   maxFileBytes: number;
   /** Bytes of stored (not collected) files a user may have uploaded; an upload past it is refused TOO_LARGE (0: no quota). */
   fileQuotaBytes: number;
+  /** The largest image `PUT /v1/profile/avatar` takes (TOO_LARGE beyond); only the re-encoded squares are kept. */
+  maxAvatarBytes: number;
   /** Uploads a user may start per minute (RATE_LIMITED beyond; 0: no limit). */
   uploadsPerMinute: number;
   /** Bytes a user may upload per hour (RATE_LIMITED beyond; 0: no limit). */
@@ -170,6 +173,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxFrameBytes: 1024 * 1024,
   maxFileBytes: 100 * 1024 * 1024,
   fileQuotaBytes: 2 * 1024 * 1024 * 1024,
+  maxAvatarBytes: DEFAULT_MAX_AVATAR_BYTES,
   uploadsPerMinute: 60,
   uploadBytesPerHour: 4 * 1024 * 1024 * 1024,
   fileGraceMs: 24 * 3_600_000,
@@ -264,7 +268,7 @@ export const USAGE = `Usage: npm run server -- [options]
   --no-accounts       turn off built-in register/login (PARLEY_BUILTIN_ACCOUNTS=false)
 Environment: PARLEY_APP_KEY and PARLEY_APP_SECRET turn on the admin API; PARLEY_SEND_RATE and
 PARLEY_SEND_BURST set the per-connection send limit (0 rate turns it off); PARLEY_RECALL_WINDOW_MS,
-PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_TOKEN_TTL_SECONDS; files: PARLEY_FILE_QUOTA_BYTES,
+PARLEY_MAX_FILE_BYTES, PARLEY_MAX_FRAME_BYTES, PARLEY_MAX_AVATAR_BYTES, PARLEY_TOKEN_TTL_SECONDS; files: PARLEY_FILE_QUOTA_BYTES,
 PARLEY_UPLOADS_PER_MINUTE, PARLEY_UPLOAD_BYTES_PER_HOUR, PARLEY_FILE_GRACE_MS, PARLEY_FILE_SWEEP_INTERVAL_MS; request
 bodies: PARLEY_REQUEST_BODY_TIMEOUT_MS, PARLEY_UPLOAD_IDLE_TIMEOUT_MS; groups and chatrooms:
 PARLEY_MAX_GROUP_MEMBERS, PARLEY_TYPING_MAX_GROUP, PARLEY_ROOM_AUTO_CREATE, PARLEY_ROOM_IDLE_MS, PARLEY_ROOMS_PER_USER,
@@ -311,6 +315,7 @@ export const ENV_SETTINGS: { [K in keyof ServerConfig]: Setting } = {
   recallWindowMs: { env: 'PARLEY_RECALL_WINDOW_MS', type: 'int', min: 0 },
   maxFileBytes: { env: 'PARLEY_MAX_FILE_BYTES', type: 'int', min: 1 },
   fileQuotaBytes: { env: 'PARLEY_FILE_QUOTA_BYTES', type: 'int', min: 0 },
+  maxAvatarBytes: { env: 'PARLEY_MAX_AVATAR_BYTES', type: 'int', min: 1024 },
   uploadsPerMinute: { env: 'PARLEY_UPLOADS_PER_MINUTE', type: 'int', min: 0 },
   uploadBytesPerHour: { env: 'PARLEY_UPLOAD_BYTES_PER_HOUR', type: 'int', min: 0 },
   fileGraceMs: { env: 'PARLEY_FILE_GRACE_MS', type: 'int', min: 0 },

@@ -148,6 +148,32 @@ describe('contacts: requests and their answers', () => {
     await entry(b.c, a.id, 'added');
   });
 
+  it('withdrawing an ignored request and asking again does not reach the target either, until the target asks', async () => {
+    const t = tag();
+    const a = await signedIn(srv, `${t}-a`);
+    const b = await signedIn(srv, `${t}-b`);
+    const c = await signedIn(srv, `${t}-c`);
+    await a.c.call('contacts.request', { userId: b.id });
+    await b.c.call('contacts.ignore', { userId: a.id });
+    await a.c.call('contacts.cancel', { userId: b.id });
+    expect(await a.c.call('contacts.request', { userId: b.id, message: 'fresh start' })).toEqual({ status: 'pending' });
+    expect(await a.c.nextEvent('contact', (e) => e.seq === 3)).toMatchObject({ event: 'request.sent', request: { direction: 'out', message: 'fresh start' } });
+    await c.c.call('contacts.request', { userId: b.id });
+    await entry(b.c, c.id, 'request.received');
+    expect((await b.c.call('contacts.sync', { afterSeq: 0 })).entries.map((e) => [e.userId, e.event])).toEqual([
+      [a.id, 'request.received'],
+      [a.id, 'request.ignored'],
+      [c.id, 'request.received'],
+    ]);
+    // A cancels again; B, acting, asks A: a plain request now, and A's later requests reach B again.
+    await a.c.call('contacts.cancel', { userId: b.id });
+    expect(await b.c.call('contacts.request', { userId: a.id })).toEqual({ status: 'pending' });
+    expect(await entry(a.c, b.id, 'request.received')).toMatchObject({ request: { direction: 'in' } });
+    await b.c.call('contacts.cancel', { userId: a.id });
+    await a.c.call('contacts.request', { userId: b.id, message: 'hello again' });
+    expect(await b.c.nextEvent('contact', (e) => e.request?.message === 'hello again')).toMatchObject({ userId: a.id, event: 'request.received' });
+  });
+
   it('cancelling withdraws the request from both; a request the target ignored is withdrawn from the sender only', async () => {
     const t = tag();
     const a = await signedIn(srv, `${t}-a`);
@@ -332,13 +358,18 @@ describe('contacts on a server with PARLEY_MESSAGING=contacts', () => {
     await b.c.call('contacts.accept', { userId: a.id });
     const ack = await a.c.sendText(conv, 'now we may');
     expect((await b.c.nextEvent('msg', (e) => e.convId === conv)).seq).toBe(ack.seq);
-    await b.c.sendText(conv, 'and back');
+    const back = await b.c.sendText(conv, 'and back');
+    const typo = await b.c.sendText(conv, 'typo');
 
     await a.c.call('contacts.remove', { userId: b.id });
     expect(await b.c.fail('send', { convId: conv, clientMsgId: randomUUID(), kind: 'text', body: { text: 'still?' } })).toMatchObject({
       code: 'FORBIDDEN',
       reason: NOT_CONTACTS_REASON,
     });
+    // An edit is new content too; a recall only takes back.
+    const edit = { convId: conv, clientMsgId: randomUUID(), kind: 'edit', body: { seq: back.seq, text: 'edited' } };
+    expect(await b.c.fail('send', edit)).toMatchObject({ code: 'FORBIDDEN', reason: NOT_CONTACTS_REASON });
+    expect(await b.c.call('recall', { convId: conv, seq: typo.seq })).toMatchObject({ seq: typo.seq + 1 });
   });
 
   it('groups and the admin API are not gated; a block wins over being contacts', async () => {
@@ -406,6 +437,17 @@ describe('contacts: limits', () => {
     await target.c.call('contacts.ignore', { userId: askers[0]!.id });
     expect(await askers[2]!.c.call('contacts.request', { userId: target.id })).toEqual({ status: 'pending' });
     expect((await target.c.call('contacts.list')).requests).toHaveLength(2);
+  });
+});
+
+describe('contacts with PARLEY_CONTACT_REQUEST_RATE=0', () => {
+  const srv = useServer({ sendRate: 0, changeRate: 0, contactRequestRate: 0 });
+
+  it('has no request budget (for load tests)', async () => {
+    const t = tag();
+    const a = await signedIn(srv, `${t}-a`);
+    const b = await signedIn(srv, `${t}-b`);
+    for (let i = 0; i < 120; i++) expect(await a.c.call('contacts.request', { userId: b.id, message: `#${i}` })).toEqual({ status: 'pending' });
   });
 });
 

@@ -77,6 +77,18 @@ describe('directory: users.search', () => {
     expect((await c.call('users.search', { query: `etoile ${t}` })).users.map((u) => u.userId)).toEqual([`${t}-renamed`]);
   });
 
+  it('finds traditional and simplified Chinese names by either script', async () => {
+    const t = tag();
+    const { c } = await signedIn(srv, `${t}-searcher`, 'Searcher');
+    await srv.register(`${t}x-trad`, '陳曉明');
+    await srv.register(`${t}x-simp`, '陈晓东');
+    const ours = async (query: string) => (await c.call('users.search', { query })).users.map((u) => u.userId).filter((id) => id.startsWith(t));
+    expect(await ours('陈晓')).toEqual([`${t}x-simp`, `${t}x-trad`]);
+    expect(await ours('陳曉')).toEqual([`${t}x-simp`, `${t}x-trad`]);
+    expect(await ours('晓明')).toEqual([`${t}x-trad`]);
+    expect(await ours('曉東')).toEqual([`${t}x-simp`]);
+  });
+
   it('pages by cursor without repeating anyone, until every match is listed', async () => {
     const t = tag();
     const { c } = await signedIn(srv, `${t}-searcher`, 'Searcher');

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import DatabaseCtor from 'better-sqlite3';
 import pg from 'pg';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, LogEntry } from '../../protocol/index.js';
 import { migrateSqliteToPostgres } from '../src/storage/postgres/from-sqlite.js';
@@ -105,6 +106,8 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
     logs: Record<string, LogEntry[]>;
     room: LogEntry[];
     invites: unknown;
+    profiles: unknown[];
+    avatar: string;
     contacts: Record<string, { list: unknown; log: unknown }>;
   };
   let sourceDb: string;
@@ -125,8 +128,12 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
     const room = (await first!.call('room.join', { roomId })).messages;
     await first!.call('room.leave', { roomId });
     const invites = (await srv.admin('GET', '/v1/admin/invites')).json;
+    const infos = (await first!.call('users.get', { userIds: users.map((u) => u.userId) })).users;
+    const profiles = infos.map(({ userId, name, avatar, status }) => ({ userId, name, avatar, status }));
+    const picture = await fetch(`${srv.url}${infos.find((u) => u.avatar)!.avatar}?size=list`, { headers: { authorization: `Bearer ${alice.token}` } });
+    const avatar = Buffer.from(await picture.arrayBuffer()).toString('base64');
     srv.closeClients();
-    return { sync, logs, room, invites, contacts };
+    return { sync, logs, room, invites, profiles, avatar, contacts };
   }
 
   beforeAll(async () => {
@@ -152,6 +159,9 @@ describe.skipIf(!TEST_DATABASE_URL)('migrate from SQLite to PostgreSQL', () => {
     const pc = pconv(alice.userId, carol.userId);
     await c.sendText(pc, 'a word to alice');
     await c.call('block', { userId: bob.userId });
+    await b.call('profile.update', { status: 'moving house' });
+    const picture = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    expect((await src.http('PUT', '/v1/profile/avatar', { body: picture, token: bob.token, headers: { 'content-type': 'image/png' } })).status).toBe(200);
     // Contacts: one made, with alice's remark for bob, and a request pending.
     await a.call('contacts.request', { userId: bob.userId, message: 'add me' });
     await b.call('contacts.accept', { userId: alice.userId });

@@ -9,7 +9,7 @@
  * them), queries are built from the same scan (search-query.ts), and scoring and highlighting rescan the
  * candidates (search-rank.ts), so what matches, what is ranked and what is marked cannot disagree.
  */
-import { simplifiedCodePoint } from './chinese-fold.js';
+import { simplifiedCodePoint } from '../../../protocol/chinese-fold.js';
 
 export type TokenKind = 'word' | 'char' | 'boundary';
 

@@ -27,6 +27,7 @@ import type { Messaging } from '../services/messaging.js';
 import type { Rooms } from '../services/rooms.js';
 import type { SensitiveWordFilter } from '../services/sensitive-words.js';
 import type { Storage } from '../storage/storage.js';
+import type { Profiles } from '../services/profiles.js';
 import { parseJson, readBody, sendJson } from './respond.js';
 
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -74,6 +75,8 @@ export interface AdminDeps {
   messaging: Messaging;
   rooms: Rooms;
   words: SensitiveWordFilter;
+  /** Tells who sees a user that the admin API changed their name or avatar. */
+  profiles: Pick<Profiles, 'announce'>;
 }
 
 export class AdminApi {
@@ -127,7 +130,7 @@ export class AdminApi {
       case 'POST users': {
         const body = parseJson(raw, userBody, 'user');
         const created = await storage.createUser({ userId: body.userId, name: body.name, avatar: body.avatar }, Date.now());
-        if (!created) await storage.updateUser({ userId: body.userId, name: body.name, avatar: body.avatar });
+        if (!created && (await storage.updateUser({ userId: body.userId, name: body.name, avatar: body.avatar }))) await this.deps.profiles.announce(body.userId);
         sendJson(res, created ? 201 : 200, { userId: body.userId });
         return true;
       }

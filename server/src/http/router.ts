@@ -9,6 +9,7 @@ import type { AdminApi } from './admin.js';
 import { armBodyDeadline } from './body-deadline.js';
 import type { Files } from './files.js';
 import { answerInstance } from './instance.js';
+import type { ProfileRoutes } from './profiles.js';
 import type { SessionRoutes } from './sessions.js';
 import { checkMetricsAccess, type MetricsAccessConfig } from './metrics-access.js';
 import { sendError, sendJson } from './respond.js';
@@ -24,6 +25,7 @@ export interface RouterDeps {
   accounts: Accounts | null;
   sessions: SessionRoutes;
   files: Files;
+  profiles: ProfileRoutes;
   admin: AdminApi | null;
   /** PARLEY_INSTANCE_TOKEN: turns on GET /v1/instance (./instance.ts); null leaves that route unknown. */
   instanceToken: string | null;
@@ -34,7 +36,7 @@ export interface RouterDeps {
 export function createRouter(deps: RouterDeps) {
   const { metrics, log } = deps;
 
-  async function route(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<string> {
+  async function route(req: IncomingMessage, res: ServerResponse, pathname: string, search: URLSearchParams): Promise<string> {
     const method = req.method ?? 'GET';
     if (pathname === '/healthz' && method === 'GET') {
       try {
@@ -80,6 +82,18 @@ export function createRouter(deps: RouterDeps) {
       await deps.files.download(req, res, pathname.slice('/v1/files/'.length));
       return 'files.get';
     }
+    if (pathname === '/v1/profile/avatar' && method === 'PUT') {
+      await deps.profiles.putAvatar(req, res);
+      return 'avatar.put';
+    }
+    if (pathname === '/v1/profile/avatar' && method === 'DELETE') {
+      await deps.profiles.deleteAvatar(req, res);
+      return 'avatar.delete';
+    }
+    if (pathname.startsWith('/v1/avatars/') && method === 'GET') {
+      await deps.profiles.getAvatar(req, res, pathname.slice('/v1/avatars/'.length), search.get('size'));
+      return 'avatar.get';
+    }
     if (pathname === '/v1/instance' && method === 'GET' && deps.instanceToken) {
       answerInstance(req, res, deps.instanceToken);
       return 'instance';
@@ -111,7 +125,7 @@ async function serveMetrics(metrics: Metrics, res: ServerResponse): Promise<void
   res.end(text);
 }
 
-type Route = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<string>;
+type Route = (req: IncomingMessage, res: ServerResponse, pathname: string, search: URLSearchParams) => Promise<string>;
 
 /**
  * Runs a route; a failure becomes `{"error":{code,message}}`; every request is counted by route and status. With
@@ -120,15 +134,19 @@ type Route = (req: IncomingMessage, res: ServerResponse, pathname: string) => Pr
 function errorsAsAnswers(metrics: Metrics, log: Logger, route: Route, bodyTimeoutMs?: number) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let pathname: string;
+    let search: URLSearchParams;
     try {
-      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      pathname = url.pathname;
+      search = url.searchParams;
     } catch {
       pathname = '/';
+      search = new URLSearchParams();
     }
     let label = 'unknown';
     if (bodyTimeoutMs !== undefined && !(pathname === '/v1/files' && req.method === 'PUT')) armBodyDeadline(req, res, bodyTimeoutMs);
     try {
-      label = await route(req, res, pathname);
+      label = await route(req, res, pathname, search);
     } catch (error) {
       if (error instanceof ProtocolError) {
         sendError(res, error);

@@ -4,6 +4,7 @@ import type { Contacts } from '../services/contacts.js';
 import type { Directory } from '../services/directory.js';
 import type { Groups } from '../services/groups.js';
 import type { Messaging } from '../services/messaging.js';
+import type { Profiles } from '../services/profiles.js';
 import type { Rooms } from '../services/rooms.js';
 import type { Sessions } from '../services/sessions.js';
 
@@ -28,6 +29,7 @@ export function createHandlers(
   sessions: Sessions,
   directory: Directory,
   contacts: Contacts,
+  profiles: Profiles,
 ): OpHandlers {
   return {
     send: (ctx, b) =>
@@ -143,6 +145,10 @@ export function createHandlers(
     },
     'contacts.update': async (ctx, b) => {
       await contacts.update(ctx.userId, b);
+      return EMPTY;
+    },
+    'profile.update': async (ctx, b) => {
+      await profiles.update(ctx.userId, b);
       return EMPTY;
     },
   };

@@ -7,7 +7,7 @@
  */
 import { ProtocolError, type Contact, type OpRequest, type OpResult } from '../../../protocol/index.js';
 import type { ServerConfig } from '../config.js';
-import type { ContactPair, ContactPlan } from '../storage/contact-state.js';
+import type { ContactPair, ContactPlan, ContactWrite } from '../storage/contact-state.js';
 import type { Storage } from '../storage/storage.js';
 import type { Hub } from './hub.js';
 import type { Messaging } from './messaging.js';
@@ -22,15 +22,22 @@ function newContact(other: string, now: number): Contact {
   return { userId: other, remark: '', tags: [], since: now };
 }
 
-/** Both become contacts; every request between them is gone. */
-function befriend<T>(me: string, other: string, now: number, result: T): ContactPlan<T> {
+/** Both become contacts; every request between them, and any ignoring, is gone. */
+function befriend<T>(pair: ContactPair, me: string, other: string, now: number, result: T): ContactPlan<T> {
+  const writes: ContactWrite[] = [
+    { kind: 'contact', owner: me, other, contact: newContact(other, now) },
+    { kind: 'contact', owner: other, other: me, contact: newContact(me, now) },
+    { kind: 'request', from: me, to: other, request: null },
+    { kind: 'request', from: other, to: me, request: null },
+  ];
+  for (const [user, them] of [
+    [me, other],
+    [other, me],
+  ] as const) {
+    if (pair.ignoring[user]) writes.push({ kind: 'ignore', user, other: them, ignoring: false });
+  }
   return {
-    writes: [
-      { kind: 'contact', owner: me, other, contact: newContact(other, now) },
-      { kind: 'contact', owner: other, other: me, contact: newContact(me, now) },
-      { kind: 'request', from: me, to: other, request: null },
-      { kind: 'request', from: other, to: me, request: null },
-    ],
+    writes,
     log: [
       { userId: me, event: 'added' },
       { userId: other, event: 'added' },
@@ -43,21 +50,19 @@ function decideRequest(me: string, other: string, message: string, now: number, 
   return (pair: ContactPair): ContactPlan<'pending' | 'contacts'> => {
     if (pair.contacts[me]) return { writes: [], log: [], result: 'contacts' };
     // They asked first (even if I ignored it: asking them now is acting on it).
-    if (pair.requests[other]) return befriend(me, other, now, 'contacts');
-    const mine = pair.requests[me];
-    if (mine?.ignored) {
-      // They ignored me: my request is renewed in my own log only, and they are not asked again.
-      return {
-        writes: [{ kind: 'request', from: me, to: other, request: { message, ts: now, ignored: true } }],
-        log: [{ userId: me, event: 'request.sent' }],
-        result: 'pending',
-      };
+    if (pair.requests[other]) return befriend(pair, me, other, now, 'contacts');
+    const request: ContactWrite = { kind: 'request', from: me, to: other, request: { message, ts: now } };
+    if (pair.ignoring[other]) {
+      // They ignored me (this request or one I withdrew): it is renewed in my own log only, they are not asked again.
+      return { writes: [request], log: [{ userId: me, event: 'request.sent' }], result: 'pending' };
     }
-    if (!mine && (pair.incoming[other] ?? 0) >= maxPending) {
+    if (!pair.requests[me] && (pair.incoming[other] ?? 0) >= maxPending) {
       throw new ProtocolError('FORBIDDEN', 'this user has too many pending contact requests; try again later');
     }
+    // Asking someone I had ignored is acting on it: their requests reach me again.
+    const writes: ContactWrite[] = pair.ignoring[me] ? [request, { kind: 'ignore', user: me, other, ignoring: false }] : [request];
     return {
-      writes: [{ kind: 'request', from: me, to: other, request: { message, ts: now, ignored: false } }],
+      writes,
       log: [
         { userId: me, event: 'request.sent' },
         { userId: other, event: 'request.received' },
@@ -68,21 +73,20 @@ function decideRequest(me: string, other: string, message: string, now: number, 
 }
 
 /** The request `other` sent `me`, which `me` still sees (not ignored); NOT_FOUND otherwise. */
-function incoming(pair: ContactPair, other: string): void {
-  const request = pair.requests[other];
-  if (!request || request.ignored) throw new ProtocolError('NOT_FOUND', `no pending contact request from ${other}`);
+function incoming(pair: ContactPair, me: string, other: string): void {
+  if (!pair.requests[other] || pair.ignoring[me]) throw new ProtocolError('NOT_FOUND', `no pending contact request from ${other}`);
 }
 
 function decideAccept(me: string, other: string, now: number) {
   return (pair: ContactPair): ContactPlan<void> => {
-    incoming(pair, other);
-    return befriend(me, other, now, undefined);
+    incoming(pair, me, other);
+    return befriend(pair, me, other, now, undefined);
   };
 }
 
 function decideDecline(me: string, other: string) {
   return (pair: ContactPair): ContactPlan<void> => {
-    incoming(pair, other);
+    incoming(pair, me, other);
     return {
       writes: [{ kind: 'request', from: other, to: me, request: null }],
       log: [
@@ -96,9 +100,9 @@ function decideDecline(me: string, other: string) {
 
 function decideIgnore(me: string, other: string) {
   return (pair: ContactPair): ContactPlan<void> => {
-    incoming(pair, other);
+    incoming(pair, me, other);
     return {
-      writes: [{ kind: 'request', from: other, to: me, request: { ...pair.requests[other]!, ignored: true } }],
+      writes: [{ kind: 'ignore', user: me, other, ignoring: true }],
       log: [{ userId: me, event: 'request.ignored' }],
       result: undefined,
     };
@@ -107,12 +111,12 @@ function decideIgnore(me: string, other: string) {
 
 function decideCancel(me: string, other: string) {
   return (pair: ContactPair): ContactPlan<void> => {
-    const mine = pair.requests[me];
-    if (!mine) throw new ProtocolError('NOT_FOUND', `no pending contact request to ${other}`);
+    if (!pair.requests[me]) throw new ProtocolError('NOT_FOUND', `no pending contact request to ${other}`);
     return {
+      // Their ignoring stays: withdrawing and asking again does not reach them either.
       writes: [{ kind: 'request', from: me, to: other, request: null }],
       // A request they ignored is no longer in their state: nothing to tell them.
-      log: mine.ignored ? [{ userId: me, event: 'request.cancelled' }] : [
+      log: pair.ignoring[other] ? [{ userId: me, event: 'request.cancelled' }] : [
         { userId: me, event: 'request.cancelled' },
         { userId: other, event: 'request.cancelled' },
       ],

@@ -379,6 +379,7 @@ export class Messaging {
       const shown = visible.has(u.userId);
       const info: UserInfo = { userId: u.userId, name: u.name, online: shown && this.hub.isOnline(u.userId), lastSeen: shown ? u.lastSeen : 0 };
       if (u.avatar) info.avatar = u.avatar;
+      if (u.status) info.status = u.status;
       return info;
     });
   }

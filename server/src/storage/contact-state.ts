@@ -6,11 +6,10 @@
  */
 import type { Contact, ContactEvent, ContactRequest } from '../../../protocol/index.js';
 
-/** A stored request from one user to another; `ignored` hides it from its target only. */
+/** A stored request from one user to another. */
 export interface PendingRequest {
   message: string;
   ts: number;
-  ignored: boolean;
 }
 
 /** Two users' contact state, both sides, as read inside the changing transaction. */
@@ -19,6 +18,11 @@ export interface ContactPair {
   contacts: Record<string, Contact | null>;
   /** The request each user sent the other (by sender). */
   requests: Record<string, PendingRequest | null>;
+  /**
+   * Whether each user ignores the other's requests (by user id): set by `contacts.ignore`, kept when the request
+   * is withdrawn, so that withdrawing and asking again does not reach them either; cleared when they act.
+   */
+  ignoring: Record<string, boolean>;
   /** Requests each user has received and not ignored, from anyone (by user id). */
   incoming: Record<string, number>;
 }
@@ -27,7 +31,9 @@ export type ContactWrite =
   /** Sets (or, with null, deletes) `owner`'s contact record of `other`. */
   | { kind: 'contact'; owner: string; other: string; contact: Contact | null }
   /** Sets (or, with null, deletes) the request from `from` to `to`. */
-  | { kind: 'request'; from: string; to: string; request: PendingRequest | null };
+  | { kind: 'request'; from: string; to: string; request: PendingRequest | null }
+  /** `user` ignores `other`'s requests from now on, or (false) no longer. */
+  | { kind: 'ignore'; user: string; other: string; ignoring: boolean };
 
 /** What a change does: its writes, then one entry in each named user's log, in this order. */
 export interface ContactPlan<T> {
@@ -52,10 +58,11 @@ export interface ContactLogRow {
 
 /** The pair after the writes (the `incoming` counts are not kept up to date: nothing reads them after a decision). */
 export function applyWrites(pair: ContactPair, writes: readonly ContactWrite[]): ContactPair {
-  const next: ContactPair = { contacts: { ...pair.contacts }, requests: { ...pair.requests }, incoming: pair.incoming };
+  const next: ContactPair = { contacts: { ...pair.contacts }, requests: { ...pair.requests }, ignoring: { ...pair.ignoring }, incoming: pair.incoming };
   for (const w of writes) {
     if (w.kind === 'contact') next.contacts[w.owner] = w.contact;
-    else next.requests[w.from] = w.request;
+    else if (w.kind === 'request') next.requests[w.from] = w.request;
+    else next.ignoring[w.user] = w.ignoring;
   }
   return next;
 }
@@ -70,7 +77,7 @@ export function stateFor(pair: ContactPair, owner: string, other: string): { con
   const inc = pair.requests[other] ?? null;
   let request: ContactRequest | null = null;
   if (out) request = { userId: other, direction: 'out', message: out.message, ts: out.ts };
-  else if (inc && !inc.ignored) request = { userId: other, direction: 'in', message: inc.message, ts: inc.ts };
+  else if (inc && !pair.ignoring[owner]) request = { userId: other, direction: 'in', message: inc.message, ts: inc.ts };
   return { contact: contact ? { ...contact, tags: [...contact.tags] } : null, request };
 }
 

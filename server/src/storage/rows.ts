@@ -24,6 +24,7 @@ export interface UserRow {
   user_id: string;
   name: string;
   avatar: string | null;
+  status: string;
   password_hash: string | null;
   created_at: number;
   banned_until: number;
@@ -70,6 +71,7 @@ export function toUser(row: UserRow): UserRecord {
     userId: row.user_id,
     name: row.name,
     avatar: row.avatar,
+    status: row.status,
     passwordHash: row.password_hash,
     createdAt: row.created_at,
     bannedUntil: row.banned_until,
@@ -92,6 +94,21 @@ export function toGroup(row: GroupRow): GroupRecord {
 
 export function toInvite(row: InviteRow): InviteRecord {
   return { code: row.code, usesLeft: row.uses_left, expiresAt: row.expires_at, createdAt: row.created_at };
+}
+
+/**
+ * Who hears of the profile changes of the user named by `user` (a placeholder, used twice): everyone sharing a private
+ * chat or a group with them, and their contacts; written once for both storages (`active` is 0/1 in SQLite and a
+ * boolean in PostgreSQL; both read it as a condition). Members who left a group are not told.
+ */
+export function profileAudienceSql(user: string): string {
+  return `
+    SELECT o.user_id FROM conv_members m
+    JOIN conversations c ON c.conv_id = m.conv_id AND c.kind IN ('private', 'group')
+    JOIN conv_members o ON o.conv_id = m.conv_id AND o.user_id <> m.user_id AND o.active
+    WHERE m.user_id = ${user} AND m.active
+    UNION
+    SELECT k.contact_id FROM contacts k WHERE k.user_id = ${user}`;
 }
 
 /**

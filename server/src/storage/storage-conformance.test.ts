@@ -9,6 +9,7 @@ import { TEST_DATABASE_URL, databaseUrlFor, dropDatabaseFor } from '../../test/t
 import { PgStorage } from './postgres/pg-storage.js';
 import { SqliteStorage } from './sqlite/sqlite-storage.js';
 import type { AppendItem, Storage } from './storage.js';
+import type { ContactDecision } from './contact-state.js';
 
 if (!TEST_DATABASE_URL) {
   process.stdout.write('storage conformance: PostgreSQL skipped: set PARLEY_TEST_DATABASE_URL (or run npm run test:postgres) to run it against PostgreSQL too\n');
@@ -30,6 +31,38 @@ const implementations: Array<{ name: string; skip: boolean; open: () => Promise<
   { name: 'SQLite', skip: false, open: async () => new SqliteStorage({ file: ':memory:' }) },
   { name: 'PostgreSQL', skip: !TEST_DATABASE_URL, open: async () => PgStorage.open({ url: await freshPgUrl() }) },
 ];
+
+/**
+ * contacts.request's rule in short: nothing when contacts; both contacts when the other asked first; else a pending
+ * request in both logs. Enough to check what the storage must guarantee of any decision.
+ */
+function asks(me: string, other: string, now: number): ContactDecision<'pending' | 'contacts'> {
+  return (pair) => {
+    if (pair.contacts[me]) return { writes: [], log: [], result: 'contacts' };
+    if (pair.requests[other]) {
+      return {
+        writes: [
+          { kind: 'contact', owner: me, other, contact: { userId: other, remark: '', tags: [], since: now } },
+          { kind: 'contact', owner: other, other: me, contact: { userId: me, remark: '', tags: [], since: now } },
+          { kind: 'request', from: other, to: me, request: null },
+        ],
+        log: [
+          { userId: me, event: 'added' },
+          { userId: other, event: 'added' },
+        ],
+        result: 'contacts',
+      };
+    }
+    return {
+      writes: [{ kind: 'request', from: me, to: other, request: { message: `from ${me}`, ts: now } }],
+      log: [
+        { userId: me, event: 'request.sent' },
+        { userId: other, event: 'request.received' },
+      ],
+      result: 'pending',
+    };
+  };
+}
 
 let counter = 0;
 function item(convId: string, from: string, extra: Partial<AppendItem> = {}): AppendItem {
@@ -281,6 +314,39 @@ for (const impl of implementations) {
       expect(await ids({ id: 'jo', folded: 'jo', scope: 'shared' })).toEqual(['0:jo', '1:jo2']);
     });
 
+    it('changes contacts in one transaction: the decision sees the state, its entries get consecutive seqs per user, a throw writes nothing', async () => {
+      const s = await open();
+      expect(await s.changeContacts('ka', 'kb', asks('ka', 'kb', 10), 10)).toEqual({
+        result: 'pending',
+        entries: [
+          { userId: 'ka', entry: { seq: 1, ts: 10, userId: 'kb', event: 'request.sent', contact: null, request: { userId: 'kb', direction: 'out', message: 'from ka', ts: 10 } } },
+          { userId: 'kb', entry: { seq: 1, ts: 10, userId: 'ka', event: 'request.received', contact: null, request: { userId: 'ka', direction: 'in', message: 'from ka', ts: 10 } } },
+        ],
+      });
+      expect(await s.contactsOf('kb')).toEqual({ contacts: [], requests: [{ userId: 'ka', direction: 'in', message: 'from ka', ts: 10 }], lastSeq: 1 });
+      await expect(
+        s.changeContacts('kb', 'ka', () => {
+          throw new Error('refused');
+        }, 11),
+      ).rejects.toThrow('refused');
+      const both = await s.changeContacts('kb', 'ka', asks('kb', 'ka', 12), 12);
+      expect(both.result).toBe('contacts');
+      expect(both.entries.map((e) => [e.userId, e.entry.seq, e.entry.event])).toEqual([
+        ['kb', 2, 'added'],
+        ['ka', 2, 'added'],
+      ]);
+      expect(await s.isContact('ka', 'kb')).toBe(true);
+      expect(await s.isContact('kb', 'ka')).toBe(true);
+      expect(await s.isContact('ka', 'kc')).toBe(false);
+      expect(await s.contactsOf('ka')).toEqual({ contacts: [{ userId: 'kb', remark: '', tags: [], since: 12 }], requests: [], lastSeq: 2 });
+      expect((await s.changeContacts('ka', 'kb', asks('ka', 'kb', 13), 13)).entries).toEqual([]);
+      const log = await s.contactLog('ka', 0, 1);
+      expect(log.lastSeq).toBe(2);
+      expect(log.entries.map((e) => e.event)).toEqual(['request.sent']);
+      expect((await s.contactLog('ka', 1, 10)).entries).toMatchObject([{ seq: 2, event: 'added', contact: { userId: 'kb' }, request: null }]);
+      expect(await s.contactLog('nobody', 0, 10)).toEqual({ entries: [], lastSeq: 0 });
+    });
+
     it('lists public live groups by exact id or folded name, with member counts; public is set and read back', async () => {
       const s = await open();
       const make = async (groupId: string, name: string, listed: boolean, members: string[]) =>
@@ -323,6 +389,29 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL with several servers on one data
       const many = await Promise.all(nodes.flatMap((n) => Array.from({ length: 5 }, () => n.appendBatch([item(conv, 'ned')]))));
       const seqs = many.flat().map((o) => (o.status === 'stored' ? o.entry.seq : -1));
       expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 2));
+    } finally {
+      for (const n of nodes) await n.close();
+    }
+  });
+
+  it('numbers a user’s contact log without a gap or a repeat when servers change it at once, and decides a pair once', async () => {
+    const url = await freshPgUrl();
+    const nodes = await Promise.all([PgStorage.open({ url }), PgStorage.open({ url }), PgStorage.open({ url })]);
+    try {
+      const others = Array.from({ length: 12 }, (_, i) => `kx${i}`);
+      await Promise.all(others.map((o, i) => nodes[i % 3]!.changeContacts(o, 'khub', asks(o, 'khub', i), i)));
+      const hub = await nodes[0]!.contactLog('khub', 0, 100);
+      expect(hub.entries.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(hub.entries.map((e) => e.userId).sort()).toEqual([...others].sort());
+      // Two users asking each other at once, on two servers: one request is pending, the other makes them contacts.
+      const results = await Promise.all([nodes[1]!.changeContacts('kp', 'kq', asks('kp', 'kq', 1), 1), nodes[2]!.changeContacts('kq', 'kp', asks('kq', 'kp', 1), 1)]);
+      expect(results.map((r) => r.result).sort()).toEqual(['contacts', 'pending']);
+      for (const u of ['kp', 'kq']) {
+        expect((await nodes[0]!.contactLog(u, 0, 10)).entries.map((e) => [e.seq, e.event])).toEqual([
+          [1, u === results.find((r) => r.result === 'pending')!.entries[0]!.userId ? 'request.sent' : 'request.received'],
+          [2, 'added'],
+        ]);
+      }
     } finally {
       for (const n of nodes) await n.close();
     }

@@ -9,10 +9,27 @@ export interface UserRecord {
   userId: string;
   name: string;
   avatar: string | null;
+  /** The status line; '' when none. */
+  status: string;
   passwordHash: string | null;
   createdAt: number;
   bannedUntil: number;
   lastSeen: number;
+}
+
+/** One stored size of an uploaded avatar (docs/protocol.md part 2, "Profiles"). */
+export interface AvatarImage {
+  /** Edge length in pixels. */
+  size: number;
+  mime: string;
+  bytes: Buffer;
+}
+
+/** An uploaded avatar: `path` is what the user's `avatar` becomes (`/v1/avatars/<avatarId>`). */
+export interface AvatarUpload {
+  avatarId: string;
+  path: string;
+  images: readonly AvatarImage[];
 }
 
 export interface TokenRecord {
@@ -252,6 +269,17 @@ export interface Storage {
   createUser(user: { userId: string; name: string; avatar?: string | null; passwordHash?: string | null }, now: number): Promise<boolean>;
   updateUser(user: { userId: string; name: string; avatar?: string | null }): Promise<boolean>;
   getUser(userId: string): Promise<UserRecord | null>;
+  /** Sets the user's display name and/or status line; false when there is no such user. */
+  updateProfile(userId: string, profile: { name?: string; status?: string }): Promise<boolean>;
+  /**
+   * Points the user at an uploaded avatar (null: none), storing its images and deleting those of the avatar it
+   * replaces, in one transaction; false when there is no such user.
+   */
+  setAvatar(userId: string, avatar: AvatarUpload | null, now: number): Promise<boolean>;
+  /** An uploaded avatar's image of one size, while it is some user's avatar. */
+  getAvatarImage(avatarId: string, size: number): Promise<AvatarImage | null>;
+  /** Who hears of the user's profile changes: everyone in a private chat or a group with them (chatrooms do not count). */
+  profileAudience(userId: string): Promise<string[]>;
   getUsers(userIds: readonly string[]): Promise<UserRecord[]>;
   setBannedUntil(userId: string, untilTs: number): Promise<void>;
   /** Replaces the password hash only while it is still `oldHash` (a re-hash must not undo a password change). */

@@ -52,7 +52,8 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'settings', key: ['key'] }, // e.g. the sensitive-word list
   { name: 'avatars', key: ['avatar_id', 'size'] }, // uploaded avatars' bytes, each stored size
   { name: 'contacts', key: ['user_id', 'contact_id'] }, // each side's contact, with its own remark and tags
-  { name: 'contact_requests', key: ['from_id', 'to_id'] }, // pending contact requests, and which were ignored
+  { name: 'contact_requests', key: ['from_id', 'to_id'] }, // pending contact requests
+  { name: 'contact_ignores', key: ['user_id', 'ignored_id'] }, // whose requests each user ignored
   { name: 'contact_seqs', key: ['user_id'] }, // the counter each user's next contact-log seq comes from
   { name: 'contact_log', key: ['user_id', 'seq'] }, // the contact logs, which contacts.sync pages
 ];

@@ -259,10 +259,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         to_id TEXT NOT NULL,
         message TEXT NOT NULL,
         ts BIGINT NOT NULL,
-        ignored BOOLEAN NOT NULL DEFAULT false,
         PRIMARY KEY (from_id, to_id)
       );
-      CREATE INDEX contact_requests_to ON contact_requests (to_id, ignored);
+      CREATE TABLE contact_ignores (
+        user_id TEXT NOT NULL,
+        ignored_id TEXT NOT NULL,
+        PRIMARY KEY (user_id, ignored_id)
+      );
+      CREATE INDEX contact_requests_to ON contact_requests (to_id);
       CREATE TABLE contact_seqs (
         user_id TEXT PRIMARY KEY,
         last_seq BIGINT NOT NULL
@@ -278,6 +282,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         PRIMARY KEY (user_id, seq)
       );
     `,
+    version: 6,
+    name: 'names folded across Chinese scripts',
+    // As SQLite's version 9: name-fold.ts now folds traditional Chinese into simplified; fold the stored names again.
+    sql: '',
+    run: async (client) => {
+      await foldNames(client, 'users', 'user_id');
+      await foldNames(client, 'chat_groups', 'group_id');
+    },
   },
 ];
 

@@ -20,8 +20,10 @@ interface RequestRow {
   to_id: string;
   message: string;
   ts: number;
-  ignored: boolean;
 }
+
+/** Requests to the user whose sender the user does not ignore. */
+const NOT_IGNORED = 'NOT EXISTS (SELECT 1 FROM contact_ignores i WHERE i.user_id = r.to_id AND i.ignored_id = r.from_id)';
 interface LogRow {
   seq: number;
   other_id: string;
@@ -53,9 +55,15 @@ async function readPair(c: Queryable, a: string, b: string): Promise<ContactPair
   const requests = (
     await c.query<RequestRow>('SELECT * FROM contact_requests WHERE (from_id = $1 AND to_id = $2) OR (from_id = $2 AND to_id = $1)', [a, b])
   ).rows;
+  const ignores = (
+    await c.query<{ user_id: string }>(
+      'SELECT user_id FROM contact_ignores WHERE (user_id = $1 AND ignored_id = $2) OR (user_id = $2 AND ignored_id = $1)',
+      [a, b],
+    )
+  ).rows;
   const incoming = (
     await c.query<{ to_id: string; n: number }>(
-      'SELECT to_id, COUNT(*)::int AS n FROM contact_requests WHERE to_id = ANY($1::text[]) AND NOT ignored GROUP BY to_id',
+      `SELECT r.to_id, COUNT(*)::int AS n FROM contact_requests r WHERE r.to_id = ANY($1::text[]) AND ${NOT_IGNORED} GROUP BY r.to_id`,
       [[a, b]],
     )
   ).rows;
@@ -65,12 +73,13 @@ async function readPair(c: Queryable, a: string, b: string): Promise<ContactPair
   };
   const requestOf = (from: string) => {
     const row = requests.find((r) => r.from_id === from);
-    return row ? { message: row.message, ts: row.ts, ignored: row.ignored } : null;
+    return row ? { message: row.message, ts: row.ts } : null;
   };
   const incomingOf = (to: string) => incoming.find((r) => r.to_id === to)?.n ?? 0;
   return {
     contacts: { [a]: contactOf(a), [b]: contactOf(b) },
     requests: { [a]: requestOf(a), [b]: requestOf(b) },
+    ignoring: { [a]: ignores.some((r) => r.user_id === a), [b]: ignores.some((r) => r.user_id === b) },
     incoming: { [a]: incomingOf(a), [b]: incomingOf(b) },
   };
 }
@@ -86,14 +95,20 @@ async function write(c: Queryable, w: ContactWrite): Promise<void> {
     } else {
       await c.query('DELETE FROM contacts WHERE user_id = $1 AND contact_id = $2', [w.owner, w.other]);
     }
-  } else if (w.request) {
-    await c.query(
-      `INSERT INTO contact_requests (from_id, to_id, message, ts, ignored) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (from_id, to_id) DO UPDATE SET message = excluded.message, ts = excluded.ts, ignored = excluded.ignored`,
-      [w.from, w.to, w.request.message, w.request.ts, w.request.ignored],
-    );
+  } else if (w.kind === 'request') {
+    if (w.request) {
+      await c.query(
+        `INSERT INTO contact_requests (from_id, to_id, message, ts) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (from_id, to_id) DO UPDATE SET message = excluded.message, ts = excluded.ts`,
+        [w.from, w.to, w.request.message, w.request.ts],
+      );
+    } else {
+      await c.query('DELETE FROM contact_requests WHERE from_id = $1 AND to_id = $2', [w.from, w.to]);
+    }
+  } else if (w.ignoring) {
+    await c.query('INSERT INTO contact_ignores (user_id, ignored_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [w.user, w.other]);
   } else {
-    await c.query('DELETE FROM contact_requests WHERE from_id = $1 AND to_id = $2', [w.from, w.to]);
+    await c.query('DELETE FROM contact_ignores WHERE user_id = $1 AND ignored_id = $2', [w.user, w.other]);
   }
 }
 
@@ -134,7 +149,9 @@ export async function changeContacts<T>(
 export async function contactsOf(c: Queryable, userId: string): Promise<{ contacts: Contact[]; requests: ContactRequest[]; lastSeq: number }> {
   const contacts = (await c.query<ContactRow>('SELECT * FROM contacts WHERE user_id = $1 ORDER BY contact_id', [userId])).rows.map(toContact);
   const requests = (
-    await c.query<RequestRow>('SELECT * FROM contact_requests WHERE from_id = $1 OR (to_id = $1 AND NOT ignored) ORDER BY ts, from_id, to_id', [userId])
+    await c.query<RequestRow>(`SELECT * FROM contact_requests r WHERE r.from_id = $1 OR (r.to_id = $1 AND ${NOT_IGNORED}) ORDER BY r.ts, r.from_id, r.to_id`, [
+      userId,
+    ])
   ).rows.map(
     (r): ContactRequest =>
       r.from_id === userId

@@ -29,12 +29,14 @@ import type {
   TokenRecord,
   TokenUse,
   UserRecord,
+  AvatarImage,
+  AvatarUpload,
   GroupListingRecord,
   GroupSearch,
   UserSearch,
 } from '../storage.js';
 import { storedEntry } from '../storage.js';
-import { presencePairs, toEntry, toGroup, toInvite, toUser, type GroupRow, type InviteRow, type MessageRow, type UserRow } from '../rows.js';
+import { presencePairs, profileAudienceSql, toEntry, toGroup, toInvite, toUser, type GroupRow, type InviteRow, type MessageRow, type UserRow } from '../rows.js';
 import { foldName, likeLiteral } from '../name-fold.js';
 import { migratePg } from './migrations.js';
 import * as pgContacts from './pg-contacts.js';
@@ -109,7 +111,7 @@ const DIRECTORY_VISIBLE = `u.discoverable
     OR EXISTS (SELECT 1 FROM contacts c JOIN contacts cc ON cc.user_id = c.contact_id WHERE c.user_id = $1 AND cc.contact_id = u.user_id)
     OR EXISTS (SELECT 1 FROM conv_members a JOIN conv_members o ON o.conv_id = a.conv_id
       WHERE a.user_id = $1 AND a.active AND o.user_id = u.user_id AND o.active))`;
-const USER_COLUMNS = 'u.user_id, u.name, u.avatar, u.password_hash, u.created_at, u.banned_until, u.last_seen';
+const USER_COLUMNS = 'u.user_id, u.name, u.avatar, u.status, u.password_hash, u.created_at, u.banned_until, u.last_seen';
 const SEARCH_USERS = `
   SELECT * FROM (
     SELECT ${USER_COLUMNS}, 0 AS rank FROM users u WHERE u.user_id = $2
@@ -652,7 +654,40 @@ export class PgStorage implements Storage {
     return n === 1;
   }
   async updateUser(user: { userId: string; name: string; avatar?: string | null }) {
-    return (await this.run('UPDATE users SET name = $1, avatar = $2, name_folded = $3 WHERE user_id = $4', [user.name, user.avatar ?? null, foldName(user.name), user.userId])) === 1;
+    return this.tx(async (c) => {
+      const updated = (await this.run('UPDATE users SET name = $1, avatar = $2, name_folded = $3 WHERE user_id = $4', [user.name, user.avatar ?? null, foldName(user.name), user.userId], c)) === 1;
+      if (updated) await this.deleteOtherAvatars(user.userId, user.avatar ?? null, c);
+      return updated;
+    });
+  }
+  /** An avatar the user no longer shows is deleted with the change that replaced it. */
+  private async deleteOtherAvatars(userId: string, avatar: string | null, c: Queryable): Promise<void> {
+    await this.run("DELETE FROM avatars WHERE user_id = $1 AND '/v1/avatars/' || avatar_id IS DISTINCT FROM $2", [userId, avatar], c);
+  }
+  async updateProfile(userId: string, profile: { name?: string; status?: string }) {
+    const name = profile.name ?? null;
+    const status = profile.status ?? null;
+    const n = await this.run(
+      'UPDATE users SET name = COALESCE($2, name), name_folded = COALESCE($3, name_folded), status = COALESCE($4, status) WHERE user_id = $1',
+      [userId, name, name === null ? null : foldName(name), status],
+    );
+    return n === 1;
+  }
+  async setAvatar(userId: string, avatar: AvatarUpload | null, now: number) {
+    return this.tx(async (c) => {
+      if ((await this.run('UPDATE users SET avatar = $1 WHERE user_id = $2', [avatar?.path ?? null, userId], c)) !== 1) return false;
+      await this.deleteOtherAvatars(userId, avatar?.path ?? null, c);
+      for (const image of avatar?.images ?? []) {
+        await this.run('INSERT INTO avatars (avatar_id, size, user_id, mime, bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [avatar!.avatarId, image.size, userId, image.mime, image.bytes, now], c);
+      }
+      return true;
+    });
+  }
+  async getAvatarImage(avatarId: string, size: number): Promise<AvatarImage | null> {
+    return (await this.one<AvatarImage & QueryResultRow>('SELECT size, mime, bytes FROM avatars WHERE avatar_id = $1 AND size = $2', [avatarId, size])) ?? null;
+  }
+  async profileAudience(userId: string) {
+    return (await this.rows<{ user_id: string }>(profileAudienceSql('$1'), [userId])).map((r) => r.user_id);
   }
   async searchUsers(search: UserSearch) {
     const rows = await this.rows<UserRow & { rank: number }>(SEARCH_USERS, [

@@ -165,6 +165,22 @@ describe('migration "directory"', () => {
     expect(await s.searchGroups({ id: '', folded: 'cafe', limit: 10 })).toEqual([]);
     await s.close();
   });
+
+  it('folds stored traditional Chinese names into simplified ones, so either script finds them', async () => {
+    const index = MIGRATIONS.findIndex((m) => m.name === 'names folded across Chinese scripts');
+    expect(index).toBeGreaterThan(0);
+    const file = tempFile();
+    const before = new DatabaseCtor(file);
+    expect(migrate(before, MIGRATIONS.slice(0, index))).toBe(index);
+    // As the previous version stored it: folded without the scripts joined.
+    before.prepare("INSERT INTO users (user_id, name, created_at, name_folded) VALUES ('chan', '陳曉明', 1, '陳曉明'), ('ann', 'Ann', 1, 'ann')").run();
+    before.close();
+
+    const s = new SqliteStorage({ file });
+    const found = async (folded: string) => (await s.searchUsers({ searcher: 'ann', id: '', folded, scope: 'all', limit: 10 })).map((h) => h.user.userId);
+    expect(await found('陈晓明')).toEqual(['chan']);
+    await s.close();
+  });
 });
 
 describe('append batches', () => {

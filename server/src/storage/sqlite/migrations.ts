@@ -233,7 +233,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: 'contacts',
     // docs/protocol.md part 2, "Contacts". A contact is two rows, one per side, since remark and tags are each side's
-    // own; a pending request is one row per direction (`ignored` hides it from its target only). Each user's contact
+    // own; a pending request is one row per direction, and contact_ignores remembers whose requests a user ignored
+    // (hidden from them, also when withdrawn and sent again, until they act themselves). Each user's contact
     // log is numbered from contact_seqs, a counter row updated in the transaction that writes the entry, so seqs
     // stay gap-free. Entries keep the state they carry as JSON (a Contact, a ContactRequest or NULL).
     sql: `
@@ -250,10 +251,14 @@ export const MIGRATIONS: readonly Migration[] = [
         to_id TEXT NOT NULL,
         message TEXT NOT NULL,
         ts INTEGER NOT NULL,
-        ignored INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (from_id, to_id)
       );
-      CREATE INDEX contact_requests_to ON contact_requests(to_id, ignored);
+      CREATE TABLE contact_ignores (
+        user_id TEXT NOT NULL,
+        ignored_id TEXT NOT NULL,
+        PRIMARY KEY (user_id, ignored_id)
+      );
+      CREATE INDEX contact_requests_to ON contact_requests(to_id);
       CREATE TABLE contact_seqs (
         user_id TEXT PRIMARY KEY,
         last_seq INTEGER NOT NULL
@@ -269,6 +274,14 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, seq)
       );
     `,
+    version: 9,
+    name: 'names folded across Chinese scripts',
+    // name-fold.ts now folds traditional Chinese characters into simplified ones: fold the stored names again.
+    sql: '',
+    run: (db) => {
+      foldNames(db, 'users', 'user_id');
+      foldNames(db, 'chat_groups', 'group_id');
+    },
   },
 ];
 

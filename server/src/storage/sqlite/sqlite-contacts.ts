@@ -27,8 +27,10 @@ interface RequestRow {
   to_id: string;
   message: string;
   ts: number;
-  ignored: number;
 }
+
+/** Requests to the user whose sender the user does not ignore. */
+const NOT_IGNORED = 'NOT EXISTS (SELECT 1 FROM contact_ignores i WHERE i.user_id = r.to_id AND i.ignored_id = r.from_id)';
 interface LogRow {
   seq: number;
   other_id: string;
@@ -67,14 +69,17 @@ export class SqliteContacts {
       deleteContact: db.prepare('DELETE FROM contacts WHERE user_id = ? AND contact_id = ?'),
       request: db.prepare<[string, string], RequestRow>('SELECT * FROM contact_requests WHERE from_id = ? AND to_id = ?'),
       requestsOf: db.prepare<[string, string], RequestRow>(
-        'SELECT * FROM contact_requests WHERE from_id = ? OR (to_id = ? AND ignored = 0) ORDER BY ts, from_id, to_id',
+        `SELECT * FROM contact_requests r WHERE r.from_id = ? OR (r.to_id = ? AND ${NOT_IGNORED}) ORDER BY r.ts, r.from_id, r.to_id`,
       ),
-      incoming: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM contact_requests WHERE to_id = ? AND ignored = 0'),
+      incoming: db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM contact_requests r WHERE r.to_id = ? AND ${NOT_IGNORED}`),
       putRequest: db.prepare(
-        `INSERT INTO contact_requests (from_id, to_id, message, ts, ignored) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (from_id, to_id) DO UPDATE SET message = excluded.message, ts = excluded.ts, ignored = excluded.ignored`,
+        `INSERT INTO contact_requests (from_id, to_id, message, ts) VALUES (?, ?, ?, ?)
+         ON CONFLICT (from_id, to_id) DO UPDATE SET message = excluded.message, ts = excluded.ts`,
       ),
       deleteRequest: db.prepare('DELETE FROM contact_requests WHERE from_id = ? AND to_id = ?'),
+      ignoring: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM contact_ignores WHERE user_id = ? AND ignored_id = ?'),
+      ignore: db.prepare('INSERT INTO contact_ignores (user_id, ignored_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      unignore: db.prepare('DELETE FROM contact_ignores WHERE user_id = ? AND ignored_id = ?'),
       nextSeq: db.prepare<[string], { last_seq: number }>(
         `INSERT INTO contact_seqs (user_id, last_seq) VALUES (?, 1)
          ON CONFLICT (user_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
@@ -89,7 +94,7 @@ export class SqliteContacts {
 
   private pendingRequest(from: string, to: string): PendingRequest | null {
     const row = this.stmt.request.get(from, to);
-    return row ? { message: row.message, ts: row.ts, ignored: row.ignored === 1 } : null;
+    return row ? { message: row.message, ts: row.ts } : null;
   }
 
   private readPair(a: string, b: string): ContactPair {
@@ -98,6 +103,7 @@ export class SqliteContacts {
     return {
       contacts: { [a]: ab ? toContact(ab) : null, [b]: ba ? toContact(ba) : null },
       requests: { [a]: this.pendingRequest(a, b), [b]: this.pendingRequest(b, a) },
+      ignoring: { [a]: this.stmt.ignoring.get(a, b) !== undefined, [b]: this.stmt.ignoring.get(b, a) !== undefined },
       incoming: { [a]: this.stmt.incoming.get(a)!.n, [b]: this.stmt.incoming.get(b)!.n },
     };
   }
@@ -106,10 +112,13 @@ export class SqliteContacts {
     if (w.kind === 'contact') {
       if (w.contact) this.stmt.putContact.run(w.owner, w.other, w.contact.remark, JSON.stringify(w.contact.tags), w.contact.since);
       else this.stmt.deleteContact.run(w.owner, w.other);
-    } else if (w.request) {
-      this.stmt.putRequest.run(w.from, w.to, w.request.message, w.request.ts, w.request.ignored ? 1 : 0);
+    } else if (w.kind === 'request') {
+      if (w.request) this.stmt.putRequest.run(w.from, w.to, w.request.message, w.request.ts);
+      else this.stmt.deleteRequest.run(w.from, w.to);
+    } else if (w.ignoring) {
+      this.stmt.ignore.run(w.user, w.other);
     } else {
-      this.stmt.deleteRequest.run(w.from, w.to);
+      this.stmt.unignore.run(w.user, w.other);
     }
   }
 

@@ -5,6 +5,7 @@ import { ProtocolError, groupConvId, roomConvId, type ConvKindName, type LogEntr
 import type {
   AppendItem,
   AppendOutcome,
+  AvatarUpload,
   CollectedFile,
   ConversationRow,
   FileRecord,
@@ -28,7 +29,7 @@ import type {
 } from '../storage.js';
 import { storedEntry } from '../storage.js';
 import type { ContactDecision } from '../contact-state.js';
-import { presencePairs, toEntry, toGroup, toInvite, toUser, type GroupRow, type InviteRow, type MessageRow, type UserRow } from '../rows.js';
+import { presencePairs, profileAudienceSql, toEntry, toGroup, toInvite, toUser, type GroupRow, type InviteRow, type MessageRow, type UserRow } from '../rows.js';
 import { foldName, likeLiteral } from '../name-fold.js';
 import { ensurePrivateFile, mkdirPrivate, tightenToPrivate } from '../private-files.js';
 import { Checkpointer } from './checkpointer.js';
@@ -143,6 +144,16 @@ export class SqliteStorage implements Storage {
     return {
       insertUser: db.prepare('INSERT INTO users (user_id, name, avatar, password_hash, created_at, name_folded) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       updateUser: db.prepare('UPDATE users SET name = ?, avatar = ?, name_folded = ? WHERE user_id = ?'),
+      // An avatar the user no longer shows is deleted with the change that replaced it.
+      deleteOtherAvatars: db.prepare<[string, string | null]>("DELETE FROM avatars WHERE user_id = ? AND '/v1/avatars/' || avatar_id IS NOT ?"),
+      setProfileName: db.prepare<[string, string, string]>('UPDATE users SET name = ?, name_folded = ? WHERE user_id = ?'),
+      setStatus: db.prepare<[string, string]>('UPDATE users SET status = ? WHERE user_id = ?'),
+      setAvatarPath: db.prepare<[string | null, string]>('UPDATE users SET avatar = ? WHERE user_id = ?'),
+      insertAvatar: db.prepare<[string, number, string, string, Buffer, number]>(
+        'INSERT INTO avatars (avatar_id, size, user_id, mime, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      avatarImage: db.prepare<[string, number], { mime: string; bytes: Buffer; size: number }>('SELECT size, mime, bytes FROM avatars WHERE avatar_id = ? AND size = ?'),
+      profileAudience: db.prepare<[string, string], { user_id: string }>(profileAudienceSql('?')),
       setDiscoverable: db.prepare('UPDATE users SET discoverable = ? WHERE user_id = ?'),
       searchUsers: db.prepare<[Record<string, string | number>], UserRow & { rank: number }>(SEARCH_USERS),
       searchGroups: db.prepare<[Record<string, string | number>], GroupRow & { rank: number; member_count: number }>(
@@ -382,7 +393,33 @@ export class SqliteStorage implements Storage {
     return this.stmt.insertUser.run(user.userId, user.name, user.avatar ?? null, user.passwordHash ?? null, now, foldName(user.name)).changes === 1;
   }
   async updateUser(user: { userId: string; name: string; avatar?: string | null }) {
-    return this.stmt.updateUser.run(user.name, user.avatar ?? null, foldName(user.name), user.userId).changes === 1;
+    return this.db.transaction(() => {
+      const updated = this.stmt.updateUser.run(user.name, user.avatar ?? null, foldName(user.name), user.userId).changes === 1;
+      if (updated) this.stmt.deleteOtherAvatars.run(user.userId, user.avatar ?? null);
+      return updated;
+    })();
+  }
+  async updateProfile(userId: string, profile: { name?: string; status?: string }) {
+    return this.db.transaction(() => {
+      if (!this.stmt.getUser.get(userId)) return false;
+      if (profile.name !== undefined) this.stmt.setProfileName.run(profile.name, foldName(profile.name), userId);
+      if (profile.status !== undefined) this.stmt.setStatus.run(profile.status, userId);
+      return true;
+    })();
+  }
+  async setAvatar(userId: string, avatar: AvatarUpload | null, now: number) {
+    return this.db.transaction(() => {
+      if (this.stmt.setAvatarPath.run(avatar?.path ?? null, userId).changes !== 1) return false;
+      this.stmt.deleteOtherAvatars.run(userId, avatar?.path ?? null);
+      for (const image of avatar?.images ?? []) this.stmt.insertAvatar.run(avatar!.avatarId, image.size, userId, image.mime, image.bytes, now);
+      return true;
+    })();
+  }
+  async getAvatarImage(avatarId: string, size: number) {
+    return this.stmt.avatarImage.get(avatarId, size) ?? null;
+  }
+  async profileAudience(userId: string) {
+    return this.stmt.profileAudience.all(userId, userId).map((r) => r.user_id);
   }
   async searchUsers(search: UserSearch) {
     const rows = this.stmt.searchUsers.all({
