@@ -282,6 +282,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         PRIMARY KEY (user_id, seq)
       );
     `,
+  },
+  {
     version: 6,
     name: 'names folded across Chinese scripts',
     // As SQLite's version 9: name-fold.ts now folds traditional Chinese into simplified; fold the stored names again.

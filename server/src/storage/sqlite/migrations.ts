@@ -274,6 +274,8 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, seq)
       );
     `,
+  },
+  {
     version: 9,
     name: 'names folded across Chinese scripts',
     // name-fold.ts now folds traditional Chinese characters into simplified ones: fold the stored names again.
