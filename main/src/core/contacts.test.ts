@@ -63,6 +63,13 @@ describe('contacts in the client core', () => {
     expect(seen.contacts).toEqual([expect.objectContaining({ userId: 'bob', name: '王小明', remark: '', tags: [] })]);
     expect(seen.requests).toEqual([]);
 
+    // A new name reaches the contact's list (the server's profile event).
+    const renamed = nextEvent(alice, 'contacts:changed', (v) => v.contacts.some((c) => c.name === '王大明'));
+    await bob.current!.conn.request('profile.update', { name: '王大明', status: '在开会' });
+    expect((await renamed).contacts[0]).toMatchObject({ userId: 'bob', name: '王大明', status: '在开会' });
+    await bob.current!.conn.request('profile.update', { name: '王小明' });
+    await until(async () => (await call(alice, 'contacts.list', {})).contacts[0]?.name === '王小明', 10_000, 'name back');
+
     await call(alice, 'contacts.update', { userId: 'bob', remark: '小明', tags: ['同事'] });
     expect((await call(alice, 'contacts.list', {})).contacts[0]).toMatchObject({ remark: '小明', tags: ['同事'] });
 
