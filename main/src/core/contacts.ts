@@ -61,8 +61,16 @@ export class Contacts {
     };
   }
 
-  /** Handles the server pushes that concern contacts; others are ignored. */
+  /** Handles the server pushes that concern contacts; others are ignored. Never throws: the account's own handling follows. */
   onServerEvent(e: ServerEvent): void {
+    try {
+      this.apply(e);
+    } catch (error) {
+      this.log.error({ err: describeError(error), ev: e.ev }, 'contact event not applied');
+    }
+  }
+
+  private apply(e: ServerEvent): void {
     const { repo } = this.options;
     switch (e.ev) {
       case 'contact': {
