@@ -259,11 +259,15 @@ export interface ContactRequestView {
   avatar?: string;
 }
 
-/** The user's contacts and pending requests; `supported` false: the server has no contacts (everything empty). */
+/**
+ * The user's contacts and pending requests; `supported` false: the server has no contacts (everything empty).
+ * `messaging`: who may message whom privately on this server (`contacts`: only contacts), as its last hello said.
+ */
 export interface ContactsView {
   contacts: ContactView[];
   requests: ContactRequestView[];
   supported: boolean;
+  messaging: 'anyone' | 'contacts';
 }
 
 /** A public group as the directory lists it. */

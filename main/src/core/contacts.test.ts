@@ -44,6 +44,7 @@ describe('contacts in the client core', () => {
     await signUp(alice, 'alice');
     await register(bob, 'bob', '王小明');
 
+    expect((await call(alice, 'contacts.list', {})).messaging).toBe('anyone');
     const { users } = await call(alice, 'directory.searchUsers', { query: '小明' });
     expect(users.map((u) => [u.userId, u.name])).toEqual([['bob', '王小明']]);
 
@@ -159,6 +160,7 @@ describe('contacts in the client core', () => {
     const bob = fixture.newCore();
     await signUp(alice, 'alice');
     await signUp(bob, 'bob');
+    expect((await call(alice, 'contacts.list', {})).messaging).toBe('contacts');
     const { convId } = await call(alice, 'conversation.startPrivate', { userId: 'bob' });
     const failed = nextEvent(alice, 'message:updated', ({ message }) => message.status === 'failed');
     const { clientMsgId } = await call(alice, 'messages.send', { convId, kind: 'text', body: { text: 'hello?' } });
@@ -181,11 +183,12 @@ describe('contacts on a server without them', () => {
     // An older server answers ops it does not know with BAD_REQUEST.
     const conn = {
       online: true,
+      messaging: 'anyone',
       request: () => Promise.reject(new ProtocolError('BAD_REQUEST', 'unknown op')),
     } as unknown as ServerConnection;
     const contacts = new Contacts({ conn, repo: store.contacts, events });
     await contacts.online();
-    expect(contacts.view()).toEqual({ contacts: [], requests: [], supported: false });
+    expect(contacts.view()).toEqual({ contacts: [], requests: [], supported: false, messaging: 'anyone' });
     store.close();
   });
 });

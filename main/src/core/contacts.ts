@@ -45,6 +45,7 @@ export class Contacts {
     const profile = (userId: string) => users.get(userId) ?? { userId, name: userId, online: false, lastSeen: 0 };
     return {
       supported: this.supported,
+      messaging: this.options.conn.messaging,
       contacts: contacts.map((c): ContactView => {
         const u = profile(c.userId);
         const view: ContactView = { ...c, name: u.name, online: u.online, lastSeen: u.lastSeen };
@@ -122,6 +123,8 @@ export class Contacts {
   /** The connection is new: the server may be another version, so whether it has contacts is asked again. */
   online(): Promise<void> {
     this.supported = true;
+    // The hello may have brought another messaging policy.
+    this.emit();
     return this.catchUp();
   }
 

@@ -22,7 +22,7 @@ export function ProfileCard({ userId, selfId }: { userId: string; selfId: string
   const model = useModel();
   const now = useNow(30_000);
   const users = useStore(model.users);
-  const { contacts, requests } = useStore(model.people.list);
+  const { contacts, requests, messaging } = useStore(model.people.list);
   const blocked = useStore(model.blocked);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const contact = contacts.find((c) => c.userId === userId);
@@ -106,6 +106,11 @@ export function ProfileCard({ userId, selfId }: { userId: string; selfId: string
             </>
           ) : null}
         </dl>
+        {!isSelf && !contact && messaging === 'contacts' ? (
+          <p className="people-note" data-testid="profile-contacts-only">
+            {t('contacts.onlyContacts')}
+          </p>
+        ) : null}
         {isSelf ? (
           <p className="muted">{t('contacts.card.self')}</p>
         ) : (

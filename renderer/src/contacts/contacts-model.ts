@@ -5,7 +5,7 @@
 import type { Api, ContactView, ContactsView } from '../../../preload/api-types';
 import { createStore, type Store } from '../lib/store';
 
-export const EMPTY_CONTACTS: ContactsView = { contacts: [], requests: [], supported: true };
+export const EMPTY_CONTACTS: ContactsView = { contacts: [], requests: [], supported: true, messaging: 'anyone' };
 
 export class ContactsModel {
   readonly list: Store<ContactsView & { loaded: boolean }> = createStore<ContactsView & { loaded: boolean }>({ ...EMPTY_CONTACTS, loaded: false });

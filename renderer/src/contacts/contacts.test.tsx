@@ -137,6 +137,24 @@ describe('adding a contact by search', () => {
   });
 });
 
+describe('a server that delivers private messages between contacts only', () => {
+  it('says so in New chat and on a stranger’s card, not on a contact’s', async () => {
+    const people = { messaging: 'contacts' as const, contacts: [{ userId: 'xm' }] };
+    renderWithModel(<NewChatDialog selfId="me" onClose={noop} onStarted={noop} />, { users, people });
+    expect((await screen.findByTestId('new-chat-contacts-only')).textContent).toBe('On this server, private messages reach contacts only.');
+  });
+
+  it('notes it on the card of someone who is not a contact', async () => {
+    const { model } = renderWithModel(<OpenCard />, { users, people: { messaging: 'contacts' as const, contacts: [{ userId: 'xm' }] } });
+    await waitFor(() => expect(model.people.list.get().contacts).toHaveLength(1));
+    model.people.openProfile('li');
+    expect(await screen.findByTestId('profile-contacts-only')).toBeTruthy();
+    model.people.openProfile('xm');
+    await waitFor(() => expect(screen.getByTestId('profile-user-id').textContent).toBe('xm'));
+    expect(screen.queryByTestId('profile-contacts-only')).toBeNull();
+  });
+});
+
 /** The card as Shell shows it: while model.people.profile names someone. */
 function OpenCard() {
   const model = useModel();

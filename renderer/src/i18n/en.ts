@@ -546,6 +546,7 @@ export const en = {
     offline: 'Offline',
     notContacts: 'This server only delivers private messages between contacts.',
     notContactsAdd: 'Add as contact',
+    onlyContacts: 'On this server, private messages reach contacts only.',
     requestSent: 'Contact request sent to {{name}}',
     nowContacts: 'You and {{name}} are now contacts',
     requestMessage: 'Message with your request (optional)',

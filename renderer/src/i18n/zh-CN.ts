@@ -545,6 +545,7 @@ export const zhCN: Translation = {
     offline: '离线',
     notContacts: '此服务器只允许好友之间发送私聊消息。',
     notContactsAdd: '添加为好友',
+    onlyContacts: '此服务器上，私聊消息只能发给好友。',
     requestSent: '已向“{{name}}”发送好友申请',
     nowContacts: '你和“{{name}}”已成为好友',
     requestMessage: '验证消息（选填）',

@@ -8,6 +8,7 @@ import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Dialog } from '../common/Dialog';
 import { PeoplePicker } from '../contacts/PeoplePicker';
+import { useStore } from '../lib/store';
 import { errorText } from '../lib/errors';
 
 export function NewChatDialog({ selfId, onClose, onStarted }: { selfId: string; onClose: () => void; onStarted: (convId: string) => void }) {
@@ -20,6 +21,7 @@ export function NewChatDialog({ selfId, onClose, onStarted }: { selfId: string; 
   const hintId = useId();
 
   const self = useMemo(() => new Set([selfId]), [selfId]);
+  const contactsOnly = useStore(model.people.list).messaging === 'contacts';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -63,6 +65,11 @@ export function NewChatDialog({ selfId, onClose, onStarted }: { selfId: string; 
             {t('newChat.hint')}
           </span>
         </div>
+        {contactsOnly ? (
+          <p className="people-note" data-testid="new-chat-contacts-only">
+            {t('contacts.onlyContacts')}
+          </p>
+        ) : null}
         <PeoplePicker text={userId} exclude={self} onPick={(p) => void start(p.userId)} />
         {error ? (
           <p className="form-error" role="alert">

@@ -15,6 +15,8 @@ export interface FakeContactsSpec {
   publicGroups?: GroupListingView[];
   /** False: a server without contacts (contacts.list answers empty, `supported` false). */
   supported?: boolean;
+  /** `contacts`: a server that delivers private messages between contacts only. */
+  messaging?: 'anyone' | 'contacts';
 }
 
 const DEFAULT_PAGE = 20;
@@ -38,6 +40,7 @@ export function createFakeContacts(ctx: FakeContext, spec: FakeContactsSpec = {}
   const userOf = (userId: string): UserView => ctx.users.get(userId) ?? { userId, name: userId, online: false, lastSeen: 0 };
   const view = (): ContactsView => ({
     supported,
+    messaging: spec.messaging ?? 'anyone',
     contacts: [...contacts.values()].map((c): ContactView => {
       const u = userOf(c.userId);
       const v: ContactView = { ...c, tags: [...c.tags], name: u.name, online: u.online, lastSeen: u.lastSeen };
