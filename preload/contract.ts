@@ -234,6 +234,19 @@ export type MessageView = {
 
 export type UserView = UserInfo;
 
+export interface SearchHit {
+  convId: string;
+  seq: number;
+  from: string;
+  ts: number;
+  /** `ranges` are [start, end) offsets into `text` in UTF-16 code units (JavaScript string indices). */
+  snippet: { text: string; ranges: Array<[number, number]> };
+  /** Who the message mentions: `@id` in the snippet reads as the user's name. */
+  mentions?: string[];
+  /** Lower is better. */
+  rank: number;
+}
+
 /** A contact with what is known of them (the profile and presence last seen; kept offline too). */
 export interface ContactView {
   userId: string;
@@ -272,19 +285,6 @@ export interface ContactsView {
 
 /** A public group as the directory lists it. */
 export type GroupListingView = GroupListing;
-
-export interface SearchHit {
-  convId: string;
-  seq: number;
-  from: string;
-  ts: number;
-  /** `ranges` are [start, end) offsets into `text` in UTF-16 code units (JavaScript string indices). */
-  snippet: { text: string; ranges: Array<[number, number]> };
-  /** Who the message mentions: `@id` in the snippet reads as the user's name. */
-  mentions?: string[];
-  /** Lower is better. */
-  rank: number;
-}
 
 export type Language = 'zh-CN' | 'en' | 'system';
 export type Theme = 'light' | 'dark' | 'system';

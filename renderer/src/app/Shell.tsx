@@ -26,14 +26,7 @@ import { NewChatDialog } from '../sidebar/NewChatDialog';
 import { Sidebar } from '../sidebar/Sidebar';
 import { useModel } from './model-context';
 
-type OpenDialog =
-  | { kind: 'search'; convId: string | null }
-  | { kind: 'settings' }
-  | { kind: 'newChat' }
-  | { kind: 'newGroup' }
-  | { kind: 'rooms' }
-  | { kind: 'addContact' }
-  | null;
+type OpenDialog = { kind: 'search'; convId: string | null } | { kind: 'settings' } | { kind: 'newChat' } | { kind: 'newGroup' } | { kind: 'rooms' } | null;
 
 export function Shell({ session }: { session: SessionView }) {
   const { t } = useTranslation();
@@ -44,13 +37,14 @@ export function Shell({ session }: { session: SessionView }) {
   const { byId } = useStore(model.conversations);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const profileOf = useStore(model.people.profile);
+  const addingContact = useStore(model.people.adding);
   const activeId = target?.convId ?? null;
   const selfId = session.userId ?? '';
 
   // Opening a chat from a person's card or the directory puts the chat in front of the search.
   useEffect(() => {
-    if (target) setDialog((d) => (d?.kind === 'addContact' ? null : d));
-  }, [target]);
+    if (target) model.people.adding.set(false);
+  }, [model, target]);
 
   // Tell main which conversation is on screen, so it does not notify about it.
   useEffect(() => {
@@ -107,7 +101,6 @@ export function Shell({ session }: { session: SessionView }) {
           onNewGroup={() => setDialog({ kind: 'newGroup' })}
           onRooms={() => setDialog({ kind: 'rooms' })}
           onSettings={() => setDialog({ kind: 'settings' })}
-          onAddContact={() => setDialog({ kind: 'addContact' })}
         />
         <main className="main-pane">
           {conversation && target ? (
@@ -169,7 +162,7 @@ export function Shell({ session }: { session: SessionView }) {
           }}
         />
       ) : null}
-      {dialog?.kind === 'addContact' ? <AddContactDialog onClose={() => setDialog(null)} /> : null}
+      {addingContact ? <AddContactDialog onClose={() => model.people.adding.set(false)} /> : null}
       {profileOf ? <ProfileCard key={profileOf} userId={profileOf} selfId={selfId} /> : null}
     </div>
   );

@@ -14,7 +14,7 @@ import { formatLastSeen } from '../lib/time-format';
 import { answerRequest, type RequestAnswer } from './contact-actions';
 import { contactLabel, sortContacts } from './contacts-model';
 
-export function ContactsPanel({ onAdd }: { onAdd: () => void }) {
+export function ContactsPanel() {
   const { t, i18n } = useTranslation();
   const model = useModel();
   const now = useNow(60_000);
@@ -26,7 +26,7 @@ export function ContactsPanel({ onAdd }: { onAdd: () => void }) {
   return (
     <div className="people-panel" data-testid="contacts-panel">
       <div className="people-panel-bar">
-        <button type="button" className="button button-primary" onClick={onAdd} data-testid="contacts-add">
+        <button type="button" className="button button-primary" onClick={() => model.people.adding.set(true)} data-testid="contacts-add">
           <Icon name="user" size={16} /> {t('contacts.add')}
         </button>
       </div>

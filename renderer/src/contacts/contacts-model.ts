@@ -11,6 +11,8 @@ export class ContactsModel {
   readonly list: Store<ContactsView & { loaded: boolean }> = createStore<ContactsView & { loaded: boolean }>({ ...EMPTY_CONTACTS, loaded: false });
   /** The user whose profile card is open (null: none). */
   readonly profile: Store<string | null> = createStore<string | null>(null);
+  /** Whether "Add contact" (the directory search) is open. */
+  readonly adding: Store<boolean> = createStore(false);
 
   constructor(private readonly api: Api) {}
 
@@ -21,6 +23,7 @@ export class ContactsModel {
   reset(): void {
     this.list.set({ ...EMPTY_CONTACTS, loaded: false });
     this.profile.set(null);
+    this.adding.set(false);
   }
 
   async load(): Promise<void> {

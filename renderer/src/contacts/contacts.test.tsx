@@ -19,7 +19,7 @@ const users = [user('me', 'Me'), user('xm', '王小明', true), user('li', '李�
 const callsOf = (fake: { calls: Array<{ method: string; arg: unknown }> }, method: string) => fake.calls.filter((c) => c.method === method);
 
 function sidebar(people = {}) {
-  return renderWithModel(<Sidebar session={session} activeId={null} onSearch={noop} onNewChat={noop} onNewGroup={noop} onRooms={noop} onSettings={noop} onAddContact={noop} />, {
+  return renderWithModel(<Sidebar session={session} activeId={null} onSearch={noop} onNewChat={noop} onNewGroup={noop} onRooms={noop} onSettings={noop} />, {
     users,
     people,
   });

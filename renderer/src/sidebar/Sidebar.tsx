@@ -21,22 +21,20 @@ export interface SidebarProps {
   onNewGroup: () => void;
   onRooms: () => void;
   onSettings: () => void;
-  /** Opens the directory search to add a contact. */
-  onAddContact?: () => void;
 }
 
-export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, onRooms, onSettings, onAddContact }: SidebarProps) {
+export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, onRooms, onSettings }: SidebarProps) {
   const { t } = useTranslation();
   const model = useModel();
   const { byId, loaded } = useStore(model.conversations);
+  const [view, setView] = useState<SidebarView>('chats');
+  const panelId = useId();
+  const requests = incomingCount(useStore(model.people.list));
   const [filter, setFilter] = useState<ConversationFilter>('all');
   const filters = useMemo(() => availableFilters(byId.values()), [byId]);
   const effective = filters.includes(filter) ? filter : 'all';
   const list = useMemo(() => sortConversations(byId.values(), effective), [byId, effective]);
   const selfName = session.name || session.userId || '';
-  const [view, setView] = useState<SidebarView>('chats');
-  const panelId = useId();
-  const requests = incomingCount(useStore(model.people.list));
 
   return (
     <nav className="sidebar" aria-label={t('nav.chats')}>
@@ -69,7 +67,7 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
       <SidebarTabs view={view} onChange={setView} requests={requests} panelId={panelId} />
       {view === 'contacts' ? (
         <div id={panelId} role="tabpanel" className="sidebar-panel">
-          <ContactsPanel onAdd={() => onAddContact?.()} />
+          <ContactsPanel />
         </div>
       ) : (
         <div id={panelId} role="tabpanel" className="sidebar-panel">
