@@ -10,6 +10,7 @@ export type {
   ApiEvents,
   ApiListener,
   ApiMethod,
+  AccountView,
   AppInfo,
   ConnectionView,
   ContactRequestView,

@@ -95,6 +95,22 @@ export interface SessionView {
   name?: string;
 }
 
+/**
+ * One signed-in account of the app (several can be, each with its own connection and data): the window shows
+ * the `active` one, the others keep receiving in the background.
+ */
+export interface AccountView {
+  /** Stable while the account is signed in here: what `accounts.switch` takes. */
+  key: string;
+  userId: string;
+  serverUrl: string;
+  name: string;
+  active: boolean;
+  /** Unread messages that count towards the badge (muted conversations without a mention do not). */
+  unread: number;
+  connection: ConnectionView['state'];
+}
+
 /** A signed-in device of the account (the server's devices.list, as it is). */
 export type DeviceView = DeviceSession;
 
@@ -313,6 +329,8 @@ export interface NotificationRequest {
   count: number;
   mentioned: boolean;
   silent: boolean;
+  /** The account it is for (AccountView.key): clicking it switches there first when it is not the active one. */
+  accountKey?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -445,13 +463,20 @@ export const API_METHODS = {
     Arg({ serverUrl: ServerUrl, userId: UserId, password: Type.String({ minLength: 1, maxLength: 256 }) }),
     returns<SessionView>(),
   ),
-  /** Signs out: the token is revoked on the server when it can be reached, and forgotten here in any case. */
+  /**
+   * Signs out the active account: the token is revoked on the server when it can be reached, and forgotten here
+   * in any case. The next signed-in account, if any, becomes active.
+   */
   'auth.logout': method(NoArg, returns<void>()),
   /** Changes the password; the server signs out every other device. */
   'auth.changePassword': method(
     Arg({ oldPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 8, maxLength: 256 }) }),
     returns<void>(),
   ),
+  // several accounts: auth.login / auth.register while signed in add one (or switch to it, when already here)
+  'accounts.list': method(NoArg, returns<{ accounts: AccountView[] }>()),
+  /** Makes another signed-in account the one the window shows; session:changed follows. */
+  'accounts.switch': method(Arg({ key: Type.String({ minLength: 3, maxLength: 400 }) }), returns<SessionView>()),
   'devices.list': method(NoArg, returns<{ devices: DeviceView[] }>()),
   /** Signs out one other device. */
   'devices.revoke': method(Closed(REQUESTS['devices.revoke']), returns<void>()),
@@ -611,6 +636,8 @@ export const API_EVENTS = {
   /** The session changed, or the view may be stale (the bridge reconnected): refetch everything. */
   'session:changed': payload<SessionView>(),
   'connection:changed': payload<ConnectionView>(),
+  /** The signed-in accounts, which one is active, their unread counts or connection states changed. */
+  'accounts:changed': payload<{ accounts: AccountView[] }>(),
   /** The server announced other limits (the first hello after signing in, or a server restarted with new settings). */
   'limits:changed': payload<LimitsView>(),
   /** Upserts by convId, and conversations gone (left, kicked, dismissed, chatroom left). */

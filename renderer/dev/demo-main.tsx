@@ -3,7 +3,8 @@
  * in-memory fake api with demo data, for looking at the UI in a plain browser.
  *
  * Query: ?lang=zh-CN|en  &theme=light|dark  &signedOut=1  &offline=1  &open=<peer user id or convId>  &live=0 (no
- * simulated incoming activity)  &server=<url> (sign-in prefill).
+ * simulated incoming activity)  &server=<url> (sign-in prefill)  &accounts=2 (a second signed-in account, with
+ * unread messages, in the account switcher).
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -11,6 +12,7 @@ import type { Language, Theme } from '../../preload/api-types';
 import { App } from '../src/app/App';
 import { createI18n, resolveLanguage } from '../src/i18n/setup';
 import { createFakeApi } from '../src/testing/fake-api';
+import { conv } from '../src/testing/fixtures';
 import '../src/styles/index.css';
 import { demoImage, demoOptions, SELF } from './demo-data';
 
@@ -25,6 +27,17 @@ async function start() {
   options.settings = { language, theme, notifications: { enabled: true, sound: false, preview: true } };
   if (params.get('signedOut') === '1') options.session = { state: 'signed-out' };
   if (params.get('offline') === '1') options.connection = { state: 'offline', reason: 'server unreachable', nextRetryAt: now + 12_000, queued: 2 };
+  if (params.get('accounts') === '2') {
+    options.accounts = [
+      {
+        userId: 'mei',
+        name: '梅 Mei',
+        serverUrl: 'https://chat.example.com',
+        unread: 3,
+        conversations: [conv('p:mei|noor', { title: 'Noor', lastSeq: 3, readSeq: 0, unread: 3, updatedAt: now - 60_000 })],
+      },
+    ];
+  }
   const fake = createFakeApi(options);
 
   const root = document.getElementById('root');

@@ -1,6 +1,8 @@
 /**
- * Which account is signed in, and this installation's device id, kept in small JSON files in the app's
- * data directory. The token may be sealed by the host (Electron's safeStorage); files are owner-only.
+ * Which accounts are signed in (and which one the window shows), and this installation's device id, kept in
+ * small JSON files in the app's data directory. Tokens may be sealed by the host (Electron's safeStorage);
+ * files are owner-only. Before several accounts, one `session.json` held the one session: it is read once,
+ * moved into `accounts.json` and removed.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,6 +25,24 @@ export interface SecretBox {
 
 export const plainBox: SecretBox = { seal: (s) => s, open: (s) => s };
 
+/** The saved sessions: every account ever signed in here, the signed-in ones with their token. */
+export interface SavedAccounts {
+  /** The key (accountKey) of the account the window shows; null when none is signed in. */
+  active: string | null;
+  /**
+   * Signed-in accounts in the order they were added, and signed-out ones (no token), remembered so the
+   * sign-in form is prefilled with the last one and each account's data is found again.
+   */
+  sessions: SavedSession[];
+}
+
+/** An account's identity in this app: its user on its server's host (what its data directory is named after). */
+export function accountKey(serverUrl: string, userId: string): string {
+  return `${userId}@${new URL(serverUrl).host}`;
+}
+
+type RawSession = Omit<SavedSession, 'token'> & { sealedToken?: string };
+
 function writePrivate(file: string, data: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(data, null, 2), { mode: 0o600 });
@@ -39,6 +59,7 @@ function readJson(file: string): unknown {
 
 export class SessionFile {
   private readonly file: string;
+  private readonly legacyFile: string;
   private readonly deviceFile: string;
 
   constructor(
@@ -46,13 +67,44 @@ export class SessionFile {
     private readonly box: SecretBox = plainBox,
   ) {
     ensurePrivateDir(dataDir);
-    this.file = path.join(dataDir, 'session.json');
+    this.file = path.join(dataDir, 'accounts.json');
+    this.legacyFile = path.join(dataDir, 'session.json');
     this.deviceFile = path.join(dataDir, 'device.json');
   }
 
-  load(): SavedSession | null {
-    const raw = readJson(this.file) as (Omit<SavedSession, 'token'> & { sealedToken?: string }) | null;
-    if (!raw || typeof raw.serverUrl !== 'string' || typeof raw.userId !== 'string') return null;
+  loadAll(): SavedAccounts {
+    const raw = readJson(this.file) as { active?: unknown; sessions?: unknown } | null;
+    if (!raw) return this.migrate();
+    const sessions = Array.isArray(raw.sessions) ? raw.sessions.map((r) => this.parse(r)).filter((s) => s !== null) : [];
+    const active = typeof raw.active === 'string' && sessions.some((s) => s.token && accountKey(s.serverUrl, s.userId) === raw.active) ? raw.active : null;
+    return { active: active ?? firstSignedIn(sessions), sessions };
+  }
+
+  saveAll(accounts: SavedAccounts): void {
+    const sessions = accounts.sessions.map(({ token, ...rest }) => (token ? { ...rest, sealedToken: this.box.seal(token) } : rest));
+    writePrivate(this.file, { active: accounts.active, sessions });
+  }
+
+  /** The single session of a version before several accounts, moved into the list (the token stays sealed as it was). */
+  private migrate(): SavedAccounts {
+    const legacy = this.parse(readJson(this.legacyFile));
+    const accounts: SavedAccounts = { active: null, sessions: legacy ? [legacy] : [] };
+    accounts.active = firstSignedIn(accounts.sessions);
+    if (legacy) {
+      this.saveAll(accounts);
+      fs.rmSync(this.legacyFile, { force: true });
+    }
+    return accounts;
+  }
+
+  private parse(value: unknown): SavedSession | null {
+    const raw = value as RawSession | null;
+    if (!raw || typeof raw !== 'object' || typeof raw.serverUrl !== 'string' || typeof raw.userId !== 'string') return null;
+    try {
+      new URL(raw.serverUrl);
+    } catch {
+      return null;
+    }
     const session: SavedSession = { serverUrl: raw.serverUrl, userId: raw.userId, name: String(raw.name ?? raw.userId) };
     if (typeof raw.sealedToken === 'string') {
       try {
@@ -62,17 +114,6 @@ export class SessionFile {
       }
     }
     return session;
-  }
-
-  save(session: SavedSession): void {
-    const { token, ...rest } = session;
-    writePrivate(this.file, token ? { ...rest, sealedToken: this.box.seal(token) } : rest);
-  }
-
-  /** Forgets the token but remembers the server and user, to prefill the sign-in form. */
-  signOut(): void {
-    const current = this.load();
-    if (current) this.save({ serverUrl: current.serverUrl, userId: current.userId, name: current.name });
   }
 
   deviceId(): string {
@@ -91,4 +132,9 @@ export class SessionFile {
     ensurePrivateDir(dir);
     return dir;
   }
+}
+
+function firstSignedIn(sessions: readonly SavedSession[]): string | null {
+  const first = sessions.find((s) => s.token);
+  return first ? accountKey(first.serverUrl, first.userId) : null;
 }

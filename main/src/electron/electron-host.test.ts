@@ -73,6 +73,7 @@ async function launch(options: { core?: ClientCore; host?: Partial<HostOptions>;
   const started = startElectronHost({
     handlers,
     events: core.events,
+    feed: core.feed,
     rendererDir,
     preloadPath: '/app/out/preload/electron-preload.cjs',
     trayIconPath: '/app/build/icons/tray.png',
@@ -387,6 +388,31 @@ describe('notifications, badge and tray', () => {
     expect(await app.invoke('conversation.markRead', { convId, seq: 1 })).toMatchObject({ ok: true });
     await until(() => fake.app.badgeCount === 0, 5000, 'badge cleared');
     expect(tray.tooltip).toBe('Parley');
+  });
+
+  it('with two accounts: the background one notifies under its name, the badge counts both, a click switches to it', async () => {
+    const app = await launch();
+    const first = await signUpInWindow(app, 'pia');
+    const second = await signUpInWindow(app, 'quin');
+    await until(() => app.core.accounts().every((a) => a.conn.online), 10_000, 'both online');
+    const bob = await otherUser('bob');
+    app.window.blur();
+
+    await bob.send(first, 'to the first account');
+    await until(() => fake.Notification.all.length > 0, 10_000, 'a notification');
+    const shown = fake.Notification.all[0]!;
+    expect(shown).toMatchObject({ title: `${bob.id.toUpperCase()} · ${first.toUpperCase()}`, body: 'to the first account' });
+    await bob.send(second, 'to the second');
+    await until(() => fake.app.badgeCount === 2, 5000, 'badge of both accounts');
+    // The window was told only the active (second) account's message.
+    expect(app.events('message:added').map((e) => (e as { message: { convId: string } }).message.convId)).toEqual([privateConvId(second, bob.id)]);
+
+    shown.click();
+    const convId = privateConvId(first, bob.id);
+    await until(() => app.events('conversation:focus-requested').length > 0, 5000, 'focus requested');
+    expect(app.events('session:changed').at(-1)).toMatchObject({ state: 'signed-in', userId: first });
+    expect(app.events('conversation:focus-requested')).toEqual([{ convId }]);
+    expect(await app.invoke('conversations.list', {})).toMatchObject({ ok: true, value: { conversations: [{ convId }] } });
   });
 
   it('stay quiet for the conversation on screen, and still notify of the others', async () => {

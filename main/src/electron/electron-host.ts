@@ -27,15 +27,15 @@ import {
   type MenuItemConstructorOptions,
   type WebContents,
 } from 'electron';
-import { IPC_CHANNELS, type ApiHandlers, type ApiResult } from '../../../preload/contract.js';
+import { IPC_CHANNELS, type ApiHandlers, type ApiResult, type NotificationRequest } from '../../../preload/contract.js';
 import { rendererCsp } from '../host/csp.js';
 import { contentType, findStaticFile } from '../host/static-files.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
 import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
-import { createCoreContext } from '../notify/core-context.js';
+import { createAccountNotifications, type AccountFeed } from '../notify/account-notifications.js';
 import { resolveLocale, words } from '../notify/format.js';
-import { connectNotifier, createNotifier, trackOpenConversation } from '../notify/notifier.js';
+import { trackOpenConversation } from '../notify/notifier.js';
 import { trayTooltip, unreadSummary } from '../notify/unread.js';
 import { appMenuTemplate } from './app-menu.js';
 import { DEEP_LINK_SCHEME, DeepLinkRouter, deepLinkFromArgv } from './deep-link.js';
@@ -50,6 +50,8 @@ export interface ElectronHostOptions {
   /** The core: what the renderer's calls run, and the events it is told. */
   handlers: ApiHandlers;
   events: ApiEventBus;
+  /** Every signed-in account (ClientCore.feed): background accounts notify and count in the badge too. */
+  feed?: AccountFeed;
   /** The built renderer, served as parley://app/. */
   rendererDir: string;
   /** Development: load the renderer from this dev server instead (e.g. http://localhost:5173). */
@@ -133,33 +135,42 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
   // Started after the context below read the session, the core would resume it unseen (no notifications,
   // links held); started before an await, messages could arrive before the notifier listens.
   options.start?.();
-  // The core's view for notifications, tray and badge.
-  const context = createCoreContext({ handlers: options.handlers, events: options.events, systemLocale: () => app.getLocale(), onError });
-  const locale = () => resolveLocale(context.settings().language, app.getLocale());
-  signedIn = () => context.selfId() !== undefined;
+  // The core's view for notifications, tray and badge, over every signed-in account.
   const shown = new Map<string, Notification>();
-  const notifier = createNotifier({
-    context,
+  const context = createAccountNotifications({
+    handlers: options.handlers,
+    events: options.events,
+    feed: options.feed,
+    systemLocale: () => app.getLocale(),
     onError,
     show(request) {
       if (!Notification.isSupported()) {
         options.events.emit('notification:requested', request);
         return;
       }
-      shown.get(request.tag)?.close();
+      const tag = request.accountKey ? `${request.accountKey} ${request.tag}` : request.tag;
+      shown.get(tag)?.close();
       const notification = new Notification({ title: request.title, body: request.body, silent: request.silent });
       notification.on('click', () => {
         showWindow();
-        options.events.emit('conversation:focus-requested', { convId: request.convId });
+        openNotified(request);
       });
       notification.on('close', () => {
-        if (shown.get(request.tag) === notification) shown.delete(request.tag);
+        if (shown.get(tag) === notification) shown.delete(tag);
       });
-      shown.set(request.tag, notification);
+      shown.set(tag, notification);
       notification.show();
     },
   });
-  const disconnectNotifier = connectNotifier(options.events, notifier);
+  const notifier = context;
+  const locale = () => resolveLocale(context.settings().language, app.getLocale());
+  signedIn = () => context.selfId() !== undefined;
+  /** A notification of a background account switches to that account first (session:changed), then shows the conversation. */
+  const openNotified = (request: NotificationRequest) => {
+    const focus = () => options.events.emit('conversation:focus-requested', { convId: request.convId });
+    if (!request.accountKey || options.feed?.activeKey() === request.accountKey) return focus();
+    options.handlers['accounts.switch']({ key: request.accountKey }, { transport: 'main', clientId: 'main' }).then(focus, onError);
+  };
 
   // Calls: only from the app's own top-level frame of its one window.
   const dispatcher = createDispatcher(trackOpenConversation(options.handlers, notifier), { log });
@@ -325,9 +336,7 @@ export async function startElectronHost(options: ElectronHostOptions): Promise<E
     stopSettings();
     stopAppearance();
     stopDeepLinkSession();
-    disconnectNotifier();
     notifier.dispose();
-    context.dispose();
     ipcMain.removeHandler(IPC_CHANNELS.invoke);
     tray?.destroy();
     tray = null;

@@ -187,7 +187,9 @@ describe('main.ts', () => {
     expect(await value(app.invoke('app.info', {}))).toMatchObject({ hostKind: 'electron', version: '1.0.0', openAtLoginSupported: true, defaultServerUrl: proxy.url });
 
     const me = await signUpInApp(app);
-    const session = JSON.parse(fs.readFileSync(path.join(process.env.PARLEY_USER_DATA!, 'session.json'), 'utf8'));
+    const saved = JSON.parse(fs.readFileSync(path.join(process.env.PARLEY_USER_DATA!, 'accounts.json'), 'utf8'));
+    expect(saved.sessions).toHaveLength(1);
+    const session = saved.sessions[0];
     expect(session).toMatchObject({ userId: me, serverUrl: proxy.url });
     expect(session.sealedToken).toMatch(/^k1:/);
     expect(fake.safeStorage.decryptString(Buffer.from(session.sealedToken.slice(3), 'base64'))).not.toBe('');

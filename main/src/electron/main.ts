@@ -93,7 +93,7 @@ async function main(): Promise<void> {
           engine: feed.url === null ? null : electronUpdateEngine({ feedUrl: feed.url, log, allowQuit: () => host?.allowQuit(), dev: !app.isPackaged }),
           channel: prefs.updateChannel,
           // Never interrupt a message being sent: queued ones are in SQLite, in-flight ones get time to be acknowledged.
-          beforeInstall: async () => void (await core.current?.outbox.idle(10_000)),
+          beforeInstall: async () => void (await Promise.all(core.accounts().map((a) => a.outbox.idle(10_000)))),
           onChange: emit,
           log,
         })),
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   host = await startElectronHost({
     handlers: core.handlers,
     events: core.events,
+    feed: core.feed,
     rendererDir: path.join(appRoot, 'out', 'renderer'),
     devServerUrl: process.env.PARLEY_RENDERER_URL,
     preloadPath: path.join(__dirname, '../preload/electron-preload.cjs'),
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     shutdown: async () => {
       updater?.stop();
       // Whatever is queued is already in SQLite; give what is in flight a moment to be acknowledged.
-      await core.current?.outbox.idle(3000);
+      await Promise.all(core.accounts().map((a) => a.outbox.idle(3000)));
       await core.stop();
     },
     onWake: () => core.networkMayBeBack(),

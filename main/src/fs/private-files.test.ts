@@ -30,7 +30,7 @@ describe.skipIf(process.platform === 'win32')('what the app keeps on disk (skipp
     for (const dir of [dataDir, path.join(dataDir, 'accounts'), account, path.join(account, 'file-cache'), path.join(account, 'outbox-files')]) {
       expect(mode(dir), dir).toBe(0o700);
     }
-    for (const file of ['session.json', 'settings.json'].map((f) => path.join(dataDir, f))) expect(mode(file), file).toBe(0o600);
+    for (const file of ['accounts.json', 'settings.json'].map((f) => path.join(dataDir, f))) expect(mode(file), file).toBe(0o600);
     for (const file of ['parley.db', 'parley.db-wal', 'parley.db-shm'].map((f) => path.join(account, f))) expect(mode(file), file).toBe(0o600);
   });
 

@@ -6,14 +6,16 @@ import type { ApiHandlers } from '../../../preload/contract.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
 import type { ApiEventBus } from '../ipc/event-bus.js';
 import { describeError, silentLogger, type Logger } from '../ipc/logger.js';
-import { createCoreContext } from '../notify/core-context.js';
-import { connectNotifier, createNotifier, trackOpenConversation } from '../notify/notifier.js';
+import { createAccountNotifications, type AccountFeed } from '../notify/account-notifications.js';
+import { trackOpenConversation } from '../notify/notifier.js';
 import { loadHostBridgeScript } from './bridge-bundle.js';
 import { startHostServer, type HostServer } from './host-server.js';
 
 export interface HostModeOptions {
   handlers: ApiHandlers;
   events: ApiEventBus;
+  /** Every signed-in account (ClientCore.feed): background accounts notify too, named after their account. */
+  feed?: AccountFeed;
   /** The built renderer. */
   staticDir: string;
   port?: number;
@@ -33,14 +35,15 @@ export async function startHostMode(options: HostModeOptions): Promise<HostMode>
   const log = options.log ?? silentLogger;
   const onError = (error: unknown) => log.error({ err: describeError(error) }, 'notifier failed');
   const systemLocale = options.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale;
-  const context = createCoreContext({ handlers: options.handlers, events: options.events, systemLocale: () => systemLocale, onError });
-  const notifier = createNotifier({
-    context,
+  const notifier = createAccountNotifications({
+    handlers: options.handlers,
+    events: options.events,
+    feed: options.feed,
+    systemLocale: () => systemLocale,
     windowMs: options.coalesceMs,
     show: (request) => options.events.emit('notification:requested', request),
     onError,
   });
-  const disconnect = connectNotifier(options.events, notifier);
   const dispatcher = createDispatcher(trackOpenConversation(options.handlers, notifier), { log });
   const server = await startHostServer({
     staticDir: options.staticDir,
@@ -57,9 +60,7 @@ export async function startHostMode(options: HostModeOptions): Promise<HostMode>
   return {
     ...server,
     async close() {
-      disconnect();
       notifier.dispose();
-      context.dispose();
       await server.close();
     },
   };

@@ -34,6 +34,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const host = await startHostMode({
     handlers: core.handlers,
     events: core.events,
+    feed: core.feed,
     staticDir: options.staticDir ?? DEFAULT_RENDERER_DIR,
     port: options.port,
     log: options.log,

@@ -124,7 +124,7 @@ export async function launch(options: LauncherOptions): Promise<Launched> {
     ended: serverEnded,
     async stop() {
       // Queued messages are already in SQLite; in-flight ones get a moment to be acknowledged.
-      await host.core.current?.outbox.idle(3000);
+      await Promise.all(host.core.accounts().map((a) => a.outbox.idle(3000)));
       await host.close();
       await server.stop();
     },

@@ -1,6 +1,6 @@
 /**
  * The root: i18n and the app model around the screens. Until the session is known a quiet splash shows;
- * signed out, the sign-in screen; signed in, the messenger. `api` is `window.api` in the app and a fake in
+ * signed out, the sign-in screen; signed in, the messenger (or, adding another account, the sign-in screen again). `api` is `window.api` in the app and a fake in
  * tests; the renderer never knows which host provides it.
  */
 import { useEffect, useState } from 'react';
@@ -42,6 +42,7 @@ function WithModel({ api, search }: { api: Api; search: string | undefined }) {
 function Root({ search }: { search: string | undefined }) {
   const model = useModel();
   const session = useStore(model.session);
+  const adding = useStore(model.addingAccount);
   const settings = useStore(model.settings);
   const { t, i18n } = useTranslation();
   useAppearance(settings, i18n);
@@ -54,6 +55,9 @@ function Root({ search }: { search: string | undefined }) {
         <span className="visually-hidden">{t('app.loading')}</span>
       </div>
     );
+  } else if (session.state === 'signed-in' && adding) {
+    // Another account: the same sign-in screen over the app, with a way back to it.
+    screen = <SignIn session={{ state: 'signed-out', serverUrl: session.serverUrl }} search={search ?? ''} adding onCancel={() => model.addingAccount.set(false)} />;
   } else if (session.state === 'signed-in') {
     screen = <Shell session={session} />;
   } else {

@@ -1,7 +1,8 @@
 /**
- * The signed-in window: connection banner on top, the conversation list on the left, the open conversation
- * on the right, and the dialogs (search, settings, new chat). Owns the global keyboard shortcuts:
- * Ctrl/Cmd+K search everything, Ctrl/Cmd+F search this chat, Ctrl/Cmd+, settings, Alt+↑/↓ previous/next chat.
+ * The signed-in window: connection banner on top, the accounts rail and the conversation list on the left, the
+ * open conversation on the right, and the dialogs (search, settings, new chat). Owns the global keyboard shortcuts:
+ * Ctrl/Cmd+K search everything, Ctrl/Cmd+F search this chat, Ctrl/Cmd+, settings, Alt+↑/↓ previous/next chat
+ * (and, in AccountSwitcher, Ctrl/Cmd+Shift+1…9 the n-th account).
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,6 +25,7 @@ import { SearchDialog } from '../search/SearchDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { NewChatDialog } from '../sidebar/NewChatDialog';
 import { Sidebar } from '../sidebar/Sidebar';
+import { AccountSwitcher } from './AccountSwitcher';
 import { useModel } from './model-context';
 
 type OpenDialog = { kind: 'search'; convId: string | null } | { kind: 'settings' } | { kind: 'newChat' } | { kind: 'newGroup' } | { kind: 'rooms' } | null;
@@ -92,7 +94,8 @@ export function Shell({ session }: { session: SessionView }) {
     <div className="shell">
       <ConnectionBanner />
       <UpdateBanner />
-      <div className="shell-body">
+      <div className="shell-body shell-body-accounts">
+        <AccountSwitcher />
         <Sidebar
           session={session}
           activeId={activeId}

@@ -1,6 +1,7 @@
 /**
  * First run: the server's address, then sign in or create an account. The address is prefilled from
- * `?server=` in the page URL, else the last one used (session.get), else the local default.
+ * `?server=` in the page URL, else the last one used (session.get), else the local default. With `adding`, the
+ * same form adds another account to a signed-in app (it becomes the active one), and Cancel goes back.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -31,7 +32,15 @@ export function initialServer(search: string, session: SessionView): string {
 
 type Mode = 'signIn' | 'register';
 
-export function SignIn({ session, search }: { session: SessionView; search: string }) {
+export interface SignInProps {
+  session: SessionView;
+  search: string;
+  /** Adding another account while signed in: a title that says so, and a way back. */
+  adding?: boolean;
+  onCancel?: () => void;
+}
+
+export function SignIn({ session, search, adding = false, onCancel }: SignInProps) {
   const { t } = useTranslation();
   const model = useModel();
   const settings = useStore(model.settings);
@@ -53,6 +62,15 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
       live = false;
     };
   }, [model, search, session.serverUrl]);
+  // Adding an account: Escape goes back to the app, as Cancel does.
+  useEffect(() => {
+    if (!adding || !onCancel) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) onCancel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [adding, onCancel]);
   const [userId, setUserId] = useState(session.userId ?? '');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -89,7 +107,10 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
           : await model.api.auth.login({ serverUrl, userId: userId.trim(), password });
       setPassword('');
       // session:changed follows too; applying the answer now avoids a frame of the old screen.
-      if (next?.state === 'signed-in') model.applySession(next);
+      if (next?.state === 'signed-in') {
+        model.addingAccount.set(false);
+        model.applySession(next);
+      }
     } catch (err) {
       setError(errorText(err, t));
     } finally {
@@ -123,8 +144,8 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
       <form ref={form} className="auth-card" onSubmit={submit} noValidate aria-describedby={error ? ids.error : undefined}>
         <div className="auth-brand">
           <span className="brand-mark" aria-hidden="true" />
-          <h1>{t('auth.welcome')}</h1>
-          <p className="muted">{t('auth.subtitle')}</p>
+          <h1>{adding ? t('accounts.addTitle') : t('auth.welcome')}</h1>
+          <p className="muted">{adding ? t('accounts.addSubtitle') : t('auth.subtitle')}</p>
         </div>
 
         <div className="segmented" role="group" aria-label={t('auth.modeLabel')}>
@@ -224,6 +245,11 @@ export function SignIn({ session, search }: { session: SessionView; search: stri
         <button type="submit" className="button button-primary button-block" disabled={busy || consent.asking} data-testid="auth-submit">
           {busy ? t('auth.working') : mode === 'register' ? t('auth.submitRegister') : t('auth.submitSignIn')}
         </button>
+        {adding && onCancel ? (
+          <button type="button" className="button button-block" onClick={onCancel} data-testid="auth-cancel">
+            {t('accounts.cancelAdd')}
+          </button>
+        ) : null}
       </form>
     </main>
   );

@@ -69,7 +69,7 @@ function ToastView({ toast }: { toast: Toast }) {
           className="toast-main"
           onClick={() => {
             model.dismissToast(toast.id);
-            model.navigate(request.convId);
+            void model.openNotified(request);
           }}
         >
           <Avatar id={(selfId ? privatePeer(request.convId, selfId) : null) ?? request.convId} name={request.title} size="md" />

@@ -38,7 +38,11 @@ export function SettingsDialog({ session, onClose }: { session: SessionView; onC
     try {
       await model.api.auth.logout();
       onClose();
-      model.applySession({ state: 'signed-out', ...(session.serverUrl ? { serverUrl: session.serverUrl } : {}), ...(session.userId ? { userId: session.userId } : {}) });
+      // Only this account is signed out: another one may be active now, which main says.
+      const next = await model.api.session.get().catch(() => null);
+      model.applySession(
+        next ?? { state: 'signed-out', ...(session.serverUrl ? { serverUrl: session.serverUrl } : {}), ...(session.userId ? { userId: session.userId } : {}) },
+      );
     } catch (error) {
       model.pushError(error);
     }

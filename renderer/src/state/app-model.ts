@@ -5,6 +5,7 @@
  * Whenever the session changes (or the bridge reconnected and says so), everything is fetched again.
  */
 import type {
+  AccountView,
   Api,
   ConnectionView,
   ConversationView,
@@ -70,6 +71,10 @@ export interface JoinRequestView {
 
 export class AppModel {
   readonly session: Store<SessionView | null> = createStore<SessionView | null>(null);
+  /** Every signed-in account (the switcher): which one is active, unread counts, connection states. */
+  readonly accounts: Store<readonly AccountView[]> = createStore<readonly AccountView[]>([]);
+  /** The sign-in screen is open over the app to add another account. */
+  readonly addingAccount: Store<boolean> = createStore(false);
   readonly settings: Store<Settings> = createStore(DEFAULT_SETTINGS);
   readonly connection: Store<ConnectionView> = createStore<ConnectionView>({ state: 'connecting', queued: 0 });
   /** The signed-in user's server's limits (recall window, text length, group size): what the UI may offer. */
@@ -120,6 +125,7 @@ export class AppModel {
       this.people.start(),
       api.on('session:changed', (session) => this.applySession(session)),
       api.on('connection:changed', (c) => this.connection.set(c)),
+      api.on('accounts:changed', ({ accounts }) => this.accounts.set(accounts)),
       api.on('limits:changed', (limits) => {
         this.limitsVersion += 1;
         this.limits.set(limits);
@@ -164,6 +170,7 @@ export class AppModel {
       }),
     );
     void this.loadSession();
+    void this.loadAccounts();
     void this.loadSettings();
     void this.loadLimits();
   }
@@ -208,6 +215,8 @@ export class AppModel {
     }
     this.epoch.set((n) => n + 1);
     void this.loadLimits();
+    void this.loadAccounts();
+    if (session.state !== 'signed-in') this.addingAccount.set(false);
     if (session.state === 'signed-in') {
       void this.loadConversations();
       void this.loadConnection();
@@ -215,6 +224,44 @@ export class AppModel {
       void this.loadBlocked();
       void this.people.load();
     }
+  }
+
+  async loadAccounts(): Promise<void> {
+    try {
+      this.accounts.set((await this.api.accounts.list()).accounts);
+    } catch {
+      // accounts:changed brings them.
+    }
+  }
+
+  /** Shows another signed-in account: everything of the window is fetched again for it. */
+  async switchAccount(key: string): Promise<boolean> {
+    if (this.accounts.get().find((a) => a.key === key)?.active) {
+      this.addingAccount.set(false);
+      return true;
+    }
+    try {
+      const session = await this.api.accounts.switch({ key });
+      this.addingAccount.set(false);
+      // session:changed follows too (possibly later, over another channel); applying the answer now is the same.
+      if (this.session.get()?.userId !== session.userId || this.session.get()?.serverUrl !== session.serverUrl) this.applySession(session);
+      return true;
+    } catch (error) {
+      this.pushError(error);
+      return false;
+    }
+  }
+
+  /** The n-th account of the switcher (1-based), for Ctrl/Cmd+Shift+n. */
+  async switchToNth(n: number): Promise<void> {
+    const account = this.accounts.get()[n - 1];
+    if (account) await this.switchAccount(account.key);
+  }
+
+  /** A notification was clicked: its account first (when it is another), then its conversation. */
+  async openNotified(request: NotificationRequest): Promise<void> {
+    if (request.accountKey && !(await this.switchAccount(request.accountKey))) return;
+    this.navigate(request.convId);
   }
 
   async loadSettings(): Promise<void> {
@@ -411,7 +458,8 @@ export class AppModel {
 
   private showNotification(request: NotificationRequest): void {
     const toasts = this.toasts.get();
-    const existing = toasts.find((t) => t.kind === 'notification' && t.request.tag === request.tag);
+    // One per conversation of each account (two accounts may share a group).
+    const existing = toasts.find((t) => t.kind === 'notification' && t.request.tag === request.tag && t.request.accountKey === request.accountKey);
     const id = this.nextToastId++;
     const toast: Toast = { id, kind: 'notification', request };
     this.toasts.set([...toasts.filter((t) => t !== existing), toast].slice(-4));

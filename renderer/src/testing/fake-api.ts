@@ -30,6 +30,7 @@ import type {
 } from '../../../preload/api-types';
 import { DEFAULT_LIMITS, PREVIEW_MAX_BYTES, isInlineImage, type RegisterRefusal } from '../../../protocol/pure.js';
 import type { FakeContext } from './fake-context';
+import { createFakeAccounts, type FakeAccountSpec } from './fake-accounts';
 import { createFakeChanges } from './fake-changes';
 import { createFakeContacts, type FakeContactsSpec } from './fake-contacts';
 import { createFakeDevices } from './fake-devices';
@@ -68,6 +69,8 @@ export interface FakeApiOptions {
   limits?: Partial<Omit<LimitsView, 'announced'>>;
   /** Contacts, requests and public groups; the directory finds `users`. */
   people?: FakeContactsSpec;
+  /** Other signed-in accounts, after the session's own (the account switcher). */
+  accounts?: FakeAccountSpec[];
 }
 
 export interface FakeApi {
@@ -90,6 +93,8 @@ export interface FakeApi {
   setLimits(limits: Partial<Omit<LimitsView, 'announced'>>): void;
   /** Contact requests arriving from, or accepted by, other users. */
   people: Pick<ReturnType<typeof createFakeContacts>, 'receiveRequest' | 'accepted'>;
+  /** Messages arrive for a background account (by key, `userId@host`): its unread count rises. */
+  receiveInBackground(accountKey: string, count?: number): void;
 }
 
 export function apiError(code: ApiErrorCode, message: string = code): { name: 'ApiError'; code: ApiErrorCode; message: string } {
@@ -292,28 +297,38 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
 
   const sessions = createFakeDevices(context, options.devices);
   const people = createFakeContacts(context, options.people);
+  const accounts = createFakeAccounts(
+    {
+      session: () => session,
+      setSession: (next) => {
+        session = next;
+      },
+      conversations,
+      connection: () => connection,
+      emit,
+    },
+    options.accounts,
+  );
   const api = {
     session: { get: () => record('session.get', {}, () => session) },
+    accounts: {
+      list: () => record('accounts.list', {}, () => accounts.list()),
+      switch: (arg: { key: string }) => record('accounts.switch', arg, () => accounts.switchTo(arg.key)),
+    },
     devices: sessions.devices,
     auth: {
       changePassword: sessions.changePassword,
       register: (arg: { serverUrl: string; userId: string; name: string }) =>
         record('auth.register', arg, () => {
-          session = { state: 'signed-in', userId: arg.userId, name: arg.name, serverUrl: arg.serverUrl };
-          emit('session:changed', session);
+          accounts.signedIn({ state: 'signed-in', userId: arg.userId, name: arg.name, serverUrl: arg.serverUrl });
           return session;
         }),
       login: (arg: { serverUrl: string; userId: string }) =>
         record('auth.login', arg, () => {
-          session = { state: 'signed-in', userId: arg.userId, name: arg.userId, serverUrl: arg.serverUrl };
-          emit('session:changed', session);
+          accounts.signedIn({ state: 'signed-in', userId: arg.userId, name: arg.userId, serverUrl: arg.serverUrl });
           return session;
         }),
-      logout: () =>
-        record('auth.logout', {}, () => {
-          session = { state: 'signed-out', serverUrl: session.serverUrl ?? '', userId: session.userId ?? '' };
-          emit('session:changed', session);
-        }),
+      logout: () => record('auth.logout', {}, () => accounts.signedOut()),
     },
     connection: {
       get: () => record('connection.get', {}, () => connection),
@@ -535,6 +550,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const log = logOf(convId);
       return [...range(log, 1, lastSeqOf(log)), ...pendingOf(log)];
     },
+    receiveInBackground: (key, count) => accounts.receiveInBackground(key, count),
     setLimits(patch) {
       limits = { ...limits, ...patch, announced: true };
       emit('limits:changed', limits);
