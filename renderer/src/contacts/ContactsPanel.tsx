@@ -2,7 +2,7 @@
  * The sidebar's Contacts view: incoming requests first (accept, decline, ignore), then the contacts (remark
  * before name, presence), then the requests the user sent (withdraw). A contact's row opens their profile card.
  */
-import { useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContactRequestView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
@@ -12,14 +12,19 @@ import { Icon } from '../common/Icon';
 import { useStore } from '../lib/store';
 import { formatLastSeen } from '../lib/time-format';
 import { answerRequest, type RequestAnswer } from './contact-actions';
-import { contactLabel, sortContacts } from './contacts-model';
+import { contactLabel, matchesContact, sortContacts } from './contacts-model';
 
 export function ContactsPanel() {
   const { t, i18n } = useTranslation();
   const model = useModel();
   const now = useNow(60_000);
   const view = useStore(model.people.list);
-  const contacts = useMemo(() => sortContacts(view.contacts, i18n.language), [view.contacts, i18n.language]);
+  const [filter, setFilter] = useState('');
+  const filterId = useId();
+  const contacts = useMemo(
+    () => sortContacts(view.contacts.filter((c) => matchesContact(c, filter)), i18n.language),
+    [view.contacts, filter, i18n.language],
+  );
   const incoming = view.requests.filter((r) => r.direction === 'in');
   const outgoing = view.requests.filter((r) => r.direction === 'out');
 
@@ -47,10 +52,28 @@ export function ContactsPanel() {
       ) : null}
       <section aria-label={t('contacts.listLabel')}>
         <h3 className="people-heading">{t('contacts.listLabel')}</h3>
+        {view.contacts.length > 0 ? (
+          <div className="people-filter">
+            <label htmlFor={filterId} className="visually-hidden">
+              {t('contacts.filter')}
+            </label>
+            <input
+              id={filterId}
+              type="search"
+              className="input"
+              value={filter}
+              placeholder={t('contacts.filter')}
+              onChange={(e) => setFilter(e.target.value)}
+              data-testid="contacts-filter"
+            />
+          </div>
+        ) : null}
         {!view.loaded ? (
           <p className="people-note" role="status">
             {t('contacts.loading')}
           </p>
+        ) : contacts.length === 0 && filter.trim() ? (
+          <p className="people-note">{t('contacts.noMatch')}</p>
         ) : contacts.length === 0 ? (
           <div className="people-note" data-testid="contacts-empty">
             <p className="conv-list-empty-title">{t('contacts.empty')}</p>
@@ -70,7 +93,7 @@ export function ContactsPanel() {
                         {label}
                         {c.remark && c.remark !== c.name ? <span className="people-secondary"> · {c.name}</span> : null}
                       </span>
-                      <span className="people-secondary">{c.status ? `${presence} · ${c.status}` : presence}</span>
+                      <span className="people-secondary">{[presence, c.status, ...c.tags].filter(Boolean).join(' · ')}</span>
                     </span>
                   </button>
                 </li>

@@ -63,3 +63,10 @@ export function sortContacts(contacts: readonly ContactView[], locale: string): 
 export function incomingCount(view: ContactsView): number {
   return view.requests.filter((r) => r.direction === 'in').length;
 }
+
+/** Whether a contact matches what is typed in the list's filter: remark, name, id or a tag, case-insensitively. */
+export function matchesContact(c: Pick<ContactView, 'remark' | 'name' | 'userId' | 'tags'>, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [c.remark, c.name, c.userId, ...c.tags].some((s) => s.toLowerCase().includes(q));
+}

@@ -61,6 +61,22 @@ describe('the Contacts view', () => {
     expect(callsOf(fake, 'contacts.cancel').map((c) => c.arg)).toEqual([{ userId: 'zoe2' }]);
   });
 
+  it('filters contacts by remark, name, id or tag', async () => {
+    sidebar({ contacts: [{ userId: 'xm', remark: '小明', tags: ['同事'] }, { userId: 'zoe' }, { userId: 'li' }] });
+    fireEvent.click(await screen.findByTestId('sidebar-tab-contacts'));
+    await screen.findByTestId('contacts-list');
+    const shown = () => within(screen.getByTestId('contacts-list')).getAllByRole('button').map((b) => b.dataset.testid);
+    fireEvent.change(screen.getByTestId('contacts-filter'), { target: { value: '同事' } });
+    expect(shown()).toEqual(['contact-xm']);
+    fireEvent.change(screen.getByTestId('contacts-filter'), { target: { value: 'ZO' } });
+    expect(shown()).toEqual(['contact-zoe']);
+    fireEvent.change(screen.getByTestId('contacts-filter'), { target: { value: '李雷' } });
+    expect(shown()).toEqual(['contact-li']);
+    fireEvent.change(screen.getByTestId('contacts-filter'), { target: { value: 'nobody' } });
+    expect(screen.queryByTestId('contacts-list')).toBeNull();
+    expect(screen.getByText('No contact matches')).toBeTruthy();
+  });
+
   it('updates live: a request arriving raises the badge', async () => {
     const { fake } = sidebar();
     await screen.findByTestId('sidebar-tab-contacts');

@@ -501,6 +501,8 @@ export const en = {
     incoming: 'Contact requests',
     outgoing: 'Sent requests',
     listLabel: 'Contacts',
+    filter: 'Filter contacts',
+    noMatch: 'No contact matches',
     loading: 'Loading contacts…',
     empty: 'No contacts yet',
     emptyHint: 'Find people by name or ID with “Add contact”.',

@@ -500,6 +500,8 @@ export const zhCN: Translation = {
     incoming: '新的好友申请',
     outgoing: '我发出的申请',
     listLabel: '联系人',
+    filter: '筛选联系人',
+    noMatch: '没有匹配的联系人',
     loading: '正在加载通讯录…',
     empty: '还没有联系人',
     emptyHint: '点击“添加好友”，按昵称或 ID 查找。',
