@@ -45,5 +45,8 @@ describe('ContactsRepo', () => {
     ]);
     expect(store.contacts.setPresence('bob', true, 9)).toBe(true);
     expect([...store.contacts.users().values()]).toEqual([{ userId: 'bob', name: '王小明', online: true, lastSeen: 9, status: 'busy' }]);
+    // Bob is no longer a contact: his profile goes with him.
+    store.contacts.apply([{ seq: 2, ts: 2, userId: 'bob', event: 'removed', contact: null, request: null }]);
+    expect(store.contacts.setPresence('bob', false, 10)).toBe(false);
   });
 });

@@ -56,6 +56,7 @@ export class ContactsRepo {
   private readonly deleteRequest: Database.Statement<[string]>;
   private readonly upsertUser: Database.Statement<[string, string, string | null, string | null, number, number]>;
   private readonly updatePresence: Database.Statement<[number, number, string]>;
+  private readonly pruneUsers: Database.Statement<[]>;
 
   constructor(private readonly db: Database.Database) {
     this.selectContacts = db.prepare('SELECT user_id, remark, tags, since FROM contacts ORDER BY user_id');
@@ -82,6 +83,10 @@ export class ContactsRepo {
          online = excluded.online, last_seen = excluded.last_seen`,
     );
     this.updatePresence = db.prepare('UPDATE contact_users SET online = ?, last_seen = ? WHERE user_id = ?');
+    // Profiles of people no longer listed are not kept (they would only be stale).
+    this.pruneUsers = db.prepare(
+      'DELETE FROM contact_users WHERE user_id NOT IN (SELECT user_id FROM contacts UNION SELECT user_id FROM contact_requests)',
+    );
   }
 
   lastSeq(): number {
@@ -115,6 +120,7 @@ export class ContactsRepo {
       for (const c of snapshot.contacts) this.putContact(c);
       for (const r of snapshot.requests) this.putRequest(r);
       this.setSeq.run(snapshot.lastSeq);
+      this.pruneUsers.run();
     })();
   }
 
@@ -140,6 +146,7 @@ export class ContactsRepo {
         applied += 1;
       }
       this.setSeq.run(seq);
+      if (applied > 0) this.pruneUsers.run();
       return { applied, gap: false };
     })();
   }
