@@ -128,7 +128,7 @@ function RequestRow({ request: r, answers }: { request: ContactRequestView; answ
   const model = useModel();
   const name = r.name || r.userId;
   return (
-    <li className="people-request" data-testid={`contact-request-${r.userId}`}>
+    <li className={answers.length > 1 ? 'people-request people-request-stacked' : 'people-request'} data-testid={`contact-request-${r.userId}`}>
       <button type="button" className="people-request-who" onClick={() => model.people.openProfile(r.userId)} aria-label={t('directory.openProfile', { name })}>
         <Avatar id={r.userId} name={name} size="md" />
         <span className="conv-main">
