@@ -130,6 +130,26 @@ describe('contacts in the client core', () => {
     expect(alice.current!.store.contacts.lastSeq()).toBe(held + 1);
   });
 
+  it('finds public groups by name, pages users with the cursor, and joins an open group from the result', async () => {
+    const alice = fixture.newCore();
+    const bob = fixture.newCore();
+    await signUp(alice, 'alice');
+    await signUp(bob, 'bob');
+    for (let i = 0; i < 3; i++) await server.register(`team${i}`, `团队成员${i}`);
+    const { groupId } = await call(alice, 'groups.create', { name: '读书会', members: [], joinPolicy: 'open' });
+    expect((await call(bob, 'directory.searchGroups', { query: '读书' })).groups).toEqual([]);
+    await call(alice, 'group.update', { groupId, public: true });
+    const { groups } = await call(bob, 'directory.searchGroups', { query: '读书' });
+    expect(groups).toEqual([{ groupId, name: '读书会', memberCount: 1, joinPolicy: 'open' }]);
+    expect(await call(bob, 'group.join', { groupId })).toEqual({ status: 'joined' });
+
+    const first = await call(bob, 'directory.searchUsers', { query: '团队', limit: 2 });
+    expect(first.users).toHaveLength(2);
+    const rest = await call(bob, 'directory.searchUsers', { query: '团队', limit: 2, cursor: first.nextCursor! });
+    expect([...first.users, ...rest.users].map((u) => u.userId).sort()).toEqual(['team0', 'team1', 'team2']);
+    expect(rest.nextCursor).toBeUndefined();
+  });
+
   it('refuses bad contacts and directory arguments at the IPC edge, before the server sees them', async () => {
     const alice = fixture.newCore();
     await signUp(alice, 'alice');
