@@ -1,8 +1,8 @@
 /**
- * Contacts through the client core, against a real server: finding a user by part of a Chinese name, request and
- * accept between two accounts (the renderer's bus told on both sides), the local copy answering offline after a
- * restart, catching up from the last seq at start and when a live entry skips one, and a send the server
- * refuses because the two are not contacts.
+ * Contacts and the directory through the client core, against a real server: finding a user by part of a Chinese
+ * name, request and accept between two accounts (the renderer's bus told on both sides), the local copy answering
+ * offline after a restart, catching up from the last seq at start and when a live entry skips one, public groups
+ * and paging, the IPC edge, and a send the server refuses because the two are not contacts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../protocol/index.js';
