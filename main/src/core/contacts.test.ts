@@ -6,12 +6,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../protocol/index.js';
-import type { ContactsView } from '../../../preload/contract.js';
+import type { ApiEvents, ContactsView } from '../../../preload/contract.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
 import { createEventBus } from '../ipc/event-bus.js';
 import { openStore } from '../store/store.js';
 import { CoreFixture, call, nextEvent, signUp as signUpOn } from '../test-support/cores.js';
 import { startTestServer, tempDir, until, type TestServer } from '../test-support/server.js';
+import { accountKey } from './session-file.js';
 import type { ClientCore } from './client-core.js';
 import { Contacts } from './contacts.js';
 import type { ServerConnection } from './server-connection.js';
@@ -191,6 +192,34 @@ describe('contacts in the client core', () => {
     const sent = nextEvent(alice, 'message:updated', ({ message }) => message.clientMsgId === clientMsgId && message.status === 'sent');
     await call(alice, 'messages.retry', { clientMsgId });
     await sent;
+  });
+});
+
+describe('contacts with several accounts', () => {
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+
+  it('tells the window only the active account\'s contacts; a switch shows the other account\'s', async () => {
+    const core = fixture.newCore();
+    await signUp(core, 'alice');
+    await signUp(core, 'bob'); // added last: active
+    await until(() => core.accounts().every((a) => a.conn.online), 10_000, 'both online');
+    const carol = fixture.newCore();
+    await signUp(carol, 'carol');
+
+    const seen: Array<ApiEvents['contacts:changed']> = [];
+    const off = core.events.on('contacts:changed', (v) => seen.push(v));
+    await call(carol, 'contacts.request', { userId: 'alice', message: 'for alice' });
+    // A later request to the active account arrives; the one to the background account never did.
+    const forBob = nextEvent(core, 'contacts:changed', (v) => v.requests.some((r) => r.userId === 'carol'));
+    await call(carol, 'contacts.request', { userId: 'bob', message: 'for bob' });
+    expect((await forBob).requests.map((r) => r.message)).toEqual(['for bob']);
+    off();
+    expect(seen.flatMap((v) => v.requests.map((r) => r.message))).not.toContain('for alice');
+
+    await call(core, 'accounts.switch', { key: accountKey(server.url, 'alice') });
+    expect((await call(core, 'contacts.list', {})).requests.map((r) => [r.userId, r.message])).toEqual([['carol', 'for alice']]);
   });
 });
 
