@@ -12,7 +12,7 @@ import { useStore } from '../lib/store';
 import { contactLabel } from './contacts-model';
 import { useDirectorySearch } from './use-directory-search';
 
-export interface Pick {
+export interface PickedPerson {
   userId: string;
   name: string;
   online: boolean;
@@ -20,14 +20,14 @@ export interface Pick {
 
 const MAX_CONTACT_MATCHES = 8;
 
-export function PeoplePicker({ text, exclude, onPick, listId }: { text: string; exclude: ReadonlySet<string>; onPick: (p: Pick) => void; listId?: string }) {
+export function PeoplePicker({ text, exclude, onPick, listId }: { text: string; exclude: ReadonlySet<string>; onPick: (p: PickedPerson) => void; listId?: string }) {
   const { t } = useTranslation();
   const model = useModel();
   const { contacts } = useStore(model.people.list);
   const results = useDirectorySearch(text);
   const q = text.trim().toLowerCase();
 
-  const fromContacts = useMemo<Pick[]>(() => {
+  const fromContacts = useMemo<PickedPerson[]>(() => {
     if (!q) return [];
     return contacts
       .filter((c) => !exclude.has(c.userId) && [c.remark, c.name, c.userId].some((s) => s.toLowerCase().includes(q)))

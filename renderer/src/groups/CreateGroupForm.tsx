@@ -8,7 +8,7 @@ import type { UserView } from '../../../preload/api-types';
 import { codePointLength, isValidId, JOIN_POLICIES, MAX_NAME, type JoinPolicyName } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
-import { PeoplePicker, type Pick } from '../contacts/PeoplePicker';
+import { PeoplePicker, type PickedPerson } from '../contacts/PeoplePicker';
 import { errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
 import { splitIds } from './group-rules';
@@ -72,7 +72,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
     }
   };
   const taken = useMemo(() => new Set([selfId, ...picked.map((u) => u.userId)]), [selfId, picked]);
-  const pick = (p: Pick) => {
+  const pick = (p: PickedPerson) => {
     if (picked.length + 2 > maxMembers) return refuse(t('groups.tooManyMembers', { max: maxMembers }));
     setPicked((prev) => [...prev, { userId: p.userId, name: p.name, online: p.online, lastSeen: 0 }]);
     setMemberText('');
