@@ -20,7 +20,7 @@ export interface PickedPerson {
 
 const MAX_CONTACT_MATCHES = 8;
 
-export function PeoplePicker({ text, exclude, onPick, listId }: { text: string; exclude: ReadonlySet<string>; onPick: (p: PickedPerson) => void; listId?: string }) {
+export function PeoplePicker({ text, exclude, onPick }: { text: string; exclude: ReadonlySet<string>; onPick: (p: PickedPerson) => void }) {
   const { t } = useTranslation();
   const model = useModel();
   const { contacts } = useStore(model.people.list);
@@ -42,7 +42,7 @@ export function PeoplePicker({ text, exclude, onPick, listId }: { text: string; 
   return (
     <div className="people-picker" aria-live="polite">
       {all.length > 0 ? (
-        <ul className="people-picks" id={listId} aria-label={t('directory.people')} data-testid="people-picks">
+        <ul className="people-picks" aria-label={t('directory.people')} data-testid="people-picks">
           {all.map((p) => (
             <li key={p.userId}>
               <button type="button" className="people-pick" onClick={() => onPick(p)} aria-label={t('directory.pick', { name: p.name })} data-testid={`pick-${p.userId}`}>

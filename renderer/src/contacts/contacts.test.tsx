@@ -5,6 +5,7 @@ import type { SessionView, UserView } from '../../../preload/api-types';
 import { renderWithModel } from '../testing/render';
 import { Sidebar } from '../sidebar/Sidebar';
 import { NewChatDialog } from '../sidebar/NewChatDialog';
+import { NewGroupDialog } from '../groups/NewGroupDialog';
 import { AddContactDialog } from './AddContactDialog';
 import { ProfileCard } from './ProfileCard';
 import { parseTags } from './ContactNotesForm';
@@ -168,6 +169,21 @@ describe('a server that delivers private messages between contacts only', () => 
     model.people.openProfile('xm');
     await waitFor(() => expect(screen.getByTestId('profile-user-id').textContent).toBe('xm'));
     expect(screen.queryByTestId('profile-contacts-only')).toBeNull();
+  });
+});
+
+describe('New group', () => {
+  it('adds members picked from the directory as chips, and still takes typed ids', async () => {
+    const { fake } = renderWithModel(<NewGroupDialog selfId="me" onClose={noop} onOpened={noop} />, { users });
+    fireEvent.change(screen.getByTestId('group-name-input'), { target: { value: '项目组' } });
+    fireEvent.change(screen.getByTestId('group-member-input'), { target: { value: '李' } });
+    fireEvent.click(await screen.findByTestId('pick-li'));
+    expect(screen.getByTestId('group-member-chip-li').textContent).toContain('李雷');
+    fireEvent.change(screen.getByTestId('group-member-input'), { target: { value: 'zoe' } });
+    fireEvent.keyDown(screen.getByTestId('group-member-input'), { key: 'Enter' });
+    await screen.findByTestId('group-member-chip-zoe');
+    fireEvent.click(screen.getByTestId('group-create-submit'));
+    await waitFor(() => expect(callsOf(fake, 'groups.create').map((c) => (c.arg as { members: string[] }).members)).toEqual([['li', 'zoe']]));
   });
 });
 
