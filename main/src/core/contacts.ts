@@ -34,6 +34,8 @@ export class Contacts {
   private supported = true;
   private running: Promise<void> | null = null;
   private rerun = false;
+  /** The next read of the log fetches every listed profile again (a new connection: names and presence may have moved). */
+  private refreshProfiles = true;
 
   constructor(private readonly options: ContactsOptions) {
     this.log = options.log ?? silentLogger;
@@ -123,6 +125,7 @@ export class Contacts {
   /** The connection is new: the server may be another version, so whether it has contacts is asked again. */
   online(): Promise<void> {
     this.supported = true;
+    this.refreshProfiles = true;
     // The hello may have brought another messaging policy.
     this.emit();
     return this.catchUp();
@@ -153,7 +156,13 @@ export class Contacts {
       if (!unknownOp(error)) throw error;
       this.supported = false;
     }
-    if (this.supported) await this.learnUsers(this.listedIds());
+    if (this.supported) {
+      // After a (re)connect every listed profile is fetched again; otherwise only people not known yet, so a change
+      // made here does not cost a fetch of everyone's.
+      const known = this.refreshProfiles ? new Map() : repo.users();
+      this.refreshProfiles = false;
+      await this.learnUsers(this.listedIds().filter((id) => !known.has(id)));
+    }
     if (JSON.stringify(this.view()) !== before) this.emit();
   }
 
