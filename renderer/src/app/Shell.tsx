@@ -14,6 +14,7 @@ import { isMac, isPrimaryModifier } from '../common/focus';
 import { Icon } from '../common/Icon';
 import { AddContactDialog } from '../contacts/AddContactDialog';
 import { ProfileCard } from '../contacts/ProfileCard';
+import { useContactRequestToasts } from '../contacts/use-contact-request-toasts';
 import { ConversationPane } from '../conversation/ConversationPane';
 import { sortConversations } from '../lib/sort-conversations';
 import { useStore } from '../lib/store';
@@ -35,6 +36,7 @@ export function Shell({ session }: { session: SessionView }) {
   const model = useModel();
   useRoomLeftNotice(model);
   useJoinRequestToasts(model);
+  useContactRequestToasts(model);
   const target = useStore(model.navigation);
   const { byId } = useStore(model.conversations);
   const [dialog, setDialog] = useState<OpenDialog>(null);

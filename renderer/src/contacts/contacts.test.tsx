@@ -11,6 +11,7 @@ import { ProfileCard } from './ProfileCard';
 import { parseTags } from './ContactNotesForm';
 import { useStore } from '../lib/store';
 import { useModel } from '../app/model-context';
+import { useContactRequestToasts } from './use-contact-request-toasts';
 
 const session: SessionView = { state: 'signed-in', userId: 'me', name: 'Me', serverUrl: 'http://127.0.0.1:8080' };
 const noop = () => undefined;
@@ -232,6 +233,21 @@ describe('the profile card', () => {
     fireEvent.click(within(card).getByTestId('profile-message'));
     await waitFor(() => expect(model.navigation.get()?.convId).toBe('p:li|me'));
     expect(model.people.profile.get()).toBeNull();
+  });
+});
+
+function Toasted() {
+  useContactRequestToasts(useModel());
+  return null;
+}
+
+describe('contact request toasts', () => {
+  it('toast a request that arrives while the app is open, not the ones pending at start', async () => {
+    const { fake, model } = renderWithModel(<Toasted />, { users, people: { requests: [{ userId: 'han', direction: 'in' }] } });
+    await waitFor(() => expect(model.people.list.get().requests).toHaveLength(1));
+    const infos = () => model.toasts.get().flatMap((t) => (t.kind === 'info' ? [t.text] : []));
+    fake.people.receiveRequest('li', 'hi');
+    await waitFor(() => expect(infos()).toEqual(['李雷 wants to add you as a contact']));
   });
 });
 

@@ -519,6 +519,7 @@ export const en = {
     notContactsAdd: 'Add as contact',
     onlyContacts: 'On this server, private messages reach contacts only.',
     requestSent: 'Contact request sent to {{name}}',
+    requestToast: '{{name}} wants to add you as a contact',
     nowContacts: 'You and {{name}} are now contacts',
     requestMessage: 'Message with your request (optional)',
     sendRequest: 'Send request',

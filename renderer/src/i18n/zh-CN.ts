@@ -518,6 +518,7 @@ export const zhCN: Translation = {
     notContactsAdd: '添加为好友',
     onlyContacts: '此服务器上，私聊消息只能发给好友。',
     requestSent: '已向“{{name}}”发送好友申请',
+    requestToast: '“{{name}}”请求添加你为好友',
     nowContacts: '你和“{{name}}”已成为好友',
     requestMessage: '验证消息（选填）',
     sendRequest: '发送申请',
