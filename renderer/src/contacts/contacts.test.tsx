@@ -242,12 +242,15 @@ function Toasted() {
 }
 
 describe('contact request toasts', () => {
-  it('toast a request that arrives while the app is open, not the ones pending at start', async () => {
+  it('toast a request that arrives, and an acceptance of the user\'s own, while the app is open; not what was pending at start', async () => {
     const { fake, model } = renderWithModel(<Toasted />, { users, people: { requests: [{ userId: 'han', direction: 'in' }] } });
     await waitFor(() => expect(model.people.list.get().requests).toHaveLength(1));
     const infos = () => model.toasts.get().flatMap((t) => (t.kind === 'info' ? [t.text] : []));
     fake.people.receiveRequest('li', 'hi');
     await waitFor(() => expect(infos()).toEqual(['李雷 wants to add you as a contact']));
+    await model.api.contacts.request({ userId: 'zoe' });
+    fake.people.accepted('zoe');
+    await waitFor(() => expect(infos()).toEqual(['李雷 wants to add you as a contact', 'You and Zoe are now contacts']));
   });
 });
 
