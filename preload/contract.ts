@@ -28,7 +28,15 @@ import type { ErrorCode } from '../protocol/errors.js';
 import { DEFAULT_MAX_AVATAR_BYTES, INVITE_CODE_PATTERN, REGISTER_REFUSALS, type AvatarSizeName, type RegisterRefusal } from '../protocol/http.js';
 import { CodePointString } from '../protocol/kinds.js';
 import type { ServerLimits } from '../protocol/limits.js';
-import { REQUESTS, type ConvKindName, type DeviceSession, type GroupInfo, type GroupRole, type UserInfo } from '../protocol/ops.js';
+import {
+  REQUESTS,
+  type ConvKindName,
+  type DeviceSession,
+  type GroupInfo,
+  type GroupListing,
+  type GroupRole,
+  type UserInfo,
+} from '../protocol/ops.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Values that cross the boundary
@@ -270,6 +278,45 @@ export interface SearchHit {
   /** Lower is better. */
   rank: number;
 }
+
+/** A contact with what is known of them (the profile and presence last seen; kept offline too). */
+export interface ContactView {
+  userId: string;
+  /** The user's own name for the contact ('' when none): shown before the contact's name. */
+  remark: string;
+  tags: string[];
+  /** When they became contacts (ms since epoch). */
+  since: number;
+  name: string;
+  avatar?: string;
+  status?: string;
+  online: boolean;
+  lastSeen: number;
+}
+
+/** A pending contact request: `in` asks the user, `out` was sent by the user. */
+export interface ContactRequestView {
+  userId: string;
+  direction: 'in' | 'out';
+  message: string;
+  ts: number;
+  name: string;
+  avatar?: string;
+}
+
+/**
+ * The user's contacts and pending requests; `supported` false: the server has no contacts (everything empty).
+ * `messaging`: who may message whom privately on this server (`contacts`: only contacts), as its last hello said.
+ */
+export interface ContactsView {
+  contacts: ContactView[];
+  requests: ContactRequestView[];
+  supported: boolean;
+  messaging: 'anyone' | 'contacts';
+}
+
+/** A public group as the directory lists it. */
+export type GroupListingView = GroupListing;
 
 export type Language = 'zh-CN' | 'en' | 'system';
 export type Theme = 'light' | 'dark' | 'system';
@@ -566,6 +613,25 @@ export const API_METHODS = {
     returns<AvatarImage>(),
   ),
 
+  // contacts and the directory
+  /** Users by name or id (the exact id first); `nextCursor` pages on with the same query. */
+  'directory.searchUsers': method(Closed(REQUESTS['users.search']), returns<{ users: UserView[]; nextCursor?: string }>()),
+  /** Public groups by name or id. */
+  'directory.searchGroups': method(Closed(REQUESTS['groups.search']), returns<{ groups: GroupListingView[]; nextCursor?: string }>()),
+  /** From the local copy (offline too); `contacts:changed` follows every change. */
+  'contacts.list': method(NoArg, returns<ContactsView>()),
+  /** `contacts`: they are contacts now (they had asked first); `pending`: waits for the other user. */
+  'contacts.request': method(Closed(REQUESTS['contacts.request']), returns<{ status: 'pending' | 'contacts' }>()),
+  'contacts.accept': method(Closed(REQUESTS['contacts.accept']), returns<void>()),
+  'contacts.decline': method(Closed(REQUESTS['contacts.decline']), returns<void>()),
+  /** Drops an incoming request without telling the requester. */
+  'contacts.ignore': method(Closed(REQUESTS['contacts.ignore']), returns<void>()),
+  /** Withdraws the user's own pending request. */
+  'contacts.cancel': method(Closed(REQUESTS['contacts.cancel']), returns<void>()),
+  'contacts.remove': method(Closed(REQUESTS['contacts.remove']), returns<void>()),
+  /** The user's remark and tags for a contact (seen by nobody else). */
+  'contacts.update': method(Closed(REQUESTS['contacts.update']), returns<void>()),
+
   // groups: the protocol's group ops, for the UI's group screens
   /** `notAdded`: users named who could not be added (they blocked the user); absent when everyone was. */
   'groups.create': method(Closed(REQUESTS['group.create']), returns<{ groupId: string; convId: string; notAdded?: string[] }>()),
@@ -647,6 +713,8 @@ export const API_EVENTS = {
   'group:join-requested': payload<{ groupId: string; convId: string; userId: string; note: string; ts: number }>(),
   /** The user is no longer in the chatroom; its local copy is gone (messages:removed and conversations:changed follow). */
   'room:left': payload<{ roomId: string; convId: string; reason: RoomLeftReason }>(),
+  /** The contacts or pending requests changed (the whole list), or what is known of a listed user. */
+  'contacts:changed': payload<ContactsView>(),
 } satisfies Record<`${string}:${string}`, Phantom<unknown>>;
 
 // ---------------------------------------------------------------------------------------------------------

@@ -215,6 +215,19 @@ export function demoOptions(now: number, imageBytes: Uint8Array | null): FakeApi
     ackDelayMs: 400,
     // Long enough to see an edit or recall marked while it is on its way.
     changeDelayMs: 1500,
+    people: {
+      contacts: [
+        { userId: 'ada', since: now - 90 * DAY },
+        { userId: 'li.wei', remark: '伟哥', tags: ['同事'], since: now - 30 * DAY },
+        { userId: 'zhang.min', since: now - 7 * DAY },
+        { userId: 'grace', since: now - 200 * DAY },
+      ],
+      requests: [
+        { userId: 'yuki', direction: 'in', message: 'Hi Alex, we met at the design review', ts: now - 2 * HOUR },
+        { userId: 'kim', direction: 'out', ts: now - DAY },
+      ],
+      publicGroups: [{ groupId: 'book-club', name: '读书会 Book club', memberCount: 12, joinPolicy: 'approval' }],
+    },
   };
 }
 

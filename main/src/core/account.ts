@@ -22,6 +22,7 @@ import { Checkpointer } from '../store/checkpointer.js';
 import { scheduleMaintenance, type MaintenanceHandle } from '../store/maintenance.js';
 import { openStore, type Store } from '../store/store.js';
 import type { ApplyResult, StoredMessage } from '../store/types.js';
+import { Contacts } from './contacts.js';
 import { FileCache } from './file-cache.js';
 import { downloadFile, uploadFile, type FileRecord } from './http-client.js';
 import { OutboxSender } from './outbox-sender.js';
@@ -74,6 +75,7 @@ export class Account {
   readonly conn: ServerConnection;
   readonly sync: SyncEngine;
   readonly outbox: OutboxSender;
+  readonly contacts: Contacts;
   private readonly typing: TypingTracker;
   /** WAL checkpoints and search-index merges happen off the paths the window waits on. */
   private readonly checkpointer: Checkpointer;
@@ -126,6 +128,7 @@ export class Account {
       },
       options.backoff,
     );
+    this.contacts = new Contacts({ conn: this.conn, repo: store.contacts, events: this.events, log: this.log });
     this.typing = new TypingTracker((convId, userIds) => this.events.emit('typing:changed', { convId, userIds }));
     this.profile = new AccountProfile({
       ...session,
@@ -147,6 +150,7 @@ export class Account {
     this.conn.on('auth-failed', ({ reason, revoked }) => this.options.onAuthFailed(reason, revoked));
     this.conn.on('event', (e) => {
       try {
+        this.contacts.onServerEvent(e);
         switch (e.ev) {
           case 'msg':
             this.typing.stopped(e.body.convId, e.body.from);
@@ -212,6 +216,7 @@ export class Account {
   private onOnline(): void {
     this.outbox.kick();
     if (this.room) void this.rejoinRoom(this.room.roomId);
+    void this.contacts.online();
     this.sync
       .catchUp()
       .then(() => this.flushReads())

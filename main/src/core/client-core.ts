@@ -23,6 +23,7 @@ import { Account } from './account.js';
 import { AppSettings } from './app-settings.js';
 import { changePassword, login, logout, register } from './http-client.js';
 import { profileHandlers } from './profile-handlers.js';
+import { peopleHandlers } from './people-handlers.js';
 import { NoAnswerError } from './server-connection.js';
 import { SessionFile, accountKey, plainBox, type SavedAccounts, type SavedSession, type SecretBox } from './session-file.js';
 import { conversationView, limitsView, messageView, searchHitView } from './views.js';
@@ -471,6 +472,7 @@ export class ClientCore {
       'users.block': async ({ userId }) => void (await ask('block', { userId })),
       'users.unblock': async ({ userId }) => void (await ask('unblock', { userId })),
       'users.blocked': async () => ask('blocks', {}),
+      ...peopleHandlers(need),
 
       ...profileHandlers({ need, reach: (fn) => this.reach(fn) }),
 

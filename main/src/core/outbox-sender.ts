@@ -6,7 +6,7 @@
  * restart starts again from the copy kept in the account's directory.
  */
 import { EventEmitter } from 'node:events';
-import { ProtocolError, RETRYABLE_CODES, UPLOAD_QUOTA_REASON, isQuotaRefusal } from '../../../protocol/index.js';
+import { NOT_CONTACTS_REASON, ProtocolError, RETRYABLE_CODES, UPLOAD_QUOTA_REASON, isQuotaRefusal } from '../../../protocol/index.js';
 import type { StoreOutbox } from '../store/store.js';
 import type { OutboxItem, SendAck, StoredMessage } from '../store/types.js';
 import { Backoff } from './backoff.js';
@@ -138,6 +138,8 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
           return 'retry';
         }
         if (isQuotaRefusal({ code: error.code, ...error.extra })) return this.fail(item, error.code, UPLOAD_QUOTA_REASON);
+        // The window offers to add the contact: the reason is kept as the protocol names it, not as a sentence.
+        if (error.code === 'FORBIDDEN' && error.extra.reason === NOT_CONTACTS_REASON) return this.fail(item, error.code, NOT_CONTACTS_REASON);
         return this.fail(item, error.code, error.message);
       }
       // A local failure (the attachment's copy vanished): nothing a retry can mend.

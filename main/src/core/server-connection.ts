@@ -22,6 +22,7 @@ import {
   type OpRequest,
   type OpResult,
   type ServerEvent,
+  type MessagingPolicy,
   type ServerLimits,
 } from '../../../protocol/index.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -117,6 +118,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   /** A hello's retryAfterMs: the next attempt waits at least this long (capped by the backoff's cap). */
   private retryAfterMs = 0;
   private onlineSince: number | null = null;
+  private messagingPolicy: MessagingPolicy = 'anyone';
   /** Why the last hello was refused, to show instead of the close that follows it. */
   private refusal: string | null = null;
 
@@ -138,6 +140,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   /** The limits the server announced in its last hello (completed with the protocol's defaults); null before the first. */
   get limits(): ServerLimits | null {
     return this.announced;
+  }
+
+  /** Who may message whom privately, as the last hello said (absent from older servers: anyone). */
+  get messaging(): MessagingPolicy {
+    return this.messagingPolicy;
   }
 
   start(): void {
@@ -244,6 +251,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       if (ws !== this.ws) return;
       if (!this.pressured) this.backoff.reset();
       this.onlineSince = Date.now();
+      this.messagingPolicy = body.messaging ?? 'anyone';
       this.keepLimits(limitsOf(body.limits));
       this.setState({ state: 'online', userId: body.userId, serverTime: body.serverTime });
     } catch (error) {

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Conversation, LogEntry } from '../../../protocol/index.js';
 import { applyEntries } from './apply-entries.js';
+import { ContactsRepo } from './contacts-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { CONTROL_KINDS, targetSeqOf, toStoredMessage } from './message-codec.js';
 import { MessagesRepo } from './messages-repo.js';
@@ -65,6 +66,8 @@ const MAX_PAGE = 500;
 export class Store {
   readonly outbox: StoreOutbox;
   readonly settings: SettingsRepo;
+  /** The user's contacts and the contact log's position (docs/protocol.md part 2, "Contacts"). */
+  readonly contacts: ContactsRepo;
   private readonly ctx: StoreContext;
   private readonly searcher: MessageSearch;
 
@@ -79,6 +82,7 @@ export class Store {
       now: options.now ?? Date.now,
     };
     this.settings = new SettingsRepo(db);
+    this.contacts = new ContactsRepo(db);
     this.searcher = new MessageSearch(db);
     // Whatever was in flight when the app last stopped goes again; the server answers a repeat with the first ack.
     outbox.recoverInFlight();

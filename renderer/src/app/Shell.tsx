@@ -12,6 +12,9 @@ import { ConnectionBanner } from '../common/ConnectionBanner';
 import { UpdateBanner } from '../common/UpdateBanner';
 import { isMac, isPrimaryModifier } from '../common/focus';
 import { Icon } from '../common/Icon';
+import { AddContactDialog } from '../contacts/AddContactDialog';
+import { ProfileCard } from '../contacts/ProfileCard';
+import { useContactRequestToasts } from '../contacts/use-contact-request-toasts';
 import { ConversationPane } from '../conversation/ConversationPane';
 import { sortConversations } from '../lib/sort-conversations';
 import { useStore } from '../lib/store';
@@ -38,11 +41,19 @@ export function Shell({ session }: { session: SessionView }) {
   const model = useModel();
   useRoomLeftNotice(model);
   useJoinRequestToasts(model);
+  useContactRequestToasts(model);
   const target = useStore(model.navigation);
   const { byId } = useStore(model.conversations);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const profileOf = useStore(model.people.profile);
+  const addingContact = useStore(model.people.adding);
   const activeId = target?.convId ?? null;
   const selfId = session.userId ?? '';
+
+  // Opening a chat from a person's card or the directory puts the chat in front of the search.
+  useEffect(() => {
+    if (target) model.people.adding.set(false);
+  }, [model, target]);
 
   // Tell main which conversation is on screen, so it does not notify about it.
   useEffect(() => {
@@ -165,6 +176,8 @@ export function Shell({ session }: { session: SessionView }) {
           }}
         />
       ) : null}
+      {addingContact ? <AddContactDialog onClose={() => model.people.adding.set(false)} /> : null}
+      {profileOf ? <ProfileCard key={profileOf} userId={profileOf} selfId={selfId} /> : null}
     </div>
   );
 }

@@ -62,7 +62,13 @@ export function ConversationHeader({ conversation: c, peer, peerId, typingNames,
 
   return (
     <header className="conversation-header">
-      <Avatar id={peerId ?? c.convId} name={c.title} size="md" online={peer?.online} avatar={peer?.avatar ?? c.avatar} />
+      {peerId ? (
+        <button type="button" className="avatar-button" onClick={() => model.people.openProfile(peerId)} aria-label={t('directory.openProfile', { name: c.title })} data-testid="header-profile">
+          <Avatar id={peerId} name={c.title} size="md" online={peer?.online} avatar={peer?.avatar} />
+        </button>
+      ) : (
+        <Avatar id={c.convId} name={c.title} size="md" online={peer?.online} avatar={c.avatar} />
+      )}
       <div className="conversation-heading">
         <h2 className="conversation-title" data-testid="conversation-title">
           {c.title}

@@ -50,6 +50,17 @@ describe('ConversationPane', () => {
     await waitFor(() => expect(row('f-2')).toBeNull());
   });
 
+  it('says a message was refused for not being contacts, and offers to add the contact', async () => {
+    const { model } = setup([
+      textMessage(C, null, 'me', 'anyone there?', now, { clientMsgId: 'nc-1', status: 'failed', failure: { code: 'FORBIDDEN', message: 'NOT_CONTACTS' } }),
+    ]);
+    await waitFor(() => expect(row('nc-1')).not.toBeNull());
+    const failed = within(row('nc-1') as HTMLElement);
+    expect(failed.getByTestId('message-failed').textContent).toContain('only delivers private messages between contacts');
+    fireEvent.click(failed.getByTestId('message-add-contact'));
+    expect(model.people.profile.get()).toBe('alice');
+  });
+
   it('shows a recalled message as a notice, in the reader’s words', async () => {
     setup([
       textMessage(C, 1, 'alice', '', now - 2000, { recalled: true, body: {} } as Partial<MessageView>),

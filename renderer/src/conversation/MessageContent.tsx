@@ -29,6 +29,8 @@ export interface MentionDisplay {
   mentions: readonly string[] | undefined;
   selfId: string;
   nameOf: (userId: string) => string;
+  /** Opens the mentioned user's profile card; without it a mention is plain text. */
+  onOpen?: (userId: string) => void;
 }
 
 /** Text with its web links as links and its mentions as names (`@Bob`, highlighted when they name the reader). */
@@ -47,7 +49,22 @@ export function TextContent({ text, mentions }: { text: string; mentions?: Menti
           </a>
         ) : (
           mentionParts(part.text, mentioned).map((piece, j) =>
-            piece.mention && mentions ? (
+            piece.mention && mentions && mentions.onOpen && piece.mention !== MENTION_ALL ? (
+              <button
+                key={`${i}-${j}`}
+                type="button"
+                tabIndex={-1}
+                className={`msg-mention name-button${piece.mention === mentions.selfId ? ' is-me' : ''}`}
+                title={piece.text}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  mentions.onOpen?.(piece.mention as string);
+                }}
+                data-testid="msg-mention"
+              >
+                @{mentions.nameOf(piece.mention)}
+              </button>
+            ) : piece.mention && mentions ? (
               <span
                 key={`${i}-${j}`}
                 className={`msg-mention${piece.mention === mentions.selfId || piece.mention === MENTION_ALL ? ' is-me' : ''}`}

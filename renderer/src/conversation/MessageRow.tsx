@@ -13,7 +13,8 @@ import { Icon } from '../common/Icon';
 import { isContextMenuKey } from '../common/focus';
 import { menuPointFor } from '../common/Menu';
 import { avatarHue } from '../lib/avatar-color';
-import { failureText } from '../lib/errors';
+import { failureText, isNotContacts } from '../lib/errors';
+import { privatePeer } from '../../../protocol/pure.js';
 import { useStore } from '../lib/store';
 import { systemText } from '../lib/system-text';
 import { formatClock, formatFullTime } from '../lib/time-format';
@@ -64,6 +65,8 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const own = m.from === selfId;
   const name = own ? t('message.you') : props.nameOf(m.from);
   const model = useModel();
+  // Refused because the two are not contacts: offer to add them right there.
+  const notContactsPeer = m.status === 'failed' && isNotContacts(m.failure) ? privatePeer(m.convId, selfId) : null;
   const recallWindowMs = useStore(model.limits).recallWindowMs;
   // Groups show who wrote what (and who a notice is about): make sure main is asked for those names.
   useEffect(() => {
@@ -147,14 +150,29 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           actions.openMenu(m, e.clientX, e.clientY);
         }}
       >
-        {showAvatar ? <span className="msg-avatar">{props.groupEnd ? <UserAvatar userId={m.from} name={name} size="sm" /> : null}</span> : null}
+        {showAvatar ? (
+          <span className="msg-avatar">
+            {props.groupEnd ? (
+              <button type="button" className="avatar-button" tabIndex={-1} onClick={() => model.people.openProfile(m.from)} aria-label={t('directory.openProfile', { name })}>
+                <UserAvatar userId={m.from} name={name} size="sm" />
+              </button>
+            ) : null}
+          </span>
+        ) : null}
         <div className="msg-column">
           <div className="msg-line">
             <div className={`msg-bubble kind-${contentKind}${m.edited ? ' is-edited' : ''}${change?.status === 'pending' ? ' has-change' : ''}${status ? ' has-status' : ''}${readCount ? ' has-read-count' : ''}`}>
               {showSender ? (
-                <span className="msg-sender" style={{ ['--sender-hue' as string]: avatarHue(m.from) }}>
+                <button
+                  type="button"
+                  className="msg-sender name-button"
+                  tabIndex={-1}
+                  style={{ ['--sender-hue' as string]: avatarHue(m.from) }}
+                  onClick={() => model.people.openProfile(m.from)}
+                  data-testid="message-sender"
+                >
                   {name}
-                </span>
+                </button>
               ) : null}
               {m.replyTo ? <QuoteBlock convId={m.convId} seq={m.replyTo} loaded={props.quoted} nameOf={(id) => (id === selfId ? t('message.you') : props.nameOf(id))} onJump={actions.jumpTo} /> : null}
               <Content
@@ -162,7 +180,12 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 progress={props.progress}
                 localPreview={props.localPreview}
                 onOpenImage={actions.openImage}
-                mentions={{ mentions: m.mentions, selfId, nameOf: (id) => (id === selfId ? model.session.get()?.name || selfId : props.nameOf(id)) }}
+                mentions={{
+                  mentions: m.mentions,
+                  selfId,
+                  nameOf: (id) => (id === selfId ? model.session.get()?.name || selfId : props.nameOf(id)),
+                  onOpen: (id) => model.people.openProfile(id),
+                }}
               />
               <span className="msg-meta">
                 {change?.status === 'pending' ? <ChangeMark change={change} /> : m.edited ? <span className="msg-edited">{t('message.edited')}</span> : null}
@@ -207,6 +230,11 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 {t('message.failed')}
                 {m.failure ? ` · ${failureText(m.failure, t)}` : ''}
               </span>
+              {notContactsPeer ? (
+                <button type="button" className="link-button" onClick={() => model.people.openProfile(notContactsPeer)} data-testid="message-add-contact">
+                  {t('contacts.notContactsAdd')}
+                </button>
+              ) : null}
               <button type="button" className="link-button" onClick={() => actions.retry(m)} data-testid="message-retry">
                 {t('message.retry')}
               </button>

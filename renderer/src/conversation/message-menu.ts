@@ -20,7 +20,7 @@ export interface MessageMenuOptions {
 export function messageMenuItems(m: MessageView, options: MessageMenuOptions): MenuItem[] {
   const { t, model } = options;
   const body = m.body as { fileId?: string; name?: string };
-  return offeredActions(m, options.selfId, options.now, model.limits.get().recallWindowMs).map((id): MenuItem => {
+  const items = offeredActions(m, options.selfId, options.now, model.limits.get().recallWindowMs).map((id): MenuItem => {
     switch (id) {
       case 'reply':
         return { id, label: t('menu.reply'), icon: 'reply', onSelect: () => options.onReply(m) };
@@ -66,4 +66,9 @@ export function messageMenuItems(m: MessageView, options: MessageMenuOptions): M
         return { id, label: t('menu.delete'), icon: 'trash', danger: true, onSelect: () => options.remove(m) };
     }
   });
+  // The sender's card, also from the keyboard (the avatar and name in the row are for the mouse).
+  if (m.from !== options.selfId && m.kind !== 'system') {
+    items.push({ id: 'profile', label: t('contacts.card.view'), icon: 'user', onSelect: () => model.people.openProfile(m.from) });
+  }
+  return items;
 }

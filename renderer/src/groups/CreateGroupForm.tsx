@@ -1,13 +1,14 @@
 /**
- * The "Create group" tab: a name, members picked by user id (each checked with users.get and shown as a
- * removable chip), and the join policy. The creator becomes the owner.
+ * The "Create group" tab: a name, members picked from the contacts and the directory as the user types, or by
+ * user id (each checked with users.get), shown as removable chips, and the join policy. The creator becomes the owner.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserView } from '../../../preload/api-types';
 import { codePointLength, isValidId, JOIN_POLICIES, MAX_NAME, type JoinPolicyName } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Icon } from '../common/Icon';
+import { PeoplePicker, type PickedPerson } from '../contacts/PeoplePicker';
 import { errorText } from '../lib/errors';
 import { useStore } from '../lib/store';
 import { splitIds } from './group-rules';
@@ -69,6 +70,14 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
     } finally {
       setChecking(false);
     }
+  };
+  const taken = useMemo(() => new Set([selfId, ...picked.map((u) => u.userId)]), [selfId, picked]);
+  const pick = (p: PickedPerson) => {
+    if (picked.length + 2 > maxMembers) return refuse(t('groups.tooManyMembers', { max: maxMembers }));
+    setPicked((prev) => [...prev, { userId: p.userId, name: p.name, online: p.online, lastSeen: 0 }]);
+    setMemberText('');
+    setMemberError(null);
+    return null;
   };
   const refuse = (text: string): null => {
     setMemberError(text);
@@ -151,6 +160,7 @@ export function CreateGroupForm({ selfId, onCancel, onCreated }: { selfId: strin
         <span id={memberHintId} className="field-hint">
           {t('groups.memberHint')}
         </span>
+        <PeoplePicker text={memberText} exclude={taken} onPick={pick} />
         {memberError ? (
           <span id={memberErrorId} className="group-field-error" role="alert" data-testid="group-member-error">
             {memberError}

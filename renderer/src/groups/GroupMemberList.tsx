@@ -98,11 +98,19 @@ export function GroupMemberList({ members, selfId, selfRole, onAction }: GroupMe
           const actions = memberActions({ userId: selfId, role: selfRole }, m, now);
           return (
             <li key={m.userId} className="group-member" data-testid={`group-member-${m.userId}`} data-role={m.role}>
-              <UserAvatar userId={m.userId} name={name} size="sm" online={users.get(m.userId)?.online} />
-              <span className="group-member-name" title={m.userId}>
-                {name}
-                {m.userId === selfId ? <span className="muted"> {t('groups.you')}</span> : null}
-              </span>
+              <button
+                type="button"
+                className="group-member-who"
+                onClick={() => model.people.openProfile(m.userId)}
+                aria-label={t('directory.openProfile', { name })}
+                data-testid={`group-member-profile-${m.userId}`}
+              >
+                <UserAvatar userId={m.userId} name={name} size="sm" online={users.get(m.userId)?.online} />
+                <span className="group-member-name" title={m.userId}>
+                  {name}
+                  {m.userId === selfId ? <span className="muted"> {t('groups.you')}</span> : null}
+                </span>
+              </button>
               {m.role !== 'member' ? <span className={`group-role group-role-${m.role}`}>{m.role === 'owner' ? t('groups.roleOwner') : t('groups.roleAdmin')}</span> : null}
               {muted ? (
                 <span

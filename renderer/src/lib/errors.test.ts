@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REGISTER_REFUSALS, UPLOAD_QUOTA_REASON } from '../../../protocol/pure.js';
+import { NOT_CONTACTS_REASON, REGISTER_REFUSALS, UPLOAD_QUOTA_REASON } from '../../../protocol/pure.js';
 import { createI18n } from '../i18n/setup';
 import { errorText, failureText } from './errors';
 
@@ -35,6 +35,14 @@ describe('failureText', () => {
       expect(quota).toBe(t('errors.uploadQuota'));
       expect(quota).not.toBe(t('errors.TOO_LARGE'));
       expect(failureText({ code: 'TOO_LARGE', message: 'files are limited to 1024 bytes' }, t)).toBe(t('errors.TOO_LARGE'));
+    }
+  });
+
+  it('says a private message needs the two to be contacts when the server refused it for that', () => {
+    for (const language of ['en', 'zh-CN'] as const) {
+      const { t } = createI18n(language);
+      expect(failureText({ code: 'FORBIDDEN', message: NOT_CONTACTS_REASON }, t)).toBe(t('contacts.notContacts'));
+      expect(failureText({ code: 'FORBIDDEN', message: 'no' }, t)).toBe(t('errors.FORBIDDEN'));
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Turns whatever `window.api` rejected with into a translated sentence for the user. */
 import type { TFunction } from 'i18next';
 import type { ApiErrorCode } from '../../../preload/api-types';
-import { UPLOAD_QUOTA_REASON } from '../../../protocol/pure.js';
+import { NOT_CONTACTS_REASON, UPLOAD_QUOTA_REASON } from '../../../protocol/pure.js';
 import { isApiError } from './api-error';
 
 const KNOWN: ReadonlySet<string> = new Set<ApiErrorCode>([
@@ -27,5 +27,11 @@ export function errorText(error: unknown, t: TFunction): string {
 export function failureText(failure: { code: string; message?: string; retryAfterMs?: number } | undefined, t: TFunction): string {
   if (!failure) return t('errors.unknown');
   if (failure.code === 'TOO_LARGE' && failure.message === UPLOAD_QUOTA_REASON) return t('errors.uploadQuota');
+  if (isNotContacts(failure)) return t('contacts.notContacts');
   return errorText({ name: 'ApiError', message: '', ...failure }, t);
+}
+
+/** A private message the server refused because the two are not contacts (main keeps the protocol's reason). */
+export function isNotContacts(failure: { code: string; message?: string } | undefined): boolean {
+  return failure?.code === 'FORBIDDEN' && failure.message === NOT_CONTACTS_REASON;
 }

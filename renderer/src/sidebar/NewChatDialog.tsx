@@ -1,9 +1,14 @@
-/** Start a private chat by the other person's user id (conversation.startPrivate). */
-import { useId, useState, type FormEvent } from 'react';
+/**
+ * Start a private chat: pick someone from the contacts and the directory matching what is typed, or type their
+ * exact user id and press Start (conversation.startPrivate).
+ */
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isValidId } from '../../../protocol/pure.js';
 import { useModel } from '../app/model-context';
 import { Dialog } from '../common/Dialog';
+import { PeoplePicker } from '../contacts/PeoplePicker';
+import { useStore } from '../lib/store';
 import { errorText } from '../lib/errors';
 
 export function NewChatDialog({ selfId, onClose, onStarted }: { selfId: string; onClose: () => void; onStarted: (convId: string) => void }) {
@@ -15,9 +20,15 @@ export function NewChatDialog({ selfId, onClose, onStarted }: { selfId: string; 
   const inputId = useId();
   const hintId = useId();
 
+  const self = useMemo(() => new Set([selfId]), [selfId]);
+  const contactsOnly = useStore(model.people.list).messaging === 'contacts';
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const id = userId.trim();
+    await start(userId.trim());
+  };
+
+  const start = async (id: string) => {
     if (!isValidId(id)) return setError(t('auth.invalidUserId'));
     if (id === selfId) return setError(t('newChat.self'));
     setBusy(true);
@@ -54,6 +65,12 @@ export function NewChatDialog({ selfId, onClose, onStarted }: { selfId: string; 
             {t('newChat.hint')}
           </span>
         </div>
+        {contactsOnly ? (
+          <p className="people-note" data-testid="new-chat-contacts-only">
+            {t('contacts.onlyContacts')}
+          </p>
+        ) : null}
+        <PeoplePicker text={userId} exclude={self} onPick={(p) => void start(p.userId)} />
         {error ? (
           <p className="form-error" role="alert">
             {error}

@@ -1,5 +1,5 @@
 /** The left column: who I am (a menu: the profile, settings), search, new chat, the filter tabs and the conversation list. */
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionView } from '../../../preload/api-types';
 import { useModel } from '../app/model-context';
@@ -9,7 +9,10 @@ import { isMac } from '../common/focus';
 import { Icon } from '../common/Icon';
 import { availableFilters, sortConversations, type ConversationFilter } from '../lib/sort-conversations';
 import { useStore } from '../lib/store';
+import { ContactsPanel } from '../contacts/ContactsPanel';
+import { incomingCount } from '../contacts/contacts-model';
 import { ConversationList } from './ConversationList';
+import { SidebarTabs, type SidebarView } from './SidebarTabs';
 
 export interface SidebarProps {
   session: SessionView;
@@ -26,6 +29,9 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
   const { t } = useTranslation();
   const model = useModel();
   const { byId, loaded } = useStore(model.conversations);
+  const [view, setView] = useState<SidebarView>('chats');
+  const panelId = useId();
+  const requests = incomingCount(useStore(model.people.list));
   const [filter, setFilter] = useState<ConversationFilter>('all');
   const filters = useMemo(() => availableFilters(byId.values()), [byId]);
   const effective = filters.includes(filter) ? filter : 'all';
@@ -79,21 +85,30 @@ export function Sidebar({ session, activeId, onSearch, onNewChat, onNewGroup, on
           <Icon name="broadcast" />
         </button>
       </header>
-      <div className="filter-tabs" role="group" aria-label={t('filters.label')}>
-        {filters.map((f) => (
-          <button key={f} type="button" className="filter-tab" aria-pressed={effective === f} onClick={() => setFilter(f)} data-testid={`filter-${f}`}>
-            {t(`filters.${f}`)}
-          </button>
-        ))}
-      </div>
-      <ConversationList
-        conversations={list}
-        loaded={loaded}
-        filtered={effective !== 'all'}
-        activeId={activeId}
-        selfId={session.userId ?? ''}
-        onNewChat={onNewChat}
-      />
+      <SidebarTabs view={view} onChange={setView} requests={requests} panelId={panelId} />
+      {view === 'contacts' ? (
+        <div id={panelId} role="tabpanel" className="sidebar-panel">
+          <ContactsPanel />
+        </div>
+      ) : (
+        <div id={panelId} role="tabpanel" className="sidebar-panel">
+          <div className="filter-tabs" role="group" aria-label={t('filters.label')}>
+            {filters.map((f) => (
+              <button key={f} type="button" className="filter-tab" aria-pressed={effective === f} onClick={() => setFilter(f)} data-testid={`filter-${f}`}>
+                {t(`filters.${f}`)}
+              </button>
+            ))}
+          </div>
+          <ConversationList
+            conversations={list}
+            loaded={loaded}
+            filtered={effective !== 'all'}
+            activeId={activeId}
+            selfId={session.userId ?? ''}
+            onNewChat={onNewChat}
+          />
+        </div>
+      )}
     </nav>
   );
 }

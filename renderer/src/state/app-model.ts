@@ -20,6 +20,7 @@ import type {
 } from '../../../preload/api-types';
 import { DEFAULT_LIMITS, parseConvId } from '../../../protocol/pure.js';
 import { AvatarImages } from '../lib/avatar-images';
+import { ContactsModel } from '../contacts/contacts-model';
 import { FileCache } from '../lib/file-cache';
 import { createStore, type Store } from '../lib/store';
 
@@ -115,15 +116,19 @@ export class AppModel {
 
   readonly files: FileCache;
   readonly avatars: AvatarImages;
+  /** Contacts, requests and the open profile card. */
+  readonly people: ContactsModel;
 
   constructor(readonly api: Api) {
     this.files = new FileCache(api);
     this.avatars = new AvatarImages(api);
+    this.people = new ContactsModel(api);
   }
 
   start(): void {
     const { api } = this;
     this.unsubscribers.push(
+      this.people.start(),
       api.on('session:changed', (session) => this.applySession(session)),
       api.on('connection:changed', (c) => this.connection.set(c)),
       api.on('accounts:changed', ({ accounts }) => this.accounts.set(accounts)),
@@ -216,6 +221,7 @@ export class AppModel {
       this.files.clear();
       this.avatars.clear();
       this.profile.set(null);
+      this.people.reset();
       this.navigation.set(null);
       this.limits.set(DEFAULT_LIMITS_VIEW);
     }
@@ -228,6 +234,7 @@ export class AppModel {
       void this.loadConnection();
       void this.loadSettings();
       void this.loadBlocked();
+      void this.people.load();
       void this.loadProfile();
     }
   }

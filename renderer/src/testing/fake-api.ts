@@ -33,6 +33,7 @@ import { DEFAULT_LIMITS, PREVIEW_MAX_BYTES, isInlineImage, type RegisterRefusal 
 import type { FakeContext } from './fake-context';
 import { createFakeAccounts, type FakeAccountSpec } from './fake-accounts';
 import { createFakeChanges } from './fake-changes';
+import { createFakeContacts, type FakeContactsSpec } from './fake-contacts';
 import { createFakeDevices } from './fake-devices';
 import { createFakeGroups, type FakeGroupSpec } from './fake-groups';
 import { createFakeProfile } from './fake-profile';
@@ -70,6 +71,8 @@ export interface FakeApiOptions {
   avatars?: Record<string, AvatarImage>;
   /** The server's limits `server.limits` answers (announced); the protocol's defaults for the rest. */
   limits?: Partial<Omit<LimitsView, 'announced'>>;
+  /** Contacts, requests and public groups; the directory finds `users`. */
+  people?: FakeContactsSpec;
   /** Other signed-in accounts, after the session's own (the account switcher). */
   accounts?: FakeAccountSpec[];
 }
@@ -92,6 +95,8 @@ export interface FakeApi {
   setConnection(view: ConnectionView): void;
   /** The server announced other limits: `server.limits` answers them and `limits:changed` tells. */
   setLimits(limits: Partial<Omit<LimitsView, 'announced'>>): void;
+  /** Contact requests arriving from, or accepted by, other users. */
+  people: Pick<ReturnType<typeof createFakeContacts>, 'receiveRequest' | 'accepted'>;
   /** Messages arrive for a background account (by key, `userId@host`): its unread count rises. */
   receiveInBackground(accountKey: string, count?: number): void;
 }
@@ -295,6 +300,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   };
 
   const sessions = createFakeDevices(context, options.devices);
+  const people = createFakeContacts(context, options.people);
   const accounts = createFakeAccounts(
     {
       session: () => session,
@@ -498,6 +504,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     ...profiles,
     ...createFakeGroups(context, options.groups, options.blockedBy),
     ...createFakeRooms(context, options.rooms),
+    ...people.api,
     settings: {
       get: () => record('settings.get', {}, () => settings),
       set: (arg: Partial<Omit<Settings, 'notifications'>> & { notifications?: Partial<Settings['notifications']> }) =>
@@ -545,6 +552,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     api: withFallback,
     calls,
     emit: (event, payload) => emit(event, payload),
+    people: { receiveRequest: people.receiveRequest, accepted: people.accepted },
     failNext(method, code, times = 1, reason) {
       failures.set(method, reason ? { code, times, reason } : { code, times });
     },

@@ -6,11 +6,12 @@ import { searchScope } from './003-search-scope.js';
 import { groupMembership } from './004-group-membership.js';
 import { exactSearch } from './005-exact-search.js';
 import { readSent } from './006-read-sent.js';
+import { contacts } from './007-contacts.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [coreTables, searchIndex, searchScope, groupMembership, exactSearch, readSent];
+export const MIGRATIONS: readonly Migration[] = [coreTables, searchIndex, searchScope, groupMembership, exactSearch, readSent, contacts];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

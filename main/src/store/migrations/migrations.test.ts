@@ -139,6 +139,18 @@ const fixtures: Record<number, Fixture> = {
       expect(store.getConversation('p:bob|me')).toMatchObject({ readSeq: 3, lastSeq: 5 });
     },
   },
+  6: {
+    // Schema 7 adds the contacts: none yet, so the contact log is read from its start.
+    seed(db) {
+      db.prepare(`INSERT INTO conversations (conv_id, kind, last_seq, read_seq, held_seq) VALUES ('p:bob|me', 'private', 2, 2, 2)`).run();
+    },
+    check(store) {
+      expect(store.contacts.snapshot()).toEqual({ contacts: [], requests: [], lastSeq: 0 });
+      expect(store.contacts.apply([{ seq: 1, ts: NOW, userId: 'bob', event: 'added', contact: { userId: 'bob', remark: '', tags: [], since: NOW }, request: null }])).toEqual({ applied: 1, gap: false });
+      expect(store.contacts.snapshot().lastSeq).toBe(1);
+      expect(store.getConversation('p:bob|me')).toMatchObject({ lastSeq: 2 });
+    },
+  },
 };
 
 let dir: string;
