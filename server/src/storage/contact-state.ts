@@ -4,7 +4,7 @@
  * decide the change, applies the writes to its rows and to the pair with `applyWrites`, and records one log entry
  * per affected user carrying `stateFor` that user: so both storages write the same entries for the same change.
  */
-import type { Contact, ContactEvent, ContactRequest } from '../../../protocol/index.js';
+import type { Contact, ContactEntry, ContactEvent, ContactRequest } from '../../../protocol/index.js';
 
 /** A stored request from one user to another. */
 export interface PendingRequest {
@@ -101,4 +101,45 @@ export function parseTags(text: string): string[] {
 
 export function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
+}
+
+// --- rows as both storages read them
+
+export interface ContactRow {
+  contact_id: string;
+  remark: string;
+  tags: string;
+  since: number;
+}
+export interface RequestRow {
+  from_id: string;
+  to_id: string;
+  message: string;
+  ts: number;
+}
+export interface LogRow {
+  seq: number;
+  other_id: string;
+  event: string;
+  ts: number;
+  contact: string | null;
+  request: string | null;
+}
+
+/** SQL: requests to the user (`r.to_id`) whose sender the user does not ignore. */
+export const NOT_IGNORED = 'NOT EXISTS (SELECT 1 FROM contact_ignores i WHERE i.user_id = r.to_id AND i.ignored_id = r.from_id)';
+
+export function toContact(row: ContactRow): Contact {
+  return { userId: row.contact_id, remark: row.remark, tags: parseTags(row.tags), since: row.since };
+}
+
+export function toContactEntry(row: LogRow): ContactEntry {
+  return {
+    seq: row.seq,
+    ts: row.ts,
+    userId: row.other_id,
+    event: row.event,
+    contact: parseJson<Contact>(row.contact),
+    request: parseJson<ContactRequest>(row.request),
+  };
 }

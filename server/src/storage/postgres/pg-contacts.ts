@@ -5,52 +5,24 @@
  * before it, so a change of the same pair, or an entry of the same user's log, on any node waits for this one.
  */
 import type { Contact, ContactEntry, ContactRequest } from '../../../../protocol/index.js';
-import { applyWrites, parseJson, parseTags, plannedEntries, type ContactDecision, type ContactPair, type ContactWrite } from '../contact-state.js';
+import {
+  NOT_IGNORED,
+  applyWrites,
+  plannedEntries,
+  toContact,
+  toContactEntry,
+  type ContactDecision,
+  type ContactPair,
+  type ContactRow,
+  type ContactWrite,
+  type LogRow,
+  type RequestRow,
+} from '../contact-state.js';
 import type { Queryable } from './pg-storage.js';
-
-interface ContactRow {
-  user_id: string;
-  contact_id: string;
-  remark: string;
-  tags: string;
-  since: number;
-}
-interface RequestRow {
-  from_id: string;
-  to_id: string;
-  message: string;
-  ts: number;
-}
-
-/** Requests to the user whose sender the user does not ignore. */
-const NOT_IGNORED = 'NOT EXISTS (SELECT 1 FROM contact_ignores i WHERE i.user_id = r.to_id AND i.ignored_id = r.from_id)';
-interface LogRow {
-  seq: number;
-  other_id: string;
-  event: string;
-  ts: number;
-  contact: string | null;
-  request: string | null;
-}
-
-function toContact(row: ContactRow): Contact {
-  return { userId: row.contact_id, remark: row.remark, tags: parseTags(row.tags), since: row.since };
-}
-
-function toContactEntry(row: LogRow): ContactEntry {
-  return {
-    seq: row.seq,
-    ts: row.ts,
-    userId: row.other_id,
-    event: row.event,
-    contact: parseJson<Contact>(row.contact),
-    request: parseJson<ContactRequest>(row.request),
-  };
-}
 
 async function readPair(c: Queryable, a: string, b: string): Promise<ContactPair> {
   const contacts = (
-    await c.query<ContactRow>('SELECT * FROM contacts WHERE (user_id = $1 AND contact_id = $2) OR (user_id = $2 AND contact_id = $1)', [a, b])
+    await c.query<ContactRow & { user_id: string }>('SELECT * FROM contacts WHERE (user_id = $1 AND contact_id = $2) OR (user_id = $2 AND contact_id = $1)', [a, b])
   ).rows;
   const requests = (
     await c.query<RequestRow>('SELECT * FROM contact_requests WHERE (from_id = $1 AND to_id = $2) OR (from_id = $2 AND to_id = $1)', [a, b])

@@ -327,30 +327,20 @@ export class PgStorage implements Storage {
   }
 
   /** Runs `fn` in one read-only transaction whose reads are one snapshot. */
-  private async snapshot<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await fn({ query: (text, values = []) => client.query(text, storable(values)) });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((e: Error) => {
-        broken = e;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private snapshot<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
   }
 
   /** Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it throws. */
-  private async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+  private tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN', fn);
+  }
+
+  private async transaction<T>(begin: string, fn: (c: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await fn({ query: (text, values = []) => client.query(text, storable(values)) });
       await client.query('COMMIT');
       return result;

@@ -6,54 +6,19 @@
 import type { Database } from 'better-sqlite3';
 import type { Contact, ContactEntry, ContactRequest } from '../../../../protocol/index.js';
 import {
+  NOT_IGNORED,
   applyWrites,
-  parseJson,
-  parseTags,
   plannedEntries,
+  toContact,
+  toContactEntry,
   type ContactDecision,
   type ContactPair,
+  type ContactRow,
   type ContactWrite,
+  type LogRow,
   type PendingRequest,
+  type RequestRow,
 } from '../contact-state.js';
-
-interface ContactRow {
-  contact_id: string;
-  remark: string;
-  tags: string;
-  since: number;
-}
-interface RequestRow {
-  from_id: string;
-  to_id: string;
-  message: string;
-  ts: number;
-}
-
-/** Requests to the user whose sender the user does not ignore. */
-const NOT_IGNORED = 'NOT EXISTS (SELECT 1 FROM contact_ignores i WHERE i.user_id = r.to_id AND i.ignored_id = r.from_id)';
-interface LogRow {
-  seq: number;
-  other_id: string;
-  event: string;
-  ts: number;
-  contact: string | null;
-  request: string | null;
-}
-
-function toContact(row: ContactRow): Contact {
-  return { userId: row.contact_id, remark: row.remark, tags: parseTags(row.tags), since: row.since };
-}
-
-export function toContactEntry(row: LogRow): ContactEntry {
-  return {
-    seq: row.seq,
-    ts: row.ts,
-    userId: row.other_id,
-    event: row.event,
-    contact: parseJson<Contact>(row.contact),
-    request: parseJson<ContactRequest>(row.request),
-  };
-}
 
 export class SqliteContacts {
   private readonly stmt;
