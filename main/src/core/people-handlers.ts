@@ -34,9 +34,21 @@ export function peopleHandlers(need: () => Account): Pick<ApiHandlers, PeopleMet
   const change = <O extends Op>(op: O, body: OpRequest<O>): Promise<OpResult<O>> => need().contacts.change(() => ask(op, body));
 
   return {
-    'directory.searchUsers': async (arg) => ask('users.search', arg),
+    // Users the server described may show administrator-set avatar URLs, which main then agrees to fetch.
+    'directory.searchUsers': async (arg) => {
+      const account = need();
+      const answer = await ask('users.search', arg);
+      account.profile.noteUsers(answer.users);
+      return answer;
+    },
     'directory.searchGroups': async (arg) => ask('groups.search', arg),
-    'contacts.list': async () => need().contacts.view(),
+    'contacts.list': async () => {
+      const account = need();
+      const view = account.contacts.view();
+      account.profile.noteUsers(view.contacts);
+      account.profile.noteUsers(view.requests);
+      return view;
+    },
     'contacts.request': async (arg) => change('contacts.request', arg),
     'contacts.accept': async (arg) => void (await change('contacts.accept', arg)),
     'contacts.decline': async (arg) => void (await change('contacts.decline', arg)),

@@ -200,4 +200,15 @@ describe('avatars an administrator set (absolute URLs)', () => {
     expect(seenHeaders.length).toBeGreaterThanOrEqual(6);
     for (const h of seenHeaders) expect(h.authorization).toBeUndefined();
   });
+
+  it('of users found through the directory are fetched too, as of users.get', async () => {
+    const dana = fixture.newCore();
+    await signUp(dana, 'dana');
+    const face = `${base}/face.png`;
+    expect((await admin(server, 'POST', '/v1/admin/users', { userId: 'dir-face', name: 'Directory Face', avatar: face })).status).toBeLessThan(300);
+    await expect(call(dana, 'avatars.read', { avatar: face, size: 'list' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const found = await call(dana, 'directory.searchUsers', { query: 'dir-face' });
+    expect(found.users[0]).toMatchObject({ userId: 'dir-face', avatar: face });
+    expect((await call(dana, 'avatars.read', { avatar: face, size: 'list' })).mime).toBe('image/png');
+  });
 });
