@@ -1,26 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import zlib from 'node:zlib';
 import { PREVIEW_MAX_BYTES } from '../../protocol/pure.js';
 import { convIdOf, expect, openConversation, openRegistered, startChat, test } from '../support/fixtures.js';
+import { rgbPng } from '../support/png.js';
 
 /** A real PNG of noise (so it does not compress), stored without compression: about width × height × 3 bytes. */
 function noisePng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const rows: Buffer[] = [];
-  for (let y = 0; y < height; y++) rows.push(Buffer.from([0]), randomBytes(width * 3));
-  const pixels = zlib.deflateSync(Buffer.concat(rows), { level: 0 });
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+  return rgbPng(width, height, () => randomBytes(width * 3), 0);
 }
 
 test('an image over the preview cap from someone else waits for a click', async ({ openApp }) => {

@@ -1,24 +1,11 @@
-import zlib from 'node:zlib';
 import { PASSWORD, convIdOf, expect, openConversation, openRegistered, register, send, startChat, test } from '../support/fixtures.js';
+import { rgbPng } from '../support/png.js';
 
 /** A real PNG: `width` × `height`, the left half one colour and the right half another. */
 function twoColourPng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const row = Buffer.alloc(1 + width * 3);
-  for (let x = 0; x < width; x++) row.set(x < width / 2 ? [220, 40, 40] : [40, 80, 220], 1 + x * 3);
-  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+  const row = Buffer.alloc(width * 3);
+  for (let x = 0; x < width; x++) row.set(x < width / 2 ? [220, 40, 40] : [40, 80, 220], x * 3);
+  return rgbPng(width, height, () => row);
 }
 
 test('a new photo and name reach the other user: the chat list, the header and the messages', async ({ openApp }) => {
